@@ -1,0 +1,62 @@
+# Frontline Academy — one target per task. `make run` and `make test` are the two commands.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install install-dev serve demo test lint format check pytest browser-deps bench messages clean
+
+run: install ## install, migrate, load the demo curriculum and accounts, serve on http://127.0.0.1:8000
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --with-accounts
+	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+$(VENV)/.runtime: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+test: install-dev browser-deps lint check pytest ## lint, system checks, migrations check, the whole suite
+
+lint: install-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install-dev
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(PY) scripts/compile_messages.py --check
+
+pytest: install-dev
+	@# pytest exits 5 when it collects nothing: that is a broken suite, not a pass.
+	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+browser-deps: ## Debian's chromium and a CJK font for browser tests and screenshots
+	@bash scripts/ensure_browser.sh
+
+messages: install-dev ## extract strings into locale/*.po and compile them (needs gettext)
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(PY) scripts/compile_messages.py
+
+bench: install-dev ## serve with gunicorn on PostgreSQL and measure (see docs/benchmarks.md)
+	$(PY) -m tests.bench.run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,24 @@
+"""Test settings: SQLite by default, PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set."""
+
+import tempfile
+import uuid
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import CACHES, REDIS_URL
+
+DEBUG = False
+SECRET_KEY = "test-only-key-3c9b1f0e6f5a4c2e8b7d9a1f0c3e5d7b9a2c4e6f8"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="fa-test-media-"))
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DEMO_ACCOUNTS_ALLOWED = True
+if REDIS_URL:
+    # Each run gets its own keys so parallel or repeated runs never see each other's data.
+    _run = uuid.uuid4().hex[:8]
+    for _alias, _cache in CACHES.items():
+        _cache["KEY_PREFIX"] = f"fa-test-{_run}-{_alias}"
+WAGTAILADMIN_BASE_URL = "http://testserver"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

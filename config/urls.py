@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from core import views as core_views
+from courses import views as course_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("search/", course_views.search, name="search"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("preferences/text-size/", core_views.text_size, name="text_size"),
+    path("ping/", core_views.ping, name="ping"),
+]
+
+if settings.DEBUG or settings.SERVE_MEDIA:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]

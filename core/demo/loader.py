@@ -1,0 +1,140 @@
+"""Builds the demo site from core.demo.curriculum. Idempotent: pages are found by slug,
+images by title, topics by slug; anything that exists is left untouched."""
+
+import io
+from dataclasses import dataclass
+
+from django.core.files.images import ImageFile
+from django.db import transaction
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Page
+
+from core.demo import curriculum, illustrations
+from core.models import HomePage, SiteSettings
+from courses.blocks import EMPTY_IMAGE
+from courses.models import CourseIndexPage, CoursePage, LessonPage, Topic
+
+DEMO_COLLECTION = "演示素材"
+
+
+@dataclass
+class LoadReport:
+    courses_created: int = 0
+    courses_existing: int = 0
+    lessons_created: int = 0
+    images_created: int = 0
+
+
+def _publish(parent: Page, page: Page) -> Page:
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+class _Images:
+    """Generates each illustration once and reuses it by title."""
+
+    def __init__(self, report: LoadReport):
+        self.report = report
+        self.cache: dict[str, object] = {}
+        self.collection = self._collection()
+
+    @staticmethod
+    def _collection():
+        root = Collection.get_first_root_node()
+        existing = root.get_children().filter(name=DEMO_COLLECTION).first()
+        return existing or root.add_child(name=DEMO_COLLECTION)
+
+    def get(self, key: str):
+        if key in self.cache:
+            return self.cache[key]
+        Image = get_image_model()
+        title = f"{illustrations.title_for(key)}（演示）"
+        image = Image.objects.filter(title=title, collection=self.collection).first()
+        if image is None:
+            picture = illustrations.draw(key)
+            buffer = io.BytesIO()
+            picture.save(buffer, format="PNG", optimize=True)
+            image = Image(title=title, collection=self.collection)
+            image.file = ImageFile(buffer, name=f"demo-{key}.png")
+            image.save()
+            self.report.images_created += 1
+        self.cache[key] = image
+        return image
+
+
+def _resolve(value, images: _Images):
+    """Replace {"illustration": key, "alt": text} placeholders with ImageBlock values."""
+    if isinstance(value, dict):
+        if "illustration" in value:
+            image = images.get(value["illustration"])
+            return {"image": image.pk, "decorative": False, "alt_text": value.get("alt", image.title)}
+        return {
+            key: EMPTY_IMAGE if key == "screenshot" and item is None else _resolve(item, images)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_resolve(item, images) for item in value]
+    return value
+
+
+@transaction.atomic
+def load_curriculum() -> LoadReport:
+    report = LoadReport()
+    images = _Images(report)
+    home = HomePage.objects.first()
+    if home is None:
+        raise RuntimeError("No home page: run `manage.py migrate` first.")
+
+    site_settings = SiteSettings.for_site(home.get_site())
+    if not site_settings.organisation_name:
+        site_settings.organisation_name = curriculum.ORGANISATION
+        site_settings.help_contact = curriculum.HELP_CONTACT
+        site_settings.save()
+
+    topics = {}
+    for spec in curriculum.TOPICS:
+        topics[spec["slug"]], _created = Topic.objects.get_or_create(
+            slug=spec["slug"], defaults={"name": spec["name"], "description": spec.get("description", "")}
+        )
+
+    index = CourseIndexPage.objects.child_of(home).filter(slug="courses").first()
+    if index is None:
+        index = _publish(
+            home, CourseIndexPage(title="全部课程", slug="courses", intro=curriculum.INDEX_INTRO)
+        )
+
+    for spec in curriculum.COURSES:
+        course = CoursePage.objects.child_of(index).filter(slug=spec["slug"]).first()
+        if course is not None:
+            report.courses_existing += 1
+            continue
+        course = _publish(
+            index,
+            CoursePage(
+                title=spec["title"],
+                slug=spec["slug"],
+                summary=spec["summary"],
+                estimated_minutes=spec["minutes"],
+                topic=topics[spec["topic"]],
+                cover_image=images.get(spec["cover"]),
+                objectives=[("objective", text) for text in spec["objectives"]],
+            ),
+        )
+        report.courses_created += 1
+        for lesson_spec in spec["lessons"]:
+            _publish(
+                course,
+                LessonPage(
+                    title=lesson_spec["title"],
+                    slug=lesson_spec["slug"],
+                    summary=lesson_spec.get("summary", ""),
+                    estimated_minutes=lesson_spec.get("minutes", 5),
+                    body=[
+                        {"type": block_type, "value": _resolve(value, images)}
+                        for block_type, value in lesson_spec["body"]
+                    ],
+                ),
+            )
+            report.lessons_created += 1
+    return report

@@ -1,0 +1,99 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Page
+
+
+class CustomImage(AbstractImage):
+    """The site's image model, ours from day one so fields can be added without a data move."""
+
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+
+    admin_form_fields = Image.admin_form_fields + ("caption",)
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+
+class CustomRendition(AbstractRendition):
+    image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class HomePage(Page):
+    """The site's front page: a welcome and the courses to start with."""
+
+    intro = models.CharField(
+        _("introduction"),
+        max_length=255,
+        blank=True,
+        help_text=_("One or two sentences under the site name."),
+    )
+    body = RichTextField(_("body"), blank=True, features=["bold", "italic", "link", "ul", "ol"])
+    featured_count = models.PositiveSmallIntegerField(
+        _("number of courses shown"), default=6, help_text=_("Newest courses shown on the home page.")
+    )
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CourseIndexPage"]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("featured_count"),
+    ]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        # Wagtail walks the tree one level at a time (two queries a level). Our pages route
+        # by plain URL path, so resolve the deepest page in one query and let it finish.
+        if not path_components:
+            return super().route(request, path_components)
+        from core.routing import route_by_url_path
+
+        return route_by_url_path(self, request, path_components)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_cards
+
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = course_cards(root=self)[: self.featured_count]
+        return context
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    """What the organisation running this site says about itself."""
+
+    organisation_name = models.CharField(
+        _("issuing organisation"),
+        max_length=120,
+        blank=True,
+        help_text=_("Shown in the footer and, later, on certificates."),
+    )
+    help_contact = models.CharField(
+        _("help contact"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who learners call or message when they are stuck, e.g. a phone number."),
+    )
+    footer_note = models.CharField(_("footer note"), max_length=255, blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("organisation_name"), FieldPanel("help_contact"), FieldPanel("footer_note")],
+            heading=_("Organisation"),
+        )
+    ]
+
+    class Meta:
+        verbose_name = _("site settings")

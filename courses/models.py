@@ -1,0 +1,198 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks as wagtail_blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from core.images import images_in_stream, prefetch_renditions
+from courses.blocks import LessonStreamBlock
+
+PHONE_FIRST_PREVIEW = "mobile"
+
+
+def lesson_plain_text(lesson) -> str:
+    """The words of a lesson's blocks (text, captions, steps, tips), without markup."""
+    if not lesson.body:
+        return ""
+    parts = lesson.body.stream_block.get_searchable_content(lesson.body)
+    return "\n".join(part for part in parts if isinstance(part, str))
+
+
+class Topic(models.Model):
+    """The digital tool or subject a course teaches, e.g. visitor registration by QR code."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=True)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+
+register_snippet(Topic)
+
+
+class CourseIndexPage(Page):
+    """The catalogue: every published course, filterable by topic."""
+
+    intro = models.CharField(_("introduction"), max_length=255, blank=True)
+
+    parent_page_types = ["core.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_cards
+
+        context = super().get_context(request, *args, **kwargs)
+        topics = list(Topic.objects.filter(courses__live=True).distinct().order_by("name"))
+        selected = request.GET.get("topic")
+        selected_topic = next((t for t in topics if t.slug == selected), None)
+        context.update(
+            courses=course_cards(root=self, topic=selected_topic),
+            topics=topics,
+            selected_topic=selected_topic,
+        )
+        return context
+
+
+class CoursePage(Page):
+    """A course: a short, practical sequence of lessons about one digital tool or topic."""
+
+    summary = models.TextField(
+        _("summary"),
+        max_length=400,
+        help_text=_("Two or three sentences: who it is for and what they will be able to do."),
+    )
+    cover_image = models.ForeignKey(
+        "core.CustomImage",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(6000)],
+        help_text=_("How long the whole course takes, in minutes."),
+    )
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("digital tool or topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="courses",
+    )
+    objectives = StreamField(
+        [("objective", wagtail_blocks.CharBlock(label=_("objective"), max_length=200, icon="tick"))],
+        verbose_name=_("learning objectives"),
+        blank=True,
+        help_text=_("What a learner can do after this course, one per line, starting with a verb."),
+    )
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("topic"), FieldPanel("estimated_minutes"), FieldPanel("cover_image")],
+            heading=_("About the course"),
+        ),
+        FieldPanel("objectives"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.FilterField("topic"),
+    ]
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    @property
+    def default_preview_size(self):
+        return PHONE_FIRST_PREVIEW
+
+    def lessons(self):
+        """Published lessons in the order trainers arranged them."""
+        return LessonPage.objects.live().child_of(self).order_by("path")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        lessons = list(
+            self.lessons().only(
+                "id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "summary"
+            )
+        )
+        prefetch_renditions([self.cover_image])
+        context.update(lessons=lessons, first_lesson=lessons[0] if lessons else None)
+        return context
+
+
+class LessonPage(Page):
+    """One short lesson: text, screenshots and step-by-step guides for one task."""
+
+    summary = models.CharField(
+        _("summary"),
+        max_length=255,
+        blank=True,
+        help_text=_("One sentence shown in the course outline and search."),
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), default=5, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    body = StreamField(LessonStreamBlock(), verbose_name=_("lesson content"))
+    # Plain text of the body for search: Chinese has no spaces between words, so full-text
+    # tokenisers index whole sentences as one word; we match substrings of this instead.
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    @property
+    def default_preview_size(self):
+        return PHONE_FIRST_PREVIEW
+
+    def clean(self):
+        super().clean()
+        self.search_text = lesson_plain_text(self)[:100_000]
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import lesson_position
+
+        context = super().get_context(request, *args, **kwargs)
+        prefetch_renditions(images_in_stream(self.body))
+        context.update(lesson_position(self))
+        return context

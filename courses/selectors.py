@@ -1,0 +1,139 @@
+"""Reads for learner-facing course pages. Each states its query cost."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from wagtail.models import Page
+
+from core.images import prefetch_renditions
+from courses.models import CoursePage, LessonPage
+
+MAX_SEARCH_TERMS = 5
+MAX_QUERY_LENGTH = 100
+
+
+def _live_lesson_count():
+    lessons = (
+        LessonPage.objects.live()
+        .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
+        .order_by()
+        .values("depth")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(lessons, output_field=IntegerField()), 0)
+
+
+def course_cards(*, root: Page, topic=None, newest_first: bool = False) -> list[CoursePage]:
+    """Published courses under ``root`` with ``lesson_count``, topic and cover renditions.
+
+    Three queries whatever the number of courses: courses (with the lesson count as a
+    subquery and topic/cover joined), and one for all cover renditions.
+    """
+    courses = (
+        CoursePage.objects.live()
+        .public()
+        .descendant_of(root)
+        .select_related("topic", "cover_image")
+        .annotate(lesson_count=_live_lesson_count())
+        .defer("objectives")
+    )
+    if topic is not None:
+        courses = courses.filter(topic=topic)
+    courses = list(courses.order_by("-first_published_at" if newest_first else "path"))
+    prefetch_renditions(course.cover_image for course in courses)
+    return courses
+
+
+def lesson_position(lesson: LessonPage) -> dict:
+    """Where a lesson sits in its course: n of m, previous/next and the outline. Two queries."""
+    course = CoursePage.objects.select_related("topic").filter(path=lesson.path[: -lesson.steplen]).first()
+    lessons: list[LessonPage] = []
+    if course is not None:
+        lessons = list(
+            LessonPage.objects.filter(Q(live=True) | Q(pk=lesson.pk))
+            .child_of(course)
+            .order_by("path")
+            .only("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes")
+        )
+    ids = [item.pk for item in lessons]
+    index = ids.index(lesson.pk) if lesson.pk in ids else 0
+    return {
+        "course": course,
+        "lessons": lessons,
+        "lesson_number": index + 1,
+        "lesson_count": len(lessons),
+        "previous_lesson": lessons[index - 1] if index > 0 else None,
+        "next_lesson": lessons[index + 1] if index + 1 < len(lessons) else None,
+    }
+
+
+@dataclass
+class LessonHit:
+    lesson: LessonPage
+    course: CoursePage | None
+    excerpt: str
+
+
+def search_terms(query: str) -> list[str]:
+    return query[:MAX_QUERY_LENGTH].split()[:MAX_SEARCH_TERMS]
+
+
+def course_search(terms: list[str]) -> list[CoursePage]:
+    """Courses whose title, summary or topic contain every term. One query plus renditions."""
+    if not terms:
+        return []
+    courses = CoursePage.objects.live().public().select_related("topic", "cover_image")
+    for term in terms:
+        courses = courses.filter(
+            Q(title__icontains=term) | Q(summary__icontains=term) | Q(topic__name__icontains=term)
+        )
+    found = list(
+        courses.annotate(lesson_count=_live_lesson_count()).defer("objectives").order_by("path")[:20]
+    )
+    prefetch_renditions(course.cover_image for course in found)
+    return found
+
+
+def lesson_search(terms: list[str]):
+    """Lessons whose title, summary or text contain every term (substring match, which is
+    what Chinese needs). Titles first. A queryset: the view paginates it."""
+    lessons = LessonPage.objects.live().public()
+    if not terms:
+        return lessons.none()
+    for term in terms:
+        lessons = lessons.filter(
+            Q(title__icontains=term) | Q(summary__icontains=term) | Q(search_text__icontains=term)
+        )
+    return lessons.defer("body").order_by("path")
+
+
+def lesson_hits(lessons: list[LessonPage], terms: list[str]) -> list[LessonHit]:
+    """Attach each lesson's course and a short excerpt around the first match. One query."""
+    parent_paths = {lesson.path[: -lesson.steplen] for lesson in lessons}
+    courses = {
+        course.path: course
+        for course in CoursePage.objects.filter(path__in=parent_paths).only(
+            "id", "title", "url_path", "path", "depth"
+        )
+    }
+    return [
+        LessonHit(
+            lesson=lesson,
+            course=courses.get(lesson.path[: -lesson.steplen]),
+            excerpt=_excerpt(lesson.summary + "\n" + lesson.search_text, terms),
+        )
+        for lesson in lessons
+    ]
+
+
+def _excerpt(text: str, terms: list[str], width: int = 60) -> str:
+    lowered = text.lower()
+    positions = [lowered.find(term.lower()) for term in terms]
+    positions = [p for p in positions if p >= 0]
+    start = max(min(positions) - width // 3, 0) if positions else 0
+    snippet = " ".join(text[start : start + width].split())
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width < len(text) else ""
+    return f"{prefix}{snippet}{suffix}"

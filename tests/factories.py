@@ -1,0 +1,117 @@
+"""Small factories for tests: real pages in a real tree, published through revisions."""
+
+import io
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+
+from core.models import HomePage
+from courses.models import CourseIndexPage, CoursePage, LessonPage, Topic
+
+_counter = itertools.count(1)
+
+
+def home_page() -> HomePage:
+    return HomePage.objects.get(depth=2)
+
+
+def publish(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def make_image(title: str = "截图", size=(360, 640), colour=(10, 79, 148)):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, colour).save(buffer, format="PNG")
+    image = get_image_model()(title=title)
+    image.file = ImageFile(buffer, name=f"test-{next(_counter)}.png")
+    image.save()
+    return image
+
+
+def make_topic(name: str = "扫码登记", slug: str | None = None) -> Topic:
+    return Topic.objects.get_or_create(slug=slug or f"topic-{next(_counter)}", defaults={"name": name})[0]
+
+
+def make_course_index() -> CourseIndexPage:
+    existing = CourseIndexPage.objects.filter(slug="courses").first()
+    return existing or publish(home_page(), CourseIndexPage(title="全部课程", slug="courses"))
+
+
+def make_course(title: str = "扫码登记入门", *, index=None, live: bool = True, **fields) -> CoursePage:
+    n = next(_counter)
+    course = CoursePage(
+        title=title,
+        slug=fields.pop("slug", f"course-{n}"),
+        summary=fields.pop("summary", "教你用小程序完成访客扫码登记。"),
+        estimated_minutes=fields.pop("estimated_minutes", 20),
+        **fields,
+    )
+    index = index or make_course_index()
+    if live:
+        return publish(index, course)
+    course.live = False
+    index.add_child(instance=course)
+    course.save_revision()
+    return course
+
+
+def paragraph(text: str = "打开小程序，点击访客登记。"):
+    return {"type": "paragraph", "value": f"<p>{text}</p>"}
+
+
+def image_block(image, caption="登记页面"):
+    return {
+        "type": "image",
+        "value": {"image": {"image": image.pk, "decorative": False, "alt_text": "截图"}, "caption": caption},
+    }
+
+
+def steps_block(images):
+    return {
+        "type": "steps",
+        "value": {
+            "title": "操作步骤",
+            "steps": [
+                {
+                    "instruction": f"<p>第 {i + 1} 步</p>",
+                    "screenshot": {"image": image.pk, "decorative": False, "alt_text": "步骤截图"},
+                    "tip": "提示" if i % 2 else "",
+                }
+                for i, image in enumerate(images)
+            ],
+        },
+    }
+
+
+def make_lesson(course: CoursePage, title: str = "第一课", *, body=None, live: bool = True, **fields):
+    n = next(_counter)
+    lesson = LessonPage(
+        title=title,
+        slug=fields.pop("slug", f"lesson-{n}"),
+        summary=fields.pop("summary", ""),
+        body=body if body is not None else [paragraph()],
+        **fields,
+    )
+    if live:
+        return publish(course, lesson)
+    lesson.live = False
+    course.add_child(instance=lesson)
+    lesson.save_revision()
+    return lesson
+
+
+def make_user(username: str | None = None, *, password: str = "a-Strong-pass-2026", groups=(), **fields):
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        username=username or f"user{next(_counter)}", password=password, **fields
+    )
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
