@@ -147,8 +147,12 @@ class CoursePage(Page):
         return context
 
 
-class LessonPage(Page):
-    """One short lesson: text, screenshots and step-by-step guides for one task."""
+class CourseItemPage(Page):
+    """A step of a course that can count toward completing it: a lesson (or, later, a quiz).
+
+    Concrete, so "the required items of these courses" is one query across every kind, and
+    learner progress can point at one table whatever the kind of item.
+    """
 
     summary = models.CharField(
         _("summary"),
@@ -159,17 +163,38 @@ class LessonPage(Page):
     estimated_minutes = models.PositiveSmallIntegerField(
         _("estimated minutes"), default=5, validators=[MinValueValidator(1), MaxValueValidator(600)]
     )
+    required = models.BooleanField(
+        _("required for completion"),
+        default=True,
+        help_text=_("Learners must finish this to complete the course."),
+    )
+
+    is_creatable = False
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("course item")
+        verbose_name_plural = _("course items")
+
+
+class LessonPage(CourseItemPage):
+    """One short lesson: text, screenshots and step-by-step guides for one task."""
+
     body = StreamField(LessonStreamBlock(), verbose_name=_("lesson content"))
     # Plain text of the body for search: Chinese has no spaces between words, so full-text
     # tokenisers index whole sentences as one word; we match substrings of this instead.
     search_text = models.TextField(editable=False, blank=True, default="")
 
+    is_creatable = True
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
-        FieldPanel("estimated_minutes"),
+        MultiFieldPanel(
+            [FieldPanel("estimated_minutes"), FieldPanel("required")], heading=_("In the course")
+        ),
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [

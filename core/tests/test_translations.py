@@ -29,6 +29,8 @@ def test_translations_keep_placeholders():
 
 def test_compiled_catalogues_are_up_to_date():
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "compile_messages.py"), "--check"], capture_output=True, text=True
+        [sys.executable, str(ROOT / "scripts" / "compile_messages.py"), "--check"],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr

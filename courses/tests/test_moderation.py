@@ -56,9 +56,7 @@ def test_trainer_cannot_publish_but_can_submit_and_reviewer_approves(client):
 
     client.force_login(reviewer)
     task_state = state.current_task_state
-    approve_url = reverse(
-        "wagtailadmin_pages:workflow_action", args=(course.pk, "approve", task_state.pk)
-    )
+    approve_url = reverse("wagtailadmin_pages:workflow_action", args=(course.pk, "approve", task_state.pk))
     response = client.post(approve_url, {"comment": "可以发布"})
     assert response.status_code in (200, 302)
     course.refresh_from_db()

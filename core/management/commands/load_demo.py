@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 
-
 class Command(BaseCommand):
     help = "Load the Chinese demo curriculum; with --with-accounts also create local demo accounts."
 

@@ -1,0 +1,82 @@
+"""Playwright driving Debian's chromium (Playwright's own browser download cannot work here)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("REQUIRE_BROWSER"):
+        raise pytest.UsageError(
+            f"REQUIRE_BROWSER is set but {CHROMIUM} is missing (scripts/ensure_browser.sh)"
+        )
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed; run scripts/ensure_browser.sh")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PhonePage:
+    """A phone-sized page that records console errors and saves screenshots as artifacts."""
+
+    def __init__(self, page, base_url: str, name: str):
+        self.page = page
+        self.base_url = base_url
+        self.name = name
+        self.errors: list[str] = []
+        page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def goto(self, path: str):
+        response = self.page.goto(self.base_url + path)
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        return response
+
+    def screenshot(self, step: str, full_page: bool = True) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{self.name}-{step}.png"
+        self.page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+
+@pytest.fixture
+def phone(browser, live_server, request):
+    context = browser.new_context(**PHONE)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    wrapper = PhonePage(page, live_server.url, request.node.name)
+    yield wrapper
+    context.close()
+    assert wrapper.errors == [], f"console errors: {wrapper.errors}"
