@@ -1,7 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+    default = True
+
+
+class UsersAdminConfig(WagtailUsersAppConfig):
+    """Wagtail's user admin with our staff fields: name, mobile, unit and position."""
+
+    user_viewset = "accounts.viewsets.UserViewSet"

@@ -2,10 +2,62 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
 
 mobile_validator = RegexValidator(
     r"^1[3-9]\d{9}$", _("Enter an 11-digit mainland China mobile number, e.g. 13800138000.")
 )
+
+
+class OrgUnit(MP_Node):
+    """A node of the organisation tree: city > district > street > community > grid, any depth.
+
+    Stored as a materialised path, so "this unit and everything below it" is one indexed
+    prefix query (``path LIKE '0001000B%'``) and moving a unit moves its whole subtree.
+    """
+
+    class Level(models.TextChoices):
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District")
+        STREET = "street", _("Street")
+        COMMUNITY = "community", _("Community")
+        GRID = "grid", _("Grid")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.COMMUNITY)
+    code = models.CharField(
+        _("code"), max_length=40, blank=True, help_text=_("Optional administrative code, e.g. 500103.")
+    )
+
+    node_order_by = ["name"]
+
+    class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def indented_name(self) -> str:
+        return "\u3000" * (self.depth - 1) + self.name
+
+
+class Position(models.Model):
+    """A job a staff member holds: community worker, grid worker, volunteer…"""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+
+    def __str__(self):
+        return self.name
 
 
 class User(AbstractUser):
@@ -24,6 +76,27 @@ class User(AbstractUser):
         validators=[mobile_validator],
         help_text=_("Staff can sign in with this number instead of a username."),
     )
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("organisation unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    position = models.ForeignKey(
+        Position,
+        verbose_name=_("position"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="holders",
+    )
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Asked to choose a new password at the next sign-in."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -38,3 +111,8 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.name or self.first_name or self.username
+
+    def clean(self):
+        super().clean()
+        if self.mobile == "":
+            self.mobile = None  # blank numbers must not collide on the unique index

@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", course_views.search, name="search"),
+    path("accounts/", include("accounts.urls")),
+    path("my/", include("progress.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("preferences/text-size/", core_views.text_size, name="text_size"),

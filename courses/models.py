@@ -2,6 +2,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks as wagtail_blocks
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -12,6 +13,10 @@ from core.images import images_in_stream, prefetch_renditions
 from courses.blocks import LessonStreamBlock
 
 PHONE_FIRST_PREVIEW = "mobile"
+# Extension points: other apps (learner progress) add to these pages' context without the
+# content app importing them. Each hook is called as hook(request, page, context).
+COURSE_CONTEXT_HOOK = "frontline_course_page_context"
+ITEM_CONTEXT_HOOK = "frontline_course_item_context"
 
 
 def lesson_plain_text(lesson) -> str:
@@ -107,13 +112,26 @@ class CoursePage(Page):
         help_text=_("What a learner can do after this course, one per line, starting with a verb."),
     )
 
+    open_enrolment = models.BooleanField(
+        _("open to everyone"),
+        default=True,
+        help_text=_(
+            "Any signed-in learner can join with one tap. Untick for courses given by assignment only."
+        ),
+    )
+
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         MultiFieldPanel(
-            [FieldPanel("topic"), FieldPanel("estimated_minutes"), FieldPanel("cover_image")],
+            [
+                FieldPanel("topic"),
+                FieldPanel("estimated_minutes"),
+                FieldPanel("cover_image"),
+                FieldPanel("open_enrolment"),
+            ],
             heading=_("About the course"),
         ),
         FieldPanel("objectives"),
@@ -131,19 +149,26 @@ class CoursePage(Page):
     def default_preview_size(self):
         return PHONE_FIRST_PREVIEW
 
-    def lessons(self):
-        """Published lessons in the order trainers arranged them."""
-        return LessonPage.objects.live().child_of(self).order_by("path")
+    def items(self):
+        """Published lessons (and quizzes) in the order trainers arranged them."""
+        return CourseItemPage.objects.live().child_of(self).order_by("path")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        lessons = list(
-            self.lessons().only(
-                "id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "summary"
+        items = list(
+            self.items().only(
+                "id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "summary", "required"
             )
         )
         prefetch_renditions([self.cover_image])
-        context.update(lessons=lessons, first_lesson=lessons[0] if lessons else None)
+        context.update(
+            items=items,
+            first_item=items[0] if items else None,
+            # Learner apps fill in each row's status through COURSE_CONTEXT_HOOK.
+            outline=[{"item": item, "status": None} for item in items],
+        )
+        for extend in hooks.get_hooks(COURSE_CONTEXT_HOOK):
+            extend(request, self, context)
         return context
 
 
@@ -220,4 +245,6 @@ class LessonPage(CourseItemPage):
         context = super().get_context(request, *args, **kwargs)
         prefetch_renditions(images_in_stream(self.body))
         context.update(lesson_position(self))
+        for extend in hooks.get_hooks(ITEM_CONTEXT_HOOK):
+            extend(request, self, context)
         return context

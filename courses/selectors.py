@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from wagtail.models import Page
 
 from core.images import prefetch_renditions
-from courses.models import CoursePage, LessonPage
+from courses.models import CourseItemPage, CoursePage, LessonPage
 
 MAX_SEARCH_TERMS = 5
 MAX_QUERY_LENGTH = 100
@@ -25,8 +25,10 @@ def _live_lesson_count():
     return Coalesce(Subquery(lessons, output_field=IntegerField()), 0)
 
 
-def course_cards(*, root: Page, topic=None, newest_first: bool = False) -> list[CoursePage]:
-    """Published courses under ``root`` with ``lesson_count``, topic and cover renditions.
+def course_cards(
+    *, root: Page | None = None, topic=None, newest_first: bool = False, open_only: bool = False
+) -> list[CoursePage]:
+    """Published courses (under ``root`` if given) with ``lesson_count``, topic and cover renditions.
 
     Three queries whatever the number of courses: courses (with the lesson count as a
     subquery and topic/cover joined), and one for all cover renditions.
@@ -34,34 +36,38 @@ def course_cards(*, root: Page, topic=None, newest_first: bool = False) -> list[
     courses = (
         CoursePage.objects.live()
         .public()
-        .descendant_of(root)
         .select_related("topic", "cover_image")
         .annotate(lesson_count=_live_lesson_count())
         .defer("objectives")
     )
+    if root is not None:
+        courses = courses.descendant_of(root)
     if topic is not None:
         courses = courses.filter(topic=topic)
+    if open_only:
+        courses = courses.filter(open_enrolment=True)
     courses = list(courses.order_by("-first_published_at" if newest_first else "path"))
     prefetch_renditions(course.cover_image for course in courses)
     return courses
 
 
-def lesson_position(lesson: LessonPage) -> dict:
+def lesson_position(lesson: CourseItemPage) -> dict:
     """Where a lesson sits in its course: n of m, previous/next and the outline. Two queries."""
     course = CoursePage.objects.select_related("topic").filter(path=lesson.path[: -lesson.steplen]).first()
-    lessons: list[LessonPage] = []
+    lessons: list[CourseItemPage] = []
     if course is not None:
         lessons = list(
-            LessonPage.objects.filter(Q(live=True) | Q(pk=lesson.pk))
+            CourseItemPage.objects.filter(Q(live=True) | Q(pk=lesson.pk))
             .child_of(course)
             .order_by("path")
-            .only("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes")
+            .only("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "required")
         )
     ids = [item.pk for item in lessons]
     index = ids.index(lesson.pk) if lesson.pk in ids else 0
     return {
         "course": course,
         "lessons": lessons,
+        "outline": [{"item": item, "status": None} for item in lessons],
         "lesson_number": index + 1,
         "lesson_count": len(lessons),
         "previous_lesson": lessons[index - 1] if index > 0 else None,

@@ -115,3 +115,24 @@ def make_user(username: str | None = None, *, password: str = "a-Strong-pass-202
     for name in groups:
         user.groups.add(Group.objects.get(name=name))
     return user
+
+
+def make_org_tree():
+    """重庆市 > 渝中区 > {解放碑街道 > {A社区, B社区}, 七星岗街道 > C社区}; returns a dict by name."""
+    from accounts.models import OrgUnit
+
+    city = OrgUnit.add_root(name="重庆市", level="city")
+    district = city.add_child(name="渝中区", level="district")
+    jfb = district.add_child(name="解放碑街道", level="street")
+    qxg = district.add_child(name="七星岗街道", level="street")
+    units = {"重庆市": city, "渝中区": district, "解放碑街道": jfb, "七星岗街道": qxg}
+    for parent, name in ((jfb, "A社区"), (jfb, "B社区"), (qxg, "C社区")):
+        parent.refresh_from_db()
+        units[name] = parent.add_child(name=name, level="community")
+    return {name: OrgUnit.objects.get(pk=unit.pk) for name, unit in units.items()}
+
+
+def make_position(name: str = "网格员"):
+    from accounts.models import Position
+
+    return Position.objects.get_or_create(name=name)[0]

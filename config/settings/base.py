@@ -51,12 +51,13 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "courses",
+    "progress",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "accounts.apps.UsersAdminConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -169,7 +171,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "wagtailadmin_login"
 
 # --- Language and time --------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -238,3 +239,14 @@ LOGGING = {
 
 # One-machine installs without a front proxy or object storage can let Django serve uploads.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
+
+# --- Sign-in ------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrMobileBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "progress:my_learning"
+LOGOUT_REDIRECT_URL = "/"
+SIGN_IN_ACCOUNT_LIMIT = env_int("SIGN_IN_ACCOUNT_LIMIT", 5)  # failures per account per window
+SIGN_IN_ADDRESS_LIMIT = env_int("SIGN_IN_ADDRESS_LIMIT", 30)  # failures per address per window
+SIGN_IN_WINDOW_SECONDS = env_int("SIGN_IN_WINDOW_SECONDS", 15 * 60)
+# Behind N reverse proxies that append to X-Forwarded-For, the client is the Nth from the right.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -46,5 +46,10 @@ def ensure_demo_accounts() -> set[str]:
         user.save()
         if account.group:
             user.groups.add(Group.objects.get(name=account.group))
+        if account.role == "learner":
+            from core.demo.people import place_demo_learner, start_demo_learning
+
+            place_demo_learner(user)
+            start_demo_learning(user)
         created.add(account.username)
     return created

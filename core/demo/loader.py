@@ -10,6 +10,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Page
 
 from core.demo import curriculum, illustrations
+from core.demo.people import ensure_org_tree, ensure_positions
 from core.models import HomePage, SiteSettings
 from courses.blocks import EMPTY_IMAGE
 from courses.models import CourseIndexPage, CoursePage, LessonPage, Topic
@@ -23,6 +24,8 @@ class LoadReport:
     courses_existing: int = 0
     lessons_created: int = 0
     images_created: int = 0
+    units_created: int = 0
+    positions_created: int = 0
 
 
 def _publish(parent: Page, page: Page) -> Page:
@@ -81,6 +84,8 @@ def _resolve(value, images: _Images):
 @transaction.atomic
 def load_curriculum() -> LoadReport:
     report = LoadReport()
+    report.units_created = ensure_org_tree()
+    report.positions_created = ensure_positions()
     images = _Images(report)
     home = HomePage.objects.first()
     if home is None:

@@ -38,8 +38,11 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    """One browser per test. Playwright's sync API runs an event loop in this thread, and while
+    it runs Django hands out fresh database connections; starting it after the test database is
+    set up (and stopping it before teardown) keeps transactional tests' data restores working."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -30,7 +30,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo curriculum: {report.courses_created} courses and {report.lessons_created} lessons "
                 f"created, {report.courses_existing} courses already there; "
-                f"{report.images_created} images generated."
+                f"{report.images_created} images generated; {report.units_created} organisation units and "
+                f"{report.positions_created} positions added."
             )
         )
         if with_accounts:

@@ -1,0 +1,116 @@
+"""Learner history, in layers (after Kolibri's logs): one enrolment per learner × course, one
+progress row per learner × course item, one completion per learner × course.
+
+History outlives content: rows point at pages by id without a database constraint or
+cascade, so deleting or unpublishing a page never deletes who completed it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _page_reference(model: str, verbose_name, **kwargs):
+    return models.ForeignKey(
+        model,
+        verbose_name=verbose_name,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        **kwargs,
+    )
+
+
+class Enrolment(models.Model):
+    class Source(models.TextChoices):
+        SELF = "self", _("Joined by the learner")
+        ASSIGNED = "assigned", _("Assigned")
+        MANAGER = "manager", _("Added by a manager")
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name=_("learner"),
+    )
+    course = _page_reference("courses.CoursePage", _("course"))
+    source = models.CharField(_("how it started"), max_length=20, choices=Source.choices, default=Source.SELF)
+    enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+    # Where to resume: the item the learner last opened in this course.
+    last_item = _page_reference("courses.CourseItemPage", _("last opened"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [models.UniqueConstraint(fields=["learner", "course"], name="unique_enrolment")]
+        indexes = [models.Index(fields=["course", "learner"], name="enrolment_course_idx")]
+
+    def __str__(self):
+        return f"{self.learner_id} → {self.course_id}"
+
+
+class ItemProgress(models.Model):
+    """A learner's progress through one course item (lesson or quiz)."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="item_progress",
+        verbose_name=_("learner"),
+    )
+    item = _page_reference("courses.CourseItemPage", _("item"))
+    course = _page_reference("courses.CoursePage", _("course"))
+    first_seen_at = models.DateTimeField(_("first seen at"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("item progress")
+        verbose_name_plural = _("item progress")
+        constraints = [models.UniqueConstraint(fields=["learner", "item"], name="unique_item_progress")]
+        indexes = [
+            models.Index(fields=["learner", "course"], name="itemprogress_learner_course"),
+            models.Index(fields=["course", "item"], name="itemprogress_course_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.learner_id} · {self.item_id}"
+
+
+class CourseCompletion(models.Model):
+    """A learner completed a course: when, and by which rule (or whose override, and why)."""
+
+    class Rule(models.TextChoices):
+        ALL_REQUIRED_ITEMS = "all_required_items", _("All required lessons and quizzes done")
+        MANAGER_OVERRIDE = "manager_override", _("Marked complete by a manager")
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="course_completions",
+        verbose_name=_("learner"),
+    )
+    course = _page_reference("courses.CoursePage", _("course"))
+    completed_at = models.DateTimeField(_("completed at"))
+    rule = models.CharField(_("rule"), max_length=30, choices=Rule.choices)
+    # Snapshot of what the rule saw, so the record explains itself after the course changes.
+    items_required = models.PositiveIntegerField(_("required items"), default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("course completion")
+        verbose_name_plural = _("course completions")
+        constraints = [models.UniqueConstraint(fields=["learner", "course"], name="unique_course_completion")]
+        indexes = [models.Index(fields=["course", "completed_at"], name="completion_course_date")]
+
+    def __str__(self):
+        return f"{self.learner_id} ✓ {self.course_id}"

@@ -1,0 +1,68 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from courses.models import CourseItemPage, CoursePage
+from progress import services
+from progress.exports import personal_data
+from progress.models import CourseCompletion
+from progress.selectors import my_learning as my_learning_selector
+
+
+@require_GET
+@login_required
+def my_learning(request):
+    return render(
+        request, "progress/my_learning.html", {"learning": my_learning_selector(learner=request.user)}
+    )
+
+
+def _live_course(course_id: int) -> CoursePage:
+    return get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+
+
+@require_POST
+@login_required
+def course_join(request, course_id: int):
+    course = _live_course(course_id)
+    if not course.open_enrolment:
+        raise Http404  # assignment-only courses are not joinable by URL either
+    services.enrolment_join(learner=request.user, course=course)
+    first = course.items().first()
+    return redirect(first.url if first else course.url)
+
+
+@require_POST
+@login_required
+def item_complete(request, item_id: int):
+    """「完成本课」: mark done, then go straight on to the next item (or back to the course)."""
+    item = get_object_or_404(CourseItemPage.objects.live().public(), pk=item_id)
+    course = CoursePage.objects.live().filter(path=item.path[: -item.steplen]).first()
+    if course is None:
+        raise Http404
+    was_complete = CourseCompletion.objects.filter(learner=request.user, course_id=course.pk).exists()
+    completion = services.item_complete(learner=request.user, item=item, course=course)
+    if completion is not None and not was_complete:
+        messages.success(request, _("Well done! You have completed “%(course)s”.") % {"course": course.title})
+        return redirect(course.url)
+    following = course.items().filter(path__gt=item.path).first()
+    return redirect(following.url if following else course.url)
+
+
+@require_GET
+@login_required
+def my_data(request):
+    """Everything the platform holds about the signed-in person, as a JSON download."""
+    body = json.dumps(personal_data(request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="frontline-academy-my-data-{stamp}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
