@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def _clear(cache):
-    if isinstance(cache, RedisCache):
+    if isinstance(cache, RedisCache):  # includes core.cache_backends.FastRedisCache
         # clear() would FLUSHDB the whole Redis database; delete only this run's keys.
         client = cache._cache.get_client(write=True)
         keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))

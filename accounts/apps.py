@@ -8,6 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
     default = True
 
+    def ready(self):
+        from accounts import signals
+
+        signals.connect()
+
 
 class UsersAdminConfig(WagtailUsersAppConfig):
     """Wagtail's user admin with our staff fields: name, mobile, unit and position."""

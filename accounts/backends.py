@@ -2,11 +2,22 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 
 from accounts import throttle
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
+USER_CACHE_SECONDS = 300
+
+
+def user_cache_key(user_id) -> str:
+    return f"auth-user:{user_id}"
+
+
+def forget_cached_users(user_ids) -> None:
+    """Call after changing users without save() (queryset.update), e.g. bulk deactivation."""
+    cache.delete_many([user_cache_key(user_id) for user_id in user_ids])
 
 
 class UsernameOrMobileBackend(ModelBackend):
@@ -33,3 +44,17 @@ class UsernameOrMobileBackend(ModelBackend):
             return user
         throttle.record_failure(identifier, address)
         return None
+
+    def get_user(self, user_id):
+        """The signed-in user for each request, from the shared cache when possible.
+
+        Every save or delete of a user empties its entry (accounts.signals), so deactivating
+        someone, or changing their password, takes effect on their very next request."""
+        key = user_cache_key(user_id)
+        user = cache.get(key)
+        if user is None:
+            user = super().get_user(user_id)
+            if user is not None:
+                cache.set(key, user, USER_CACHE_SECONDS)
+            return user
+        return user if self.user_can_authenticate(user) else None

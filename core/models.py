@@ -6,6 +6,9 @@ from wagtail.fields import RichTextField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 
+from core import content_cache
+from core.routing import CachedViewRestrictionsMixin, remember_route, route_by_url_path
+
 
 class CustomImage(AbstractImage):
     """The site's image model, ours from day one so fields can be added without a data move."""
@@ -26,7 +29,7 @@ class CustomRendition(AbstractRendition):
         unique_together = (("image", "filter_spec", "focal_point_key"),)
 
 
-class HomePage(Page):
+class HomePage(CachedViewRestrictionsMixin, Page):
     """The site's front page: a welcome and the courses to start with."""
 
     intro = models.CharField(
@@ -57,16 +60,18 @@ class HomePage(Page):
         # Wagtail walks the tree one level at a time (two queries a level). Our pages route
         # by plain URL path, so resolve the deepest page in one query and let it finish.
         if not path_components:
-            return super().route(request, path_components)
-        from core.routing import route_by_url_path
-
+            result = super().route(request, path_components)
+            remember_route(request, result)
+            return result
         return route_by_url_path(self, request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import course_cards
 
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = course_cards(root=self)[: self.featured_count]
+        context["courses"] = course_cards(root=self, newest_first=True, request=request)[
+            : self.featured_count
+        ]
         return context
 
 
@@ -97,3 +102,10 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+    @classmethod
+    def for_site(cls, site):
+        # Read on every page for the footer; cached until anything is published or edited.
+        return content_cache.get_or_build(
+            ("site-settings", site.pk), lambda: super(SiteSettings, cls).for_site(site)
+        )

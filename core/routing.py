@@ -1,12 +1,22 @@
-"""Page routing by URL path in a fixed number of queries, whatever the depth."""
+"""Page routing by URL path in a fixed number of queries, whatever the depth, and a cache
+of routes (with the page itself) for published pages."""
 
 from django.http import Http404
-from wagtail.models import Page
+from wagtail.models import Page, Site
+from wagtail.url_routing import RouteResult
+
+from core import content_cache
+
+SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/i18n/", "/jsi18n/", "/ping/")
+
+
+def _route_key(request) -> tuple:
+    return ("route", request.get_host(), request.path)
 
 
 def route_by_url_path(root: Page, request, path_components: list[str]):
     """Find the deepest page under ``root`` whose URL path is a prefix of the request path,
-    then let that page route the rest (so sub-routes and Wagtail's live/privacy checks hold)."""
+    then let that page route the rest (so sub-routes and Wagtail's live checks hold)."""
     candidates = {}
     prefix = root.url_path
     for index, component in enumerate(path_components):
@@ -20,4 +30,62 @@ def route_by_url_path(root: Page, request, path_components: list[str]):
     )
     if base is None:
         raise Http404
-    return base.specific.route(request, path_components[candidates[base.url_path] :])
+    result = base.specific.route(request, path_components[candidates[base.url_path] :])
+    remember_route(request, result)
+    return result
+
+
+def remember_route(request, result) -> None:
+    """Keep a plain route to a live page (no sub-route arguments) for the next request."""
+    if (
+        request.method in ("GET", "HEAD")
+        and not getattr(request, "is_preview", False)
+        and isinstance(result, RouteResult)
+        and not result.args
+        and not result.kwargs
+        and result.page.live
+    ):
+        content_cache.put(_route_key(request), result.page, request)
+
+
+class CachedRoutingMiddleware:
+    """Serve the site, and routes to published pages, from the content cache.
+
+    Wagtail asks ``Site.find_for_request`` and ``Page.route_for_request`` for every page
+    view; both look for answers already on the request first, so we put them there.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or request.path.startswith(SKIP_PREFIXES):
+            return self.get_response(request)
+        content_cache.begin_request(request)
+        try:
+            self._use_cache(request)
+            return self.get_response(request)
+        finally:
+            content_cache.end_request()
+
+    @staticmethod
+    def _use_cache(request):
+        host = request.get_host()
+        site = content_cache.get(("site", host), request)
+        if content_cache.is_missing(site):
+            site = Site.find_for_request(request)
+            content_cache.put(("site", host), site, request)
+        request._wagtail_site = site
+        page = content_cache.get(_route_key(request), request)
+        if not content_cache.is_missing(page):
+            request._wagtail_route_for_request = RouteResult(page)
+
+
+class CachedViewRestrictionsMixin:
+    """View restrictions of a page and its ancestors, from the content cache (normally none)."""
+
+    def get_view_restrictions(self):
+        return content_cache.get_or_build(
+            ("restrictions", self.path),
+            lambda: list(super(CachedViewRestrictionsMixin, self).get_view_restrictions()),
+        )

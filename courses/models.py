@@ -9,7 +9,8 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from core.images import images_in_stream, prefetch_renditions
+from core import content_cache
+from core.routing import CachedViewRestrictionsMixin
 from courses.blocks import LessonStreamBlock
 
 PHONE_FIRST_PREVIEW = "mobile"
@@ -48,7 +49,7 @@ class Topic(models.Model):
 register_snippet(Topic)
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(CachedViewRestrictionsMixin, Page):
     """The catalogue: every published course, filterable by topic."""
 
     intro = models.CharField(_("introduction"), max_length=255, blank=True)
@@ -64,18 +65,22 @@ class CourseIndexPage(Page):
         from courses.selectors import course_cards
 
         context = super().get_context(request, *args, **kwargs)
-        topics = list(Topic.objects.filter(courses__live=True).distinct().order_by("name"))
+        topics = content_cache.get_or_build(
+            ("catalogue-topics", self.pk),
+            lambda: list(Topic.objects.filter(courses__live=True).distinct().order_by("name")),
+            request,
+        )
         selected = request.GET.get("topic")
         selected_topic = next((t for t in topics if t.slug == selected), None)
         context.update(
-            courses=course_cards(root=self, topic=selected_topic),
+            courses=course_cards(root=self, topic=selected_topic, request=request),
             topics=topics,
             selected_topic=selected_topic,
         )
         return context
 
 
-class CoursePage(Page):
+class CoursePage(CachedViewRestrictionsMixin, Page):
     """A course: a short, practical sequence of lessons about one digital tool or topic."""
 
     summary = models.TextField(
@@ -155,12 +160,29 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        items = list(
-            self.items().only(
-                "id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "summary", "required"
+
+        def build_items():
+            items = list(
+                self.items().only(
+                    "id",
+                    "title",
+                    "slug",
+                    "url_path",
+                    "path",
+                    "depth",
+                    "estimated_minutes",
+                    "summary",
+                    "required",
+                )
             )
-        )
-        prefetch_renditions([self.cover_image])
+            for item in items:
+                item.outline_url = item.get_url(request)
+            return items
+
+        if getattr(request, "is_preview", False):
+            items = build_items()
+        else:
+            items = content_cache.get_or_build(("course-items", self.pk), build_items, request)
         context.update(
             items=items,
             first_item=items[0] if items else None,
@@ -172,7 +194,7 @@ class CoursePage(Page):
         return context
 
 
-class CourseItemPage(Page):
+class CourseItemPage(CachedViewRestrictionsMixin, Page):
     """A step of a course that can count toward completing it: a lesson (or, later, a quiz).
 
     Concrete, so "the required items of these courses" is one query across every kind, and
@@ -243,8 +265,10 @@ class LessonPage(CourseItemPage):
         from courses.selectors import lesson_position
 
         context = super().get_context(request, *args, **kwargs)
-        prefetch_renditions(images_in_stream(self.body))
-        context.update(lesson_position(self))
+        context.update(lesson_position(self, request))
+        # The whole page is the same for every visitor in the same state (see {% pagecache %});
+        # learner apps add their state to this key through ITEM_CONTEXT_HOOK.
+        context["page_cache_key"] = ("lesson", self.pk, request.user.is_authenticated)
         for extend in hooks.get_hooks(ITEM_CONTEXT_HOOK):
             extend(request, self, context)
         return context

@@ -6,6 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from wagtail.models import Page
 
+from core import content_cache
 from core.images import prefetch_renditions
 from courses.models import CourseItemPage, CoursePage, LessonPage
 
@@ -26,8 +27,31 @@ def _live_lesson_count():
 
 
 def course_cards(
-    *, root: Page | None = None, topic=None, newest_first: bool = False, open_only: bool = False
+    *,
+    root: Page | None = None,
+    topic=None,
+    newest_first: bool = False,
+    open_only: bool = False,
+    request=None,
 ) -> list[CoursePage]:
+    """Published course cards; kept in the content cache when a (non-preview) request is given."""
+    if request is not None and not getattr(request, "is_preview", False):
+        key = (
+            "course-cards",
+            root.pk if root else None,
+            topic.pk if topic else None,
+            newest_first,
+            open_only,
+        )
+        return content_cache.get_or_build(
+            key,
+            lambda: _course_cards(root=root, topic=topic, newest_first=newest_first, open_only=open_only),
+            request,
+        )
+    return _course_cards(root=root, topic=topic, newest_first=newest_first, open_only=open_only)
+
+
+def _course_cards(*, root, topic, newest_first, open_only) -> list[CoursePage]:
     """Published courses (under ``root`` if given) with ``lesson_count``, topic and cover renditions.
 
     Three queries whatever the number of courses: courses (with the lesson count as a
@@ -51,8 +75,18 @@ def course_cards(
     return courses
 
 
-def lesson_position(lesson: CourseItemPage) -> dict:
-    """Where a lesson sits in its course: n of m, previous/next and the outline. Two queries."""
+def lesson_position(lesson: CourseItemPage, request=None) -> dict:
+    """Where a lesson sits in its course: n of m, previous/next and the outline.
+
+    Two queries, kept in the content cache for published lessons (not for previews)."""
+    if request is not None and lesson.live and not getattr(request, "is_preview", False):
+        return content_cache.get_or_build(
+            ("lesson-position", lesson.pk), lambda: _lesson_position(lesson), request
+        )
+    return _lesson_position(lesson)
+
+
+def _lesson_position(lesson: CourseItemPage) -> dict:
     course = CoursePage.objects.select_related("topic").filter(path=lesson.path[: -lesson.steplen]).first()
     lessons: list[CourseItemPage] = []
     if course is not None:
@@ -62,6 +96,8 @@ def lesson_position(lesson: CourseItemPage) -> dict:
             .order_by("path")
             .only("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "required")
         )
+    for item in lessons:
+        item.outline_url = item.get_url()  # worked out once, kept with the cached position
     ids = [item.pk for item in lessons]
     index = ids.index(lesson.pk) if lesson.pk in ids else 0
     return {

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from core.images import prefetch_renditions
@@ -13,6 +14,7 @@ from progress import rules
 from progress.models import CourseCompletion, Enrolment, ItemProgress
 
 NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
+STATUSES_CACHE_SECONDS = 60 * 60
 ITEM_FIELDS = (
     "id",
     "title",
@@ -130,7 +132,7 @@ def course_state(*, learner, course: CoursePage, items: list[CourseItemPage] | N
     return _state(course, items, progress, enrolment, completion)
 
 
-def my_learning(*, learner) -> MyLearning:
+def my_learning(*, learner, request=None) -> MyLearning:
     """Everything on My learning in a fixed number of queries, whatever the number of courses:
     enrolments+courses, items, progress rows, completions, cover renditions, open courses."""
     enrolments = list(
@@ -164,11 +166,21 @@ def my_learning(*, learner) -> MyLearning:
     return result
 
 
+def statuses_cache_key(learner_id: int, course_id: int) -> str:
+    return f"item-statuses:{learner_id}:{course_id}"
+
+
 def statuses_for(*, learner, course: CoursePage) -> dict[int, str]:
-    """Item id → status for one learner in one course. One query."""
-    return {
-        row.item_id: DONE if row.completed_at else IN_PROGRESS
-        for row in ItemProgress.objects.filter(learner=learner, course_id=course.pk).only(
-            "item_id", "completed_at"
-        )
-    }
+    """Item id → status for one learner in one course: one query, or none when cached
+    (progress.services forgets the entry whenever it writes this learner's progress)."""
+    key = statuses_cache_key(learner.pk, course.pk)
+    statuses = cache.get(key)
+    if statuses is None:
+        statuses = {
+            row.item_id: DONE if row.completed_at else IN_PROGRESS
+            for row in ItemProgress.objects.filter(learner=learner, course_id=course.pk).only(
+                "item_id", "completed_at"
+            )
+        }
+        cache.set(key, statuses, STATUSES_CACHE_SECONDS)
+    return statuses

@@ -1,11 +1,20 @@
 """Writes of learner history. Every action is idempotent: repeating it changes nothing."""
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from courses.models import CourseItemPage, CoursePage
 from progress import rules
 from progress.models import CourseCompletion, Enrolment, ItemProgress
+from progress.selectors import statuses_cache_key
+
+
+def _forget_statuses(learner, course) -> None:
+    # After the transaction commits, so a concurrent read cannot re-cache the old state.
+    key = statuses_cache_key(learner.pk, course.pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def enrolment_join(*, learner, course: CoursePage, source: str = Enrolment.Source.SELF) -> Enrolment:
@@ -52,6 +61,7 @@ def item_complete(*, learner, item: CourseItemPage, course: CoursePage) -> Cours
     )
     if progress.completed_at is None:
         ItemProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=now)
+    _forget_statuses(learner, course)
     return course_completion_evaluate(learner=learner, course=course)
 
 

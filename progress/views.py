@@ -20,7 +20,9 @@ from progress.selectors import my_learning as my_learning_selector
 @login_required
 def my_learning(request):
     return render(
-        request, "progress/my_learning.html", {"learning": my_learning_selector(learner=request.user)}
+        request,
+        "progress/my_learning.html",
+        {"learning": my_learning_selector(learner=request.user, request=request)},
     )
 
 

@@ -1,8 +1,11 @@
+from django.core.cache import cache
 from wagtail import hooks
 
 from courses.models import COURSE_CONTEXT_HOOK, ITEM_CONTEXT_HOOK
 from progress import services
-from progress.selectors import DONE, course_state, statuses_for
+from progress.selectors import DONE, course_state, statuses_cache_key, statuses_for
+
+SEEN_WRITE_INTERVAL = 120  # seconds
 
 
 def _is_learner_view(request) -> bool:
@@ -26,9 +29,22 @@ def record_seen_and_add_statuses(request, page, context):
     course = context.get("course")
     if course is None or not _is_learner_view(request):
         return
-    services.item_seen(learner=request.user, item=page, course=course)
-    statuses = statuses_for(learner=request.user, course=course)
+    # "Last seen" only steers the Continue button: write it when the learner moves to another
+    # item, or at most every two minutes on the same one, not on every reload.
+    seen_key = f"seen:{request.user.pk}:{course.pk}"
+    statuses_key = statuses_cache_key(request.user.pk, course.pk)
+    cached = cache.get_many([seen_key, statuses_key])  # one round trip for both
+    statuses = cached.get(statuses_key)
+    if cached.get(seen_key) != page.pk:
+        services.item_seen(learner=request.user, item=page, course=course)
+        cache.set(seen_key, page.pk, SEEN_WRITE_INTERVAL)
+        statuses = None  # item_seen may have changed them
+    if statuses is None:
+        statuses = statuses_for(learner=request.user, course=course)
     for row in context["outline"]:
         row["status"] = statuses.get(row["item"].pk)
     context["item_done"] = statuses.get(page.pk) == DONE
+    # Learners at the same point share one cached rendering of the outline.
+    context["outline_signature"] = tuple(sorted(statuses.items()))
+    context["page_cache_key"] = (*context["page_cache_key"], context["outline_signature"])
     context["learner_signed_in"] = True

@@ -22,3 +22,5 @@ if REDIS_URL:
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests change content and look at once, as if on another server: no generation memo.
+CONTENT_CACHE_GENERATION_SECONDS = 0

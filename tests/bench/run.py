@@ -3,7 +3,8 @@ requests/second and p95 latency per page, each next to the floor (a Django view 
 full middleware stack and no database) served by the same server. Not part of the test suite.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/frontline_bench),
-REDIS_URL (used when set), BENCH_SECONDS (default 10), BENCH_PROCESSES / BENCH_THREADS (load).
+REDIS_URL (default: a local Redis when one answers), BENCH_SECONDS per page per round (default 5),
+BENCH_ROUNDS (default 3), BENCH_PROCESSES / BENCH_THREADS (load).
 """
 
 import gzip
@@ -48,6 +49,14 @@ def bench_env(database_url: str) -> dict:
     return env
 
 
+def redis_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def ensure_database(database_url: str) -> None:
     import psycopg
 
@@ -81,9 +90,9 @@ def fetch(url: str, headers=None) -> tuple[bytes, dict]:
         return response.read(), dict(response.headers)
 
 
-def page_weight(base: str, path: str) -> dict:
+def page_weight(base: str, path: str, headers=None) -> dict:
     """HTML (gzip, as the proxy would send it) + linked CSS and JS as served compressed."""
-    html, _headers = fetch(base + path)
+    html, _headers = fetch(base + path, headers)
     weight = {"html": len(gzip.compress(html, 6))}
     assets = re.findall(rb'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html)
     assets += re.findall(rb'<script[^>]+src="([^"]+)"', html)
@@ -95,34 +104,58 @@ def page_weight(base: str, path: str) -> dict:
     return weight
 
 
-def scenarios(base: str) -> list[tuple[str, str]]:
+def learner_session(env) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", "from tests.bench.session import main; main()"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def scenarios(base: str, session_key: str) -> list[tuple[str, str, dict]]:
     """Pages to measure: found from the demo site so paths never go stale."""
     html, _ = fetch(base + "/courses/")
     course = re.search(rb'class="card__link" href="([^"]+)"', html).group(1).decode()
     course_html, _ = fetch(base + course)
-    lesson = re.search(rb'class="outline__link" href="([^"]+)"', course_html).group(1).decode()
+    lessons = re.findall(rb'class="outline__link" href="([^"]+)"', course_html)
+    lesson = lessons[1].decode()
     css = re.search(rb'href="(/static/css/site[^"]*\.css)"', course_html).group(1).decode()
+    # A returning browser sends back the CSRF cookie it was given on its first page.
+    csrf = "csrftoken=" + "b" * 32
+    browser = {"Cookie": csrf}
+    signed_in = {"Cookie": f"{csrf}; sessionid={session_key}"}
     return [
-        ("floor (/ping/)", "/ping/"),
-        ("static file (site.css)", css),
-        ("course page", course),
-        ("lesson page", lesson),
-        ("course catalogue", "/courses/"),
-        ("search", "/search/?q=%E7%99%BB%E8%AE%B0"),
+        ("floor (/ping/)", "/ping/", {}),
+        ("static file (site.css)", css, {}),
+        ("course page", course, browser),
+        ("lesson page", lesson, browser),
+        ("course catalogue", "/courses/", browser),
+        ("search", "/search/?q=%E7%99%BB%E8%AE%B0", browser),
+        ("signed-in lesson page", lesson, signed_in),
+        ("signed-in course page", course, signed_in),
+        ("signed-in My learning", "/my/", signed_in),
     ]
 
 
 def main() -> int:
     database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/frontline_bench")
-    seconds = float(os.environ.get("BENCH_SECONDS", "10"))
+    seconds = float(os.environ.get("BENCH_SECONDS", "5"))
+    rounds_count = int(os.environ.get("BENCH_ROUNDS", "3"))
     processes = int(os.environ.get("BENCH_PROCESSES", "2"))
     threads = int(os.environ.get("BENCH_THREADS", "4"))
     env = bench_env(database_url)
+    if "REDIS_URL" not in os.environ and redis_reachable():
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/2"  # as in production: shared cache and sessions
     ensure_database(database_url)
     print("Preparing: migrate, demo curriculum, collectstatic…", flush=True)
     manage(env, "migrate", "--noinput")
     manage(env, "load_demo")
     manage(env, "collectstatic", "--noinput", "--clear")
+    session_key = learner_session(env)
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -136,15 +169,24 @@ def main() -> int:
     results: list[Result] = []
     try:
         wait_until_up(base + "/ping/")
-        pages = scenarios(base)
-        for _name, path in pages:  # warm renditions, caches and every worker
+        pages = scenarios(base, session_key)
+        for _name, path, headers in pages:  # warm renditions, caches and every worker
             for _ in range(20):
-                fetch(base + path)
-        for name, path in pages:
-            result = hammer(name, base + path, seconds=seconds, processes=processes, threads=threads)
+                fetch(base + path, headers)
+        for name, path, headers in pages:
+            result = hammer(
+                name,
+                base + path,
+                seconds=seconds,
+                processes=processes,
+                threads=threads,
+                headers=headers,
+            )
             results.append(result)
             print(f"  measured {name}: {result.rps:.0f} req/s", flush=True)
-        weights = {path: page_weight(base, path) for name, path in pages if "page" in name}
+        weights = {
+            name: page_weight(base, path, headers) for name, path, headers in pages if name.endswith("page")
+        }
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -152,9 +194,11 @@ def main() -> int:
     floor = results[0].rps
     print()
     print(
-        f"gunicorn {server_env.get('WEB_CONCURRENCY', os.cpu_count() * 2)} workers x 2 threads (gthread), "
+        f"gunicorn {server_env.get('WEB_CONCURRENCY', os.cpu_count() * 2)} workers x "
+        f"{server_env.get('GUNICORN_THREADS', 2)} threads (gthread), "
         f"PostgreSQL, Redis {'on' if env.get('REDIS_URL') else 'off'}; "
-        f"load: {processes} processes x {threads} connections, {seconds:.0f} s per page, "
+        f"load: {processes} processes x {threads} connections, "
+        f"{rounds_count} rounds of {seconds:.0f} s per page (median round), "
         f"on the same {os.cpu_count()}-core machine"
     )
     print(f"{'page':<26}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}{'vs floor':>10}")
@@ -164,8 +208,8 @@ def main() -> int:
             f"{result.errors:>8}{result.rps / floor:>10.2f}"
         )
     print()
-    for path, weight in weights.items():
-        print(f"page weight {path}: {weight['total'] / 1024:.1f} KB compressed ({json.dumps(weight)})")
+    for name, weight in weights.items():
+        print(f"page weight, {name}: {weight['total'] / 1024:.1f} KB compressed ({json.dumps(weight)})")
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "bench.json").write_text(
         json.dumps(

@@ -1,0 +1,94 @@
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from core import content_cache
+from core.templatetags.editor_tags import SESSION_KEY as EDITOR_SESSION_KEY
+
+register = template.Library()
+
+# Per-request values a cached fragment may contain: stored as placeholders, filled on output.
+CSRF_PLACEHOLDER = "\x00csrf\x00"
+PATH_PLACEHOLDER = "\x00path\x00"
+
+
+def _render_live(nodelist, context, request) -> str:
+    with context.push(live_path=request.get_full_path() if request else ""):
+        return nodelist.render(context)
+
+
+def _render_cached(nodelist, context, request, key: tuple) -> str:
+    def build() -> str:
+        with context.push(live_path=PATH_PLACEHOLDER):
+            html = str(nodelist.render(context))
+        token = str(context.get("csrf_token", "")) if "csrfmiddlewaretoken" in html else ""
+        return html.replace(token, CSRF_PLACEHOLDER) if token else html
+
+    html = content_cache.get_or_build(key, build, request)
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token", "")))
+    if PATH_PLACEHOLDER in html:
+        html = html.replace(PATH_PLACEHOLDER, escape(request.get_full_path()))
+    return mark_safe(html)
+
+
+class ContentCacheNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None or getattr(request, "is_preview", False):
+            return _render_live(self.nodelist, context, request)
+        key = ("fragment", self.name, get_language(), *(var.resolve(context) for var in self.vary_on))
+        return _render_cached(self.nodelist, context, request, key)
+
+
+@register.tag("contentcache")
+def do_contentcache(parser, token):
+    """``{% contentcache "name" var… %}…{% endcontentcache %}``: render once per language and
+    values of the vars, keep until published content changes (see core.content_cache).
+
+    For markup that is the same for every visitor with the same vars. Two per-request values
+    may appear inside: ``{% csrf_token %}`` and ``{{ live_path }}`` (the current path), both
+    filled in on every request. Never put anything else personal inside."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("contentcache needs a name")
+    nodelist = parser.parse(("endcontentcache",))
+    parser.delete_first_token()
+    return ContentCacheNode(nodelist, bits[1].strip("\"'"), [parser.compile_filter(bit) for bit in bits[2:]])
+
+
+class PageCacheNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        request = context.get("request")
+        key = context.get("page_cache_key")
+        cacheable = (
+            key
+            and request is not None
+            and not getattr(request, "is_preview", False)
+            and not context.get("messages")  # a one-off message belongs to this response only
+            # Editors get Wagtail's editing bar; work out once per session who they are.
+            and (not request.user.is_authenticated or request.session.get(EDITOR_SESSION_KEY) is False)
+        )
+        if not cacheable:
+            return _render_live(self.nodelist, context, request)
+        full_key = ("page", *key, get_language(), context.get("text_size"))
+        return _render_cached(self.nodelist, context, request, full_key)
+
+
+@register.tag("pagecache")
+def do_pagecache(parser, token):
+    """``{% pagecache %}…{% endpagecache %}`` around a whole page: when the view put a
+    ``page_cache_key`` in the context (a tuple naming everything the page depends on besides
+    language and text size), the rendered page is kept like a ``contentcache`` fragment."""
+    nodelist = parser.parse(("endpagecache",))
+    parser.delete_first_token()
+    return PageCacheNode(nodelist)
