@@ -14,6 +14,8 @@ urlpatterns = [
     path("search/", course_views.search, name="search"),
     path("accounts/", include("accounts.urls")),
     path("my/", include("progress.urls")),
+    path("quizzes/", include("quizzes.urls")),
+    path("practice/", include(("quizzes.practice", "practice"))),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("preferences/text-size/", core_views.text_size, name="text_size"),

@@ -126,7 +126,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
     )
 
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "progress",
+    "quizzes",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -235,7 +236,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # Every page save runs search-index and reference-index tasks; don't log each one.
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": env("WAGTAIL_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # One-machine installs without a front proxy or object storage can let Django serve uploads.

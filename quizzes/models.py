@@ -1,0 +1,395 @@
+"""Question bank, quiz pages and attempts.
+
+Attempts follow Kolibri's layering: one row per try, holding a snapshot of the questions
+(their revision and content) and of the pass rule it ran under, and one row per answer.
+Editing a question or a quiz later never changes a past score.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail import blocks as wagtail_blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
+from wagtail.search import index
+
+from courses.models import CourseItemPage
+from quizzes.blocks import ChoiceOptionBlock, QuizQuestionBlock, RandomQuestionsBlock
+from quizzes.questiondata import Choice, HotspotArea, QuestionData, QuestionKind
+
+
+class QuestionCategory(models.Model):
+    """A folder of the question bank, e.g. "扫码登记/基础". GIFT's $CATEGORY maps onto it."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True, help_text=_("Use / for sub-folders."))
+    description = models.CharField(_("description"), max_length=255, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("description")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("question category")
+        verbose_name_plural = _("question categories")
+
+    def __str__(self):
+        return self.name
+
+
+class QuestionTag(TaggedItemBase):
+    content_object = ParentalKey("quizzes.Question", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+KIND_CHOICES = [
+    (QuestionKind.SINGLE.value, _("Single choice")),
+    (QuestionKind.MULTIPLE.value, _("Multiple choice")),
+    (QuestionKind.TRUE_FALSE.value, _("True or false")),
+    (QuestionKind.FILL_BLANK.value, _("Fill in the blank")),
+    (QuestionKind.ORDERING.value, _("Put the steps in order")),
+    (QuestionKind.HOTSPOT.value, _("Tap the right spot on a screenshot")),
+]
+
+
+class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, ClusterableModel):
+    """One question of the bank. Quizzes use the published version; attempts copy it."""
+
+    kind = models.CharField(_("question type"), max_length=20, choices=KIND_CHOICES, default="single")
+    title = models.CharField(_("short title"), max_length=200, blank=True, help_text=_("For the bank's list."))
+    text = models.TextField(_("question"), max_length=5000)
+    image = models.ForeignKey(
+        "core.CustomImage",
+        verbose_name=_("screenshot"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Shown with the question. Required for tap-the-spot questions."),
+    )
+    choices = StreamField(
+        [("option", ChoiceOptionBlock())],
+        verbose_name=_("options"),
+        blank=True,
+        help_text=_("Single and multiple choice: tick every correct option."),
+    )
+    true_answer = models.BooleanField(
+        _("the statement is"),
+        null=True,
+        blank=True,
+        choices=[(True, _("True")), (False, _("False"))],
+        help_text=_("True or false questions."),
+    )
+    accepted_answers = StreamField(
+        [("answer", wagtail_blocks.CharBlock(label=_("accepted answer"), max_length=200))],
+        verbose_name=_("accepted answers"),
+        blank=True,
+        help_text=_("Fill in the blank: every answer that counts. Case, spaces and full-width characters are ignored."),
+    )
+    steps = StreamField(
+        [("step", wagtail_blocks.CharBlock(label=_("step"), max_length=500))],
+        verbose_name=_("steps in the right order"),
+        blank=True,
+        help_text=_("Put the steps in order: list them in the correct order; learners see them shuffled."),
+    )
+    areas = models.JSONField(
+        _("target areas"),
+        default=list,
+        blank=True,
+        help_text=_("Tap the spot: draw one or more boxes on the screenshot where a tap counts as right."),
+    )
+    partial_credit = models.BooleanField(
+        _("partial credit"), default=False, help_text=_("Multiple choice and ordering: give part marks.")
+    )
+    explanation = models.TextField(_("explanation"), blank=True, help_text=_("Shown in feedback: why."))
+    category = models.ForeignKey(
+        QuestionCategory,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="questions",
+    )
+    tags = ClusterTaggableManager(through=QuestionTag, blank=True)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="question")
+
+    # The admin shows only the answer fields of the chosen type (quizzes/static/quizzes/question-form.js).
+    panels = [
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("kind"), FieldPanel("category")]), FieldPanel("title"), FieldPanel("tags")],
+            heading=_("Question"),
+        ),
+        FieldPanel("text"),
+        FieldPanel("image"),
+        FieldPanel("choices", attrs={"data-question-kinds": "single multiple"}),
+        FieldPanel("true_answer", attrs={"data-question-kinds": "true_false"}),
+        FieldPanel("accepted_answers", attrs={"data-question-kinds": "fill_blank"}),
+        FieldPanel("steps", attrs={"data-question-kinds": "ordering"}),
+        FieldPanel("areas", attrs={"data-question-kinds": "hotspot"}),
+        FieldPanel("partial_credit", attrs={"data-question-kinds": "multiple ordering"}),
+        FieldPanel("explanation"),
+    ]
+
+    search_fields = [
+        index.SearchField("text"),
+        index.SearchField("title"),
+        index.AutocompleteField("title"),
+        index.FilterField("kind"),
+        index.FilterField("category"),
+        index.FilterField("live"),
+    ]
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("question bank")
+        indexes = [models.Index(fields=["category", "live"], name="question_category_live")]
+
+    def __str__(self):
+        return self.title or self.text[:60]
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    def to_data(self) -> QuestionData:
+        """This question in the neutral form that grading, import and export share."""
+        kind = QuestionKind(self.kind)
+        choices = ()
+        if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            choices = tuple(
+                Choice(
+                    text=(block.value["text"] or "").strip(),
+                    correct=bool(block.value["correct"]),
+                    weight=(block.value["weight"] or 0) / 100,
+                    feedback=(block.value["feedback"] or "").strip(),
+                )
+                for block in self.choices
+            )
+        return QuestionData(
+            kind=kind,
+            text=self.text.strip(),
+            title=self.title.strip(),
+            category=self.category.name if self.category_id else "",
+            choices=choices,
+            accepted_answers=tuple(b.value.strip() for b in self.accepted_answers)
+            if kind == QuestionKind.FILL_BLANK
+            else (),
+            steps=tuple(b.value.strip() for b in self.steps) if kind == QuestionKind.ORDERING else (),
+            true_answer=self.true_answer if kind == QuestionKind.TRUE_FALSE else None,
+            areas=tuple(HotspotArea(**area) for area in self.areas or ()) if kind == QuestionKind.HOTSPOT else (),
+            partial_credit=self.partial_credit and kind in (QuestionKind.MULTIPLE, QuestionKind.ORDERING),
+            explanation=self.explanation.strip(),
+        )
+
+    def clean(self):
+        super().clean()
+        if self.kind == QuestionKind.HOTSPOT and not self.image_id:
+            raise ValidationError({"image": _("A tap-the-spot question needs a screenshot.")})
+        try:
+            problems = self.to_data().validate()
+        except (TypeError, ValueError) as exc:
+            problems = [str(exc)]
+        if problems:
+            raise ValidationError(problems)
+
+
+class QuizPage(CourseItemPage):
+    """A quiz inside a course: fixed questions and/or random draws from categories."""
+
+    class Feedback(models.TextChoices):
+        EACH = "each", _("After each question")
+        END = "end", _("After submitting")
+        NEVER = "never", _("Never (score only)")
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "ul", "ol", "link"])
+    questions = StreamField(
+        [("question", QuizQuestionBlock()), ("random", RandomQuestionsBlock())],
+        verbose_name=_("questions"),
+        help_text=_("Pick questions from the bank, or draw some at random from a category."),
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=60, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        _("attempts allowed"), default=0, help_text=_("0 means as many as the learner likes.")
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        help_text=_("Leave empty for no limit. The server closes the attempt when time is up."),
+    )
+    shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
+    shuffle_options = models.BooleanField(_("shuffle options"), default=True)
+    feedback_mode = models.CharField(
+        _("when feedback shows"), max_length=10, choices=Feedback.choices, default=Feedback.END
+    )
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    content_panels = CourseItemPage.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("intro"),
+        FieldPanel("questions"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("attempts_allowed")]),
+                FieldPanel("time_limit_minutes"),
+                FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_options")]),
+                FieldPanel("feedback_mode"),
+                FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("required")]),
+            ],
+            heading=_("Rules"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+
+    @property
+    def default_preview_size(self):
+        return "mobile"
+
+    def rules_snapshot(self) -> dict:
+        return {
+            "pass_mark": self.pass_mark,
+            "attempts_allowed": self.attempts_allowed,
+            "time_limit_minutes": self.time_limit_minutes,
+            "shuffle_questions": self.shuffle_questions,
+            "shuffle_options": self.shuffle_options,
+            "feedback_mode": self.feedback_mode,
+        }
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.models import ITEM_CONTEXT_HOOK
+        from courses.selectors import lesson_position
+        from wagtail import hooks
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lesson_position(self, request))
+        for extend in hooks.get_hooks(ITEM_CONTEXT_HOOK):
+            extend(request, self, context)
+        for extend in hooks.get_hooks(QUIZ_CONTEXT_HOOK):
+            extend(request, self, context)
+        return context
+
+
+QUIZ_CONTEXT_HOOK = "frontline_quiz_page_context"
+
+
+class QuizAttempt(models.Model):
+    """One try at a quiz, with everything it ran under copied in."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        TIMED_OUT = "timed_out", _("Closed at the time limit")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts", verbose_name=_("learner")
+    )
+    quiz = models.ForeignKey(
+        QuizPage, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("quiz")
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("course"),
+    )
+    number = models.PositiveSmallIntegerField(_("attempt number"))
+    quiz_revision_id = models.PositiveIntegerField(_("quiz revision"), null=True, blank=True)
+    rules = models.JSONField(_("rules it ran under"))
+    questions = models.JSONField(_("questions it drew"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.IN_PROGRESS)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    max_score = models.FloatField(_("maximum score"), null=True, blank=True)
+    percent = models.PositiveSmallIntegerField(_("percent"), null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "quiz", "number"], name="unique_attempt_number"),
+            models.UniqueConstraint(
+                fields=["learner", "quiz"],
+                condition=Q(state="in_progress"),
+                name="one_open_attempt_per_quiz",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["quiz", "state"], name="attempt_quiz_state"),
+            models.Index(fields=["state", "deadline"], name="attempt_state_deadline"),
+        ]
+
+    def __str__(self):
+        return f"{self.learner_id} · {self.quiz_id} #{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.IN_PROGRESS
+
+    def question_data(self, position: int) -> QuestionData:
+        return QuestionData.from_dict(self.questions[position]["data"])
+
+
+class AttemptAnswer(models.Model):
+    """The learner's answer to one question of an attempt, saved as they go."""
+
+    attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answers")
+    position = models.PositiveSmallIntegerField(_("position"))
+    question_id = models.PositiveIntegerField(_("question"))  # for statistics across attempts
+    response = models.JSONField(_("response"))
+    saves = models.PositiveIntegerField(_("times saved"), default=1)
+    saved_at = models.DateTimeField(_("saved at"), auto_now=True)
+    checked = models.BooleanField(_("feedback shown"), default=False)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    correct = models.BooleanField(_("correct"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [models.UniqueConstraint(fields=["attempt", "position"], name="unique_answer_position")]
+        indexes = [models.Index(fields=["question_id"], name="answer_question")]
+
+    def __str__(self):
+        return f"{self.attempt_id}/{self.position}"
+
+
+class PracticeRecord(models.Model):
+    """A learner finished a guided practice (tap-through) block in a lesson."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_records")
+    lesson = models.ForeignKey(
+        "courses.LessonPage", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    block_id = models.CharField(max_length=64)
+    completed_at = models.DateTimeField(auto_now_add=True)
+    misses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("practice record")
+        verbose_name_plural = _("practice records")
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "lesson", "block_id"], name="unique_practice_record")
+        ]
+
+    def __str__(self):
+        return f"{self.learner_id} · {self.lesson_id}/{self.block_id}"

@@ -1,0 +1,361 @@
+"""The neutral, storage-free representation of a quiz question.
+
+Importers produce `QuestionData`, the question bank stores it, grading reads it. Nothing here touches
+Django or the database, so a question can be built, checked and graded in a plain unit test.
+
+Conventions every producer follows, so that two questions with the same content compare equal:
+
+* texts are stripped of surrounding whitespace; tuples, never lists;
+* a `Choice.weight` of 0 means "not set": weights matter only when `partial_credit` is on, and importers
+  leave them at 0 otherwise (see `QuestionData.effective_weights` for how unset weights are filled in);
+* for true/false, `choices` is either empty or exactly two per-answer feedback holders: index 0 is the
+  "true" option, index 1 the "false" option, their `correct` flags agreeing with `true_answer`;
+* `source_line` is where an importer found the question; it is metadata and does not take part in equality.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any, Literal
+
+
+class QuestionKind(StrEnum):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUE_FALSE = "true_false"
+    FILL_BLANK = "fill_blank"
+    ORDERING = "ordering"
+    HOTSPOT = "hotspot"
+
+
+KIND_LABELS: dict[QuestionKind, str] = {
+    QuestionKind.SINGLE: "单选题",
+    QuestionKind.MULTIPLE: "多选题",
+    QuestionKind.TRUE_FALSE: "判断题",
+    QuestionKind.FILL_BLANK: "填空题",
+    QuestionKind.ORDERING: "排序题",
+    QuestionKind.HOTSPOT: "点选题",
+}
+
+# Length limits: generous for real questions, small enough that a pasted document is caught.
+MAX_TEXT = 5000
+MAX_TITLE = 200
+MAX_CATEGORY = 255
+MAX_CHOICE_TEXT = 1000
+MAX_FEEDBACK = 2000
+MAX_ANSWER_TEXT = 200
+MAX_STEP_TEXT = 500
+MAX_CHOICES = 26
+MAX_ANSWERS = 50
+MAX_STEPS = 20
+MAX_AREAS = 20
+
+TRUE_FALSE_LABELS = ("正确", "错误")
+
+# Tolerance for "the correct weights add up to 100%": Moodle writes thirds as 33.33333%.
+WEIGHT_SUM_TOLERANCE = 0.01
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice question. `weight` is a Moodle-style fraction in [-1, 1]; 0 means unset."""
+
+    text: str
+    correct: bool
+    weight: float = 0.0
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class HotspotArea:
+    """A target on a screenshot, in fractions of the image: x/y/w/h of width/height; r of the width."""
+
+    shape: Literal["rect", "circle"]
+    x: float
+    y: float
+    w: float = 0
+    h: float = 0
+    r: float = 0
+
+    def problems(self) -> list[str]:
+        numbers = (self.x, self.y, self.w, self.h, self.r)
+        if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in numbers):
+            return ["区域坐标必须是数字"]
+        if not all(math.isfinite(n) for n in numbers):
+            return ["区域坐标必须是有限的数字"]
+        if not (0 <= self.x <= 1 and 0 <= self.y <= 1):
+            return ["区域位置必须在图片范围内（0 到 1 之间）"]
+        eps = 1e-9
+        if self.shape == "rect":
+            if self.w <= 0 or self.h <= 0:
+                return ["矩形区域的宽和高必须大于 0"]
+            if self.x + self.w > 1 + eps or self.y + self.h > 1 + eps:
+                return ["矩形区域超出了图片范围"]
+            return []
+        if self.shape == "circle":
+            if not 0 < self.r <= 1:
+                return ["圆形区域的半径必须大于 0 且不超过图片宽度"]
+            return []
+        return [f"未知的区域形状「{self.shape}」（应为 rect 或 circle）"]
+
+
+@dataclass(frozen=True)
+class QuestionData:
+    kind: QuestionKind
+    text: str
+    title: str = ""
+    category: str = ""
+    choices: tuple[Choice, ...] = ()
+    accepted_answers: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    true_answer: bool | None = None
+    areas: tuple[HotspotArea, ...] = ()
+    partial_credit: bool = False
+    explanation: str = ""
+    source_line: int = field(default=0, compare=False)
+
+    def __post_init__(self) -> None:
+        # Lists passed by callers would make equality and hashing depend on the container type.
+        for name in ("choices", "accepted_answers", "steps", "areas"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
+        if not isinstance(self.kind, QuestionKind) and self.kind in QuestionKind._value2member_map_:
+            object.__setattr__(self, "kind", QuestionKind(self.kind))
+
+    # -- derived values -------------------------------------------------------------------------
+
+    def correct_indexes(self) -> frozenset[int]:
+        return frozenset(i for i, c in enumerate(self.choices) if c.correct)
+
+    def effective_weights(self) -> tuple[float, ...]:
+        """The weight each choice of a multiple-answer question is worth under partial credit.
+
+        * A non-zero `weight` is used as it is (Moodle style).
+        * Correct choices without a weight share what the explicit correct weights leave of 100%, equally.
+        * Wrong choices without a weight cost 1/k, k being the number of correct choices, so that ticking
+          every box never earns marks.
+        """
+        correct = [c for c in self.choices if c.correct]
+        k = len(correct)
+        explicit = sum(c.weight for c in correct if c.weight != 0)
+        unset = sum(1 for c in correct if c.weight == 0)
+        share = max(0.0, 1.0 - explicit) / unset if unset else 0.0
+        penalty = -1.0 / k if k else -1.0
+        return tuple(c.weight if c.weight != 0 else (share if c.correct else penalty) for c in self.choices)
+
+    # -- checks ---------------------------------------------------------------------------------
+
+    def validate(self) -> list[str]:
+        """Everything wrong with this question, as sentences a trainer can act on (Chinese)."""
+        errors: list[str] = []
+        if not isinstance(self.kind, QuestionKind):
+            return [f"未知的题型「{self.kind}」"]
+        if not self.text.strip():
+            errors.append("题目内容不能为空")
+        _check_length(errors, "题目内容", self.text, MAX_TEXT)
+        _check_length(errors, "标题", self.title, MAX_TITLE)
+        _check_length(errors, "分类", self.category, MAX_CATEGORY)
+        _check_length(errors, "解析", self.explanation, MAX_TEXT)
+        for label, value in (("题目内容", self.text), ("标题", self.title), ("解析", self.explanation)):
+            if _CONTROL_CHARS.search(value):
+                errors.append(f"{label}含有不可见的控制字符")
+        check = {
+            QuestionKind.SINGLE: self._validate_single,
+            QuestionKind.MULTIPLE: self._validate_multiple,
+            QuestionKind.TRUE_FALSE: self._validate_true_false,
+            QuestionKind.FILL_BLANK: self._validate_fill_blank,
+            QuestionKind.ORDERING: self._validate_ordering,
+            QuestionKind.HOTSPOT: self._validate_hotspot,
+        }[self.kind]
+        errors.extend(check())
+        return errors
+
+    def _validate_choices(self, label: str) -> list[str]:
+        errors: list[str] = []
+        if len(self.choices) < 2:
+            errors.append(f"{label}至少需要 2 个选项")
+        if len(self.choices) > MAX_CHOICES:
+            errors.append(f"{label}最多 {MAX_CHOICES} 个选项（当前 {len(self.choices)} 个）")
+        seen: set[str] = set()
+        for n, choice in enumerate(self.choices, start=1):
+            if not choice.text.strip():
+                errors.append(f"第 {n} 个选项内容为空")
+            elif choice.text in seen:
+                errors.append(f"选项「{_short(choice.text)}」重复")
+            seen.add(choice.text)
+            _check_length(errors, f"第 {n} 个选项", choice.text, MAX_CHOICE_TEXT)
+            _check_length(errors, f"第 {n} 个选项的反馈", choice.feedback, MAX_FEEDBACK)
+            if _CONTROL_CHARS.search(choice.text + choice.feedback):
+                errors.append(f"第 {n} 个选项含有不可见的控制字符")
+            weight = choice.weight
+            if not isinstance(weight, int | float) or isinstance(weight, bool) or not math.isfinite(weight):
+                errors.append(f"第 {n} 个选项的分值不是有效数字")
+            elif not -1 <= weight <= 1:
+                errors.append(f"第 {n} 个选项的分值必须在 -100% 到 100% 之间")
+        return errors
+
+    def _validate_single(self) -> list[str]:
+        errors = self._validate_choices("单选题")
+        n_correct = len(self.correct_indexes())
+        if n_correct != 1:
+            errors.append(f"单选题必须恰好有 1 个正确答案（当前 {n_correct} 个）")
+        for n, choice in enumerate(self.choices, start=1):
+            if not choice.correct and _is_number(choice.weight) and choice.weight >= 1:
+                errors.append(f"第 {n} 个选项不是正确答案，分值不能为 100%")
+        return errors
+
+    def _validate_multiple(self) -> list[str]:
+        errors = self._validate_choices("多选题")
+        if not self.correct_indexes():
+            errors.append("多选题至少需要 1 个正确答案")
+            return errors
+        if not self.partial_credit or not all(_is_number(c.weight) for c in self.choices):
+            return errors
+        for n, choice in enumerate(self.choices, start=1):
+            if choice.correct and choice.weight < 0:
+                errors.append(f"第 {n} 个选项是正确答案，分值不能为负")
+            if not choice.correct and choice.weight > 0:
+                errors.append(f"第 {n} 个选项不是正确答案，分值不能为正")
+        weights = self.effective_weights()
+        correct_weights = [w for w, c in zip(weights, self.choices, strict=True) if c.correct]
+        if any(w <= 0 for w in correct_weights):
+            errors.append("有正确选项分不到分值：正确选项的分值之和应为 100%")
+        elif abs(sum(correct_weights) - 1) > WEIGHT_SUM_TOLERANCE:
+            errors.append(f"正确选项的分值之和应为 100%（当前 {sum(correct_weights) * 100:g}%）")
+        return errors
+
+    def _validate_true_false(self) -> list[str]:
+        errors: list[str] = []
+        if not isinstance(self.true_answer, bool):
+            errors.append("判断题缺少正确答案（对或错）")
+        if self.choices:
+            expected = (self.true_answer is True, self.true_answer is False)
+            if len(self.choices) != 2 or tuple(c.correct for c in self.choices) != expected:
+                errors.append("判断题的反馈选项必须是「正确」「错误」两项，且与答案一致")
+            for choice in self.choices:
+                _check_length(errors, "判断题反馈", choice.feedback, MAX_FEEDBACK)
+        return errors
+
+    def _validate_fill_blank(self) -> list[str]:
+        # Imported here, not at module level: grading imports this module.
+        from quizzes.grading import normalise_text
+
+        errors: list[str] = []
+        if not self.accepted_answers:
+            errors.append("填空题至少需要 1 个参考答案")
+        if len(self.accepted_answers) > MAX_ANSWERS:
+            errors.append(f"填空题最多 {MAX_ANSWERS} 个参考答案")
+        for answer in self.accepted_answers:
+            if not normalise_text(answer):
+                errors.append(f"参考答案「{_short(answer)}」去掉空格和标点后为空")
+            _check_length(errors, "参考答案", answer, MAX_ANSWER_TEXT)
+            if _CONTROL_CHARS.search(answer):
+                errors.append("参考答案含有不可见的控制字符")
+        return errors
+
+    def _validate_ordering(self) -> list[str]:
+        errors: list[str] = []
+        if len(self.steps) < 2:
+            errors.append("排序题至少需要 2 个步骤")
+        if len(self.steps) > MAX_STEPS:
+            errors.append(f"排序题最多 {MAX_STEPS} 个步骤（当前 {len(self.steps)} 个）")
+        seen: set[str] = set()
+        for n, step in enumerate(self.steps, start=1):
+            if not step.strip():
+                errors.append(f"第 {n} 个步骤内容为空")
+            elif step in seen:
+                errors.append(f"步骤「{_short(step)}」重复")
+            seen.add(step)
+            _check_length(errors, f"第 {n} 个步骤", step, MAX_STEP_TEXT)
+            if _CONTROL_CHARS.search(step):
+                errors.append(f"第 {n} 个步骤含有不可见的控制字符")
+        return errors
+
+    def _validate_hotspot(self) -> list[str]:
+        errors: list[str] = []
+        if not self.areas:
+            errors.append("点选题至少需要 1 个正确区域")
+        if len(self.areas) > MAX_AREAS:
+            errors.append(f"点选题最多 {MAX_AREAS} 个区域")
+        for n, area in enumerate(self.areas, start=1):
+            errors.extend(f"第 {n} 个区域：{problem}" for problem in area.problems())
+        return errors
+
+    # -- serialisation (for storing a snapshot of the question an attempt ran against) ----------
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["kind"] = str(self.kind)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QuestionData:
+        return cls(
+            kind=QuestionKind(data["kind"]),
+            text=data["text"],
+            title=data.get("title", ""),
+            category=data.get("category", ""),
+            choices=tuple(Choice(**c) for c in data.get("choices", ())),
+            accepted_answers=tuple(data.get("accepted_answers", ())),
+            steps=tuple(data.get("steps", ())),
+            true_answer=data.get("true_answer"),
+            areas=tuple(HotspotArea(**a) for a in data.get("areas", ())),
+            partial_credit=bool(data.get("partial_credit", False)),
+            explanation=data.get("explanation", ""),
+            source_line=int(data.get("source_line", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """A problem an importer found. `line` is 1-based (a spreadsheet row number); 0 means the whole file."""
+
+    line: int
+    message: str
+
+    @classmethod
+    def at(cls, line: int, detail: str) -> ParseError:
+        return cls(line, f"第 {line} 行：{detail}" if line > 0 else detail)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class ParseResult:
+    questions: list[QuestionData] = field(default_factory=list)
+    errors: list[ParseError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def strip_control_chars(value: str) -> str:
+    """Drop control characters (they break Excel exports) and lone surrogates; keep tabs and newlines."""
+    return _CONTROL_CHARS.sub("", value)
+
+
+def clean_text(value: str) -> str:
+    return strip_control_chars(value).strip()
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_length(errors: list[str], label: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        errors.append(f"{label}过长（最多 {limit} 字，当前 {len(value)} 字）")
+
+
+def _short(value: str, limit: int = 20) -> str:
+    value = unicodedata.normalize("NFC", " ".join(value.split()))
+    return value if len(value) <= limit else value[: limit - 1] + "…"
