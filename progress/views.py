@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from courses.models import CourseItemPage, CoursePage
+from courses.models import CoursePage, LessonPage
 from progress import services
 from progress.exports import personal_data
 from progress.models import CourseCompletion
@@ -44,8 +44,10 @@ def course_join(request, course_id: int):
 @require_POST
 @login_required
 def item_complete(request, item_id: int):
-    """「完成本课」: mark done, then go straight on to the next item (or back to the course)."""
-    item = get_object_or_404(CourseItemPage.objects.live().public(), pk=item_id)
+    """「完成本课」: mark done, then go straight on to the next item (or back to the course).
+
+    Lessons only: a quiz is done when it is passed, never by this button."""
+    item = get_object_or_404(LessonPage.objects.live().public(), pk=item_id)
     course = CoursePage.objects.live().filter(path=item.path[: -item.steplen]).first()
     if course is None:
         raise Http404

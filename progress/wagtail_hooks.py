@@ -46,5 +46,6 @@ def record_seen_and_add_statuses(request, page, context):
     context["item_done"] = statuses.get(page.pk) == DONE
     # Learners at the same point share one cached rendering of the outline.
     context["outline_signature"] = tuple(sorted(statuses.items()))
-    context["page_cache_key"] = (*context["page_cache_key"], context["outline_signature"])
+    if context.get("page_cache_key"):
+        context["page_cache_key"] = (*context["page_cache_key"], context["outline_signature"])
     context["learner_signed_in"] = True

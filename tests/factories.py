@@ -136,3 +136,48 @@ def make_position(name: str = "网格员"):
     from accounts.models import Position
 
     return Position.objects.get_or_create(name=name)[0]
+
+
+def make_question(text="访客扫码后看到什么？", *, kind="single", category=None, live=True, **fields):
+    """A published question of the bank. Choice questions default to three options, B correct."""
+    from quizzes.models import Question
+
+    defaults = {
+        "single": {"choices": [option("登记成功页面", True), option("健康码"), option("付款码")]},
+        "multiple": {"choices": [option("姓名", True), option("电话", True), option("银行卡号")]},
+        "true_false": {"true_answer": True},
+        "fill_blank": {"accepted_answers": [{"type": "answer", "value": "二维码"}]},
+        "ordering": {"steps": [{"type": "step", "value": s} for s in ("打开小程序", "点击登记", "填写信息")]},
+        "hotspot": {"areas": [{"shape": "rect", "x": 0.1, "y": 0.1, "w": 0.3, "h": 0.2}]},
+    }[kind]
+    defaults.update(fields)
+    if kind == "hotspot" and "image" not in defaults:
+        defaults["image"] = make_image(size=(400, 800))
+    question = Question(kind=kind, text=text, category=category, explanation="因为这样做最安全。", **defaults)
+    question.live = live
+    question.full_clean()
+    question.save()
+    revision = question.save_revision()
+    if live:
+        revision.publish()
+    question.refresh_from_db()
+    return question
+
+
+def option(text, correct=False, weight=None, feedback=""):
+    return {
+        "type": "option",
+        "value": {"text": text, "correct": correct, "weight": weight, "feedback": feedback},
+    }
+
+
+def make_quiz(course, questions, title="小测验", **fields):
+    from quizzes.models import QuizPage
+
+    quiz = QuizPage(
+        title=title,
+        slug=fields.pop("slug", f"quiz-{next(_counter)}"),
+        questions=[{"type": "question", "value": {"question": q.pk}} for q in questions],
+        **fields,
+    )
+    return publish(course, quiz)

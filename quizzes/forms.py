@@ -1,0 +1,54 @@
+"""Reading a learner's answer from a plain HTML form (works without JavaScript)."""
+
+from quizzes.questiondata import QuestionData, QuestionKind
+
+# Hotspot screenshots are shown this wide (CSS px) when JavaScript is off, so the tap that an
+# <input type="image"> reports can be turned into fractions of the image.
+HOTSPOT_FALLBACK_WIDTH = 320
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def response_from_post(data: QuestionData, post, image: dict | None) -> object | None:
+    """The response for ``data`` posted in ``post`` (a QueryDict), or None if unanswered.
+    Shapes follow quizzes.grading; anything odd is passed on for coerce_response to refuse."""
+    match data.kind:
+        case QuestionKind.SINGLE:
+            return _int(post.get("choice"))
+        case QuestionKind.MULTIPLE:
+            values = [_int(v) for v in post.getlist("choice")]
+            return values if values else None
+        case QuestionKind.TRUE_FALSE:
+            return {"true": True, "false": False}.get(post.get("answer"))
+        case QuestionKind.FILL_BLANK:
+            text = post.get("answer", "")
+            return text if text.strip() else None
+        case QuestionKind.ORDERING:
+            positions = {}
+            for index in range(len(data.steps)):
+                position = _int(post.get(f"position-{index}"))
+                if position is None:
+                    return None
+                positions[index] = position
+            if sorted(positions.values()) != list(range(1, len(data.steps) + 1)):
+                return "duplicate-positions"  # refused by coerce_response, with a clear message
+            return [index for index, _position in sorted(positions.items(), key=lambda item: item[1])]
+        case QuestionKind.HOTSPOT:
+            # JavaScript posts fractions; without it, <input type="image" name="tap"> posts pixels.
+            fx, fy = post.get("tap_fx"), post.get("tap_fy")
+            if fx is not None and fy is not None:
+                try:
+                    return [float(fx), float(fy)]
+                except ValueError:
+                    return "bad"
+            x, y = _int(post.get("tap.x")), _int(post.get("tap.y"))
+            if x is None or y is None or not image:
+                return None
+            shown_height = HOTSPOT_FALLBACK_WIDTH * image["height"] / image["width"]
+            return [x / HOTSPOT_FALLBACK_WIDTH, y / shown_height]
+    return None

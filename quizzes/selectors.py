@@ -1,0 +1,159 @@
+"""Reads for quiz pages and attempts."""
+
+from dataclasses import dataclass, field
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
+
+from quizzes.models import QuizAttempt, QuizPage
+from quizzes.questiondata import QuestionData, QuestionKind
+
+
+@dataclass
+class QuizState:
+    attempts: list[QuizAttempt] = field(default_factory=list)
+    open_attempt: QuizAttempt | None = None
+    attempts_left: int | None = None  # None: unlimited
+
+    @property
+    def best(self) -> QuizAttempt | None:
+        closed = [a for a in self.attempts if not a.is_open]
+        return max(closed, key=lambda a: a.percent or 0, default=None)
+
+    @property
+    def passed(self) -> bool:
+        return any(a.passed for a in self.attempts)
+
+    @property
+    def can_start(self) -> bool:
+        return self.open_attempt is not None or self.attempts_left is None or self.attempts_left > 0
+
+
+def quiz_state(*, learner, quiz: QuizPage) -> QuizState:
+    """This learner's attempts at this quiz. One query."""
+    attempts = list(
+        QuizAttempt.objects.filter(learner=learner, quiz_id=quiz.pk)
+        .order_by("number")
+        .only(
+            "uuid",
+            "number",
+            "state",
+            "started_at",
+            "deadline",
+            "submitted_at",
+            "percent",
+            "passed",
+            "learner",
+        )
+    )
+    open_attempt = next((a for a in attempts if a.is_open), None)
+    left = None
+    if quiz.attempts_allowed:
+        left = max(0, quiz.attempts_allowed - len(attempts))
+    return QuizState(attempts=attempts, open_attempt=open_attempt, attempts_left=left)
+
+
+def attempt_for_learner(*, uuid, learner) -> QuizAttempt:
+    """Only the learner who owns an attempt may see it: anyone else gets a 404."""
+    return get_object_or_404(QuizAttempt, uuid=uuid, learner=learner)
+
+
+@dataclass
+class QuestionView:
+    """One question as the learner sees it: options in display order, never the answer key."""
+
+    position: int
+    data: QuestionData
+    entry: dict
+    response: object = None
+    checked: bool = False
+    correct: bool | None = None
+
+    @property
+    def number(self) -> int:
+        return self.position + 1
+
+    @property
+    def kind(self) -> str:
+        return self.data.kind.value
+
+    @property
+    def options(self) -> list[tuple[int, str]]:
+        """(original index, text) in the order this attempt shows them."""
+        order = self.entry.get("option_order")
+        if self.data.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            order = order or list(range(len(self.data.choices)))
+            return [(i, self.data.choices[i].text) for i in order]
+        if self.data.kind == QuestionKind.ORDERING:
+            order = order or list(range(len(self.data.steps)))
+            return [(i, self.data.steps[i]) for i in order]
+        return []
+
+    @property
+    def chosen(self) -> set:
+        if isinstance(self.response, list) and self.data.kind == QuestionKind.MULTIPLE:
+            return set(self.response)
+        if isinstance(self.response, int) and not isinstance(self.response, bool):
+            return {self.response}
+        return set()
+
+    @property
+    def step_positions(self) -> dict[int, int]:
+        """For ordering: original step index → the position (1-based) the learner gave it."""
+        if self.data.kind != QuestionKind.ORDERING or not isinstance(self.response, list):
+            return {}
+        return {step: place + 1 for place, step in enumerate(self.response)}
+
+    @property
+    def ordering_rows(self) -> list[tuple[int, str, int | None]]:
+        positions = self.step_positions
+        return [(i, text, positions.get(i)) for i, text in self.options]
+
+    @property
+    def correct_answer_text(self) -> str:
+        data = self.data
+        if data.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            return "；".join(c.text for c in data.choices if c.correct)
+        if data.kind == QuestionKind.TRUE_FALSE:
+            return gettext("True") if data.true_answer else gettext("False")
+        if data.kind == QuestionKind.FILL_BLANK:
+            return " / ".join(data.accepted_answers)
+        if data.kind == QuestionKind.ORDERING:
+            return " → ".join(data.steps)
+        return ""
+
+    @property
+    def response_text(self) -> str:
+        data, response = self.data, self.response
+        if response is None:
+            return ""
+        if data.kind == QuestionKind.SINGLE and isinstance(response, int):
+            return data.choices[response].text if 0 <= response < len(data.choices) else ""
+        if data.kind == QuestionKind.MULTIPLE and isinstance(response, list):
+            return "；".join(data.choices[i].text for i in response if 0 <= i < len(data.choices))
+        if data.kind == QuestionKind.TRUE_FALSE:
+            return gettext("True") if response else gettext("False")
+        if data.kind == QuestionKind.FILL_BLANK:
+            return str(response)
+        if data.kind == QuestionKind.ORDERING and isinstance(response, list):
+            return " → ".join(data.steps[i] for i in response if 0 <= i < len(data.steps))
+        return ""
+
+
+def question_views(attempt: QuizAttempt) -> list[QuestionView]:
+    """Every question of an attempt with the learner's saved answer. One query."""
+    answers = {a.position: a for a in attempt.answers.all()}
+    views = []
+    for position, entry in enumerate(attempt.questions):
+        answer = answers.get(position)
+        views.append(
+            QuestionView(
+                position=position,
+                data=QuestionData.from_dict(entry["data"]),
+                entry=entry,
+                response=answer.response if answer else None,
+                checked=answer.checked if answer else False,
+                correct=answer.correct if answer else None,
+            )
+        )
+    return views

@@ -1,0 +1,277 @@
+"""Writes for quiz attempts. Every submission is graded exactly once: the attempt row is
+locked for each write, a closed attempt never changes again, and the database refuses a
+second open attempt or a duplicate attempt number."""
+
+import random
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import CoursePage
+from progress import services as progress_services
+from quizzes.grading import InvalidResponse, coerce_response, grade
+from quizzes.models import AttemptAnswer, Question, QuizAttempt, QuizPage
+from quizzes.questiondata import QuestionKind
+
+
+class QuizError(Exception):
+    message = _("This quiz cannot be taken right now.")
+
+    def __str__(self):
+        return str(self.message)
+
+
+class AttemptLimitReached(QuizError):
+    message = _("You have used all your attempts at this quiz.")
+
+
+class AttemptClosed(QuizError):
+    message = _("This attempt is closed; your answers were already marked.")
+
+
+class AnswerLocked(QuizError):
+    message = _("You already checked this answer, so it can no longer be changed.")
+
+
+class NoQuestions(QuizError):
+    message = _("This quiz has no published questions yet.")
+
+
+class BadResponse(QuizError):
+    message = _("That answer could not be read. Please answer again.")
+
+
+def _image_snapshot(question: Question) -> dict | None:
+    if not question.image_id:
+        return None
+    image = question.image
+    return {"id": image.pk, "width": image.width, "height": image.height}
+
+
+def quiz_questions_draw(quiz: QuizPage, *, rng: random.Random) -> list[dict]:
+    """The questions for a new attempt, copied in full (content, revision, display order)."""
+    wanted: list[int] = []
+    draws: list[tuple[int, int]] = []
+    for block in quiz.questions:
+        if block.block_type == "question" and block.value["question"] is not None:
+            wanted.append(block.value["question"].pk)
+        elif block.block_type == "random" and block.value["category"] is not None:
+            draws.append((block.value["category"].pk, block.value["count"]))
+    live = Question.objects.filter(live=True)
+    for category_id, count in draws:
+        pool = [
+            pk for pk in live.filter(category_id=category_id).values_list("pk", flat=True) if pk not in wanted
+        ]
+        wanted.extend(rng.sample(pool, min(count, len(pool))))
+    by_id = {q.pk: q for q in live.filter(pk__in=wanted).select_related("image", "category")}
+    chosen = [by_id[pk] for pk in dict.fromkeys(wanted) if pk in by_id]
+    if quiz.shuffle_questions:
+        rng.shuffle(chosen)
+    snapshot = []
+    for question in chosen:
+        data = question.to_data()
+        entry = {
+            "question_id": question.pk,
+            "revision_id": question.live_revision_id,
+            "data": data.as_dict(),
+            "image": _image_snapshot(question),
+        }
+        if data.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            order = list(range(len(data.choices)))
+            if quiz.shuffle_options:
+                rng.shuffle(order)
+            entry["option_order"] = order
+        elif data.kind == QuestionKind.ORDERING:
+            order = list(range(len(data.steps)))
+            while len(order) > 1 and order == sorted(order):  # never show the answer as the start
+                rng.shuffle(order)
+            entry["option_order"] = order
+        snapshot.append(entry)
+    return snapshot
+
+
+def attempt_start(*, learner, quiz: QuizPage, course: CoursePage, now=None, rng=None) -> QuizAttempt:
+    """Resume the open attempt, or start the next one if the limit allows. Concurrent starts by
+    the same learner queue on a row lock and all get the same attempt."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=learner.pk).first()
+        open_attempt = QuizAttempt.objects.filter(
+            learner=learner, quiz_id=quiz.pk, state="in_progress"
+        ).first()
+        if open_attempt is not None:
+            if not _expired(open_attempt, now):
+                return open_attempt
+            _close(open_attempt, now=now, state=QuizAttempt.State.TIMED_OUT)
+        used = QuizAttempt.objects.filter(learner=learner, quiz_id=quiz.pk).count()
+        if quiz.attempts_allowed and used >= quiz.attempts_allowed:
+            raise AttemptLimitReached
+        questions = quiz_questions_draw(quiz, rng=rng or random.SystemRandom())
+        if not questions:
+            raise NoQuestions
+        try:
+            with transaction.atomic():
+                attempt = QuizAttempt.objects.create(
+                    learner=learner,
+                    quiz_id=quiz.pk,
+                    course_id=course.pk,
+                    number=used + 1,
+                    quiz_revision_id=quiz.live_revision_id,
+                    rules=quiz.rules_snapshot(),
+                    questions=questions,
+                    deadline=now + timedelta(minutes=quiz.time_limit_minutes)
+                    if quiz.time_limit_minutes
+                    else None,
+                )
+        except IntegrityError:  # a concurrent start won (databases without row locks)
+            return QuizAttempt.objects.get(learner=learner, quiz_id=quiz.pk, state="in_progress")
+        progress_services.enrolment_join(learner=learner, course=course)
+    progress_services.item_seen(learner=learner, item=quiz, course=course)
+    return attempt
+
+
+def _expired(attempt: QuizAttempt, now) -> bool:
+    return attempt.deadline is not None and now >= attempt.deadline
+
+
+def _locked(attempt_id: int) -> QuizAttempt:
+    return QuizAttempt.objects.select_for_update().get(pk=attempt_id)
+
+
+def _stored(kind: str, response):
+    """A coerced response in JSON-friendly form."""
+    if isinstance(response, frozenset):
+        return sorted(response)
+    if isinstance(response, tuple):
+        return list(response)
+    return response
+
+
+def answer_save(*, attempt: QuizAttempt, position: int, response, now=None) -> AttemptAnswer:
+    """Save one answer as the learner gives it. Saving the same answer again changes nothing
+    but the save counter; saving after the attempt closed is refused."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(attempt.pk)
+        if not locked.is_open:
+            raise AttemptClosed
+        if _expired(locked, now):
+            _close(locked, now=now, state=QuizAttempt.State.TIMED_OUT)
+            raise AttemptClosed
+        if not 0 <= position < len(locked.questions):
+            raise BadResponse
+        data = locked.question_data(position)
+        try:
+            value = _stored(data.kind, coerce_response(data, response))
+        except InvalidResponse:
+            raise BadResponse from None
+        answer = AttemptAnswer.objects.filter(attempt=locked, position=position).first()
+        if answer is None:
+            return AttemptAnswer.objects.create(
+                attempt=locked,
+                position=position,
+                question_id=locked.questions[position]["question_id"],
+                response=value,
+            )
+        if answer.checked:
+            raise AnswerLocked
+        answer.response = value
+        answer.saves += 1
+        answer.save(update_fields=["response", "saves", "saved_at"])
+        return answer
+
+
+def answer_check(*, attempt: QuizAttempt, position: int) -> AttemptAnswer:
+    """Feedback after each question: mark this answer now and lock it."""
+    with transaction.atomic():
+        locked = _locked(attempt.pk)
+        if locked.rules.get("feedback_mode") != QuizPage.Feedback.EACH or not locked.is_open:
+            raise AttemptClosed
+        answer = AttemptAnswer.objects.select_for_update().filter(attempt=locked, position=position).first()
+        if answer is None:
+            raise BadResponse
+        if not answer.checked:
+            result = _grade_one(locked, position, answer.response)
+            answer.score, answer.correct, answer.checked = result.score, result.correct, True
+            answer.save(update_fields=["score", "correct", "checked"])
+        return answer
+
+
+def _grade_one(attempt: QuizAttempt, position: int, response):
+    data = attempt.question_data(position)
+    image = attempt.questions[position].get("image") or {}
+    aspect = (image.get("height") or 1) / (image.get("width") or 1)
+    if data.kind == QuestionKind.MULTIPLE and isinstance(response, list):
+        response = frozenset(response)
+    if data.kind == QuestionKind.HOTSPOT and isinstance(response, list):
+        response = tuple(response)
+    if data.kind == QuestionKind.ORDERING and isinstance(response, list):
+        response = tuple(response)
+    return grade(data, response, aspect=aspect)
+
+
+def _close(attempt: QuizAttempt, *, now, state: str) -> QuizAttempt:
+    """Grade every question (unanswered ones score 0) and close. Caller holds the row lock."""
+    answers = {a.position: a for a in AttemptAnswer.objects.filter(attempt=attempt)}
+    total = 0.0
+    for position in range(len(attempt.questions)):
+        answer = answers.get(position)
+        result = _grade_one(attempt, position, answer.response if answer else None)
+        total += result.score
+        if answer is not None:
+            answer.score, answer.correct = result.score, result.correct
+    AttemptAnswer.objects.bulk_update(answers.values(), ["score", "correct"])
+    maximum = float(len(attempt.questions))
+    attempt.score = round(total, 4)
+    attempt.max_score = maximum
+    attempt.percent = int(total * 100 / maximum + 1e-9) if maximum else 0
+    attempt.passed = attempt.percent >= attempt.rules["pass_mark"]
+    attempt.state = state
+    attempt.submitted_at = now
+    attempt.save(update_fields=["score", "max_score", "percent", "passed", "state", "submitted_at"])
+    if attempt.passed:
+        quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
+        course = CoursePage.objects.filter(pk=attempt.course_id).first()
+        if quiz is not None and course is not None:
+            progress_services.item_complete(learner=attempt.learner, item=quiz, course=course)
+    return attempt
+
+
+def attempt_submit(*, attempt: QuizAttempt, now=None) -> QuizAttempt:
+    """Grade and close. Double clicks, two tabs or replayed requests all get the one result."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(attempt.pk)
+        if not locked.is_open:
+            return locked
+        state = QuizAttempt.State.TIMED_OUT if _expired(locked, now) else QuizAttempt.State.SUBMITTED
+        return _close(locked, now=now, state=state)
+
+
+def attempt_close_if_expired(*, attempt: QuizAttempt, now=None) -> QuizAttempt:
+    now = now or timezone.now()
+    if attempt.is_open and _expired(attempt, now):
+        with transaction.atomic():
+            locked = _locked(attempt.pk)
+            if locked.is_open:
+                return _close(locked, now=now, state=QuizAttempt.State.TIMED_OUT)
+            return locked
+    return attempt
+
+
+def attempts_close_expired(*, now=None) -> int:
+    """Close every open attempt past its deadline (run every minute by the scheduler)."""
+    now = now or timezone.now()
+    closed = 0
+    for attempt_id in QuizAttempt.objects.filter(state="in_progress", deadline__lte=now).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            locked = _locked(attempt_id)
+            if locked.is_open:
+                _close(locked, now=now, state=QuizAttempt.State.TIMED_OUT)
+                closed += 1
+    return closed

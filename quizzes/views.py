@@ -1,0 +1,153 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from courses.models import CoursePage
+from quizzes import services
+from quizzes.forms import HOTSPOT_FALLBACK_WIDTH, response_from_post
+from quizzes.models import QuizAttempt, QuizPage
+from quizzes.selectors import attempt_for_learner, question_views
+
+
+def _wants_json(request) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _question_url(attempt: QuizAttempt, number: int) -> str:
+    return reverse("quizzes:question", args=(attempt.uuid, number))
+
+
+def _course_of(quiz: QuizPage) -> CoursePage:
+    course = CoursePage.objects.live().filter(path=quiz.path[: -quiz.steplen]).first()
+    if course is None:
+        raise Http404
+    return course
+
+
+@require_POST
+@login_required
+def quiz_start(request, quiz_id: int):
+    quiz = get_object_or_404(QuizPage.objects.live().public(), pk=quiz_id)
+    try:
+        attempt = services.attempt_start(learner=request.user, quiz=quiz, course=_course_of(quiz))
+    except services.QuizError as error:
+        messages.error(request, str(error))
+        return redirect(quiz.url)
+    answered = set(attempt.answers.values_list("position", flat=True))
+    first_open = next((i for i in range(len(attempt.questions)) if i not in answered), 0)
+    return redirect(_question_url(attempt, first_open + 1))
+
+
+def _closed_redirect(request, attempt):
+    if _wants_json(request):
+        return JsonResponse(
+            {"saved": False, "closed": True, "result_url": reverse("quizzes:result", args=(attempt.uuid,))},
+            status=409,
+        )
+    messages.info(request, str(services.AttemptClosed.message))
+    return redirect("quizzes:result", attempt.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def attempt_question(request, uuid, number: int):
+    """One question per screen. POST saves the answer (every change, by JavaScript; or with
+    the buttons, without it) and moves on."""
+    attempt = services.attempt_close_if_expired(attempt=attempt_for_learner(uuid=uuid, learner=request.user))
+    if not attempt.is_open:
+        return _closed_redirect(request, attempt)
+    total = len(attempt.questions)
+    if not 1 <= number <= total:
+        raise Http404
+    position = number - 1
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        entry = attempt.questions[position]
+        response = response_from_post(attempt.question_data(position), request.POST, entry.get("image"))
+        try:
+            if response is not None:
+                services.answer_save(attempt=attempt, position=position, response=response)
+            if action == "check" and response is not None:
+                services.answer_check(attempt=attempt, position=position)
+        except services.AttemptClosed:
+            return _closed_redirect(request, attempt)
+        except services.QuizError as exc:
+            error = str(exc)
+        if _wants_json(request):
+            return JsonResponse(
+                {"saved": error is None, "error": error}, status=200 if error is None else 400
+            )
+        if error is None:
+            if action == "prev" and number > 1:
+                return redirect(_question_url(attempt, number - 1))
+            if action == "next" and number < total:
+                return redirect(_question_url(attempt, number + 1))
+            if action in ("next", "finish"):
+                return redirect("quizzes:submit", attempt.uuid)
+            return redirect(_question_url(attempt, number))
+    views = question_views(attempt)
+    question = views[position]
+    quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
+    return render(
+        request,
+        "quizzes/attempt_question.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "question": question,
+            "total": total,
+            "answered": sum(1 for v in views if v.response is not None),
+            "error": error,
+            "feedback_each": attempt.rules.get("feedback_mode") == QuizPage.Feedback.EACH,
+            "hotspot_width": HOTSPOT_FALLBACK_WIDTH,
+            "positions": range(1, len(question.options) + 1),
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def attempt_submit(request, uuid):
+    """Look over what is answered, then submit. Submitting twice gives the same one result."""
+    attempt = services.attempt_close_if_expired(attempt=attempt_for_learner(uuid=uuid, learner=request.user))
+    if request.method == "POST":
+        services.attempt_submit(attempt=attempt)
+        return redirect("quizzes:result", attempt.uuid)
+    if not attempt.is_open:
+        return redirect("quizzes:result", attempt.uuid)
+    views = question_views(attempt)
+    return render(
+        request,
+        "quizzes/attempt_submit.html",
+        {
+            "attempt": attempt,
+            "quiz": QuizPage.objects.filter(pk=attempt.quiz_id).first(),
+            "questions": views,
+            "unanswered": [v for v in views if v.response is None],
+        },
+    )
+
+
+@require_GET
+@login_required
+def attempt_result(request, uuid):
+    attempt = services.attempt_close_if_expired(attempt=attempt_for_learner(uuid=uuid, learner=request.user))
+    if attempt.is_open:
+        return redirect("quizzes:submit", attempt.uuid)
+    mode = attempt.rules.get("feedback_mode")
+    quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
+    return render(
+        request,
+        "quizzes/attempt_result.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            # The answer key is shown only if the quiz allows feedback at all.
+            "review": question_views(attempt) if mode != QuizPage.Feedback.NEVER else None,
+        },
+    )
