@@ -20,9 +20,13 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(CourseIndexPage, {HomePage})
         self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
 
-    def test_course_holds_lessons_only(self):
+    def test_course_holds_lessons_and_quizzes_only(self):
+        from quizzes.models import QuizPage
+
         self.assertAllowedParentPageTypes(CoursePage, {CourseIndexPage})
-        self.assertAllowedSubpageTypes(CoursePage, {LessonPage})
+        self.assertAllowedSubpageTypes(CoursePage, {LessonPage, QuizPage})
+        self.assertAllowedParentPageTypes(QuizPage, {CoursePage})
+        self.assertAllowedSubpageTypes(QuizPage, set())
 
     def test_lesson_is_a_leaf_under_a_course(self):
         self.assertAllowedParentPageTypes(LessonPage, {CoursePage})
