@@ -1,10 +1,17 @@
-"""Lesson blocks made for teaching software: screenshots, step-by-step guides, callouts."""
+"""Lesson blocks made for teaching software: screenshots, step-by-step guides, callouts, guided practice."""
 
+import json
+
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks import StreamValue
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock, ImageChooserBlock
+
+from quizzes.questiondata import HotspotArea
+from quizzes.widgets import HotspotAreasWidget
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
 VIDEO_EXTENSIONS = ("mp4", "webm")
@@ -183,6 +190,145 @@ class KeyPointsBlock(blocks.StructBlock):
         }
 
 
+class HotspotAreaField(forms.JSONField):
+    """One target rectangle drawn with the hotspot editor; the value is a HotspotArea dict."""
+
+    default_error_messages = {
+        "one_box": _("Draw exactly one box on the screenshot."),
+        "outside": _("The box must lie inside the screenshot."),
+    }
+
+    def __init__(self, **kwargs):
+        # The editor finds the step's screenshot chooser by name: "…-area" → "…-screenshot-image".
+        kwargs.setdefault("widget", HotspotAreasWidget(image_field="screenshot-image", max_areas=1))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            return value  # the trainer's text, sent back unchanged with an error
+        if value is None:
+            value = []
+        return super().prepare_value([value] if isinstance(value, dict) else value)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in (None, []):
+            return None
+        if isinstance(value, list) and len(value) == 1:
+            value = value[0]
+        if not isinstance(value, dict):
+            raise ValidationError(self.error_messages["one_box"], code="one_box")
+        return value
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        try:
+            problems = HotspotArea(**value).problems() if value.get("shape") == "rect" else ["not a box"]
+        except TypeError:
+            problems = ["unknown keys"]
+        if problems:
+            raise ValidationError(self.error_messages["outside"], code="outside")
+
+
+class HotspotAreaBlock(blocks.FieldBlock):
+    """A target rectangle on the screenshot next to it: ``{"shape": "rect", "x", "y", "w", "h"}``
+    in fractions of the image's width and height."""
+
+    def __init__(self, required=True, help_text=None, **kwargs):
+        self.field = HotspotAreaField(required=required, help_text=help_text)
+        super().__init__(**kwargs)
+
+    def value_from_form(self, value):
+        # The form posts JSON text; keep the block's native dict (or the text, to show it back with an error).
+        if isinstance(value, str):
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                return value
+            return parsed[0] if isinstance(parsed, list) and len(parsed) == 1 else parsed or None
+        return value
+
+    class Meta:
+        icon = "crosshairs"
+        default = None
+
+
+class PracticeStepBlock(blocks.StructBlock):
+    screenshot = ImageBlock(label=_("screenshot"))
+    instruction = blocks.CharBlock(
+        label=_("instruction"),
+        max_length=200,
+        help_text=_("What to tap, as the learner would say it, e.g. “点击‘访客登记’”."),
+    )
+    area = HotspotAreaBlock(
+        label=_("where to tap"),
+        help_text=_("Drag on the screenshot to draw a box around the spot that counts as right."),
+    )
+    hint = blocks.CharBlock(
+        label=_("hint after a wrong tap"),
+        max_length=255,
+        help_text=_("Helps without giving the answer away, e.g. “它在常用功能的第一个”."),
+    )
+
+    class Meta:
+        icon = "crosshairs"
+        label = _("Practice step")
+
+
+class GuidedPracticeBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("title"), max_length=120)
+    intro = blocks.TextBlock(label=_("introduction"), required=False, max_length=500)
+    steps = blocks.ListBlock(PracticeStepBlock(), label=_("steps"), min_num=1, max_num=20)
+
+    class Meta:
+        icon = "crosshairs"
+        label = _("Guided practice")
+        description = _(
+            "Screenshots of a real tool, one at a time: the learner taps where they would tap; "
+            "a wrong tap shows your hint."
+        )
+        template = "courses/blocks/guided_practice.html"
+
+    def get_preview_value(self):
+        image = _preview_image()
+        return {
+            "title": "练一练：打开访客登记",
+            "intro": "在截图上点一下你会点的地方。",
+            "steps": [
+                {
+                    "screenshot": image,
+                    "instruction": "点击“访客登记”",
+                    "area": {"shape": "rect", "x": 0.05, "y": 0.4, "w": 0.25, "h": 0.15},
+                    "hint": "它在常用功能的第一个。",
+                }
+            ],
+        }
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        page = (parent_context or {}).get("page")
+        context["lesson_id"] = getattr(page, "pk", None)
+        context["block_id"] = _stream_child_id(getattr(page, "body", None), value)
+        return context
+
+
+def _stream_child_id(stream, value) -> str:
+    """The id of the StreamField child holding ``value``: block templates are given the value only,
+    and recording a finished practice needs to know which block it was."""
+    if not isinstance(stream, StreamValue):
+        return ""
+    children = list(stream)
+    for child in children:
+        if child.value is value:
+            return child.id or ""
+    for child in children:  # a copy of the value (e.g. rendered from a revision)
+        if child.block_type == "practice" and child.value == value:
+            return child.id or ""
+    return ""
+
+
 class LessonStreamBlock(blocks.StreamBlock):
     paragraph = ParagraphBlock()
     heading = HeadingBlock()
@@ -192,3 +338,4 @@ class LessonStreamBlock(blocks.StreamBlock):
     video = VideoBlock()
     download = DownloadBlock()
     key_points = KeyPointsBlock()
+    practice = GuidedPracticeBlock()

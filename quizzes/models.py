@@ -27,6 +27,7 @@ from wagtail.search import index
 from courses.models import CourseItemPage
 from quizzes.blocks import ChoiceOptionBlock, QuizQuestionBlock, RandomQuestionsBlock
 from quizzes.questiondata import Choice, HotspotArea, QuestionData, QuestionKind
+from quizzes.widgets import HotspotAreasWidget
 
 
 class QuestionCategory(models.Model):
@@ -64,7 +65,9 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
     """One question of the bank. Quizzes use the published version; attempts copy it."""
 
     kind = models.CharField(_("question type"), max_length=20, choices=KIND_CHOICES, default="single")
-    title = models.CharField(_("short title"), max_length=200, blank=True, help_text=_("For the bank's list."))
+    title = models.CharField(
+        _("short title"), max_length=200, blank=True, help_text=_("For the bank's list.")
+    )
     text = models.TextField(_("question"), max_length=5000)
     image = models.ForeignKey(
         "core.CustomImage",
@@ -92,7 +95,9 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
         [("answer", wagtail_blocks.CharBlock(label=_("accepted answer"), max_length=200))],
         verbose_name=_("accepted answers"),
         blank=True,
-        help_text=_("Fill in the blank: every answer that counts. Case, spaces and full-width characters are ignored."),
+        help_text=_(
+            "Fill in the blank: every answer that counts. Case, spaces and full-width characters are ignored."
+        ),
     )
     steps = StreamField(
         [("step", wagtail_blocks.CharBlock(label=_("step"), max_length=500))],
@@ -124,7 +129,11 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
     # The admin shows only the answer fields of the chosen type (quizzes/static/quizzes/question-form.js).
     panels = [
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("kind"), FieldPanel("category")]), FieldPanel("title"), FieldPanel("tags")],
+            [
+                FieldRowPanel([FieldPanel("kind"), FieldPanel("category")]),
+                FieldPanel("title"),
+                FieldPanel("tags"),
+            ],
             heading=_("Question"),
         ),
         FieldPanel("text"),
@@ -133,7 +142,7 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
         FieldPanel("true_answer", attrs={"data-question-kinds": "true_false"}),
         FieldPanel("accepted_answers", attrs={"data-question-kinds": "fill_blank"}),
         FieldPanel("steps", attrs={"data-question-kinds": "ordering"}),
-        FieldPanel("areas", attrs={"data-question-kinds": "hotspot"}),
+        FieldPanel("areas", widget=HotspotAreasWidget, attrs={"data-question-kinds": "hotspot"}),
         FieldPanel("partial_credit", attrs={"data-question-kinds": "multiple ordering"}),
         FieldPanel("explanation"),
     ]
@@ -184,7 +193,9 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
             else (),
             steps=tuple(b.value.strip() for b in self.steps) if kind == QuestionKind.ORDERING else (),
             true_answer=self.true_answer if kind == QuestionKind.TRUE_FALSE else None,
-            areas=tuple(HotspotArea(**area) for area in self.areas or ()) if kind == QuestionKind.HOTSPOT else (),
+            areas=tuple(HotspotArea(**area) for area in self.areas or ())
+            if kind == QuestionKind.HOTSPOT
+            else (),
             partial_credit=self.partial_credit and kind in (QuestionKind.MULTIPLE, QuestionKind.ORDERING),
             explanation=self.explanation.strip(),
         )
@@ -272,9 +283,10 @@ class QuizPage(CourseItemPage):
         }
 
     def get_context(self, request, *args, **kwargs):
+        from wagtail import hooks
+
         from courses.models import ITEM_CONTEXT_HOOK
         from courses.selectors import lesson_position
-        from wagtail import hooks
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_position(self, request))
@@ -298,7 +310,10 @@ class QuizAttempt(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts", verbose_name=_("learner")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
+        verbose_name=_("learner"),
     )
     quiz = models.ForeignKey(
         QuizPage, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("quiz")
@@ -376,7 +391,9 @@ class AttemptAnswer(models.Model):
 class PracticeRecord(models.Model):
     """A learner finished a guided practice (tap-through) block in a lesson."""
 
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_records")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_records"
+    )
     lesson = models.ForeignKey(
         "courses.LessonPage", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )

@@ -1,3 +1,4 @@
+import django_filters
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -5,7 +6,6 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
-import django_filters
 
 from quizzes.models import KIND_CHOICES, Question, QuestionCategory
 
@@ -46,3 +46,78 @@ register_snippet(QuestionCategoryViewSet)
 @hooks.register("insert_editor_js")
 def question_form_js():
     return format_html('<script src="{}" defer></script>', static("quizzes/question-form.js"))
+
+
+# -- question import, export and statistics (quizzes/admin_views.py) ---------------------------------
+# Imports are local so that this block only adds to the module.
+
+
+@hooks.register("register_log_actions")
+def register_question_import_log_action(actions):
+    from quizzes.importing import IMPORT_LOG_ACTION
+
+    actions.register_action(IMPORT_LOG_ACTION, _("Import"), _("Imported from a file"))
+
+
+@hooks.register("register_admin_urls")
+def register_question_tool_urls():
+    from django.urls import include, path
+
+    from quizzes import admin_urls
+
+    return [path("question-bank/", include(admin_urls, namespace="quizzes_admin"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_question_tools_menu():
+    from django.urls import reverse
+    from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+    from quizzes.admin_views import user_can_import_questions, user_can_see_question_bank
+
+    class QuestionToolMenuItem(MenuItem):
+        def __init__(self, *args, permission_test, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.permission_test = permission_test
+
+        def is_shown(self, request):
+            return self.permission_test(request.user)
+
+    tools = Menu(
+        items=[
+            QuestionToolMenuItem(
+                _("Import questions"),
+                reverse("quizzes_admin:import"),
+                name="question-import",
+                icon_name="upload",
+                order=1,
+                permission_test=user_can_import_questions,
+            ),
+            QuestionToolMenuItem(
+                _("Question statistics"),
+                reverse("quizzes_admin:statistics"),
+                name="question-statistics",
+                icon_name="table",
+                order=2,
+                permission_test=user_can_see_question_bank,
+            ),
+        ]
+    )
+    # Right below "Question bank" (menu_order 210); hidden when the user may use neither tool.
+    return SubmenuMenuItem(_("Question tools"), tools, name="question-tools", icon_name="tasks", order=211)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def question_category_export_button(snippet, user, next_url=None):
+    from django.urls import reverse
+    from wagtail.admin.widgets import Button
+
+    from quizzes.admin_views import user_can_see_question_bank
+
+    if isinstance(snippet, QuestionCategory) and user_can_see_question_bank(user):
+        yield Button(
+            _("Export to GIFT"),
+            reverse("quizzes_admin:category_export_gift", args=[snippet.pk]),
+            icon_name="download",
+            priority=60,
+        )

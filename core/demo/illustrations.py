@@ -493,8 +493,9 @@ def phone_app_home(key: str) -> Image.Image:
     c.megaphone(120, 1030, 26, ORANGE)
     c.lines(204, 996, [380, 300, 200], 14, 18)
     _tab_bar(c, 0)
-    target = {"phone-app-home": 0, "phone-app-home-temp": 1}.get(key, 0)
-    c.tap(boxes[target], round_=False)
+    if key != "phone-app-home-plain":  # the plain one is for quizzes: no hint where to tap
+        target = {"phone-app-home": 0, "phone-app-home-temp": 1}.get(key, 0)
+        c.tap(boxes[target], round_=False)
     return c.finish()
 
 
@@ -1616,6 +1617,7 @@ _REGISTRY: dict[str, tuple[Callable[[str], Image.Image], str]] = {
     "cover-privacy": (cover_privacy, "课程封面：个人信息保护"),
     "phone-app-home": (phone_app_home, "社区通首页：访客登记入口"),
     "phone-app-home-temp": (phone_app_home, "社区通首页：体温登记入口"),
+    "phone-app-home-plain": (phone_app_home, "社区通首页（无提示）"),
     "phone-code-poster": (phone_code_poster, "生成的门岗登记码海报"),
     "phone-scan-qr": (phone_scan_qr, "扫码登记手机界面"),
     "phone-visitor-form": (phone_visitor_form, "访客登记表填写界面"),

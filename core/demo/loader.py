@@ -9,11 +9,14 @@ from django.db import transaction
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page
 
-from core.demo import curriculum, illustrations
+from core.demo import curriculum, illustrations, quiz_bank
 from core.demo.people import ensure_org_tree, ensure_positions
 from core.models import HomePage, SiteSettings
 from courses.blocks import EMPTY_IMAGE
 from courses.models import CourseIndexPage, CoursePage, LessonPage, Topic
+from quizzes.importing import question_from_data
+from quizzes.models import QuestionCategory, QuizPage
+from quizzes.questiondata import Choice, HotspotArea, QuestionData, QuestionKind
 
 DEMO_COLLECTION = "演示素材"
 
@@ -26,6 +29,8 @@ class LoadReport:
     images_created: int = 0
     units_created: int = 0
     positions_created: int = 0
+    quizzes_created: int = 0
+    questions_created: int = 0
 
 
 def _publish(parent: Page, page: Page) -> Page:
@@ -142,4 +147,53 @@ def load_curriculum() -> LoadReport:
                 ),
             )
             report.lessons_created += 1
+
+    for slug, (title, questions) in quiz_bank.QUIZZES.items():
+        course = CoursePage.objects.child_of(index).filter(slug=slug).first()
+        if course is None or QuizPage.objects.child_of(course).filter(slug="quiz").exists():
+            continue
+        _load_quiz(course, title, questions, images, report)
     return report
+
+
+def _load_quiz(course: CoursePage, title: str, questions: list[dict], images: _Images, report: LoadReport):
+    """A published bank category holding the course's questions, and a quiz page last in the course."""
+    category, _created = QuestionCategory.objects.get_or_create(name=f"演示：{course.title}")
+    blocks = []
+    for spec in questions:
+        spec = dict(spec)
+        image_key = spec.pop("image", None)
+        data = QuestionData(
+            kind=QuestionKind(spec.pop("kind")),
+            choices=tuple(
+                Choice(text=c["text"], correct=c.get("correct", False)) for c in spec.pop("choices", ())
+            ),
+            areas=tuple(HotspotArea(**area) for area in spec.pop("areas", ())),
+            accepted_answers=tuple(spec.pop("accepted_answers", ())),
+            steps=tuple(spec.pop("steps", ())),
+            **spec,
+        )
+        question = question_from_data(data, category=category)
+        question.title = data.text[:60]
+        if image_key:
+            question.image = images.get(image_key)
+        question.live = False
+        question.full_clean()
+        question.save()
+        question.save_revision().publish()
+        report.questions_created += 1
+        blocks.append({"type": "question", "value": {"question": question.pk}})
+    _publish(
+        course,
+        QuizPage(
+            title=title,
+            slug="quiz",
+            summary="学完本课程后做一做，看看自己掌握了没有。",
+            estimated_minutes=5,
+            questions=blocks,
+            pass_mark=75,
+            attempts_allowed=0,
+            feedback_mode=QuizPage.Feedback.END,
+        ),
+    )
+    report.quizzes_created += 1

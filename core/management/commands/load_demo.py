@@ -30,6 +30,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo curriculum: {report.courses_created} courses and {report.lessons_created} lessons "
                 f"created, {report.courses_existing} courses already there; "
+                f"{report.quizzes_created} quizzes with {report.questions_created} questions created; "
                 f"{report.images_created} images generated; {report.units_created} organisation units and "
                 f"{report.positions_created} positions added."
             )

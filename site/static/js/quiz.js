@@ -22,11 +22,13 @@
     data.set("action", "save");
     say(texts.saving);
     pending = true;
-    fetch(form.action || window.location.href, {
+    // Not form.action: the buttons are named "action", and the form property returns them.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" },
     }).then(function (response) {
-      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      return response.json().catch(function () { return { error: String(response.status) }; })
+        .then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {
       pending = false;
       if (result.body.closed && result.body.result_url) { window.location.href = result.body.result_url; return; }

@@ -1,0 +1,569 @@
+"""Admin screens for the question bank: import (upload → preview → confirm), import templates, GIFT
+export of a category, and per-question answer statistics.
+
+Every view checks its own permission (the menu only hides links) and answers 403 when it is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import django_filters
+from django import forms
+from django.db.models import Count, F, FloatField, Max, Q, QuerySet, Window
+from django.db.models.functions import Cast, RowNumber
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.reports import ReportView
+from wagtail.permissions import policy_registry
+
+from quizzes import importing
+from quizzes.formats import spreadsheet
+from quizzes.models import AttemptAnswer, Question, QuestionCategory, QuizAttempt, QuizPage
+from quizzes.questiondata import KIND_LABELS, TRUE_FALSE_LABELS, ParseResult, QuestionData, QuestionKind
+
+BANK_LISTING_URL_NAME = "wagtailsnippets_quizzes_question:list"
+
+# -- permissions -----------------------------------------------------------------------------------
+
+
+def _policy():
+    return policy_registry.get_by_type(Question)
+
+
+def user_can_import_questions(user) -> bool:
+    # An import publishes what it creates, so it needs what "create and publish" needs in the editor.
+    policy = _policy()
+    return policy.user_has_permission(user, "add") and policy.user_has_permission(user, "publish")
+
+
+def user_can_see_question_bank(user) -> bool:
+    return _policy().user_has_any_permission(user, ["view", "change"])
+
+
+def forbidden(request) -> TemplateResponse:
+    # Not PermissionDenied: Wagtail's admin turns that into a redirect to the dashboard.
+    return TemplateResponse(
+        request,
+        "quizzes/admin/forbidden.html",
+        {"page_title": gettext("Permission denied"), "header_icon": "warning"},
+        status=403,
+    )
+
+
+class QuestionBankPermissionMixin:
+    """`permission_test(user) -> bool` decides; the view itself answers 403 when it says no."""
+
+    permission_test = staticmethod(user_can_see_question_bank)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not type(self).permission_test(request.user):
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+def attachment(response: HttpResponse, filename: str, fallback: str) -> HttpResponse:
+    """Content-Disposition with an ASCII name for old clients and the real (Chinese) one per RFC 5987."""
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+# -- import: upload --------------------------------------------------------------------------------
+
+FORMAT_CHOICES = [
+    (importing.FORMAT_AUTO, _("Detect from the file")),
+    (importing.FORMAT_GIFT, _("GIFT (Moodle)")),
+    (importing.FORMAT_AIKEN, _("Aiken")),
+    (importing.FORMAT_SPREADSHEET, _("Spreadsheet (CSV or Excel .xlsx)")),
+]
+
+
+class QuestionImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "GIFT or Aiken (.gift, .txt), or a spreadsheet from our template (.csv, .xlsx). Up to 2 MB."
+        ),
+        error_messages={"required": _("Choose a file to import."), "empty": _("The file is empty.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(importing.ACCEPTED_EXTENSIONS)}),
+    )
+    file_format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, initial=importing.FORMAT_AUTO)
+    default_category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=QuestionCategory.objects.all(),
+        required=False,
+        empty_label=_("No category"),
+        help_text=_("For questions whose file gives no category ($CATEGORY in GIFT, the 分类 column)."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > importing.MAX_BYTES:
+            raise forms.ValidationError(
+                gettext(
+                    "The file is too large (%(size)s MB); the limit is %(limit)s MB. "
+                    "Split it and import the parts."
+                )
+                % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": importing.MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is None:
+            return cleaned
+        raw = upload.read(importing.MAX_BYTES + 1)
+        if not raw:
+            self.add_error("file", gettext("The file is empty."))
+            return cleaned
+        if len(raw) > importing.MAX_BYTES:  # the declared size was wrong
+            self.add_error("file", gettext("The file is too large; the limit is 2 MB."))
+            return cleaned
+        file_format = cleaned.get("file_format")
+        if file_format == importing.FORMAT_AUTO:
+            file_format = importing.import_format_detect(upload.name, raw)
+            if file_format is None:
+                self.add_error(
+                    "file",
+                    gettext("Files of type “%(extension)s” cannot be imported. Use %(accepted)s.")
+                    % {
+                        "extension": importing.file_extension(upload.name) or upload.name,
+                        "accepted": " ".join(importing.ACCEPTED_EXTENSIONS),
+                    },
+                )
+                return cleaned
+        cleaned["raw"] = raw
+        cleaned["resolved_format"] = file_format
+        return cleaned
+
+
+class QuestionImportView(QuestionBankPermissionMixin, WagtailAdminTemplateMixin, View):
+    permission_test = staticmethod(user_can_import_questions)
+    template_name = "quizzes/admin/import.html"
+    page_title = _("Import questions")
+    header_icon = "upload"
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse(BANK_LISTING_URL_NAME), "label": gettext("Question bank")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get(self, request):
+        return self.render_to_response(self.get_context_data(form=QuestionImportForm()))
+
+    def post(self, request):
+        form = QuestionImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        staged = importing.import_stage(
+            raw=form.cleaned_data["raw"],
+            filename=form.cleaned_data["file"].name,
+            file_format=form.cleaned_data["resolved_format"],
+            default_category=form.cleaned_data["default_category"],
+            actor=request.user,
+        )
+        return redirect("quizzes_admin:import_preview", token=staged.token)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            max_megabytes=importing.MAX_BYTES // (1024 * 1024),
+            max_questions=importing.MAX_IMPORT_QUESTIONS,
+            template_csv_url=reverse("quizzes_admin:import_template", args=["csv"]),
+            template_xlsx_url=reverse("quizzes_admin:import_template", args=["xlsx"]),
+        )
+        return context
+
+
+# -- import: preview and confirm -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    number: int
+    line: int
+    kind_label: str
+    title: str
+    text: str
+    category: str
+    new_category: bool
+    answer: list[str]
+
+
+def answer_summary(data: QuestionData) -> list[str]:
+    """What counts as right, one line per item, for a trainer to check at a glance."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    if data.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        lines = []
+        for letter, choice in zip(letters, data.choices, strict=False):
+            mark = "✓" if choice.correct else "✗"
+            weight = f"（{choice.weight * 100:g}%）" if data.partial_credit and choice.weight else ""
+            lines.append(f"{mark} {letter}. {Truncator(choice.text).chars(80)}{weight}")
+        return lines
+    if data.kind == QuestionKind.TRUE_FALSE:
+        return [TRUE_FALSE_LABELS[0] if data.true_answer else TRUE_FALSE_LABELS[1]]
+    if data.kind == QuestionKind.FILL_BLANK:
+        return [" | ".join(data.accepted_answers)]
+    if data.kind == QuestionKind.ORDERING:
+        return [f"{n}. {Truncator(step).chars(80)}" for n, step in enumerate(data.steps, start=1)]
+    return [
+        ngettext("%(count)s target area", "%(count)s target areas", len(data.areas))
+        % {"count": len(data.areas)}
+    ]
+
+
+def preview_rows(result: ParseResult, default_category: QuestionCategory | None) -> list[PreviewRow]:
+    names = {data.category for data in result.questions if data.category}
+    existing = set(QuestionCategory.objects.filter(name__in=names).values_list("name", flat=True))
+    default_name = default_category.name if default_category else ""
+    return [
+        PreviewRow(
+            number=number,
+            line=data.source_line,
+            kind_label=KIND_LABELS.get(data.kind, str(data.kind)),
+            title=data.title,
+            text=data.text,
+            category=data.category or default_name,
+            new_category=bool(data.category) and data.category not in existing,
+            answer=answer_summary(data),
+        )
+        for number, data in enumerate(result.questions, start=1)
+    ]
+
+
+class QuestionImportPreviewView(QuestionBankPermissionMixin, WagtailAdminTemplateMixin, View):
+    """GET shows what the kept upload will import; POST imports it, all or nothing, once."""
+
+    permission_test = staticmethod(user_can_import_questions)
+    template_name = "quizzes/admin/import_preview.html"
+    page_title = _("Import questions")
+    page_subtitle = _("Check before importing")
+    header_icon = "upload"
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse(BANK_LISTING_URL_NAME), "label": gettext("Question bank")},
+            {"url": reverse("quizzes_admin:import"), "label": gettext("Import questions")},
+            {"url": "", "label": gettext("Check before importing")},
+        ]
+
+    def get(self, request, token):
+        try:
+            staged = importing.import_staged(token=token, actor=request.user)
+        except importing.ImportNotFound:
+            return self._expired()
+        except importing.ImportAlreadyDone as done:
+            return self._already_done(done)
+        return self._preview(staged, staged.parse())
+
+    def post(self, request, token):
+        try:
+            created = importing.import_staged_confirm(token=token, actor=request.user)
+        except importing.ImportNotFound:
+            return self._expired()
+        except importing.ImportAlreadyDone as done:
+            return self._already_done(done)
+        except importing.ImportHasErrors as refused:
+            return self._preview(importing.import_staged(token=token, actor=request.user), refused.result)
+        except importing.ImportRefused as refused:
+            staged = importing.import_staged(token=token, actor=request.user)
+            return self._preview(staged, staged.parse(), save_errors=refused.messages)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s question was imported and published.",
+                "%(count)s questions were imported and published.",
+                len(created),
+            )
+            % {"count": len(created)},
+        )
+        return redirect(BANK_LISTING_URL_NAME)
+
+    def _preview(self, staged: importing.StagedImport, result: ParseResult, save_errors=()):
+        too_many = len(result.questions) > importing.MAX_IMPORT_QUESTIONS
+        default_category = staged.default_category
+        context = self.get_context_data(
+            staged=staged,
+            format_label=dict(FORMAT_CHOICES).get(staged.file_format, staged.file_format),
+            result=result,
+            rows=preview_rows(result, default_category),
+            default_category=default_category,
+            too_many=too_many,
+            max_questions=importing.MAX_IMPORT_QUESTIONS,
+            save_errors=list(save_errors),
+            can_import=result.ok and bool(result.questions) and not too_many and not save_errors,
+        )
+        return self.render_to_response(context)
+
+    def _expired(self):
+        messages.error(
+            self.request,
+            gettext(
+                "This upload was not found or has expired (uploads are kept for an hour). "
+                "Please upload the file again."
+            ),
+        )
+        return redirect("quizzes_admin:import")
+
+    def _already_done(self, done: importing.ImportAlreadyDone):
+        messages.warning(
+            self.request, gettext("This file has already been imported; nothing was imported again.")
+        )
+        return redirect(BANK_LISTING_URL_NAME)
+
+
+# -- templates and export --------------------------------------------------------------------------
+
+TEMPLATE_FILES = {
+    "csv": ("text/csv; charset=utf-8", spreadsheet.template_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", spreadsheet.template_xlsx),
+}
+
+
+class ImportTemplateView(QuestionBankPermissionMixin, View):
+    permission_test = staticmethod(user_can_import_questions)
+
+    def get(self, request, file_type):
+        if file_type not in TEMPLATE_FILES:
+            raise Http404
+        content_type, build = TEMPLATE_FILES[file_type]
+        response = HttpResponse(build(), content_type=content_type)
+        return attachment(response, f"题目导入模板.{file_type}", f"question-import-template.{file_type}")
+
+
+class CategoryExportGiftView(QuestionBankPermissionMixin, View):
+    def get(self, request, pk):
+        category = get_object_or_404(QuestionCategory, pk=pk)
+        response = HttpResponse(
+            importing.category_export_gift(category), content_type="text/plain; charset=utf-8"
+        )
+        name = category.name.replace("/", "-")
+        return attachment(response, f"{name}.gift", f"question-category-{category.pk}.gift")
+
+
+# -- statistics ------------------------------------------------------------------------------------
+
+GRADED_STATES = (QuizAttempt.State.SUBMITTED, QuizAttempt.State.TIMED_OUT)
+CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+KINDS_WITH_WRONG_ANSWER = (*CHOICE_KINDS, QuestionKind.TRUE_FALSE, QuestionKind.FILL_BLANK)
+NO_ANSWER = "—"
+_CHUNK = 500
+
+
+def _in_category(category: QuestionCategory) -> Q:
+    return Q(category=category) | Q(category__name__startswith=category.name + "/")
+
+
+def graded_answers(*, viewer) -> QuerySet[AttemptAnswer]:
+    """Answers of submitted or timed-out attempts, by learners in the viewer's part of the organisation
+    (everyone for superusers and for staff not placed in the organisation tree)."""
+    answers = AttemptAnswer.objects.filter(attempt__state__in=GRADED_STATES)
+    unit = getattr(viewer, "org_unit", None)
+    if not viewer.is_superuser and unit is not None:
+        answers = answers.filter(attempt__learner__org_unit__path__startswith=unit.path)
+    return answers
+
+
+def question_statistics_rows(answers: QuerySet[AttemptAnswer]) -> QuerySet:
+    """One row per question: times answered, times fully right and the percentage, aggregated in SQL."""
+    return (
+        answers.values("question_id")
+        .annotate(answered=Count("pk"), correct_count=Count("pk", filter=Q(correct=True)))
+        .annotate(correct_percent=Cast(F("correct_count"), FloatField()) * 100.0 / F("answered"))
+    )
+
+
+@dataclass(frozen=True)
+class WrongAnswer:
+    label: str
+    times: int
+
+
+def most_chosen_wrong_answers(
+    answers: QuerySet[AttemptAnswer], question_ids: Iterable[int]
+) -> dict[int, WrongAnswer]:
+    """For each question, the wrong response given most often (ties: the most recent), as text.
+
+    Responses are grouped in SQL and only the top one per question is read; its text comes from the
+    question as the learner saw it (the attempt's snapshot), so later edits do not relabel old answers.
+    """
+    top_by_question: dict[int, tuple[int, int]] = {}
+    ids = list(question_ids)
+    for start in range(0, len(ids), _CHUNK):
+        grouped = (
+            answers.filter(question_id__in=ids[start : start + _CHUNK], correct=False)
+            .values("question_id", "response")
+            .annotate(times=Count("pk"), sample=Max("pk"))
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("question_id")],
+                    order_by=[F("times").desc(), F("sample").desc()],
+                )
+            )
+            .filter(rank=1)
+            .values_list("question_id", "times", "sample")
+        )
+        top_by_question.update({question_id: (times, sample) for question_id, times, sample in grouped})
+    samples = AttemptAnswer.objects.filter(
+        pk__in=[sample for _times, sample in top_by_question.values()]
+    ).values("pk", "position", "response", "attempt__questions")
+    by_pk = {row["pk"]: row for row in samples}
+    wrong = {}
+    for question_id, (times, sample) in top_by_question.items():
+        row = by_pk.get(sample)
+        if row is not None:
+            wrong[question_id] = WrongAnswer(label=response_label(row), times=times)
+    return wrong
+
+
+def response_label(answer_row: dict) -> str:
+    """A learner's response as text, read against the question they were shown."""
+    try:
+        data = QuestionData.from_dict(answer_row["attempt__questions"][answer_row["position"]]["data"])
+    except (IndexError, KeyError, TypeError, ValueError):
+        return NO_ANSWER
+    response = answer_row["response"]
+    if data.kind in CHOICE_KINDS:
+        indexes = response if isinstance(response, list) else [response]
+        texts = [
+            data.choices[i].text
+            for i in indexes
+            if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(data.choices)
+        ]
+        return "、".join(Truncator(text).chars(60) for text in texts) or gettext("(no option)")
+    if data.kind == QuestionKind.TRUE_FALSE and isinstance(response, bool):
+        return TRUE_FALSE_LABELS[0] if response else TRUE_FALSE_LABELS[1]
+    if data.kind == QuestionKind.FILL_BLANK and isinstance(response, str):
+        return Truncator(response).chars(100) or gettext("(blank)")
+    return NO_ANSWER
+
+
+def statistics_decorate(rows: list[dict], answers: QuerySet[AttemptAnswer]) -> list[dict]:
+    """Add each row's question (title, type, category) and its most chosen wrong answer: three queries
+    per chunk of rows, whatever the number of answers behind them."""
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        questions = Question.objects.select_related("category").in_bulk([row["question_id"] for row in chunk])
+        wanted = [pk for pk, q in questions.items() if q.kind in KINDS_WITH_WRONG_ANSWER]
+        wrong = most_chosen_wrong_answers(answers, wanted)
+        for row in chunk:
+            question = questions.get(row["question_id"])
+            top = wrong.get(row["question_id"])
+            row.update(
+                title=str(question)
+                if question
+                else gettext("(deleted question #%(id)s)") % {"id": row["question_id"]},
+                edit_url=reverse("wagtailsnippets_quizzes_question:edit", args=[question.pk])
+                if question
+                else None,
+                kind_label=question.get_kind_display() if question else "",
+                category_name=question.category.name if question and question.category_id else "",
+                correct_percent_display=f"{row['correct_percent']:.0f}%",
+                correct_percent_rounded=round(row["correct_percent"], 1),
+                wrong_answer=top.label if top else NO_ANSWER,
+                wrong_times=top.times if top else None,
+                wrong_display=(
+                    gettext("%(answer)s (%(times)s times)") % {"answer": top.label, "times": top.times}
+                    if top and top.label != NO_ANSWER
+                    else NO_ANSWER
+                ),
+            )
+    return rows
+
+
+class QuestionStatisticsFilterSet(WagtailFilterSet):
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=QuestionCategory.objects.all(), method="filter_category"
+    )
+    quiz = django_filters.ModelChoiceFilter(
+        label=_("Quiz"), queryset=QuizPage.objects.order_by("title"), method="filter_quiz"
+    )
+
+    class Meta:
+        model = AttemptAnswer
+        fields: list[str] = []
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(question_id__in=Question.objects.filter(_in_category(value)).values("pk"))
+
+    def filter_quiz(self, queryset, name, value):
+        return queryset.filter(attempt__quiz_id=value.pk)
+
+
+class QuestionStatisticsView(QuestionBankPermissionMixin, ReportView):
+    page_title = _("Question statistics")
+    header_icon = "table"
+    index_url_name = "quizzes_admin:statistics"
+    index_results_url_name = "quizzes_admin:statistics_results"
+    results_template_name = "quizzes/admin/statistics_results.html"
+    filterset_class = QuestionStatisticsFilterSet
+    default_ordering = "correct_percent"
+    export_filename = "question-statistics"
+    list_export = [
+        "question_id",
+        "title",
+        "kind_label",
+        "category_name",
+        "answered",
+        "correct_count",
+        "correct_percent_rounded",
+        "wrong_answer",
+        "wrong_times",
+    ]
+    export_headings = {
+        "question_id": _("ID"),
+        "title": _("Question"),
+        "kind_label": _("Type"),
+        "category_name": _("Category"),
+        "answered": _("Times answered"),
+        "correct_count": _("Times right"),
+        "correct_percent_rounded": _("% right"),
+        "wrong_answer": _("Most chosen wrong answer"),
+        "wrong_times": _("Times chosen"),
+    }
+
+    @cached_property
+    def columns(self):
+        return [
+            TitleColumn("title", label=_("Question"), get_url=lambda row: row["edit_url"]),
+            Column("kind_label", label=_("Type")),
+            Column("category_name", label=_("Category")),
+            Column("answered", label=_("Times answered"), sort_key="answered"),
+            Column("correct_percent_display", label=_("% right"), sort_key="correct_percent"),
+            Column("wrong_display", label=_("Most chosen wrong answer")),
+        ]
+
+    @cached_property
+    def answers(self) -> QuerySet[AttemptAnswer]:
+        return self.filter_queryset(graded_answers(viewer=self.request.user))
+
+    def get_queryset(self):
+        rows = question_statistics_rows(self.answers)
+        ordering = self.ordering or self.default_ordering
+        tiebreak = "-answered" if ordering.lstrip("-") != "answered" else "correct_percent"
+        return rows.order_by(ordering, tiebreak, "question_id")
+
+    def get_filtered_queryset(self):
+        return self.get_queryset()  # filtered before grouping, in get_queryset
+
+    def decorate_paginated_queryset(self, object_list):
+        # The rows are dicts: decorating them in place also decorates what the table shows.
+        return statistics_decorate(list(object_list), self.answers)

@@ -1,0 +1,91 @@
+"""A learner on a phone: start a quiz → answer two questions → reload mid-quiz → the answers
+are still there → finish → review."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from quizzes.models import AttemptAnswer, QuizAttempt
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+QUIZ_URL = "/courses/qr-visitor-registration/quiz/"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_demo", "--with-accounts", verbosity=0)
+
+
+def sign_in(phone):
+    page = phone.page
+    phone.goto("/accounts/login/?next=" + QUIZ_URL)
+    page.get_by_label("用户名或手机号").fill("13800000001")
+    page.get_by_label("密码").fill("demo-learner-2026")
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("h1")).to_have_text("小测验：扫码登记")
+
+
+def wait_saved(page):
+    expect(page.locator("[data-save-status]")).to_have_text("已保存")
+
+
+def test_quiz_answers_survive_a_reload_and_the_review_explains(phone, demo):
+    page = phone.page
+    sign_in(phone)
+    phone.screenshot("1-quiz-page")
+    page.get_by_role("button", name="开始测验").click()
+    expect(page.locator(".lesson__position")).to_contain_text("第 1 题，共 4 题")
+
+    page.get_by_label("手机上显示的登记成功页面和时间").check()
+    wait_saved(page)  # saved as it was given, before any button
+    page.get_by_role("button", name="保存，下一题").click()
+    expect(page.locator(".lesson__position")).to_contain_text("第 2 题")
+    page.get_by_label("错误").check()
+    wait_saved(page)
+    phone.screenshot("2-question")
+
+    page.reload()  # a dropped connection or a closed tab loses nothing
+    expect(page.get_by_label("错误")).to_be_checked()
+    page.get_by_role("button", name="上一题").click()
+    expect(page.get_by_label("手机上显示的登记成功页面和时间")).to_be_checked()
+    attempt = QuizAttempt.objects.get()
+    assert AttemptAnswer.objects.filter(attempt=attempt).count() == 2
+
+    page.get_by_role("button", name="保存，下一题").click()
+    page.get_by_role("button", name="保存，下一题").click()
+    # ordering: give each step its right place
+    rows = page.locator(".ordering__row")
+    right_order = [
+        "说明代登记的用途并征得同意",
+        "在小程序里选择“代他人登记”",
+        "逐项填写并读给老人确认",
+        "提交后告诉老人已登记成功",
+    ]
+    for i in range(rows.count()):
+        text = rows.nth(i).locator("label").inner_text()
+        rows.nth(i).locator("select").select_option(str(right_order.index(text) + 1))
+    wait_saved(page)
+    page.get_by_role("button", name="保存，下一题").click()
+
+    # tap-the-spot: tap the visitor-registration icon on the screenshot
+    picture = page.locator("input[name=tap]")
+    expect(picture).to_be_visible()
+    box = picture.bounding_box()
+    picture.click(position={"x": box["width"] * 0.17, "y": box["height"] * 0.48})
+    wait_saved(page)
+    expect(page.locator(".hotspot__marker")).to_be_visible()
+    phone.screenshot("3-hotspot")
+    page.get_by_role("button", name="保存并检查").click()
+
+    expect(page.locator("h1")).to_have_text("准备交卷了吗？")
+    page.get_by_role("button", name="交卷并查看成绩").click()
+    expect(page.locator(".result-box__score")).to_have_text("100%")
+    expect(page.locator(".review")).to_contain_text("登记成功页面上的时间")
+    phone.screenshot("4-result")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    attempt.refresh_from_db()
+    assert attempt.state == "submitted" and attempt.passed
+    assert re.search(r"/quizzes/attempts/", page.url)
