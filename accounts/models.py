@@ -92,6 +92,18 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="holders",
     )
+    managed_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("manages"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="managers",
+        help_text=_(
+            "For training managers: the part of the organisation they manage. They see and act on this "
+            "unit and everything below it only."
+        ),
+    )
     must_change_password = models.BooleanField(
         _("must change password"),
         default=False,

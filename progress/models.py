@@ -36,6 +36,38 @@ class Enrolment(models.Model):
     course = _page_reference("courses.CoursePage", _("course"))
     source = models.CharField(_("how it started"), max_length=20, choices=Source.choices, default=Source.SELF)
     enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+
+    # Kept up to date by progress.services so that reports aggregate one table.
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # Copies of the learner's place when the row last changed (reports group by them; kept in step
+    # by accounts' signals when a person moves).
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("organisation unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    position = models.ForeignKey(
+        "accounts.Position",
+        verbose_name=_("position"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # From the assignments that currently cover this learner (assignments.services): the earliest due
+    # date, and whether any of them is mandatory.
+    assigned = models.BooleanField(_("assigned"), default=False)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    mandatory = models.BooleanField(_("mandatory"), default=False)
     # Where to resume: the item the learner last opened in this course.
     last_item = _page_reference("courses.CourseItemPage", _("last opened"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
@@ -44,7 +76,11 @@ class Enrolment(models.Model):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         constraints = [models.UniqueConstraint(fields=["learner", "course"], name="unique_enrolment")]
-        indexes = [models.Index(fields=["course", "learner"], name="enrolment_course_idx")]
+        indexes = [
+            models.Index(fields=["course", "learner"], name="enrolment_course_idx"),
+            models.Index(fields=["org_unit", "course", "status"], name="enrolment_unit_course_status"),
+            models.Index(fields=["course", "due_on"], name="enrolment_course_due"),
+        ]
 
     def __str__(self):
         return f"{self.learner_id} → {self.course_id}"

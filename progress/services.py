@@ -2,7 +2,10 @@
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
+from wagtail.log_actions import log
 
 from courses.models import CourseItemPage, CoursePage
 from progress import rules
@@ -19,9 +22,18 @@ def _forget_statuses(learner, course) -> None:
 
 def enrolment_join(*, learner, course: CoursePage, source: str = Enrolment.Source.SELF) -> Enrolment:
     enrolment, _created = Enrolment.objects.get_or_create(
-        learner=learner, course_id=course.pk, defaults={"source": source}
+        learner=learner,
+        course_id=course.pk,
+        defaults={"source": source, "org_unit_id": learner.org_unit_id, "position_id": learner.position_id},
     )
     return enrolment
+
+
+# The enrolment moves from "not started" to "in progress" the first time an item is opened or done.
+_STARTED = Case(
+    When(status=Enrolment.Status.NOT_STARTED, then=Value(Enrolment.Status.IN_PROGRESS)),
+    default=F("status"),
+)
 
 
 def item_seen(*, learner, item: CourseItemPage, course: CoursePage) -> None:
@@ -42,7 +54,7 @@ def item_seen(*, learner, item: CourseItemPage, course: CoursePage) -> None:
         update_fields=["last_seen_at"],
     )
     Enrolment.objects.filter(learner=learner, course_id=course.pk).update(
-        last_item_id=item.pk, last_seen_at=now
+        last_item_id=item.pk, last_seen_at=now, status=_STARTED
     )
 
 
@@ -61,6 +73,9 @@ def item_complete(*, learner, item: CourseItemPage, course: CoursePage) -> Cours
     )
     if progress.completed_at is None:
         ItemProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=now)
+    Enrolment.objects.filter(
+        learner=learner, course_id=course.pk, status=Enrolment.Status.NOT_STARTED
+    ).update(status=Enrolment.Status.IN_PROGRESS)
     _forget_statuses(learner, course)
     return course_completion_evaluate(learner=learner, course=course)
 
@@ -86,5 +101,50 @@ def course_completion_evaluate(*, learner, course: CoursePage) -> CourseCompleti
             "rule": CourseCompletion.Rule.ALL_REQUIRED_ITEMS,
             "items_required": len(required),
         },
+    )
+    _enrolment_completed(learner=learner, course=course, completion=completion)
+    return completion
+
+
+def _enrolment_completed(*, learner, course: CoursePage, completion: CourseCompletion) -> None:
+    Enrolment.objects.filter(learner=learner, course_id=course.pk).exclude(
+        status=Enrolment.Status.COMPLETED
+    ).update(status=Enrolment.Status.COMPLETED, completed_at=completion.completed_at)
+
+
+OVERRIDE_LOG_ACTION = "progress.completion_override"
+
+
+class OverrideRefused(ValueError):
+    pass
+
+
+@transaction.atomic
+def course_completion_override(*, learner, course: CoursePage, actor, reason: str) -> CourseCompletion:
+    """A manager marks the course complete for someone (e.g. trained offline), with a reason.
+
+    Shown as such everywhere (the completion's rule says so) and recorded in the audit log. A course
+    already completed is left as it is (raises `OverrideRefused`)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise OverrideRefused(gettext("Give the reason, e.g. “trained offline on 3 March”."))
+    if CourseCompletion.objects.filter(learner=learner, course_id=course.pk).exists():
+        raise OverrideRefused(gettext("%(name)s has already completed this course.") % {"name": learner})
+    enrolment_join(learner=learner, course=course, source=Enrolment.Source.MANAGER)
+    completion = CourseCompletion.objects.create(
+        learner=learner,
+        course_id=course.pk,
+        completed_at=timezone.now(),
+        rule=CourseCompletion.Rule.MANAGER_OVERRIDE,
+        recorded_by=actor,
+        reason=reason[:255],
+    )
+    _enrolment_completed(learner=learner, course=course, completion=completion)
+    _forget_statuses(learner, course)
+    log(
+        instance=learner,
+        action=OVERRIDE_LOG_ACTION,
+        user=actor,
+        data={"course": course.pk, "course_title": course.title, "reason": completion.reason},
     )
     return completion

@@ -49,3 +49,12 @@ def record_seen_and_add_statuses(request, page, context):
     if context.get("page_cache_key"):
         context["page_cache_key"] = (*context["page_cache_key"], context["outline_signature"])
     context["learner_signed_in"] = True
+
+
+@hooks.register("register_log_actions")
+def register_override_log_action(actions):
+    from django.utils.translation import gettext_lazy as _
+
+    actions.register_action(
+        services.OVERRIDE_LOG_ACTION, _("Mark course complete"), _("Course marked complete by a manager")
+    )

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "courses",
     "progress",
     "quizzes",
+    "assignments",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -100,3 +100,62 @@ def test_database_refuses_duplicate_rows(course_with_lessons):
     Enrolment.objects.create(learner=learner, course_id=course.pk)
     with pytest.raises(IntegrityError), transaction.atomic():
         Enrolment.objects.create(learner=learner, course_id=course.pk)
+
+
+def test_enrolment_status_follows_the_learner(course_with_lessons):
+    course, lessons = course_with_lessons
+    learner = make_user()
+    enrolment = services.enrolment_join(learner=learner, course=course)
+    assert enrolment.status == Enrolment.Status.NOT_STARTED
+    services.item_seen(learner=learner, item=lessons[0], course=course)
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.IN_PROGRESS and enrolment.completed_at is None
+    for lesson in lessons:
+        services.item_complete(learner=learner, item=lesson, course=course)
+    enrolment.refresh_from_db()
+    completion = CourseCompletion.objects.get()
+    assert (
+        enrolment.status == Enrolment.Status.COMPLETED and enrolment.completed_at == completion.completed_at
+    )
+    services.item_seen(learner=learner, item=lessons[0], course=course)  # looking back changes nothing
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.COMPLETED
+
+
+def test_enrolment_keeps_where_the_learner_is_in_the_organisation(course_with_lessons):
+    from tests.factories import make_org_tree, make_position
+
+    course, _ = course_with_lessons
+    unit = make_org_tree()["A社区"]
+    position = make_position()
+    learner = make_user(org_unit=unit, position=position)
+    enrolment = services.enrolment_join(learner=learner, course=course)
+    assert (enrolment.org_unit_id, enrolment.position_id) == (unit.pk, position.pk)
+
+
+def test_completing_an_item_without_opening_it_starts_the_course(course_with_lessons):
+    course, lessons = course_with_lessons
+    learner = make_user()
+    services.item_complete(learner=learner, item=lessons[0], course=course)
+    assert Enrolment.objects.get().status == Enrolment.Status.IN_PROGRESS
+
+
+def test_manager_override_is_recorded_with_its_reason_and_logged(course_with_lessons):
+    from wagtail.models import ModelLogEntry
+
+    course, _ = course_with_lessons
+    learner, manager = make_user(), make_user()
+    with pytest.raises(services.OverrideRefused):
+        services.course_completion_override(learner=learner, course=course, actor=manager, reason="  ")
+    assert not CourseCompletion.objects.exists() and not Enrolment.objects.exists()
+    completion = services.course_completion_override(
+        learner=learner, course=course, actor=manager, reason="线下培训 3 月 2 日"
+    )
+    assert completion.rule == CourseCompletion.Rule.MANAGER_OVERRIDE and completion.recorded_by == manager
+    enrolment = Enrolment.objects.get()
+    assert enrolment.status == Enrolment.Status.COMPLETED and enrolment.source == Enrolment.Source.MANAGER
+    entry = ModelLogEntry.objects.get(action=services.OVERRIDE_LOG_ACTION)
+    assert entry.user_id == manager.pk and entry.data["reason"] == "线下培训 3 月 2 日"
+    with pytest.raises(services.OverrideRefused):
+        services.course_completion_override(learner=learner, course=course, actor=manager, reason="again")
+    assert CourseCompletion.objects.count() == 1
