@@ -140,13 +140,15 @@ def attempt_result(request, uuid):
     if attempt.is_open:
         return redirect("quizzes:submit", attempt.uuid)
     mode = attempt.rules.get("feedback_mode")
-    quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
+    quiz = QuizPage.objects.live().filter(pk=attempt.quiz_id).first()
+    course = quiz and CoursePage.objects.live().filter(path=quiz.path[: -quiz.steplen]).first()
     return render(
         request,
         "quizzes/attempt_result.html",
         {
             "attempt": attempt,
             "quiz": quiz,
+            "course": course,
             # The answer key is shown only if the quiz allows feedback at all.
             "review": question_views(attempt) if mode != QuizPage.Feedback.NEVER else None,
         },
