@@ -6,6 +6,7 @@ Every view checks its own permission (the menu only hides links) and answers 403
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -32,8 +33,8 @@ from wagtail.permissions import policy_registry
 
 from quizzes import importing
 from quizzes.formats import spreadsheet
-from quizzes.models import AttemptAnswer, Question, QuestionCategory, QuizAttempt, QuizPage
-from quizzes.questiondata import KIND_LABELS, TRUE_FALSE_LABELS, ParseResult, QuestionData, QuestionKind
+from quizzes.models import KIND_CHOICES, AttemptAnswer, Question, QuestionCategory, QuizAttempt, QuizPage
+from quizzes.questiondata import TRUE_FALSE_LABELS, ParseResult, QuestionData, QuestionKind
 
 BANK_LISTING_URL_NAME = "wagtailsnippets_quizzes_question:list"
 
@@ -119,7 +120,11 @@ class QuestionImportForm(forms.Form):
                     "The file is too large (%(size)s MB); the limit is %(limit)s MB. "
                     "Split it and import the parts."
                 )
-                % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": importing.MAX_BYTES // (1024 * 1024)}
+                # Rounded up: a file just over 2 MB must not read as "2.0 MB; the limit is 2 MB".
+                % {
+                    "size": f"{math.ceil(upload.size * 10 / 1024 / 1024) / 10:.1f}",
+                    "limit": importing.MAX_BYTES // (1024 * 1024),
+                }
             )
         return upload
 
@@ -229,6 +234,10 @@ def answer_summary(data: QuestionData) -> list[str]:
     ]
 
 
+# The bank's own (translated) type names, as in its listing, rather than the parsers' Chinese ones.
+KIND_LABELS = dict(KIND_CHOICES)
+
+
 def preview_rows(result: ParseResult, default_category: QuestionCategory | None) -> list[PreviewRow]:
     names = {data.category for data in result.questions if data.category}
     existing = set(QuestionCategory.objects.filter(name__in=names).values_list("name", flat=True))
@@ -237,7 +246,7 @@ def preview_rows(result: ParseResult, default_category: QuestionCategory | None)
         PreviewRow(
             number=number,
             line=data.source_line,
-            kind_label=KIND_LABELS.get(data.kind, str(data.kind)),
+            kind_label=str(KIND_LABELS.get(data.kind.value, data.kind.value)),
             title=data.title,
             text=data.text,
             category=data.category or default_name,

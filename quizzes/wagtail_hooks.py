@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -25,7 +26,8 @@ class QuestionViewSet(SnippetViewSet):
     menu_label = _("Question bank")
     menu_order = 210
     add_to_admin_menu = True
-    list_display = ["__str__", "kind", "category", "live"]
+    # A bare "live" printed True/False; the status tag says 已发布/草稿 like the rest of the admin.
+    list_display = ["__str__", "kind", "category", LiveStatusTagColumn(label=_("Status"))]
     list_per_page = 50
     filterset_class = QuestionFilterSet
     search_fields = ["text", "title"]

@@ -23,6 +23,8 @@ PHONE = {
     "has_touch": True,
     "locale": "zh-CN",
 }
+# The Wagtail admin is used on office computers.
+DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "zh-CN"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -74,12 +76,22 @@ class PhonePage:
         return path
 
 
-@pytest.fixture
-def phone(browser, live_server, request):
-    context = browser.new_context(**PHONE)
+def _recorded_page(browser, live_server, request, options):
+    context = browser.new_context(**options)
     context.set_default_timeout(15_000)
     page = context.new_page()
     wrapper = PhonePage(page, live_server.url, request.node.name)
     yield wrapper
     context.close()
     assert wrapper.errors == [], f"console errors: {wrapper.errors}"
+
+
+@pytest.fixture
+def phone(browser, live_server, request):
+    yield from _recorded_page(browser, live_server, request, PHONE)
+
+
+@pytest.fixture
+def desktop(browser, live_server, request):
+    """Like `phone`, in a desktop-sized window (for the Wagtail admin)."""
+    yield from _recorded_page(browser, live_server, request, DESKTOP)
