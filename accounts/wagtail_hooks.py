@@ -1,6 +1,7 @@
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from accounts import staff_import_hooks  # noqa: F401  (registers the staff import)
 from accounts.viewsets import OrgUnitViewSet, PositionViewSet
 
 

@@ -1,0 +1,989 @@
+"""Bulk staff import from a spreadsheet: read the file (pure), plan it (the dry run: reads, never
+writes), import it (all or nothing), and keep an upload between its preview and its confirmation.
+
+A file holds one staff member per row; row 1 holds the column headers, in Chinese or English and in any
+order: 姓名/name, 手机号/mobile, 组织/organisation path (e.g. 渝中区/解放碑街道/某某社区), 岗位/position, and
+optionally 用户名/username and 邮箱/email. The mobile number identifies a person: a row whose number is
+already on an account updates that account (name, unit, position, email) instead of creating one.
+
+Initial passwords: every new account gets its own random password and must choose a new one at its
+first sign-in (``must_change_password``). There is never a shared default. The passwords are shown to the
+importer once, as a downloadable sheet right after the import: until then they are kept only in the
+server-side cache, for that importer, for at most ``CREDENTIALS_SECONDS``, and the first download removes
+them. (One-time sign-in codes would need a model and a migration of their own; a random password that
+must be changed at once is as safe and needs neither.)
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections.abc import Generator, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import TextChoices
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import LogContext, get_active_log_context
+from wagtail.log_actions import registry as log_registry
+from wagtail.models import ModelLogEntry
+
+from accounts.backends import forget_cached_users
+from accounts.models import OrgUnit, Position, User
+from accounts.scope import Scope, scope_for
+from quizzes.formats import MAX_BYTES, InputRefused, check_size, decode_text
+
+# The spreadsheet plumbing of the question import (encodings, zip-bomb limits, Excel quirks) is reused
+# as it is; only the meaning of the columns differs.
+from quizzes.formats.spreadsheet import _cell, _csv_rows, _fold, _xlsx_rows
+
+__all__ = [
+    "IMPORT_LOG_ACTION",
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "Outcome",
+    "StaffFile",
+    "StaffImportPlan",
+    "StaffImportRefused",
+    "StaffImportResult",
+    "StaffRow",
+    "importer_scope",
+    "mobile_normalise",
+    "staff_file_read",
+    "staff_import",
+    "staff_import_plan",
+    "user_can_import_staff",
+]
+
+IMPORT_LOG_ACTION = "accounts.staff_import"
+MAX_ROWS = 5000
+"""Staff (data rows) per file, not counting the header row."""
+ACCEPTED_EXTENSIONS = (".csv", ".xlsx", ".xlsm")
+_OLD_OR_ENCRYPTED = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: .xls, or an .xlsx saved with a password
+_CHUNK = 500
+
+# -- who may import, and where ---------------------------------------------------------------------
+
+
+def user_can_import_staff(user) -> bool:
+    """Importing creates accounts, so it needs what creating one account in the admin needs."""
+    meta = User._meta
+    return bool(user and user.is_active and user.has_perm(f"{meta.app_label}.add_{meta.model_name}"))
+
+
+def importer_scope(user) -> OrgUnit | None:
+    """The unit under which `user` may import staff; None means the whole tree (superusers, managers of
+    the city). Follows the one scope rule of accounts/scope.py: a manager acts on the unit they manage
+    and everything below it. Check `importer_has_no_scope` first: without a unit there is no scope."""
+    scope = scope_for(user)
+    return None if scope.everything else scope.unit
+
+
+def importer_has_no_scope(user) -> bool:
+    return scope_for(user).nothing
+
+
+class StaffImportNotAllowed(PermissionDenied):
+    pass
+
+
+def _check_importer(actor) -> Scope:
+    if not user_can_import_staff(actor):
+        raise StaffImportNotAllowed(gettext("You do not have permission to import staff."))
+    if importer_has_no_scope(actor):
+        raise StaffImportNotAllowed(
+            gettext("You do not manage a unit of the organisation tree, so you cannot import staff.")
+        )
+    return scope_for(actor)
+
+
+# -- reading a file --------------------------------------------------------------------------------
+
+_COLUMNS: dict[str, str] = {}
+for _column, _aliases in {
+    "name": ("姓名", "名字", "员工姓名", "人员姓名", "真实姓名", "name", "fullname", "staffname"),
+    "mobile": (
+        "手机号",
+        "手机",
+        "手机号码",
+        "移动电话",
+        "电话",
+        "联系电话",
+        "电话号码",
+        "mobile",
+        "mobilenumber",
+        "mobilephone",
+        "phone",
+        "phonenumber",
+        "cellphone",
+        "tel",
+    ),
+    "org_path": (
+        "组织",
+        "组织路径",
+        "所属组织",
+        "组织机构",
+        "单位",
+        "所属单位",
+        "部门",
+        "所属部门",
+        "organisation",
+        "organization",
+        "organisationpath",
+        "organizationpath",
+        "org",
+        "orgpath",
+        "orgunit",
+        "unit",
+    ),
+    "position": ("岗位", "职位", "职务", "岗位名称", "position", "job", "jobtitle", "post"),
+    "username": ("用户名", "账号", "帐号", "登录名", "登录账号", "username", "login", "account"),
+    "email": ("邮箱", "电子邮箱", "邮件", "电子邮件", "邮箱地址", "email", "mail", "emailaddress"),
+}.items():
+    _COLUMNS.update(dict.fromkeys(_aliases, _column))
+REQUIRED_COLUMNS = {"name": "姓名", "mobile": "手机号", "org_path": "组织"}
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """One row of the file as written (cells stripped); `line` is the row number Excel shows."""
+
+    line: int
+    name: str = ""
+    mobile: str = ""
+    org_path: str = ""
+    position: str = ""
+    username: str = ""
+    email: str = ""
+
+
+@dataclass
+class StaffFile:
+    rows: list[StaffRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    """Why the whole file cannot be used (empty, unreadable, wrong headers, too many rows)."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def file_extension(filename: str) -> str:
+    return "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+
+
+def staff_file_read(data: bytes | str, filename: str = "") -> StaffFile:
+    """The rows of a CSV or .xlsx upload, or why the file cannot be used. Never raises on bad input;
+    `filename` only helps tell the two formats apart."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    try:
+        check_size(data)
+        extension = file_extension(filename)
+        head = bytes(data[:8])
+        if head.startswith(_OLD_OR_ENCRYPTED) or extension == ".xls":
+            return StaffFile(
+                errors=[
+                    gettext(
+                        "Old .xls files and password-protected Excel files cannot be read. Save the file "
+                        "in Excel as .xlsx (without a password) or as CSV."
+                    )
+                ]
+            )
+        if head.startswith(b"PK\x03\x04"):
+            rows: Generator[Sequence[object]] = _xlsx_rows(bytes(data))
+        elif extension in (".xlsx", ".xlsm"):
+            return StaffFile(errors=[gettext("The file is named .xlsx but is not an Excel file.")])
+        else:
+            rows = _csv_rows(decode_text(data))
+        try:
+            return _read_rows(rows)
+        finally:
+            rows.close()  # releases the workbook even when reading stopped early
+    except InputRefused as refused:
+        return StaffFile(errors=[refused.error.message])
+
+
+def _read_rows(rows: Iterable[Sequence[object]]) -> StaffFile:
+    iterator = iter(rows)
+    header = next(iterator, None)
+    if header is None:
+        return StaffFile(errors=[gettext("The file is empty.")])
+    columns, errors = _columns([_cell(value) for value in header])
+    if errors:
+        return StaffFile(errors=errors)
+    staff: list[StaffRow] = []
+    for number, values in enumerate(iterator, start=2):
+        # Cheap test first: a sheet formatted down to row 1,048,576 yields a million empty rows.
+        if values.count(None) + values.count("") == len(values):
+            continue
+        cells = {key: _cell(values[i]) if i < len(values) else "" for key, i in columns.items()}
+        if not any(cells.values()):
+            continue  # empty, or only notes in columns that are not imported
+        if len(staff) >= MAX_ROWS:
+            return StaffFile(
+                errors=[
+                    gettext(
+                        "The file has more than %(limit)s staff. At most %(limit)s can be imported at "
+                        "once: split the file and import the parts."
+                    )
+                    % {"limit": MAX_ROWS}
+                ]
+            )
+        staff.append(StaffRow(line=number, **cells))
+    if not staff:
+        return StaffFile(errors=[gettext("The file has a header row but no staff.")])
+    return StaffFile(rows=staff)
+
+
+def _columns(headers: list[str]) -> tuple[dict[str, int], list[str]]:
+    columns: dict[str, int] = {}
+    errors: list[str] = []
+    if not any(headers):
+        return columns, [
+            gettext("Row 1 must hold the column headers (姓名, 手机号, 组织, 岗位): use the import template.")
+        ]
+    for index, header in enumerate(headers):
+        key = _COLUMNS.get(_fold(header))
+        if key is None:
+            continue  # notes columns such as 备注 or 序号 are allowed and ignored
+        if key in columns:
+            errors.append(gettext("Row 1: the column “%(header)s” appears twice.") % {"header": header})
+            continue
+        columns[key] = index
+    for key, label in REQUIRED_COLUMNS.items():
+        if key not in columns:
+            errors.append(
+                gettext("The column “%(column)s” is missing: use the headers of the import template.")
+                % {"column": label}
+            )
+    return columns, errors
+
+
+# -- values ----------------------------------------------------------------------------------------
+
+_MOBILE_NOISE = re.compile(r"[\s\-‐‑–—()]")
+_MOBILE = re.compile(r"(?:\+86|0086|86)?(1[3-9]\d{9})")
+_PATH_SEPARATORS = re.compile(r"\s*[/\\>|]\s*")
+_NAME_MAX = User._meta.get_field("name").max_length
+_USERNAME_MAX = User._meta.get_field("username").max_length
+_EMAIL_MAX = User._meta.get_field("email").max_length
+
+
+def mobile_normalise(value: str) -> str | None:
+    """An 11-digit mainland mobile number (1[3-9]…) from what people type: spaces, dashes, brackets,
+    full-width digits and a +86 prefix are allowed. None when it is not one."""
+    value = _MOBILE_NOISE.sub("", unicodedata.normalize("NFKC", value))
+    match = _MOBILE.fullmatch(value)
+    return match.group(1) if match else None
+
+
+def _name_key(value: str) -> str:
+    """Unit and position names match ignoring spaces, letter case and full/half width."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).casefold()
+
+
+def org_path_parts(value: str) -> list[str]:
+    return [part for part in _PATH_SEPARATORS.split(unicodedata.normalize("NFKC", value).strip()) if part]
+
+
+class _OrgTree:
+    """The whole organisation tree in memory (one query), to match typed paths without a query per row."""
+
+    def __init__(self) -> None:
+        units = list(OrgUnit.objects.only("pk", "path", "depth", "name").order_by("path"))
+        self.by_path = {unit.path: unit for unit in units}
+        self.by_pk = {unit.pk: unit for unit in units}
+        self.children: dict[str, dict[str, list[OrgUnit]]] = {}
+        for unit in units:
+            parent = unit.path[: -OrgUnit.steplen]
+            self.children.setdefault(parent, {}).setdefault(_name_key(unit.name), []).append(unit)
+        self.roots = [unit for unit in units if unit.depth == 1]
+
+    def display(self, unit: OrgUnit | None) -> str:
+        if unit is None:
+            return ""
+        steps = range(1, unit.depth + 1)
+        return "/".join(
+            self.by_path[unit.path[: i * OrgUnit.steplen]].name
+            for i in steps
+            if unit.path[: i * OrgUnit.steplen] in self.by_path
+        )
+
+    def resolve(self, parts: list[str]) -> tuple[list[OrgUnit], int]:
+        """Units whose names from the top down are `parts`; the path may start at the top unit (the city)
+        or just below it. Returns the matches and, when there are none, how many parts did match."""
+        matches: dict[str, OrgUnit] = {}
+        progress = 0
+        for start in ["", *(root.path for root in self.roots)]:
+            current = [start]
+            for index, part in enumerate(parts):
+                key = _name_key(part)
+                found = [unit for parent in current for unit in self.children.get(parent, {}).get(key, ())]
+                if not found:
+                    progress = max(progress, index)
+                    break
+                current = [unit.path for unit in found]
+            else:
+                matches.update((path, self.by_path[path]) for path in current)
+        return list(matches.values()), progress
+
+
+class _Positions:
+    def __init__(self) -> None:
+        self.all = list(Position.objects.all())
+        self.by_key: dict[str, list[Position]] = {}
+        for position in self.all:
+            self.by_key.setdefault(_name_key(position.name), []).append(position)
+        self.by_pk = {position.pk: position for position in self.all}
+
+
+# -- the plan (dry run) ----------------------------------------------------------------------------
+
+
+class Outcome(TextChoices):
+    CREATE = "create", _("New account")
+    UPDATE = "update", _("Update")
+    UNCHANGED = "unchanged", _("No change")
+    ERROR = "error", _("Error")
+
+
+@dataclass(frozen=True)
+class RowError:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class RowPlan:
+    row: StaffRow
+    errors: list[RowError] = field(default_factory=list)
+    mobile: str = ""
+    unit: OrgUnit | None = None
+    unit_path: str = ""
+    position: Position | None = None
+    email: str = ""
+    username: str = ""
+    user: User | None = None
+    """The existing account this row updates."""
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def line(self) -> int:
+        return self.row.line
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.errors:
+            return Outcome.ERROR
+        if self.user is None:
+            return Outcome.CREATE
+        return Outcome.UPDATE if self.changes else Outcome.UNCHANGED
+
+    def error(self, code: str, message: str) -> None:
+        self.errors.append(RowError(code, message))
+
+
+@dataclass
+class StaffImportPlan:
+    rows: list[RowPlan]
+
+    @property
+    def errors(self) -> list[tuple[int, RowError]]:
+        return [(row.line, error) for row in self.rows for error in row.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not any(row.errors for row in self.rows)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(Outcome.values, 0)
+        for row in self.rows:
+            counts[row.outcome.value] += 1
+        return counts
+
+    @property
+    def can_import(self) -> bool:
+        """No error anywhere, and something to do."""
+        counts = self.counts
+        return self.ok and counts[Outcome.CREATE] + counts[Outcome.UPDATE] > 0
+
+
+# The template's example rows: importing them unchanged would create three made-up accounts.
+EXAMPLE_MOBILES = frozenset({"13800000001", "13800000002", "13800000003"})
+
+
+def staff_import_plan(*, rows: Sequence[StaffRow], actor, lock: bool = False) -> StaffImportPlan:
+    """What importing `rows` as `actor` would do, row by row, with every error found; writes nothing.
+
+    A fixed number of queries whatever the number of rows: the tree and the positions are read once,
+    existing accounts in chunks. `lock` (inside a transaction) locks the accounts to be updated.
+    """
+    scope = _check_importer(actor)
+    tree, positions = _OrgTree(), _Positions()
+    plans = [RowPlan(row=row) for row in rows]
+    first_line_of_mobile: dict[str, int] = {}
+    for plan in plans:
+        _check_values(plan, tree=tree, positions=positions, scope=scope, seen=first_line_of_mobile)
+
+    existing = _users_by_mobile({plan.mobile for plan in plans if plan.mobile}, lock=lock)
+    wanted = {
+        (plan.username or plan.mobile).lower()
+        for plan in plans
+        if plan.mobile and plan.mobile not in existing
+    }
+    taken = _usernames_taken(wanted)
+    first_line_of_username: dict[str, int] = {}
+    for plan in plans:
+        if not plan.mobile:
+            continue
+        user = existing.get(plan.mobile)
+        if user is not None:
+            _plan_update(plan, user, actor=actor, scope=scope, tree=tree, positions=positions)
+        else:
+            _plan_create(plan, taken=taken, seen=first_line_of_username)
+    return StaffImportPlan(rows=plans)
+
+
+def _check_values(
+    plan: RowPlan, *, tree: _OrgTree, positions: _Positions, scope: Scope, seen: dict[str, int]
+) -> None:
+    row = plan.row
+    if not row.name:
+        plan.error("missing_name", gettext("The name (姓名) is missing."))
+    elif len(row.name) > _NAME_MAX:
+        plan.error(
+            "bad_name",
+            gettext("The name is too long (at most %(limit)s characters).") % {"limit": _NAME_MAX},
+        )
+
+    if not row.mobile:
+        plan.error("missing_mobile", gettext("The mobile number (手机号) is missing."))
+    else:
+        mobile = mobile_normalise(row.mobile)
+        if mobile is None:
+            plan.error(
+                "bad_mobile",
+                gettext(
+                    "“%(value)s” is not an 11-digit mainland mobile number such as 13800138000. (If Excel "
+                    "shows it as 1.38E+10, format the column as text and type the numbers again.)"
+                )
+                % {"value": row.mobile},
+            )
+        elif mobile in EXAMPLE_MOBILES:
+            plan.error(
+                "example_row",
+                gettext("This is an example row from the template: delete it before importing."),
+            )
+        elif mobile in seen:
+            plan.error(
+                "duplicate_mobile",
+                gettext("The mobile number %(mobile)s is also on row %(line)s; each person needs their own.")
+                % {"mobile": mobile, "line": seen[mobile]},
+            )
+        else:
+            seen[mobile] = row.line
+            plan.mobile = mobile
+
+    _check_unit(plan, tree=tree, scope=scope)
+
+    if row.position:
+        found = positions.by_key.get(_name_key(row.position), [])
+        if len(found) == 1:
+            plan.position = found[0]
+        elif found:
+            plan.error(
+                "ambiguous_position",
+                gettext("More than one position is called “%(name)s”: rename one of them first.")
+                % {"name": row.position},
+            )
+        else:
+            names = "、".join(position.name for position in positions.all[:15])
+            plan.error(
+                "unknown_position",
+                gettext("There is no position called “%(name)s”. Positions: %(names)s.")
+                % {"name": row.position, "names": names or "—"},
+            )
+
+    if row.email:
+        try:
+            if len(row.email) > _EMAIL_MAX:
+                raise ValidationError("too long")
+            validate_email(row.email)
+        except ValidationError:
+            plan.error(
+                "bad_email", gettext("“%(value)s” is not a valid email address.") % {"value": row.email}
+            )
+        else:
+            plan.email = User.objects.normalize_email(row.email)
+
+    if row.username:
+        try:
+            if len(row.username) > _USERNAME_MAX:
+                raise ValidationError("too long")
+            UnicodeUsernameValidator()(row.username)
+        except ValidationError:
+            plan.error(
+                "bad_username",
+                gettext(
+                    "The username “%(value)s” may only hold letters, digits and @ . + - _ "
+                    "(at most %(limit)s characters)."
+                )
+                % {"value": row.username, "limit": _USERNAME_MAX},
+            )
+        else:
+            plan.username = row.username
+
+
+def _check_unit(plan: RowPlan, *, tree: _OrgTree, scope: Scope) -> None:
+    parts = org_path_parts(plan.row.org_path)
+    if not parts:
+        plan.error(
+            "missing_unit",
+            gettext("The organisation (组织) is missing, e.g. 渝中区/解放碑街道/某某社区."),
+        )
+        return
+    matches, progress = tree.resolve(parts)
+    if not matches:
+        if progress == 0:
+            message = gettext(
+                "There is no unit called “%(name)s” at the top of the organisation tree. Write the "
+                "path from the district (or the city) down, e.g. 渝中区/解放碑街道/某某社区."
+            ) % {"name": parts[0]}
+        else:
+            message = gettext("There is no unit called “%(name)s” under “%(parent)s”.") % {
+                "name": parts[progress],
+                "parent": "/".join(parts[:progress]),
+            }
+        plan.error("unknown_unit", message)
+        return
+    if len(matches) > 1:
+        plan.error(
+            "ambiguous_unit",
+            gettext("“%(path)s” matches more than one unit (%(units)s): write the whole path.")
+            % {"path": plan.row.org_path, "units": "；".join(tree.display(unit) for unit in matches)},
+        )
+        return
+    unit = matches[0]
+    if not scope.contains(unit):
+        plan.error(
+            "unit_out_of_scope",
+            gettext("“%(path)s” is outside the part of the organisation you manage (%(scope)s).")
+            % {"path": tree.display(unit), "scope": tree.display(scope.unit)},
+        )
+        return
+    plan.unit, plan.unit_path = unit, tree.display(unit)
+
+
+def _users_by_mobile(mobiles: set[str], *, lock: bool) -> dict[str, User]:
+    found: dict[str, User] = {}
+    ordered = sorted(mobiles)
+    for start in range(0, len(ordered), _CHUNK):
+        # No joins: FOR UPDATE cannot lock the nullable side of an outer join.
+        queryset = User.objects.filter(mobile__in=ordered[start : start + _CHUNK])
+        if lock:
+            queryset = queryset.select_for_update()
+        found.update((user.mobile, user) for user in queryset)
+    return found
+
+
+def _usernames_taken(lowered: set[str]) -> set[str]:
+    # Sign-in matches usernames ignoring case, so two accounts may not differ only in case.
+    taken: set[str] = set()
+    ordered = sorted(lowered)
+    for start in range(0, len(ordered), _CHUNK):
+        taken.update(
+            User.objects.annotate(lowered=Lower("username"))
+            .filter(lowered__in=ordered[start : start + _CHUNK])
+            .values_list("lowered", flat=True)
+        )
+    return taken
+
+
+def _plan_create(plan: RowPlan, *, taken: set[str], seen: dict[str, int]) -> None:
+    username = plan.username or plan.mobile
+    key = username.lower()
+    if key in taken:
+        if plan.username:
+            message = gettext("The username “%(username)s” is already used by another account.")
+        else:
+            message = gettext(
+                "The username “%(username)s” (the mobile number, used when 用户名 is empty) is already used "
+                "by another account: fill in the 用户名 column."
+            )
+        plan.error("username_taken", message % {"username": username})
+    elif key in seen:
+        plan.error(
+            "duplicate_username",
+            gettext("The username “%(username)s” is also on row %(line)s.")
+            % {"username": username, "line": seen[key]},
+        )
+    else:
+        seen[key] = plan.line
+    plan.username = username
+
+
+def _plan_update(
+    plan: RowPlan, user: User, *, actor, scope: Scope, tree: _OrgTree, positions: _Positions
+) -> None:
+    plan.user = user
+    current_unit = tree.by_pk.get(user.org_unit_id)
+    # A manager may not take over (or rename) someone from elsewhere, nor an account above them.
+    if (user.is_superuser and not actor.is_superuser) or not scope.contains(current_unit):
+        plan.error(
+            "user_out_of_scope",
+            gettext(
+                "The mobile number %(mobile)s belongs to an account outside the part of the organisation "
+                "you manage; ask an administrator to move it."
+            )
+            % {"mobile": plan.mobile},
+        )
+        return
+    if plan.username and plan.username.lower() != user.username.lower():
+        plan.error(
+            "username_mismatch",
+            gettext(
+                "The mobile number %(mobile)s belongs to the account “%(username)s”; an import cannot "
+                "change a username. Leave 用户名 empty or write “%(username)s”."
+            )
+            % {"mobile": plan.mobile, "username": user.username},
+        )
+    plan.username = user.username
+    if plan.errors:
+        return
+    if plan.row.name != user.name:
+        plan.changes.append(Change("name", gettext("name"), user.name, plan.row.name))
+    if plan.unit is not None and plan.unit.pk != user.org_unit_id:
+        plan.changes.append(
+            Change("org_unit", gettext("organisation unit"), tree.display(current_unit), plan.unit_path)
+        )
+    if plan.position is not None and plan.position.pk != user.position_id:
+        old = positions.by_pk.get(user.position_id)
+        plan.changes.append(
+            Change("position", gettext("position"), old.name if old else "", plan.position.name)
+        )
+    if plan.email and plan.email != user.email:
+        plan.changes.append(Change("email", gettext("email"), user.email, plan.email))
+
+
+# -- the import ------------------------------------------------------------------------------------
+
+# No i, l, o, 0 or 1: nothing to misread on a phone screen.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 (symbols, not a password)
+PASSWORD_LENGTH = 12  # 31**12: about 59 bits
+# Hashing 5,000 passwords at Django's full PBKDF2 strength (a million rounds, ~0.5 s each) would take
+# 40 minutes, and the import has to fit in one request. These passwords are random, not chosen by
+# people, and must be replaced at the first sign-in, where Django also re-hashes them at full strength
+# (`must_update`). At 1,000 rounds, guessing one from a stolen database still takes a GPU about
+# 2**58 guesses x 2,000 SHA-256 blocks: centuries.
+TEMPORARY_PASSWORD_ITERATIONS = 1_000
+
+
+def temporary_password() -> str:
+    while True:
+        password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
+        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
+            return password
+
+
+def temporary_password_hash(password: str) -> str:
+    hasher = get_hasher("default")
+    if isinstance(hasher, PBKDF2PasswordHasher) and hasher.iterations > TEMPORARY_PASSWORD_ITERATIONS:
+        return hasher.encode(password, hasher.salt(), iterations=TEMPORARY_PASSWORD_ITERATIONS)
+    return make_password(password, hasher=hasher)
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A new account's sign-in details, for the importer's one-time sheet."""
+
+    name: str
+    mobile: str
+    username: str
+    password: str
+    unit_path: str
+
+
+@dataclass
+class StaffImportResult:
+    created: list[User]
+    updated: list[User]
+    unchanged: int
+    credentials: list[Credential]
+
+
+class StaffImportRefused(Exception):
+    """Nothing was saved: the rows have errors (`plan`), or saving failed (`messages`)."""
+
+    def __init__(self, *, plan: StaffImportPlan | None = None, messages: Sequence[str] = ()):
+        super().__init__(*(messages or ["the rows have errors"]))
+        self.plan = plan
+        self.messages = list(messages)
+
+
+def staff_import(*, rows: Sequence[StaffRow], actor, source: str = "") -> StaffImportResult:
+    """Create and update the staff of `rows`, all of them or none (raises `StaffImportRefused`).
+
+    New accounts get a random password they must change at their first sign-in (returned in
+    `credentials`, nowhere else); updates change name, unit, position and email, never a password.
+    Each created or updated account gets an `accounts.staff_import` entry in the audit log.
+    """
+    if not rows:
+        raise StaffImportRefused(messages=[gettext("There are no staff to import.")])
+    try:
+        with transaction.atomic(), LogContext(user=actor):
+            plan = staff_import_plan(rows=rows, actor=actor, lock=True)
+            if not plan.ok:
+                raise StaffImportRefused(plan=plan)
+            return _apply(plan, actor=actor, source=source[:255])
+    except IntegrityError as exc:
+        # Someone saved the same mobile number or username between the plan and the save.
+        raise StaffImportRefused(
+            messages=[
+                gettext(
+                    "A mobile number or username in the file was taken by another account while "
+                    "importing. Nothing was imported; check the file again."
+                )
+            ]
+        ) from exc
+
+
+def _apply(plan: StaffImportPlan, *, actor, source: str) -> StaffImportResult:
+    """Write the plan in bulk: a 5,000-row file has to fit in one web request (gunicorn's 30 s)."""
+    created: list[tuple[RowPlan, User]] = []
+    updated: list[tuple[RowPlan, User]] = []
+    credentials: list[Credential] = []
+    for row in plan.rows:
+        if row.outcome == Outcome.CREATE:
+            password = temporary_password()
+            user = User(
+                username=row.username,
+                name=row.row.name,
+                mobile=row.mobile,
+                email=row.email,
+                org_unit=row.unit,
+                position=row.position,
+                must_change_password=True,
+            )
+            user.password = temporary_password_hash(password)
+            _validate(user, row)
+            created.append((row, user))
+            credentials.append(Credential(user.name, row.mobile, user.username, password, row.unit_path))
+        elif row.outcome == Outcome.UPDATE:
+            user = row.user
+            assert user is not None
+            values = {
+                "name": row.row.name,
+                "org_unit": row.unit,
+                "position": row.position,
+                "email": row.email,
+            }
+            for change in row.changes:
+                setattr(user, change.field, values[change.field])
+            _validate(user, row)
+            updated.append((row, user))
+
+    User.objects.bulk_create([user for _row, user in created], batch_size=_CHUNK)
+    if updated:
+        fields = sorted({change.field for row, _user in updated for change in row.changes})
+        User.objects.bulk_update([user for _row, user in updated], fields, batch_size=_CHUNK)
+        # bulk_update sends no post_save: drop the signed-in user cache entries ourselves, once the new
+        # values are committed (until then, the cached old ones are still the truth).
+        ids = [user.pk for _row, user in updated]
+        transaction.on_commit(lambda: forget_cached_users(ids))
+    _log_import(
+        [(row, user, ["name", "mobile", "org_unit", "position", "email"]) for row, user in created]
+        + [(row, user, [change.field for change in row.changes]) for row, user in updated],
+        actor=actor,
+        source=source,
+    )
+    return StaffImportResult(
+        created=[user for _row, user in created],
+        updated=[user for _row, user in updated],
+        unchanged=sum(row.outcome == Outcome.UNCHANGED for row in plan.rows),
+        credentials=credentials,
+    )
+
+
+def _log_import(entries: list[tuple[RowPlan, User, list[str]]], *, actor, source: str) -> None:
+    """One `accounts.staff_import` audit-log entry per created or updated account, all sharing the
+    import's id: the rows `wagtail.log_actions.log` would write, written in bulk, because `log()`
+    validates every entry with two queries of its own (30 s of a 5,000-row import)."""
+    if not log_registry.action_exists(IMPORT_LOG_ACTION):
+        raise ImproperlyConfigured(f"{IMPORT_LOG_ACTION} is not registered (accounts/staff_import_hooks.py)")
+    log_model = log_registry.get_log_model_for_model(User)
+    assert log_model is ModelLogEntry, log_model
+    content_type = ContentType.objects.get_for_model(User, for_concrete_model=False)
+    uuid = get_active_log_context().uuid
+    timestamp = timezone.now()
+    ModelLogEntry.objects.bulk_create(
+        [
+            ModelLogEntry(
+                content_type=content_type,
+                object_id=str(user.pk),
+                label=ModelLogEntry.objects.get_instance_title(user),
+                action=IMPORT_LOG_ACTION,
+                timestamp=timestamp,
+                uuid=uuid,
+                user=actor,
+                content_changed=True,
+                data={"source": source, "row": row.line, "outcome": row.outcome.value, "fields": fields},
+            )
+            for row, user, fields in entries
+        ],
+        batch_size=_CHUNK,
+    )
+
+
+def _validate(user: User, row: RowPlan) -> None:
+    """The model's own field rules, as a last check; the plan has already checked the same values
+    (uniqueness and the foreign keys included, in bulk, so they are left out here)."""
+    try:
+        user.full_clean(exclude=["org_unit", "position"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
+        raise StaffImportRefused(
+            messages=[gettext("Row %(line)s: %(problems)s") % {"line": row.line, "problems": problems}]
+        ) from exc
+
+
+# -- keeping an upload between its preview and its confirmation ------------------------------------
+
+STAGE_SECONDS = 60 * 60
+CREDENTIALS_SECONDS = 30 * 60
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
+
+
+@dataclass(frozen=True)
+class StagedStaffImport:
+    token: str
+    user_id: int
+    filename: str
+    rows: tuple[StaffRow, ...]
+
+
+class StagedImportNotFound(Exception):
+    """No upload under this token for this user: never made, expired, or someone else's."""
+
+
+class StagedImportAlreadyDone(Exception):
+    pass
+
+
+def _cache():
+    # Shared by every app process (Redis in production): preview and confirmation may reach different
+    # workers.
+    return caches[getattr(settings, "STAFF_IMPORT_CACHE", "default")]
+
+
+def _cache_key(token: str, part: str = "") -> str:
+    return f"accounts:staff-import:{token}" + (f":{part}" if part else "")
+
+
+def staff_import_stage(*, rows: Sequence[StaffRow], filename: str, actor) -> StagedStaffImport:
+    """Keep the rows of an upload for an hour, for `actor` only; returns them with their token."""
+    staged = StagedStaffImport(
+        token=secrets.token_urlsafe(32), user_id=actor.pk, filename=filename[:255], rows=tuple(rows)
+    )
+    _cache().set(_cache_key(staged.token), staged, STAGE_SECONDS)
+    return staged
+
+
+def staff_import_staged(*, token: str, actor) -> StagedStaffImport:
+    """The upload kept under `token` for `actor`; `StagedImportAlreadyDone` once it has been imported."""
+    if not _TOKEN.fullmatch(token or ""):
+        raise StagedImportNotFound
+    values = _cache().get_many([_cache_key(token), _cache_key(token, "done")])
+    done = values.get(_cache_key(token, "done"))
+    if isinstance(done, dict) and done.get("user_id") == actor.pk:
+        raise StagedImportAlreadyDone
+    staged = values.get(_cache_key(token))
+    if not isinstance(staged, StagedStaffImport) or staged.user_id != actor.pk:
+        raise StagedImportNotFound
+    return staged
+
+
+def staff_import_staged_confirm(*, token: str, actor) -> StaffImportResult:
+    """Import the upload kept under `token`, once: a second confirmation (double click, replayed request,
+    second tab) raises `StagedImportAlreadyDone` and imports nothing."""
+    staged = staff_import_staged(token=token, actor=actor)
+    cache = _cache()
+    claim = _cache_key(token, "claim")
+    # add() is atomic: of two concurrent confirmations only one gets past here.
+    if not cache.add(claim, actor.pk, STAGE_SECONDS):
+        raise StagedImportAlreadyDone
+    try:
+        result = staff_import(rows=staged.rows, actor=actor, source=staged.filename)
+    except BaseException:
+        cache.delete(claim)
+        raise
+    if result.credentials:
+        cache.set(
+            _cache_key(token, "credentials"),
+            {"user_id": actor.pk, "credentials": result.credentials},
+            CREDENTIALS_SECONDS,
+        )
+    done = {
+        "user_id": actor.pk,
+        "filename": staged.filename,
+        "created": len(result.created),
+        "updated": len(result.updated),
+        "unchanged": result.unchanged,
+        "credentials": len(result.credentials),
+    }
+    cache.set(_cache_key(token, "done"), done, STAGE_SECONDS)
+    cache.delete(_cache_key(token))
+    return result
+
+
+def staff_import_done(*, token: str, actor) -> dict | None:
+    """What the import under `token` did, for the importer only (None if not imported or not theirs)."""
+    done = _cache().get(_cache_key(token, "done")) if _TOKEN.fullmatch(token or "") else None
+    if not isinstance(done, dict) or done.get("user_id") != actor.pk:
+        return None
+    return done
+
+
+def staff_import_credentials_waiting(*, token: str, actor) -> bool:
+    credentials = _cache().get(_cache_key(token, "credentials")) if _TOKEN.fullmatch(token or "") else None
+    return isinstance(credentials, dict) and credentials.get("user_id") == actor.pk
+
+
+def staff_import_credentials_take(*, token: str, actor) -> list[Credential] | None:
+    """The new accounts' passwords, once, for the importer only; None when already taken or expired."""
+    if not staff_import_credentials_waiting(token=token, actor=actor):
+        return None
+    cache = _cache()
+    if not cache.add(_cache_key(token, "credentials-taken"), actor.pk, CREDENTIALS_SECONDS):
+        return None
+    kept = cache.get(_cache_key(token, "credentials"))
+    cache.delete(_cache_key(token, "credentials"))
+    if not isinstance(kept, dict) or kept.get("user_id") != actor.pk:
+        return None
+    return list(kept["credentials"])
+
+
+def unit_paths_in_scope(scope: Scope) -> list[str]:
+    """The full path of every unit in `scope`, in tree order, for the template; one query."""
+    tree = _OrgTree()
+    return [tree.display(unit) for unit in tree.by_path.values() if scope.contains(unit)]
