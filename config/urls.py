@@ -14,6 +14,7 @@ urlpatterns = [
     path("search/", course_views.search, name="search"),
     path("accounts/", include("accounts.urls")),
     path("my/", include("progress.urls")),
+    path("", include("certificates.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("practice/", include(("quizzes.practice", "practice"))),
     path("i18n/setlang/", set_language, name="set_language"),

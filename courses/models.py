@@ -125,6 +125,17 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         ),
     )
 
+    certificate_valid_months = models.PositiveSmallIntegerField(
+        _("certificate valid for (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_(
+            "For training that must be repeated, e.g. 12: certificates expire this many months after "
+            "completion. Leave empty for certificates that never expire."
+        ),
+    )
+
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
 
@@ -136,6 +147,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
                 FieldPanel("estimated_minutes"),
                 FieldPanel("cover_image"),
                 FieldPanel("open_enrolment"),
+                FieldPanel("certificate_valid_months"),
             ],
             heading=_("About the course"),
         ),

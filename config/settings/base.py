@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "progress",
     "quizzes",
     "assignments",
+    "certificates",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

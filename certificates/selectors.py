@@ -1,0 +1,65 @@
+"""Reads of certificates. Each is one query."""
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from certificates.codes import code_is_well_formed
+from certificates.models import Certificate
+
+# What the verification page may read: nothing of the holder beyond the name snapshot.
+VERIFICATION_FIELDS = (
+    "code",
+    "completed_at",
+    "holder_name",
+    "course_title",
+    "organisation_name",
+    "expires_at",
+    "revoked_at",
+)
+_NO_SUCH_CODE = "-" * 16  # never stored: codes use letters and digits only
+
+
+def certificates_of(*, learner) -> QuerySet[Certificate]:
+    """The learner's certificates, newest completion first."""
+    return Certificate.objects.filter(learner=learner).order_by("-completed_at", "-pk")
+
+
+def certificate_for_viewer(*, code: str, user) -> Certificate | None:
+    """A certificate its holder (or a superuser) may open; None for anyone else, so that a
+    stranger cannot tell a certificate that exists from one that does not."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    certificates = Certificate.objects.filter(code=code)
+    if not user.is_superuser:
+        certificates = certificates.filter(learner=user)
+    return certificates.first()
+
+
+def certificate_for_verification(*, code: str) -> Certificate | None:
+    """One indexed lookup whatever was typed, so a malformed code costs the same as a real one."""
+    lookup = code if code_is_well_formed(code) else _NO_SUCH_CODE
+    return Certificate.objects.filter(code=lookup).only(*VERIFICATION_FIELDS).first()
+
+
+def certificates_expiring(*, within_days: int, now=None) -> QuerySet[Certificate]:
+    """Certificates that are valid now and expire within ``within_days`` days, soonest first —
+    for reminders and re-assignment before they lapse.
+
+    Leaves out certificates already replaced by a newer, unrevoked certificate for the same course
+    that is still valid then (the person has re-trained)."""
+    now = now or timezone.now()
+    until = now + timedelta(days=within_days)
+    renewed = Certificate.objects.filter(
+        learner_id=OuterRef("learner_id"),
+        course_id=OuterRef("course_id"),
+        completed_at__gt=OuterRef("completed_at"),
+        revoked_at__isnull=True,
+    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=until))
+    return (
+        Certificate.objects.filter(revoked_at__isnull=True, expires_at__gt=now, expires_at__lte=until)
+        .exclude(Exists(renewed))
+        .select_related("learner")
+        .order_by("expires_at", "pk")
+    )

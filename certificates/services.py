@@ -1,0 +1,135 @@
+"""Writes of certificates: issue one per course completion, revoke with a reason."""
+
+import calendar
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from wagtail.log_actions import log
+from wagtail.models import Site
+
+from certificates.codes import code_generate
+from certificates.models import Certificate
+from core.models import SiteSettings
+from courses.models import CoursePage
+from progress.models import CourseCompletion
+
+logger = logging.getLogger(__name__)
+
+REVOKE_LOG_ACTION = "certificates.revoke"
+_CODE_ATTEMPTS = 5  # a collision in 2^80 codes is next to impossible; retry anyway, never loop
+
+
+class RevokeRefused(ValueError):
+    pass
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same local day and time ``months`` later (the last day of a shorter month)."""
+    local = timezone.localtime(moment)
+    month_index = local.month - 1 + months
+    year, month = local.year + month_index // 12, month_index % 12 + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    return local.replace(year=year, month=month, day=day)
+
+
+def holder_name_of(learner) -> str:
+    return (learner.name or "").strip() or learner.get_full_name().strip() or learner.get_username()
+
+
+def issuing_organisation(course: CoursePage) -> str:
+    """The organisation named in the site settings of the course's site, else the site's name."""
+    site = course.get_site() or Site.objects.filter(is_default_site=True).first()
+    if site is not None:
+        name = SiteSettings.for_site(site).organisation_name.strip()
+        if name:
+            return name
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(settings.WAGTAIL_SITE_NAME)
+
+
+def certificate_issue(*, completion: CourseCompletion) -> Certificate | None:
+    """The certificate for a course completion, issued the first time this is called.
+
+    Idempotent: calling it again, or from two processes at once, returns the one certificate.
+    Returns None when the course no longer exists (nothing left to name on the certificate)."""
+    existing = Certificate.objects.filter(completion=completion).first()
+    if existing is not None:
+        return existing
+    course = CoursePage.objects.filter(pk=completion.course_id).first()
+    if course is None:
+        return None
+    learner = completion.learner
+    months = course.certificate_valid_months
+    fields = {
+        "learner": learner,
+        "course_id": course.pk,
+        "completion": completion,
+        "completed_at": completion.completed_at,
+        "holder_name": holder_name_of(learner)[:150],
+        "course_title": course.title[:255],
+        "organisation_name": issuing_organisation(course)[:120],
+        "expires_at": add_months(completion.completed_at, months) if months else None,
+    }
+    for _attempt in range(_CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return Certificate.objects.create(code=code_generate(), **fields)
+        except IntegrityError:
+            # Either another process issued it first (then use theirs) or the code was taken.
+            existing = Certificate.objects.filter(completion=completion).first()
+            if existing is not None:
+                return existing
+    raise IntegrityError("could not find a free certificate code")
+
+
+def certificate_issue_for_completion_id(completion_id: int) -> Certificate | None:
+    completion = CourseCompletion.objects.select_related("learner").filter(pk=completion_id).first()
+    return certificate_issue(completion=completion) if completion is not None else None
+
+
+def certificates_issue_missing(*, batch_size: int = 500) -> int:
+    """Issue certificates for completions that have none (recorded before certificates existed,
+    or whose issue failed). Returns how many were issued."""
+    issued = 0
+    missing = (
+        CourseCompletion.objects.filter(certificate__isnull=True).select_related("learner").order_by("pk")
+    )
+    last_pk = 0
+    while True:
+        batch = list(missing.filter(pk__gt=last_pk)[:batch_size])
+        if not batch:
+            return issued
+        for completion in batch:
+            if certificate_issue(completion=completion) is not None:
+                issued += 1
+        last_pk = batch[-1].pk
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    """Revoke a certificate, recording who, when and why (also in Wagtail's audit log).
+
+    The certificate shows as revoked at once, to its holder and on the verification page. Revoking
+    a revoked certificate is refused, so the first reason and time stand."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RevokeRefused(gettext("Give the reason, e.g. “issued to the wrong person”."))
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.revoked_at is not None:
+        raise RevokeRefused(gettext("This certificate was already revoked."))
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = actor
+    locked.revoke_reason = reason[:255]
+    locked.full_clean(exclude=["learner", "course", "completion"])
+    locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    log(
+        instance=locked,
+        action=REVOKE_LOG_ACTION,
+        user=actor,
+        data={"code": locked.display_code, "reason": locked.revoke_reason},
+    )
+    return locked

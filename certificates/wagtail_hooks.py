@@ -1,0 +1,21 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.log_actions import LogFormatter
+
+from certificates.admin_views import CertificateViewSet
+from certificates.services import REVOKE_LOG_ACTION
+
+
+@hooks.register("register_admin_viewset")
+def register_certificate_viewset():
+    return CertificateViewSet("certificates_admin")
+
+
+@hooks.register("register_log_actions")
+def register_certificate_log_actions(actions):
+    @actions.register_action(REVOKE_LOG_ACTION)
+    class RevokeCertificate(LogFormatter):
+        label = _("Revoke certificate")
+
+        def format_message(self, log_entry):
+            return _("Certificate revoked: %(reason)s") % {"reason": log_entry.data.get("reason", "")}
