@@ -14,6 +14,7 @@ urlpatterns = [
     path("search/", course_views.search, name="search"),
     path("accounts/", include("accounts.urls")),
     path("my/", include("progress.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("certificates.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("practice/", include(("quizzes.practice", "practice"))),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "progress",
     "quizzes",
     "assignments",
+    "notifications",
     "certificates",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_tasks_db",  # the persistent queue behind TASKS["background"]
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -90,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "notifications.badge.NotificationBadgeMiddleware",  # per-user badge into cached headers
     "core.routing.CachedRoutingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -200,7 +203,13 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365  # only hashed names are served from STATIC_ROOT
 
 # --- Email --------------------------------------------------------------------------------
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# With EMAIL_HOST set, mail goes to that server; without, it is printed (development).
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
@@ -210,7 +219,23 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "一线学堂 <noreply@localhost>
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background tasks ---------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# "default" runs Wagtail's own small tasks (search index, references) at once, in the request.
+# "background" is the persistent queue for scheduled and slow work (reminders, emails): rows in
+# the database, run by `manage.py db_worker --backend background` (see README, "Background work").
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+
+# --- Reminders (notifications app) ----------------------------------------------------------
+REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 3)  # "due soon" = due within this many days
+REMINDER_CERTIFICATE_EXPIRING_DAYS = env_int("REMINDER_CERTIFICATE_EXPIRING_DAYS", 30)
+REMINDER_DIGEST_WEEKDAY = env_int("REMINDER_DIGEST_WEEKDAY", 0)  # managers' weekly digest: 0 = Monday
+# Each app server reuses a person's unread count this long (notifications.badge).
+NOTIFICATION_BADGE_MEMO_SECONDS = env_int("NOTIFICATION_BADGE_MEMO_SECONDS", 60)
+# Reminders go by email only when a mail server is configured: EMAIL_HOST given in the
+# environment, or REMINDER_EMAIL_ENABLED=true (e.g. with another EMAIL_BACKEND).
+REMINDER_EMAIL_ENABLED = env_bool("REMINDER_EMAIL_ENABLED", env("EMAIL_HOST") is not None)
 
 # --- Wagtail ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = _("Frontline Academy")

@@ -24,3 +24,11 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests change content and look at once, as if on another server: no generation memo.
 CONTENT_CACHE_GENERATION_SECONDS = 0
+
+# Background tasks run at once in tests; tests of the worker switch "background" to the database.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+REMINDER_EMAIL_ENABLED = True  # into the locmem outbox above
+NOTIFICATION_BADGE_MEMO_SECONDS = 0  # counts read fresh, as if every request hit another server

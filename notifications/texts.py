@@ -1,0 +1,106 @@
+"""The words of each kind of reminder, from its ``params``, in the active language.
+
+Stored notifications keep the text they were sent with; the list page calls ``render`` again so
+a reader who switched to English reads English.
+"""
+
+import datetime
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from notifications.models import Notification
+
+Kind = Notification.Kind
+
+
+def _date(iso: str) -> str:
+    try:
+        return formats.date_format(datetime.date.fromisoformat(iso), "DATE_FORMAT")
+    except (TypeError, ValueError):
+        return iso or ""
+
+
+def render(kind: str, params: dict) -> tuple[str, str]:
+    """(subject, body) for a reminder of ``kind`` described by ``params``."""
+    if kind == Kind.DUE_SOON:
+        values = {"course": params.get("course", ""), "date": _date(params.get("due_on"))}
+        return (
+            _("“%(course)s” is due on %(date)s") % values,
+            _("Please finish the course “%(course)s” by %(date)s. Open it to continue where you stopped.")
+            % values,
+        )
+    if kind == Kind.OVERDUE:
+        values = {"course": params.get("course", ""), "date": _date(params.get("due_on"))}
+        return (
+            _("“%(course)s” is overdue") % values,
+            _(
+                "The course “%(course)s” was due on %(date)s and is not finished yet. "
+                "Please finish it as soon as you can."
+            )
+            % values,
+        )
+    if kind == Kind.CERTIFICATE_EXPIRING:
+        values = {"course": params.get("course", ""), "date": _date(params.get("expires_on"))}
+        return (
+            _("Your certificate for “%(course)s” expires on %(date)s") % values,
+            _(
+                "Your certificate for “%(course)s” expires on %(date)s. "
+                "Take the course again before then to keep it valid."
+            )
+            % values,
+        )
+    if kind == Kind.MANAGER_DIGEST:
+        return _digest(params)
+    raise ValueError(f"unknown notification kind {kind!r}")
+
+
+def _digest(params: dict) -> tuple[str, str]:
+    staff = int(params.get("staff", 0))
+    values = {"count": staff, "unit": params.get("unit", ""), "enrolments": params.get("enrolments", 0)}
+    subject = (
+        ngettext(
+            "%(count)s person in %(unit)s has overdue training",
+            "%(count)s people in %(unit)s have overdue training",
+            staff,
+        )
+        % values
+    )
+    lines = [
+        ngettext(
+            "%(count)s person in %(unit)s has not finished assigned training by its due date "
+            "(%(enrolments)s courses in all):",
+            "%(count)s people in %(unit)s have not finished assigned training by its due date "
+            "(%(enrolments)s courses in all):",
+            staff,
+        )
+        % values,
+        "",
+    ]
+    for row in params.get("rows", []):
+        lines.append(
+            "· "
+            + _("%(name)s (%(unit)s): %(course)s, due %(date)s")
+            % {
+                "name": row.get("name", ""),
+                "unit": row.get("unit") or "—",
+                "course": row.get("course", ""),
+                "date": _date(row.get("due_on")),
+            }
+        )
+    more = int(params.get("more", 0))
+    if more:
+        lines.append(ngettext("… and %(count)s more.", "… and %(count)s more.", more) % {"count": more})
+    lines += ["", _("The overdue report lists everyone, with their position and how late they are.")]
+    return subject, "\n".join(lines)
+
+
+def subject_and_body(notification: Notification) -> tuple[str, str]:
+    """The notification's words in the active language, or as stored if they cannot be redone."""
+    if notification.params:
+        try:
+            return render(notification.kind, notification.params)
+        except (ValueError, KeyError, TypeError):
+            pass
+    return notification.subject, notification.body
