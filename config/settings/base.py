@@ -237,6 +237,12 @@ NOTIFICATION_BADGE_MEMO_SECONDS = env_int("NOTIFICATION_BADGE_MEMO_SECONDS", 60)
 # environment, or REMINDER_EMAIL_ENABLED=true (e.g. with another EMAIL_BACKEND).
 REMINDER_EMAIL_ENABLED = env_bool("REMINDER_EMAIL_ENABLED", env("EMAIL_HOST") is not None)
 
+# --- Certificates -------------------------------------------------------------------------
+# The public address printed in QR codes (e.g. https://learn.example.org); empty = the request's host.
+CERTIFICATE_VERIFY_BASE_URL = env("CERTIFICATE_VERIFY_BASE_URL", "")
+CERTIFICATE_VERIFY_LIMIT = env_int("CERTIFICATE_VERIFY_LIMIT", 30)  # lookups per address per window
+CERTIFICATE_VERIFY_WINDOW_SECONDS = env_int("CERTIFICATE_VERIFY_WINDOW_SECONDS", 600)
+
 # --- Wagtail ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = _("Frontline Academy")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
