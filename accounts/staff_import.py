@@ -811,6 +811,17 @@ def _apply(plan: StaffImportPlan, *, actor, source: str) -> StaffImportResult:
         # values are committed (until then, the cached old ones are still the truth).
         ids = [user.pk for _row, user in updated]
         transaction.on_commit(lambda: forget_cached_users(ids))
+    # Bulk writes send no post_save: match new and moved people to course assignments ourselves.
+    from assignments.services import learners_assignments_refresh_on_commit
+
+    learners_assignments_refresh_on_commit(
+        [user.pk for _row, user in created]
+        + [
+            user.pk
+            for row, user in updated
+            if any(change.field in ("org_unit", "position") for change in row.changes)
+        ]
+    )
     _log_import(
         [(row, user, ["name", "mobile", "org_unit", "position", "email"]) for row, user in created]
         + [(row, user, [change.field for change in row.changes]) for row, user in updated],

@@ -1,11 +1,14 @@
 """Reads of learner progress. Each states its query cost, which tests pin."""
 
+import datetime
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
+from django.utils import timezone
 
 from core.images import prefetch_renditions
 from courses.models import CourseItemPage, CoursePage
@@ -48,6 +51,7 @@ class CourseState:
     enrolment: Enrolment | None = None
     completion: CourseCompletion | None = None
     resume_item: CourseItemPage | None = None
+    today: datetime.date | None = None  # the learner's "today", set once per page
 
     @property
     def enrolled(self) -> bool:
@@ -57,9 +61,51 @@ class CourseState:
     def started(self) -> bool:
         return any(row.status != NOT_STARTED for row in self.rows)
 
+    # Due dates come from the assignments that cover the learner (kept on the enrolment by
+    # assignments.services): the earliest wins; once the course is completed nothing is due.
+    @property
+    def assigned(self) -> bool:
+        return bool(self.enrolment and self.enrolment.assigned)
+
+    @property
+    def mandatory(self) -> bool:
+        return bool(self.enrolment and self.enrolment.mandatory)
+
+    @property
+    def due_on(self) -> datetime.date | None:
+        if self.completion is not None or self.enrolment is None:
+            return None
+        return self.enrolment.due_on
+
+    @property
+    def days_left(self) -> int | None:
+        """Days until the due date: 0 on the day, negative once overdue; None without a due date."""
+        if self.due_on is None:
+            return None
+        return (self.due_on - (self.today or timezone.localdate())).days
+
+    @property
+    def days_overdue(self) -> int:
+        left = self.days_left
+        return -left if left is not None and left < 0 else 0
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue > 0
+
+    @property
+    def due_soon(self) -> bool:
+        left = self.days_left
+        return left is not None and 0 <= left <= getattr(settings, "REMINDER_DUE_SOON_DAYS", 3)
+
 
 @dataclass
 class MyLearning:
+    # Assigned and not completed, most urgent first: overdue, then by due date, then those without one.
+    assigned: list[CourseState] = field(default_factory=list)
+    # The course to continue: the one last opened among those started and not completed.
+    resume: CourseState | None = None
+    # The learner's own courses (not assigned), by when they were last opened.
     in_progress: list[CourseState] = field(default_factory=list)
     not_started: list[CourseState] = field(default_factory=list)
     completed: list[CourseState] = field(default_factory=list)
@@ -134,7 +180,10 @@ def course_state(*, learner, course: CoursePage, items: list[CourseItemPage] | N
 
 def my_learning(*, learner, request=None) -> MyLearning:
     """Everything on My learning in a fixed number of queries, whatever the number of courses:
-    enrolments+courses, items, progress rows, completions, cover renditions, open courses."""
+    enrolments+courses, items, progress rows, completions, cover renditions, open courses.
+
+    Assigned courses not completed yet come first, most urgent first, with their due date (from the
+    enrolment: no extra query); the learner's own courses follow, then the completed ones."""
     enrolments = list(
         Enrolment.objects.filter(learner=learner, course__live=True)
         .select_related("course", "course__topic", "course__cover_image")
@@ -149,21 +198,34 @@ def my_learning(*, learner, request=None) -> MyLearning:
     prefetch_renditions(course.cover_image for course in courses)
 
     result = MyLearning()
-    for enrolment in enrolments:
+    today = timezone.localdate()
+    for enrolment in enrolments:  # most recently opened first
         course = enrolment.course
         state = _state(
             course, items[course.pk], progress.get(course.pk, {}), enrolment, completions.get(course.pk)
         )
+        state.today = today
         if state.completion:
             result.completed.append(state)
+            continue
+        if state.started and result.resume is None and state.resume_item is not None:
+            result.resume = state
+        if state.assigned:
+            result.assigned.append(state)
         elif state.started:
             result.in_progress.append(state)
         else:
             result.not_started.append(state)
+    result.assigned.sort(key=_urgency)  # stable: ties stay most recently opened first
     result.completed.sort(key=lambda s: s.completion.completed_at, reverse=True)
     enrolled_ids = {course.pk for course in courses}
     result.available = [course for course in course_cards(open_only=True) if course.pk not in enrolled_ids]
     return result
+
+
+def _urgency(state: CourseState) -> tuple:
+    """Overdue and due soonest first (an earlier date is more urgent), then undated mandatory ones."""
+    return (state.due_on is None, state.due_on or datetime.date.max, not state.mandatory)
 
 
 def statuses_cache_key(learner_id: int, course_id: int) -> str:

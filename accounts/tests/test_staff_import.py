@@ -770,3 +770,24 @@ def test_an_upload_belongs_to_its_importer(units, manager_client):
     assert other.post(preview_url)["Location"] == UPLOAD
     assert not User.objects.filter(mobile="13900000001").exists()
     assert manager_client.get(f"{UPLOAD}not-a-token/")["Location"] == UPLOAD
+
+
+@pytest.mark.django_db(transaction=True)
+def test_imported_and_moved_staff_get_the_courses_assigned_to_their_units(units, superuser):
+    from assignments.services import assignment_create
+    from progress.models import Enrolment
+    from tests.factories import make_course
+
+    course = make_course()
+    assignment_create(course=course, units=[units["A社区"]], due_mode="none", mandatory=True, actor=superuser)
+    moved = make_user("moved", name="李四", mobile="13912345678", org_unit=units["C社区"])
+    assert not Enrolment.objects.filter(learner=moved).exists()
+    staff_import.staff_import(
+        rows=rows_of(
+            ("王五", "13912340000", "渝中区/解放碑街道/A社区"),
+            ("李四", "13912345678", "渝中区/解放碑街道/A社区"),
+        ),
+        actor=superuser,
+    )
+    assigned = Enrolment.objects.filter(course_id=course.pk, assigned=True)
+    assert set(assigned.values_list("learner__name", flat=True)) == {"王五", "李四"}
