@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "progress",
     "quizzes",
     "assignments",
+    "reports",
     "notifications",
     "certificates",
     "wagtail.contrib.forms",

@@ -1,0 +1,123 @@
+"""CSV and Excel files of a report: the columns of the screen, over every row the screen's filters give.
+
+Both stream: the rows come from an iterator (a server-side cursor read in chunks), CSV goes out line by
+line, Excel is written by openpyxl in write-only mode to a temporary file on disk that is then sent;
+neither holds the rows in memory. Cells are the very text the screen shows (`cell_text`), except that
+Excel gets numbers and dates as such.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import content_disposition_header
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LINES_PER_WRITE = 500
+# Spreadsheet programs run cells that start like a formula; CSV has no cell types to prevent it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ReportColumn:
+    """One column of a report, on screen and in its exports."""
+
+    name: str
+    heading: Any  # a lazy translation
+    value: Callable[[Any], Any]
+    sort_key: str | None = None
+    nowrap: bool = False  # dates and numbers: keep on one line on screen
+
+
+def cell_text(value) -> str:
+    """How a value reads on screen and in CSV."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return force_str("✓" if value else "")
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return force_str(value)
+
+
+def _xlsx_value(value):
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, int | float | datetime.date) and not isinstance(value, bool):
+        return value
+    return cell_text(value)
+
+
+def _csv_text(value) -> str:
+    text = cell_text(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class _Line:
+    def write(self, value: str) -> str:
+        return value
+
+
+def filename(base: str, extension: str, day: datetime.date | None = None) -> str:
+    day = day or timezone.localdate()
+    return f"{base}-{day.isoformat()}.{extension}"
+
+
+def csv_response(columns: list[ReportColumn], rows: Iterable, name: str) -> StreamingHttpResponse:
+    """UTF-8 with a byte-order mark, so that Excel opens the Chinese text correctly."""
+
+    def lines():
+        writer = csv.writer(_Line())
+        yield "\ufeff" + writer.writerow([force_str(column.heading) for column in columns])
+        batch = []
+        for row in rows:
+            batch.append(writer.writerow([_csv_text(column.value(row)) for column in columns]))
+            if len(batch) >= LINES_PER_WRITE:
+                yield "".join(batch)
+                batch = []
+        if batch:
+            yield "".join(batch)
+
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in lines()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def xlsx_response(columns: list[ReportColumn], rows: Iterable, name: str, sheet: str) -> FileResponse:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(title=sheet[:31])
+    worksheet.append([force_str(column.heading) for column in columns])
+
+    def text_cell(value: str):
+        cell = WriteOnlyCell(worksheet, value)
+        cell.data_type = "s"  # text that merely looks like a formula stays text
+        return cell
+
+    for row in rows:
+        values = [_xlsx_value(column.value(row)) for column in columns]
+        worksheet.append([text_cell(v) if isinstance(v, str) and v.startswith("=") else v for v in values])
+    # On disk and already unlinked; FileResponse closes it once sent, so no context manager here.
+    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    workbook.save(output)
+    output.seek(0)
+    response = FileResponse(output, as_attachment=True, filename=name, content_type=XLSX_TYPE)
+    response["Cache-Control"] = "private, no-store"
+    return response

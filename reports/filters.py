@@ -1,0 +1,109 @@
+"""The reports' filters: one filter set per screen, read into a `ReportFilters` that the selectors take,
+so that a screen and its export are filtered by the very same values."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+
+from accounts.models import Position
+from courses.models import CoursePage
+from progress.models import Enrolment
+
+OVERDUE = "overdue"
+STATUS_CHOICES = [
+    (Enrolment.Status.NOT_STARTED, _("Not started")),
+    (Enrolment.Status.IN_PROGRESS, _("In progress")),
+    (Enrolment.Status.COMPLETED, _("Completed")),
+    (OVERDUE, _("Overdue")),
+]
+# Navigation, not filtering: kept in the filter form so that filtering keeps the place in the tree.
+HIDDEN = ("node", "direct")
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    course_id: int | None = None
+    position_id: int | None = None
+    status: str = ""
+    completed_from: datetime.date | None = None
+    completed_to: datetime.date | None = None
+    enrolled_from: datetime.date | None = None
+    enrolled_to: datetime.date | None = None
+    search: str = ""
+
+    @property
+    def by_date(self) -> bool:
+        return any((self.completed_from, self.completed_to, self.enrolled_from, self.enrolled_to))
+
+    @property
+    def countable_from_tallies(self) -> bool:
+        """Whether the enrolment tallies hold the answer (they are kept per course, position, status and
+        due date, not per day of completion or enrolment, nor per name)."""
+        return not self.by_date and not self.search
+
+
+def _noop(queryset, name, value):
+    return queryset  # the selectors filter, from ReportFilters
+
+
+def _date_bounds(value) -> tuple[datetime.date | None, datetime.date | None]:
+    if not value:
+        return None, None
+    return value.start, value.stop
+
+
+class ReportFilterSet(WagtailFilterSet):
+    node = django_filters.CharFilter(widget=forms.HiddenInput, method=_noop)
+    direct = django_filters.CharFilter(widget=forms.HiddenInput, method=_noop)
+    course = django_filters.ModelChoiceFilter(
+        label=_("Course"), queryset=CoursePage.objects.order_by("title").only("pk", "title"), method=_noop
+    )
+    position = django_filters.ModelChoiceFilter(
+        label=_("Position"), queryset=Position.objects.all(), method=_noop
+    )
+
+    class Meta:
+        model = Enrolment
+        fields: list[str] = []
+
+    def report_filters(self, search: str = "") -> ReportFilters:
+        data = self.form.cleaned_data if self.is_valid() else {}
+        values = {
+            "course_id": data["course"].pk if data.get("course") else None,
+            "position_id": data["position"].pk if data.get("position") else None,
+            "status": data.get("status") or "",
+            "search": search,
+        }
+        if "completed" in self.filters:
+            values["completed_from"], values["completed_to"] = _date_bounds(data.get("completed"))
+        if "enrolled" in self.filters:
+            values["enrolled_from"], values["enrolled_to"] = _date_bounds(data.get("enrolled"))
+        return ReportFilters(**values)
+
+
+class CompletionFilterSet(ReportFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method=_noop)
+    completed = django_filters.DateFromToRangeFilter(
+        label=_("Completed between"), widget=DateRangePickerWidget, method=_noop
+    )
+    enrolled = django_filters.DateFromToRangeFilter(
+        label=_("Enrolled between"), widget=DateRangePickerWidget, method=_noop
+    )
+
+
+class OverdueFilterSet(ReportFilterSet):
+    enrolled = django_filters.DateFromToRangeFilter(
+        label=_("Enrolled between"), widget=DateRangePickerWidget, method=_noop
+    )
+
+
+class QuizResultsFilterSet(ReportFilterSet):
+    completed = django_filters.DateFromToRangeFilter(
+        label=_("Submitted between"), widget=DateRangePickerWidget, method=_noop
+    )

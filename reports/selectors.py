@@ -1,0 +1,708 @@
+"""Reads behind the training reports. Every function takes the viewer's `Scope` or a place already checked
+against it, and each states its query cost (tests pin them).
+
+A screen and its export call the same function: the screen takes one page of rows, the export iterates
+over all of them in chunks (a server-side cursor on PostgreSQL), decorated chunk by chunk.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from accounts.models import OrgUnit
+from accounts.scope import Scope
+from courses.models import CoursePage
+from progress.models import CourseCompletion, Enrolment
+from reports import tallies
+from reports.filters import OVERDUE, ReportFilters
+from reports.models import NOT_PLACED
+
+STEP = OrgUnit.steplen
+COMPLETED = Enrolment.Status.COMPLETED
+EXPORT_CHUNK = 2_000
+
+
+# -- where in the tree ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place a report looks at, already checked against the viewer's scope.
+
+    ``unit`` None means all units (the top of a city-wide scope), or, with ``unplaced``, the people who
+    have no unit. ``direct`` keeps only the people placed in ``unit`` itself, not below it."""
+
+    unit: OrgUnit | None = None
+    unplaced: bool = False
+    direct: bool = False
+
+    def q(self, field: str = "org_unit") -> Q:
+        if self.unplaced:
+            return Q(**{f"{field}__isnull": True})
+        if self.unit is None:
+            return Q()
+        if self.direct:
+            return Q(**{f"{field}_id": self.unit.pk})
+        return Q(**{f"{field}__path__startswith": self.unit.path})
+
+
+def unit_children(unit: OrgUnit | None) -> list[OrgUnit]:
+    """The units one level below ``unit`` (the roots for None), in tree order. One query."""
+    if unit is None:
+        return list(OrgUnit.get_root_nodes().order_by("path"))
+    if unit.numchild == 0:
+        return []
+    return list(OrgUnit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
+
+
+def unit_path_names(paths: Iterable[str], known: dict[str, str] | None = None) -> dict[str, str]:
+    """Path → "重庆市/渝中区/解放碑街道/A社区" for units given by path: one query for all the ancestors not
+    in ``known`` (a path → name cache that the caller keeps across chunks)."""
+    known = {} if known is None else known
+    wanted = {path[:end] for path in paths if path for end in range(STEP, len(path) + 1, STEP)}
+    missing = wanted - known.keys()
+    if missing:
+        known.update(OrgUnit.objects.filter(path__in=missing).values_list("path", "name"))
+    return {
+        path: "/".join(known.get(path[:end], "?") for end in range(STEP, len(path) + 1, STEP))
+        for path in paths
+        if path
+    }
+
+
+# -- counts --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    assigned: int = 0
+    not_started: int = 0
+    in_progress: int = 0
+    completed: int = 0
+    overdue: int = 0
+
+    FIELDS = ("assigned", "not_started", "in_progress", "completed", "overdue")
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(getattr(self, f) + getattr(other, f) for f in self.FIELDS))
+
+    def __sub__(self, other: Counts) -> Counts:
+        return Counts(*(getattr(self, f) - getattr(other, f) for f in self.FIELDS))
+
+    @property
+    def percent(self) -> int:
+        """Whole percent completed, rounded down (99.9% is not 100%)."""
+        return self.completed * 100 // self.assigned if self.assigned else 0
+
+    def _share(self, part: int) -> float:
+        """Width of a bar segment, in percent of the assigned."""
+        return part * 100 / self.assigned if self.assigned else 0.0
+
+    @property
+    def completed_share(self) -> float:
+        return self._share(self.completed)
+
+    @property
+    def in_progress_share(self) -> float:
+        return self._share(self.in_progress)
+
+    @property
+    def not_started_share(self) -> float:
+        return self._share(self.not_started)
+
+
+def _status_condition(status: str, today: datetime.date) -> Q:
+    if status == OVERDUE:
+        return ~Q(status=COMPLETED) & Q(due_on__lt=today)
+    return Q(status=status)
+
+
+def _tally_counts(
+    unit_ids: list[int], filters: ReportFilters, today: datetime.date
+) -> dict[tuple[int, int], Counts]:
+    """(unit id, course id) → counts for the given units, from the tallies plus the changes not folded
+    yet, in one statement (so a fold running at the same time cannot be counted twice or missed)."""
+    conditions, params = ["unit_id = ANY(%s)"], [unit_ids]
+    if filters.course_id:
+        conditions.append("course_id = %s")
+        params.append(filters.course_id)
+    if filters.position_id:
+        conditions.append("position_id = %s")
+        params.append(filters.position_id)
+    if filters.status == OVERDUE:
+        conditions.append("status <> %s AND due_on < %s")
+        params += [COMPLETED, today]
+    elif filters.status:
+        conditions.append("status = %s")
+        params.append(filters.status)
+    where = " AND ".join(conditions)
+    sql = f"""
+        SELECT unit_id, course_id, SUM(n),
+               SUM(n) FILTER (WHERE status = %s), SUM(n) FILTER (WHERE status = %s),
+               SUM(n) FILTER (WHERE status = %s), SUM(n) FILTER (WHERE status <> %s AND due_on < %s)
+        FROM (
+            SELECT unit_id, course_id, status, due_on, learners AS n FROM reports_enrolmenttally
+            WHERE {where}
+            UNION ALL
+            SELECT unit_id, course_id, status, due_on, change FROM reports_enrolmenttallychange
+            WHERE {where}
+        ) t
+        GROUP BY unit_id, course_id
+    """  # noqa: S608 - the conditions are fixed strings; every value is a parameter
+    head = [Enrolment.Status.NOT_STARTED, Enrolment.Status.IN_PROGRESS, COMPLETED, COMPLETED, today]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, head + params + params)
+        return {
+            (unit_id, course_id): Counts(*(int(value or 0) for value in values))
+            for unit_id, course_id, *values in cursor.fetchall()
+        }
+
+
+def _live_counts(queryset: QuerySet[Enrolment], key, today: datetime.date) -> dict[tuple, Counts]:
+    """(key, course id) → counts, aggregated over the enrolments in one GROUP BY query."""
+    # Not COUNT(id): course_id is in the date indexes (reports/migrations/0003), which then answer
+    # without reading the table.
+    not_done = ~Q(status=COMPLETED)
+    rows = (
+        queryset.annotate(key=key)
+        .values("key", "course_id")
+        .annotate(
+            assigned=Count("*"),
+            not_started=Count("course_id", filter=Q(status=Enrolment.Status.NOT_STARTED)),
+            in_progress=Count("course_id", filter=Q(status=Enrolment.Status.IN_PROGRESS)),
+            completed=Count("course_id", filter=Q(status=COMPLETED)),
+            overdue=Count("course_id", filter=not_done & Q(due_on__lt=today)),
+        )
+        .order_by()
+    )
+    return {(row["key"], row["course_id"]): Counts(*(row[f] for f in Counts.FIELDS)) for row in rows}
+
+
+def use_tallies(filters: ReportFilters) -> bool:
+    return tallies.tallies_supported() and filters.countable_from_tallies
+
+
+def place_unit_ids(*, scope: Scope, place: Place) -> list[int] | None:
+    """Ids of the units whose people are at ``place`` (None: no restriction, a city-wide scope at its top).
+
+    A list of ids rather than a join on the path, so that PostgreSQL walks an index in
+    (unit, learner) order and a page of people costs the same for a community as for the city."""
+    if place.unplaced:
+        return []
+    if place.unit is not None and place.direct:
+        return [place.unit.pk]
+    base = place.unit if place.unit is not None else scope.unit
+    if base is None:
+        return None if scope.everything else []
+    return list(OrgUnit.objects.filter(path__startswith=base.path).values_list("pk", flat=True))
+
+
+def assigned_enrolments(*, scope: Scope, place: Place, filters: ReportFilters, today: datetime.date):
+    """The assigned enrolments a report shows: in scope, at the place, filtered. One query for the
+    place's unit ids (none for a city-wide scope at its top)."""
+    queryset = Enrolment.objects.filter(assigned=True)
+    unit_ids = place_unit_ids(scope=scope, place=place)
+    if place.unplaced:
+        queryset = queryset.filter(org_unit__isnull=True) if scope.everything else queryset.none()
+    elif unit_ids is not None:
+        queryset = queryset.filter(org_unit_id__in=unit_ids)
+    if filters.course_id:
+        queryset = queryset.filter(course_id=filters.course_id)
+    if filters.position_id:
+        queryset = queryset.filter(position_id=filters.position_id)
+    if filters.status:
+        queryset = queryset.filter(_status_condition(filters.status, today))
+    day = timezone.get_current_timezone()
+    if filters.completed_from:
+        queryset = queryset.filter(completed_at__gte=_start_of(filters.completed_from, day))
+    if filters.completed_to:
+        queryset = queryset.filter(completed_at__lt=_start_of(filters.completed_to, day, plus_days=1))
+    if filters.enrolled_from:
+        queryset = queryset.filter(enrolled_at__gte=_start_of(filters.enrolled_from, day))
+    if filters.enrolled_to:
+        queryset = queryset.filter(enrolled_at__lt=_start_of(filters.enrolled_to, day, plus_days=1))
+    if filters.search:
+        from accounts.models import User
+
+        term = filters.search.strip()
+        found = User.objects.filter(Q(name__icontains=term) | Q(username__iexact=term) | Q(mobile=term))
+        queryset = queryset.filter(learner_id__in=found.values("pk"))
+    return queryset
+
+
+def _start_of(day: datetime.date, tz, plus_days: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(day + datetime.timedelta(days=plus_days), datetime.time(), tzinfo=tz)
+
+
+def place_count(*, scope: Scope, place: Place, filters: ReportFilters, today: datetime.date) -> int:
+    """How many enrolments `assigned_enrolments` holds, from the tallies when they can say (one small
+    query instead of a COUNT over millions of rows), else by counting."""
+    if not use_tallies(filters):
+        return assigned_enrolments(scope=scope, place=place, filters=filters, today=today).count()
+    if place.unplaced:
+        ids, minus = [NOT_PLACED], []
+    elif place.unit is None:
+        ids, minus = [root.pk for root in unit_children(None)] + [NOT_PLACED], []
+    elif place.direct:
+        ids, minus = [place.unit.pk], [child.pk for child in unit_children(place.unit)]
+    else:
+        ids, minus = [place.unit.pk], []
+    counts = _tally_counts(ids + minus, filters, today)
+    total = sum(c.assigned for (unit_id, _course), c in counts.items() if unit_id not in minus)
+    return total - sum(c.assigned for (unit_id, _course), c in counts.items() if unit_id in minus)
+
+
+# -- completion dashboard ------------------------------------------------------------------------
+
+
+@dataclass
+class NodeRow:
+    label: str
+    counts: Counts
+    unit: OrgUnit | None = None  # a child unit to drill into
+    direct: bool = False  # the people placed in the node itself
+    unplaced: bool = False  # the people with no unit
+
+    @property
+    def drillable(self) -> bool:
+        return self.unit is not None and not self.direct and self.unit.numchild > 0
+
+
+@dataclass
+class CourseSection:
+    course_id: int
+    title: str
+    rows: list[NodeRow] = field(default_factory=list)
+    total: Counts = field(default_factory=Counts)
+
+
+def course_titles(course_ids: Iterable[int], known: dict[int, str] | None = None) -> dict[int, str]:
+    """Course id → title (one query for the ids not in ``known``); deleted courses keep their number."""
+    known = {} if known is None else known
+    missing = set(course_ids) - known.keys()
+    if missing:
+        found = dict(CoursePage.objects.filter(pk__in=missing).values_list("pk", "title"))
+        for course_id in missing:
+            known[course_id] = found.get(course_id) or gettext("(deleted course #%(id)s)") % {"id": course_id}
+    return known
+
+
+def completion_by_node(
+    *,
+    scope: Scope,
+    node: OrgUnit | None,
+    filters: ReportFilters,
+    today: datetime.date,
+    include_unplaced: bool = False,
+) -> list[CourseSection]:
+    """For each assigned course, the counts of each child of ``node`` (None: the roots, for a city-wide
+    scope), of the people placed in ``node`` itself, and, with ``include_unplaced`` (the top of a
+    city-wide scope), of the people with no unit.
+
+    Queries: the children, one aggregate (the tallies; or, when filtering by date, live over the
+    enrolments, after reading the node's unit ids), the course titles: three or four, whatever the
+    number of people or units."""
+    if not scope.everything and (node is None or not scope.contains(node)):
+        return []  # the views never ask for this; a selector does not trust them to
+    children = unit_children(node)
+    at_top = include_unplaced and scope.everything
+    if use_tallies(filters):
+        own = [node.pk] if node is not None else []
+        extra = [NOT_PLACED] if at_top else []
+        counts = _tally_counts([c.pk for c in children] + own + extra, filters, today)
+        by_child = {}
+        child_ids = {c.pk for c in children}
+        own_counts: dict[int, Counts] = {}
+        unplaced_counts: dict[int, Counts] = {}
+        for (unit_id, course_id), value in counts.items():
+            if unit_id in child_ids:
+                by_child[(unit_id, course_id)] = value
+            elif node is not None and unit_id == node.pk:
+                own_counts[course_id] = value
+            elif unit_id == NOT_PLACED:
+                unplaced_counts[course_id] = value
+        direct_counts = {}
+        for course_id, value in own_counts.items():
+            below = sum((v for (unit_id, c_id), v in by_child.items() if c_id == course_id), start=Counts())
+            direct_counts[course_id] = value - below
+    else:
+        if at_top:
+            place, where = Place(), Q()  # everyone, people with no unit included
+        else:
+            place, where = Place(unit=node), Q(org_unit__isnull=False)
+        queryset = assigned_enrolments(scope=scope, place=place, filters=filters, today=today).filter(where)
+        length = (node.depth + 1) * STEP if node is not None else STEP
+        counts = _live_counts(queryset, Substr("org_unit__path", 1, length), today)
+        by_path = {c.path: c for c in children}
+        by_child, direct_counts, unplaced_counts = {}, {}, {}
+        for (key, course_id), value in counts.items():
+            if key is None:
+                unplaced_counts[course_id] = value
+            elif key in by_path:
+                by_child[(by_path[key].pk, course_id)] = value
+            elif node is not None and key == node.path:
+                direct_counts[course_id] = value
+    course_ids = {course_id for _unit, course_id in by_child} | direct_counts.keys() | unplaced_counts.keys()
+    titles = course_titles(course_ids)
+    sections = []
+    for course_id in sorted(course_ids, key=lambda pk: (titles[pk], pk)):
+        section = CourseSection(course_id=course_id, title=titles[course_id])
+        for child in children:
+            value = by_child.get((child.pk, course_id))
+            if value and value.assigned:
+                section.rows.append(NodeRow(label=child.name, counts=value, unit=child))
+        direct = direct_counts.get(course_id)
+        if direct and direct.assigned and node is not None:
+            label = gettext("Placed directly in %(unit)s") % {"unit": node.name}
+            section.rows.append(NodeRow(label=label, counts=direct, unit=node, direct=True))
+        unplaced = unplaced_counts.get(course_id)
+        if unplaced and unplaced.assigned:
+            section.rows.append(
+                NodeRow(label=gettext("Not placed in the organisation"), counts=unplaced, unplaced=True)
+            )
+        section.total = sum((row.counts for row in section.rows), start=Counts())
+        if section.total.assigned:
+            sections.append(section)
+    return sections
+
+
+# -- people and overdue lists --------------------------------------------------------------------
+
+PEOPLE_VALUES = (
+    "pk",
+    "learner_id",
+    "learner__name",
+    "learner__username",
+    "org_unit__path",
+    "position__name",
+    "course_id",
+    "status",
+    "due_on",
+    "completed_at",
+    "enrolled_at",
+)
+# Both walk a partial index (reports/migrations/0003): a page costs the same at any depth of the tree.
+PEOPLE_ORDERING = ("org_unit_id", "learner_id", "course_id")
+OVERDUE_ORDERING = ("due_on", "org_unit_id", "learner_id", "course_id")
+
+
+@dataclass
+class EnrolmentRow:
+    pk: int
+    learner_id: int
+    name: str
+    unit: str
+    position: str
+    course_id: int
+    course: str
+    status: str
+    status_label: str
+    due_on: datetime.date | None
+    days_overdue: int | None
+    completed_at: datetime.datetime | None
+    completion_note: str
+    enrolled_at: datetime.datetime | None
+
+
+def override_note(*, recorded_by: str, reason: str) -> str:
+    """How a manager's override reads everywhere: transcript, people list, exports."""
+    return gettext("Marked complete by %(name)s: %(reason)s") % {"name": recorded_by, "reason": reason}
+
+
+class EnrolmentRowMaker:
+    """Turns enrolment values into display rows, a chunk at a time: per chunk, at most one query for
+    unit names, one for course titles (both cached across chunks) and one for managers' overrides."""
+
+    def __init__(self, today: datetime.date):
+        self.today = today
+        self.unit_names: dict[str, str] = {}
+        self.titles: dict[int, str] = {}
+
+    def rows(self, records: list[dict]) -> list[EnrolmentRow]:
+        if not records:
+            return []
+        paths = unit_path_names(
+            {r["org_unit__path"] for r in records if r["org_unit__path"]}, self.unit_names
+        )
+        course_titles((r["course_id"] for r in records), self.titles)
+        overrides = self._overrides(records)
+        statuses = dict(Enrolment.Status.choices)
+        rows = []
+        for r in records:
+            late = None
+            if r["status"] != COMPLETED and r["due_on"] and r["due_on"] < self.today:
+                late = (self.today - r["due_on"]).days
+            rows.append(
+                EnrolmentRow(
+                    pk=r["pk"],
+                    learner_id=r["learner_id"],
+                    name=r["learner__name"] or r["learner__username"],
+                    unit=paths.get(r["org_unit__path"], "") if r["org_unit__path"] else "",
+                    position=r["position__name"] or "",
+                    course_id=r["course_id"],
+                    course=self.titles[r["course_id"]],
+                    status=r["status"],
+                    status_label=str(statuses.get(r["status"], r["status"])),
+                    due_on=r["due_on"],
+                    days_overdue=late,
+                    completed_at=r["completed_at"],
+                    completion_note=overrides.get((r["learner_id"], r["course_id"]), ""),
+                    enrolled_at=r["enrolled_at"],
+                )
+            )
+        return rows
+
+    def _overrides(self, records: list[dict]) -> dict[tuple[int, int], str]:
+        done = [r for r in records if r["status"] == COMPLETED]
+        if not done:
+            return {}
+        found = CourseCompletion.objects.filter(
+            rule=CourseCompletion.Rule.MANAGER_OVERRIDE,
+            learner_id__in={r["learner_id"] for r in done},
+            course_id__in={r["course_id"] for r in done},
+        ).values_list("learner_id", "course_id", "recorded_by__name", "recorded_by__username", "reason")
+        return {
+            (learner_id, course_id): override_note(recorded_by=name or username or "?", reason=reason)
+            for learner_id, course_id, name, username, reason in found
+        }
+
+
+def enrolment_rows(queryset: QuerySet[Enrolment], *, today: datetime.date) -> Iterator[EnrolmentRow]:
+    """Every row of the (ordered) queryset, streamed: a server-side cursor read in chunks."""
+    maker = EnrolmentRowMaker(today)
+    records = queryset.values(*PEOPLE_VALUES).iterator(chunk_size=EXPORT_CHUNK)
+    while chunk := list(itertools.islice(records, EXPORT_CHUNK)):
+        yield from maker.rows(chunk)
+
+
+# -- quiz results ----------------------------------------------------------------------------------
+
+
+def graded_attempts(*, scope: Scope, place: Place, filters: ReportFilters):
+    from quizzes.models import QuizAttempt
+
+    attempts = QuizAttempt.objects.filter(
+        state__in=(QuizAttempt.State.SUBMITTED, QuizAttempt.State.TIMED_OUT)
+    ).filter(scope.q("learner__org_unit"), place.q("learner__org_unit"))
+    if filters.course_id:
+        attempts = attempts.filter(course_id=filters.course_id)
+    if filters.position_id:
+        attempts = attempts.filter(learner__position_id=filters.position_id)
+    day = timezone.get_current_timezone()
+    if filters.completed_from:
+        attempts = attempts.filter(submitted_at__gte=_start_of(filters.completed_from, day))
+    if filters.completed_to:
+        attempts = attempts.filter(submitted_at__lt=_start_of(filters.completed_to, day, plus_days=1))
+    return attempts
+
+
+@dataclass
+class QuizRow:
+    quiz_id: int
+    quiz: str
+    course_id: int
+    course: str
+    attempts: int
+    learners: int
+    learners_passed: int
+    average_percent: float | None
+
+    @property
+    def pass_rate(self) -> int:
+        return self.learners_passed * 100 // self.learners if self.learners else 0
+
+
+def quiz_result_rows(*, scope: Scope, place: Place, filters: ReportFilters) -> list[QuizRow]:
+    """One row per quiz: graded attempts, learners, learners who passed, average score. Two queries."""
+    from quizzes.models import QuizPage
+
+    grouped = list(
+        graded_attempts(scope=scope, place=place, filters=filters)
+        .values("quiz_id", "course_id")
+        .annotate(
+            attempts=Count("pk"),
+            learners=Count("learner_id", distinct=True),
+            learners_passed=Count("learner_id", distinct=True, filter=Q(passed=True)),
+            average_percent=Avg("percent"),
+        )
+        .order_by()
+    )
+    ids = {row["quiz_id"] for row in grouped} | {row["course_id"] for row in grouped}
+    titles = dict(QuizPage.objects.filter(pk__in=ids).values_list("pk", "title"))
+    titles.update(CoursePage.objects.filter(pk__in=ids).values_list("pk", "title"))
+    rows = [
+        QuizRow(
+            quiz_id=row["quiz_id"],
+            quiz=titles.get(row["quiz_id"]) or gettext("(deleted quiz #%(id)s)") % {"id": row["quiz_id"]},
+            course_id=row["course_id"],
+            course=titles.get(row["course_id"])
+            or gettext("(deleted course #%(id)s)") % {"id": row["course_id"]},
+            attempts=row["attempts"],
+            learners=row["learners"],
+            learners_passed=row["learners_passed"],
+            average_percent=round(row["average_percent"], 1) if row["average_percent"] is not None else None,
+        )
+        for row in grouped
+    ]
+    return sorted(rows, key=lambda row: (row.course, row.quiz, row.quiz_id))
+
+
+def question_rows(*, scope: Scope, place: Place, filters: ReportFilters, quiz_id: int) -> list[dict]:
+    """Per question of one quiz: times answered, % right, most chosen wrong answer — the question bank's
+    statistics (quizzes.admin_views), over the answers of learners in scope only."""
+    from quizzes.admin_views import question_statistics_rows, statistics_decorate
+    from quizzes.models import AttemptAnswer
+
+    attempts = graded_attempts(scope=scope, place=place, filters=filters).filter(quiz_id=quiz_id)
+    answers = AttemptAnswer.objects.filter(attempt__in=attempts.values("pk"))
+    rows = list(question_statistics_rows(answers).order_by("correct_percent", "-answered", "question_id"))
+    return statistics_decorate(rows, answers)
+
+
+# -- learner transcript ----------------------------------------------------------------------------
+
+
+@dataclass
+class TranscriptLine:
+    kind: str  # "course", "lesson", "quiz" or "attempt"
+    kind_label: str
+    course_id: int
+    course: str
+    item: str = ""
+    status: str = ""
+    progress: str = ""
+    due_on: datetime.date | None = None
+    date: datetime.datetime | None = None
+    score: str = ""
+    note: str = ""
+
+
+@dataclass
+class TranscriptCourse:
+    course_id: int
+    title: str
+    completed: bool
+    lines: list[TranscriptLine] = field(default_factory=list)
+
+
+def learner_transcript(*, learner) -> list[TranscriptCourse]:
+    """Everything a person did, course by course: the course (status, progress, due date, how it was
+    completed), each lesson and quiz of it, and every quiz attempt with its score.
+
+    Seven queries at most, whatever the number of courses, lessons or attempts."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from progress import rules
+    from progress.models import ItemProgress
+    from progress.selectors import items_by_course
+    from quizzes.models import QuizAttempt, QuizPage
+
+    enrolments = {e.course_id: e for e in Enrolment.objects.filter(learner=learner)}
+    completions = {
+        c.course_id: c for c in CourseCompletion.objects.filter(learner=learner).select_related("recorded_by")
+    }
+    course_ids = enrolments.keys() | completions.keys()
+    courses = list(CoursePage.objects.filter(pk__in=course_ids).only("pk", "title", "path", "depth"))
+    items = items_by_course(courses)
+    progress = {p.item_id: p for p in ItemProgress.objects.filter(learner=learner)}
+    attempts: dict[int, list] = {}
+    for attempt in QuizAttempt.objects.filter(learner=learner).order_by("quiz_id", "number"):
+        attempts.setdefault(attempt.quiz_id, []).append(attempt)
+    known_items = {item.pk for course_items in items.values() for item in course_items}
+    missing = {quiz_id for quiz_id in attempts if quiz_id not in known_items}
+    quiz_titles = dict(QuizPage.objects.filter(pk__in=missing).values_list("pk", "title")) if missing else {}
+    titles = {course.pk: course.title for course in courses}
+    statuses = dict(Enrolment.Status.choices)
+    attempt_states = dict(QuizAttempt.State.choices)
+    quiz_type = QuizPage._meta.verbose_name
+    quiz_content_type = ContentType.objects.get_for_model(QuizPage).pk  # cached after the first call
+    lesson_type = gettext("Lesson")
+
+    def attempt_lines(course_id, title, quiz_title, quiz_attempts):
+        for attempt in quiz_attempts:
+            passed = ""
+            if attempt.passed is not None:
+                passed = gettext("Passed") if attempt.passed else gettext("Not passed")
+            yield TranscriptLine(
+                kind="attempt",
+                kind_label=gettext("Attempt %(number)s") % {"number": attempt.number},
+                course_id=course_id,
+                course=title,
+                item=quiz_title,
+                status=str(attempt_states.get(attempt.state, attempt.state)),
+                date=attempt.submitted_at or attempt.started_at,
+                score=f"{attempt.percent}%" if attempt.percent is not None else "",
+                note=passed,
+            )
+
+    result = []
+    for course_id in sorted(course_ids, key=lambda pk: (titles.get(pk, ""), pk)):
+        title = titles.get(course_id) or gettext("(deleted course #%(id)s)") % {"id": course_id}
+        enrolment = enrolments.get(course_id)
+        completion = completions.get(course_id)
+        course_items = items.get(course_id, [])
+        done = [item.pk for item in course_items if progress.get(item.pk) and progress[item.pk].completed_at]
+        percent = rules.course_progress(
+            [item.pk for item in course_items if item.required], done, completed=completion is not None
+        ).percent
+        if completion is None:
+            note = ""
+            status = str(statuses.get(enrolment.status, enrolment.status)) if enrolment else ""
+        elif completion.rule == CourseCompletion.Rule.MANAGER_OVERRIDE:
+            recorded_by = str(completion.recorded_by) if completion.recorded_by else "?"
+            note = override_note(recorded_by=recorded_by, reason=completion.reason)
+            status = str(statuses[COMPLETED])
+        else:
+            note = completion.get_rule_display()
+            status = str(statuses[COMPLETED])
+        entry = TranscriptCourse(course_id=course_id, title=title, completed=completion is not None)
+        entry.lines.append(
+            TranscriptLine(
+                kind="course",
+                kind_label=gettext("Course"),
+                course_id=course_id,
+                course=title,
+                status=status,
+                progress=f"{percent}%",
+                due_on=enrolment.due_on if enrolment and enrolment.assigned else None,
+                date=completion.completed_at if completion else None,
+                note=note,
+            )
+        )
+        for item in course_items:
+            row = progress.get(item.pk)
+            if row is None:
+                item_status = gettext("Not started")
+            elif row.completed_at:
+                item_status = gettext("Done")
+            else:
+                item_status = gettext("Opened")
+            is_quiz = item.pk in attempts or item.content_type_id == quiz_content_type
+            entry.lines.append(
+                TranscriptLine(
+                    kind="quiz" if is_quiz else "lesson",
+                    kind_label=str(quiz_type) if is_quiz else lesson_type,
+                    course_id=course_id,
+                    course=title,
+                    item=item.title,
+                    status=item_status,
+                    date=row.completed_at if row else None,
+                    note="" if item.required else gettext("Optional"),
+                )
+            )
+            entry.lines.extend(attempt_lines(course_id, title, item.title, attempts.get(item.pk, [])))
+        for quiz_id, quiz_attempts in attempts.items():
+            if quiz_id in missing and quiz_attempts[0].course_id == course_id:
+                quiz_title = quiz_titles.get(quiz_id) or gettext("(deleted quiz #%(id)s)") % {"id": quiz_id}
+                entry.lines.extend(attempt_lines(course_id, title, quiz_title, quiz_attempts))
+        result.append(entry)
+    return result

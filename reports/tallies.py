@@ -1,0 +1,306 @@
+"""Counts of assigned enrolments kept up to date as progress changes (PostgreSQL).
+
+Why: the completion dashboard for a whole city aggregates about two million enrolments; live, that takes
+over a second even on a covering index (docs/benchmarks.md). So the database keeps the counts itself:
+
+- triggers on ``progress_enrolment`` (insert, update, delete, truncate) turn every statement's changed rows
+  into signed counts per (unit, course, position, status, due date) for the learner's unit and every
+  unit above it, aggregated per statement, and append them to ``reports_enrolmenttallychange``;
+- a trigger on ``accounts_orgunit`` moves the counts of a unit that moves to another parent (treebeard
+  also rewrites paths when it only shifts siblings: those change no ancestor and cost nothing);
+- ``tally_fold()`` folds the appended changes into ``reports_enrolmenttally``. It runs inside any
+  statement that produced many changes (bulk assignment, import, the city generator), and, by chance,
+  after one small statement in ~256, so that only a few thousand changes are ever pending. A reader
+  takes the tally *plus* the changes not folded yet, in one statement, so the figures are always exact.
+
+Learners' writes only ever append rows: no shared counter row is locked in their transactions, so the
+triggers add no waiting and no deadlocks to progress. Only one fold runs at a time (an advisory lock,
+tried, never waited for).
+
+Triggers see every write, whichever code makes it (services, bulk ``update()``, COPY, raw deletes), which
+is why they are not Django signals. On SQLite (development and the default test run) nothing is
+installed and the reports aggregate live (`reports.selectors`). ``manage.py report_tallies`` checks,
+folds or rebuilds them.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from accounts.models import OrgUnit
+
+STEP = OrgUnit.steplen
+FOLD_LOCK = 7_411_001  # pg advisory lock key: one fold at a time
+INLINE_FOLD_ROWS = 5_000  # a statement that appends more changes than this folds them at once
+# Any other statement folds with this chance, which keeps a few thousand changes pending at most without
+# keeping any state: one learner's write in ~256 pays a few milliseconds, and never waits.
+FOLD_CHANCE = 1 / 256
+NO_DUE_SQL = "DATE '9999-12-31'"
+
+# Signed rows (org_unit_id, course_id, position_id, status, due_on, sign) → changes per ancestor unit.
+_APPEND = f"""
+    WITH src AS (
+        SELECT org_unit_id, course_id, position_id, status, due_on, SUM(sign) AS n
+        FROM ({{source}}) AS rows
+        GROUP BY org_unit_id, course_id, position_id, status, due_on
+        HAVING SUM(sign) <> 0
+    )
+    INSERT INTO reports_enrolmenttallychange (unit_id, course_id, position_id, status, due_on, change)
+    SELECT COALESCE(a.id, 0), src.course_id, COALESCE(src.position_id, 0), src.status,
+           COALESCE(src.due_on, {NO_DUE_SQL}), SUM(src.n)
+    FROM src
+    LEFT JOIN accounts_orgunit u ON u.id = src.org_unit_id
+    LEFT JOIN LATERAL generate_series(1, u.depth) AS k(level) ON TRUE
+    LEFT JOIN accounts_orgunit a ON a.path = substr(u.path, 1, k.level * {STEP})
+    GROUP BY 1, 2, 3, 4, 5
+    HAVING SUM(src.n) <> 0
+"""  # noqa: S608 - SQL built from constants, no outside input
+
+_OLD = "SELECT org_unit_id, course_id, position_id, status, due_on, -1 AS sign FROM old_rows WHERE assigned"
+_NEW = "SELECT org_unit_id, course_id, position_id, status, due_on, 1 AS sign FROM new_rows WHERE assigned"
+
+
+def _trigger_function(name: str, source: str) -> str:
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    appended bigint;
+BEGIN
+    {_APPEND.format(source=source)};
+    GET DIAGNOSTICS appended = ROW_COUNT;
+    IF appended > {INLINE_FOLD_ROWS} OR (appended > 0 AND random() < {FOLD_CHANCE}) THEN
+        PERFORM reports_tally_fold();
+    END IF;
+    RETURN NULL;
+END
+$$;
+"""
+
+
+FOLD_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION reports_tally_fold() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    folded bigint;
+    emptied bigint[];
+BEGIN
+    IF NOT pg_try_advisory_xact_lock({FOLD_LOCK}) THEN
+        RETURN -1;  -- another fold is running; readers add the pending changes themselves
+    END IF;
+    WITH moved AS (
+        DELETE FROM reports_enrolmenttallychange
+        RETURNING unit_id, course_id, position_id, status, due_on, change
+    ), summed AS (
+        SELECT unit_id, course_id, position_id, status, due_on, SUM(change) AS n
+        FROM moved GROUP BY 1, 2, 3, 4, 5 HAVING SUM(change) <> 0
+    ), upserted AS (
+        INSERT INTO reports_enrolmenttally AS t (unit_id, course_id, position_id, status, due_on, learners)
+        SELECT unit_id, course_id, position_id, status, due_on, n FROM summed ORDER BY 1, 2, 3, 4, 5
+        ON CONFLICT (unit_id, course_id, position_id, status, due_on)
+        DO UPDATE SET learners = t.learners + EXCLUDED.learners
+        RETURNING t.id, t.learners
+    )
+    SELECT COUNT(*), array_agg(id) FILTER (WHERE learners = 0) INTO folded, emptied FROM upserted;
+    IF emptied IS NOT NULL THEN
+        DELETE FROM reports_enrolmenttally WHERE id = ANY(emptied);
+    END IF;
+    RETURN folded;
+END
+$$;
+"""  # noqa: S608 - SQL built from constants, no outside input
+
+# A unit whose ancestors change (moved to another parent) takes its enrolments' counts with it. The
+# state before the statement is the table now with the changed rows put back as they were.
+MOVE_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION reports_tally_unit_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed_units bigint[];
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM old_units o JOIN new_units n ON n.id = o.id WHERE o.path <> n.path) THEN
+        RETURN NULL;  -- a rename, a new child counted: no path changed
+    END IF;
+    CREATE TEMPORARY TABLE reports_tally_moves ON COMMIT DROP AS
+    WITH moved AS (
+        SELECT o.id, o.path AS old_path, n.path AS new_path
+        FROM old_units o JOIN new_units n ON n.id = o.id
+        WHERE o.path <> n.path
+    ), before AS (
+        SELECT id, path FROM accounts_orgunit WHERE id NOT IN (SELECT id FROM new_units)
+        UNION ALL SELECT id, path FROM old_units
+    ), old_ancestors AS (
+        SELECT m.id AS unit_id, b.id AS ancestor_id
+        FROM moved m
+        JOIN LATERAL generate_series(1, length(m.old_path) / {STEP} - 1) AS k(level) ON TRUE
+        JOIN before b ON b.path = substr(m.old_path, 1, k.level * {STEP})
+    ), new_ancestors AS (
+        SELECT m.id AS unit_id, a.id AS ancestor_id
+        FROM moved m
+        JOIN LATERAL generate_series(1, length(m.new_path) / {STEP} - 1) AS k(level) ON TRUE
+        JOIN accounts_orgunit a ON a.path = substr(m.new_path, 1, k.level * {STEP})
+    )
+    SELECT unit_id, ancestor_id, -1 AS sign
+    FROM (SELECT * FROM old_ancestors EXCEPT SELECT * FROM new_ancestors) lost
+    UNION ALL
+    SELECT unit_id, ancestor_id, 1 AS sign
+    FROM (SELECT * FROM new_ancestors EXCEPT SELECT * FROM old_ancestors) gained;
+
+    SELECT array_agg(DISTINCT unit_id) INTO changed_units FROM reports_tally_moves;
+    IF changed_units IS NOT NULL THEN
+        -- No enrolment may change while its counts move (writers in flight finish first).
+        LOCK TABLE progress_enrolment IN SHARE MODE;
+        INSERT INTO reports_enrolmenttallychange (unit_id, course_id, position_id, status, due_on, change)
+        SELECT m.ancestor_id, e.course_id, COALESCE(e.position_id, 0), e.status,
+               COALESCE(e.due_on, {NO_DUE_SQL}), SUM(m.sign)
+        FROM reports_tally_moves m
+        JOIN progress_enrolment e ON e.org_unit_id = m.unit_id AND e.assigned
+        GROUP BY 1, 2, 3, 4, 5
+        HAVING SUM(m.sign) <> 0;
+    END IF;
+    DROP TABLE reports_tally_moves;
+    RETURN NULL;
+END
+$$;
+"""  # noqa: S608 - SQL built from constants, no outside input
+
+TRUNCATE_FUNCTION = """
+CREATE OR REPLACE FUNCTION reports_tally_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM reports_enrolmenttallychange;
+    DELETE FROM reports_enrolmenttally;
+    RETURN NULL;
+END
+$$;
+"""
+
+INSTALL = [
+    FOLD_FUNCTION,
+    _trigger_function("reports_tally_enrolments_inserted", _NEW),
+    _trigger_function("reports_tally_enrolments_updated", f"{_OLD} UNION ALL {_NEW}"),
+    _trigger_function("reports_tally_enrolments_deleted", _OLD),
+    MOVE_FUNCTION,
+    TRUNCATE_FUNCTION,
+    """CREATE TRIGGER reports_tally_insert AFTER INSERT ON progress_enrolment
+       REFERENCING NEW TABLE AS new_rows
+       FOR EACH STATEMENT EXECUTE FUNCTION reports_tally_enrolments_inserted()""",
+    """CREATE TRIGGER reports_tally_update AFTER UPDATE ON progress_enrolment
+       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+       FOR EACH STATEMENT EXECUTE FUNCTION reports_tally_enrolments_updated()""",
+    """CREATE TRIGGER reports_tally_delete AFTER DELETE ON progress_enrolment
+       REFERENCING OLD TABLE AS old_rows
+       FOR EACH STATEMENT EXECUTE FUNCTION reports_tally_enrolments_deleted()""",
+    """CREATE TRIGGER reports_tally_truncate AFTER TRUNCATE ON progress_enrolment
+       FOR EACH STATEMENT EXECUTE FUNCTION reports_tally_truncated()""",
+    """CREATE TRIGGER reports_tally_unit_move AFTER UPDATE ON accounts_orgunit
+       REFERENCING OLD TABLE AS old_units NEW TABLE AS new_units
+       FOR EACH STATEMENT EXECUTE FUNCTION reports_tally_unit_moved()""",
+]
+
+UNINSTALL = [
+    "DROP TRIGGER IF EXISTS reports_tally_insert ON progress_enrolment",
+    "DROP TRIGGER IF EXISTS reports_tally_update ON progress_enrolment",
+    "DROP TRIGGER IF EXISTS reports_tally_delete ON progress_enrolment",
+    "DROP TRIGGER IF EXISTS reports_tally_truncate ON progress_enrolment",
+    "DROP TRIGGER IF EXISTS reports_tally_unit_move ON accounts_orgunit",
+    "DROP FUNCTION IF EXISTS reports_tally_enrolments_inserted()",
+    "DROP FUNCTION IF EXISTS reports_tally_enrolments_updated()",
+    "DROP FUNCTION IF EXISTS reports_tally_enrolments_deleted()",
+    "DROP FUNCTION IF EXISTS reports_tally_unit_moved()",
+    "DROP FUNCTION IF EXISTS reports_tally_truncated()",
+    "DROP FUNCTION IF EXISTS reports_tally_fold()",
+]
+
+# Every assigned enrolment counted for its unit and each unit above it: what the tables must add up to.
+EXPECTED = f"""
+    SELECT COALESCE(a.id, 0) AS unit_id, e.course_id, COALESCE(e.position_id, 0) AS position_id, e.status,
+           COALESCE(e.due_on, {NO_DUE_SQL}) AS due_on, COUNT(*) AS learners
+    FROM progress_enrolment e
+    LEFT JOIN accounts_orgunit u ON u.id = e.org_unit_id
+    LEFT JOIN LATERAL generate_series(1, u.depth) AS k(level) ON TRUE
+    LEFT JOIN accounts_orgunit a ON a.path = substr(u.path, 1, k.level * {STEP})
+    WHERE e.assigned
+    GROUP BY 1, 2, 3, 4, 5
+"""  # noqa: S608 - SQL built from constants, no outside input
+
+ACTUAL = """
+    SELECT unit_id, course_id, position_id, status, due_on, SUM(n) AS learners FROM (
+        SELECT unit_id, course_id, position_id, status, due_on, learners AS n FROM reports_enrolmenttally
+        UNION ALL
+        SELECT unit_id, course_id, position_id, status, due_on, change FROM reports_enrolmenttallychange
+    ) t GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0
+"""
+
+
+def tallies_supported(using=None) -> bool:
+    return connection.vendor == "postgresql"
+
+
+FUNCTIONS = [
+    statement for statement in INSTALL if statement.lstrip().startswith("CREATE OR REPLACE FUNCTION")
+]
+
+
+def tallies_install(schema_editor=None) -> None:
+    """Create the functions and triggers and count what is there already (used by the migration)."""
+    execute = schema_editor.execute if schema_editor else _execute
+    for statement in INSTALL:
+        execute(statement)
+    tally_rebuild(execute=execute)
+
+
+def tallies_functions_replace(schema_editor=None) -> None:
+    """Replace the functions with the ones here. The migration that installed them ran the SQL of its
+    day: a change to the SQL above needs a new migration that calls this."""
+    execute = schema_editor.execute if schema_editor else _execute
+    for statement in FUNCTIONS:
+        execute(statement)
+
+
+def tallies_uninstall(schema_editor=None) -> None:
+    execute = schema_editor.execute if schema_editor else _execute
+    for statement in UNINSTALL:
+        execute(statement)
+
+
+def _execute(sql: str, params=None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def tally_rebuild(*, execute=_execute) -> None:
+    """Count everything again from the enrolments (installation and repair; never scheduled)."""
+    execute("LOCK TABLE progress_enrolment IN SHARE MODE")
+    execute("DELETE FROM reports_enrolmenttallychange")
+    execute("DELETE FROM reports_enrolmenttally")
+    columns = "unit_id, course_id, position_id, status, due_on, learners"
+    execute(f"INSERT INTO reports_enrolmenttally ({columns}) SELECT * FROM ({EXPECTED}) expected")  # noqa: S608
+
+
+def tally_fold() -> int:
+    """Fold the pending changes into the tally; -1 when another fold is running. Returns the number of
+    tally rows touched."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reports_tally_fold()")
+        return cursor.fetchone()[0]
+
+
+def tally_pending() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM reports_enrolmenttallychange")
+        return cursor.fetchone()[0]
+
+
+def tally_differences(limit: int = 20) -> list[tuple]:
+    """Keys whose counts differ from a live count: (key…, expected, actual). Empty when all is well."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT COALESCE(x.unit_id, y.unit_id), COALESCE(x.course_id, y.course_id),
+                   COALESCE(x.position_id, y.position_id), COALESCE(x.status, y.status),
+                   COALESCE(x.due_on, y.due_on), COALESCE(x.learners, 0), COALESCE(y.learners, 0)
+            FROM ({EXPECTED}) x
+            FULL JOIN ({ACTUAL}) y USING (unit_id, course_id, position_id, status, due_on)
+            WHERE COALESCE(x.learners, 0) <> COALESCE(y.learners, 0)
+            LIMIT %s
+            """,  # noqa: S608 - constants only; the limit is a parameter
+            [limit],
+        )
+        return cursor.fetchall()
