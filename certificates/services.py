@@ -133,3 +133,74 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
         data={"code": locked.display_code, "reason": locked.revoke_reason},
     )
     return locked
+
+
+RETRAIN_LOG_ACTION = "certificates.retrain"
+
+
+def retraining_start(*, certificate: Certificate, now=None) -> bool:
+    """Re-assign a recurring course to the holder of a certificate about to expire.
+
+    The course's completion is reset so the learner takes it again (lessons and required quizzes);
+    what they did stays as history: the certificate keeps the old completion's date and stays valid
+    until it expires, item progress keeps when each item was first and last opened, quiz attempts are
+    kept. The enrolment becomes assigned and mandatory, due on the day the certificate expires, so
+    due-soon and overdue reminders follow. Returns False when there is nothing to do (already reset,
+    or the course was completed again since). Idempotent."""
+    from progress.models import Enrolment, ItemProgress
+    from progress.services import _forget_statuses
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        completion = (
+            CourseCompletion.objects.select_for_update()
+            .filter(pk=certificate.completion_id, learner_id=certificate.learner_id)
+            .first()
+        )
+        if completion is None or certificate.revoked_at or not certificate.expires_at:
+            return False
+        if certificate.expires_at <= now:
+            return False  # already expired: the reminders and the report show it; nothing to re-open
+        course = CoursePage.objects.filter(pk=certificate.course_id).first()
+        if course is None:
+            return False
+        completion.delete()  # the certificate keeps its snapshot (completion is SET_NULL)
+        ItemProgress.objects.filter(learner_id=certificate.learner_id, course_id=course.pk).update(
+            completed_at=None
+        )
+        due = timezone.localdate(certificate.expires_at)
+        enrolment, _created = Enrolment.objects.get_or_create(
+            learner_id=certificate.learner_id,
+            course_id=course.pk,
+            defaults={"source": Enrolment.Source.ASSIGNED},
+        )
+        started = ItemProgress.objects.filter(learner_id=certificate.learner_id, course_id=course.pk).exists()
+        Enrolment.objects.filter(pk=enrolment.pk).update(
+            status=Enrolment.Status.IN_PROGRESS if started else Enrolment.Status.NOT_STARTED,
+            completed_at=None,
+            assigned=True,
+            mandatory=True,
+            due_on=min(filter(None, [enrolment.due_on if enrolment.assigned else None, due])),
+        )
+        _forget_statuses(certificate.learner, course)
+        log(
+            instance=certificate,
+            action=RETRAIN_LOG_ACTION,
+            user=None,
+            data={"course": course.pk, "due_on": due.isoformat()},
+        )
+    return True
+
+
+def retraining_start_due(*, within_days: int | None = None, now=None) -> int:
+    """Daily: re-assign every recurring course whose certificate expires within ``within_days``."""
+    from certificates.selectors import certificates_expiring
+
+    if within_days is None:
+        within_days = settings.REMINDER_CERTIFICATE_EXPIRING_DAYS
+    started = 0
+    for certificate in certificates_expiring(within_days=within_days, now=now).filter(
+        completion__isnull=False
+    ):
+        started += retraining_start(certificate=certificate, now=now)
+    return started

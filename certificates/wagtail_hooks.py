@@ -3,7 +3,7 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
 from certificates.admin_views import CertificateViewSet
-from certificates.services import REVOKE_LOG_ACTION
+from certificates.services import RETRAIN_LOG_ACTION, REVOKE_LOG_ACTION
 
 
 @hooks.register("register_admin_viewset")
@@ -13,6 +13,12 @@ def register_certificate_viewset():
 
 @hooks.register("register_log_actions")
 def register_certificate_log_actions(actions):
+    actions.register_action(
+        RETRAIN_LOG_ACTION,
+        _("Re-assign for re-training"),
+        _("Course re-assigned before the certificate expires"),
+    )
+
     @actions.register_action(REVOKE_LOG_ACTION)
     class RevokeCertificate(LogFormatter):
         label = _("Revoke certificate")

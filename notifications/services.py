@@ -202,6 +202,11 @@ def notifications_email_pending(*, limit: int | None = None) -> int:
 def reminders_send(*, today: datetime.date | None = None) -> dict:
     """The daily work: due soon, overdue, certificates expiring; then every email owed."""
     today = today or timezone.localdate()
+    # Recurring courses whose certificates expire soon are re-assigned first, so that the due-soon
+    # reminders below already see their new due dates.
+    from certificates.services import retraining_start_due
+
+    retraining_start_due(now=timezone.make_aware(datetime.datetime.combine(today, datetime.time.min)))
     created = notifications_create(
         drafts=itertools.chain(
             selectors.due_soon_reminders(today=today),
@@ -209,7 +214,11 @@ def reminders_send(*, today: datetime.date | None = None) -> dict:
             selectors.certificate_expiring_reminders(today=today),
         )
     )
-    return {"date": today.isoformat(), "created": created, "emailed": notifications_email_pending()}
+    return {
+        "date": today.isoformat(),
+        "created": created,
+        "emailed": notifications_email_pending(),
+    }
 
 
 def manager_digests_send(*, today: datetime.date | None = None) -> dict:
