@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev serve demo test lint format check pytest browser-deps bench messages clean
+.PHONY: run install install-dev serve demo test lint format check pytest browser-deps bench bench-city messages clean
 
 run: install ## install, migrate, load the demo curriculum and accounts, serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
@@ -57,6 +57,9 @@ messages: install-dev ## extract strings into locale/*.po and compile them (need
 
 bench: install-dev ## serve with gunicorn on PostgreSQL and measure (see docs/benchmarks.md)
 	$(PY) -m tests.bench.run
+
+bench-city: install-dev ## generate a city (100,000 staff) on PostgreSQL and time the reports (see docs/benchmarks.md)
+	$(PY) -m tests.bench.city
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
