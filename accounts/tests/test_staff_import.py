@@ -772,8 +772,10 @@ def test_an_upload_belongs_to_its_importer(units, manager_client):
     assert manager_client.get(f"{UPLOAD}not-a-token/")["Location"] == UPLOAD
 
 
-@pytest.mark.django_db(transaction=True)
-def test_imported_and_moved_staff_get_the_courses_assigned_to_their_units(units, superuser):
+@pytest.mark.django_db
+def test_imported_and_moved_staff_get_the_courses_assigned_to_their_units(
+    units, superuser, django_capture_on_commit_callbacks
+):
     from assignments.services import assignment_create
     from progress.models import Enrolment
     from tests.factories import make_course
@@ -782,12 +784,13 @@ def test_imported_and_moved_staff_get_the_courses_assigned_to_their_units(units,
     assignment_create(course=course, units=[units["A社区"]], due_mode="none", mandatory=True, actor=superuser)
     moved = make_user("moved", name="李四", mobile="13912345678", org_unit=units["C社区"])
     assert not Enrolment.objects.filter(learner=moved).exists()
-    staff_import.staff_import(
-        rows=rows_of(
-            ("王五", "13912340000", "渝中区/解放碑街道/A社区"),
-            ("李四", "13912345678", "渝中区/解放碑街道/A社区"),
-        ),
-        actor=superuser,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_import.staff_import(
+            rows=rows_of(
+                ("王五", "13912340000", "渝中区/解放碑街道/A社区"),
+                ("李四", "13912345678", "渝中区/解放碑街道/A社区"),
+            ),
+            actor=superuser,
+        )
     assigned = Enrolment.objects.filter(course_id=course.pk, assigned=True)
     assert set(assigned.values_list("learner__name", flat=True)) == {"王五", "李四"}

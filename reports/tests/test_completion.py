@@ -245,11 +245,15 @@ def test_dashboard_and_people_list_query_counts_are_pinned(client, world, django
     # Dashboard: session, permissions ×2, profile, managed unit, children, counts (SQLite: and the
     # units to count live), course titles, trail, admin menu (locale, page/collection/site permissions),
     # filter choices (courses, positions).
-    with django_assert_num_queries(DASHBOARD_QUERIES[connection.vendor]):
+    # With Redis (REDIS_URL, as in CI) sessions are read from the cache: one query fewer.
+    from django.conf import settings
+
+    session = 1 if settings.SESSION_ENGINE.endswith("cached_db") else 0
+    with django_assert_num_queries(DASHBOARD_QUERIES[connection.vendor] - session):
         client.get(reverse("reports:completion"))
     # People: session, permissions ×2, profile, managed unit, the place's units, the count (from the
     # tallies on PostgreSQL), the page, its unit names, course titles, admin menu, filter choices.
-    with django_assert_num_queries(PEOPLE_QUERIES[connection.vendor]):
+    with django_assert_num_queries(PEOPLE_QUERIES[connection.vendor] - session):
         client.get(reverse("reports:people"))
 
 
