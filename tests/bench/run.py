@@ -1,12 +1,17 @@
 """`make bench`: serve the site with gunicorn (production settings) on PostgreSQL and measure
 requests/second and p95 latency per page, each next to the floor (a Django view with the
-full middleware stack and no database) served by the same server. Not part of the test suite.
+full middleware stack and no database) served by the same server; then quiz answer-saves and
+submits by many learners at once, each acknowledged write checked in the database afterwards.
+Not part of the test suite. `--only pages` or `--only quiz` runs one part.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/frontline_bench),
 REDIS_URL (default: a local Redis when one answers), BENCH_SECONDS per page per round (default 5),
-BENCH_ROUNDS (default 3), BENCH_PROCESSES / BENCH_THREADS (load).
+BENCH_ROUNDS (default 3, pages and quiz), BENCH_PROCESSES / BENCH_THREADS (page load);
+BENCH_QUIZ_LEARNERS (200), BENCH_QUIZ_QUESTIONS (20), BENCH_QUIZ_PROCESSES / BENCH_QUIZ_THREADS
+(quiz load: 2 x 16 connections).
 """
 
+import argparse
 import gzip
 import json
 import os
@@ -21,6 +26,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.bench.load import Result, hammer
+from tests.bench.quiz_load import quiz_round
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -141,56 +147,117 @@ def scenarios(base: str, session_key: str) -> list[tuple[str, str, dict]]:
     ]
 
 
-def main() -> int:
-    database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/frontline_bench")
-    seconds = float(os.environ.get("BENCH_SECONDS", "5"))
-    rounds_count = int(os.environ.get("BENCH_ROUNDS", "3"))
-    processes = int(os.environ.get("BENCH_PROCESSES", "2"))
-    threads = int(os.environ.get("BENCH_THREADS", "4"))
-    env = bench_env(database_url)
-    if "REDIS_URL" not in os.environ and redis_reachable():
-        env["REDIS_URL"] = "redis://127.0.0.1:6379/2"  # as in production: shared cache and sessions
-    ensure_database(database_url)
-    print("Preparing: migrate, demo curriculum, collectstatic…", flush=True)
-    manage(env, "migrate", "--noinput")
-    manage(env, "load_demo")
-    manage(env, "collectstatic", "--noinput", "--clear")
-    session_key = learner_session(env)
-
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server_env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}")
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
+def manage_json(env, function: str, **extra) -> dict:
+    """Run one function of tests.bench.quiz in the bench environment; it prints JSON last."""
+    result = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", f"from tests.bench.quiz import {function}; {function}()"],
         cwd=ROOT,
-        env=server_env,
-        start_new_session=True,
+        env=dict(env, **extra),
+        check=True,
+        capture_output=True,
+        text=True,
     )
-    results: list[Result] = []
-    try:
-        wait_until_up(base + "/ping/")
-        pages = scenarios(base, session_key)
-        for _name, path, headers in pages:  # warm renditions, caches and every worker
-            for _ in range(20):
-                fetch(base + path, headers)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def measure_pages(base: str, env: dict, processes: int, threads: int, seconds: float, rounds_count: int):
+    session_key = learner_session(env)
+    pages = scenarios(base, session_key)
+    for _name, path, headers in pages:  # warm renditions, caches and every worker
+        for _ in range(20):
+            fetch(base + path, headers)
+    rounds: dict[str, list[Result]] = {name: [] for name, _path, _headers in pages}
+    for number in range(1, rounds_count + 1):  # interleaved, so a slow spell hits every page alike
         for name, path, headers in pages:
             result = hammer(
-                name,
-                base + path,
-                seconds=seconds,
-                processes=processes,
-                threads=threads,
-                headers=headers,
+                name, base + path, seconds=seconds, processes=processes, threads=threads, headers=headers
             )
-            results.append(result)
-            print(f"  measured {name}: {result.rps:.0f} req/s", flush=True)
-        weights = {
-            name: page_weight(base, path, headers) for name, path, headers in pages if name.endswith("page")
-        }
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+            rounds[name].append(result)
+            print(f"  round {number}, {name}: {result.rps:.0f} req/s", flush=True)
+    results = [sorted(found, key=lambda r: r.rps)[len(found) // 2] for found in rounds.values()]
+    weights = {
+        name: page_weight(base, path, headers) for name, path, headers in pages if name.endswith("page")
+    }
+    return results, weights
 
+
+def server_cpu(server_pid: int, database: str):
+    """CPU seconds used so far by the gunicorn master and workers (one process group) and by the
+    PostgreSQL backends serving the bench database (Linux /proc). Steadier than wall time when
+    other work shares the machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def probe() -> dict:
+        used = {"gunicorn": 0.0, "PostgreSQL": 0.0}
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                fields = (Path("/proc") / pid / "stat").read_text().rsplit(")", 1)[1].split()
+                title = (
+                    (Path("/proc") / pid / "cmdline")
+                    .read_bytes()
+                    .replace(b"\0", b" ")
+                    .decode(errors="replace")
+                )
+            except OSError:
+                continue
+            seconds = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+            if int(fields[2]) == server_pid:  # process group
+                used["gunicorn"] += seconds
+            elif title.startswith("postgres: ") and f" {database} " in title:
+                used["PostgreSQL"] += seconds
+        return used
+
+    return probe
+
+
+def measure_quiz(port: int, env: dict, rounds_count: int, cpu_probe, floor_load: dict) -> dict:
+    """Answer saves and submits by many learners at once, then every acknowledged write checked
+    in the database. A bench course and its learners exist only while this runs."""
+    learners = int(os.environ.get("BENCH_QUIZ_LEARNERS", "200"))
+    questions = int(os.environ.get("BENCH_QUIZ_QUESTIONS", "20"))
+    processes = int(os.environ.get("BENCH_QUIZ_PROCESSES", "2"))
+    threads = int(os.environ.get("BENCH_QUIZ_THREADS", "16"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    setup_file = ARTIFACTS / "bench-quiz-setup.json"
+    record_file = ARTIFACTS / "bench-quiz-record.json"
+    load_before = os.getloadavg()[0]
+    setup = manage_json(env, "setup", BENCH_QUIZ_LEARNERS=str(learners), BENCH_QUIZ_QUESTIONS=str(questions))
+    setup_file.write_text(json.dumps(setup))
+    rounds, attempts, floors = [], [], []
+    try:
+        for number in range(1, rounds_count + 1):
+            # The floor again in each round: how fast the machine is serving right now.
+            floors.append(hammer("floor (/ping/)", f"http://127.0.0.1:{port}/ping/", **floor_load).rps)
+            saves, submits, round_attempts, cpu = quiz_round(
+                "127.0.0.1", port, setup, number, processes, threads, cpu_probe
+            )
+            rounds.append((saves, submits, cpu))
+            attempts += round_attempts
+            print(
+                f"  quiz round {number}: {saves.rps:.0f} saves/s (p95 {saves.percentile(95):.0f} ms), "
+                f"{submits.rps:.0f} submits/s (p95 {submits.percentile(95):.0f} ms)",
+                flush=True,
+            )
+        record_file.write_text(json.dumps({"rounds": rounds_count, "attempts": attempts}))
+        check = manage_json(env, "verify", BENCH_QUIZ_FILE=str(record_file))
+    finally:
+        manage_json(env, "cleanup", BENCH_QUIZ_FILE=str(setup_file))
+        setup_file.unlink(missing_ok=True)
+    return {
+        "learners": learners,
+        "questions": questions,
+        "processes": processes,
+        "threads": threads,
+        "rounds": rounds,
+        "check": check,
+        "load_average_before": round(load_before, 2),
+        "floor_rps": sorted(floors)[len(floors) // 2]
+        if floors
+        else None,  # other work on the machine, for the record
+    }
+
+
+def print_pages(results, weights, server_env, env, processes, threads, seconds, rounds_count):
     floor = results[0].rps
     print()
     print(
@@ -210,26 +277,126 @@ def main() -> int:
     print()
     for name, weight in weights.items():
         print(f"page weight, {name}: {weight['total'] / 1024:.1f} KB compressed ({json.dumps(weight)})")
+
+
+def cpu_ms(result: Result, cpu: dict) -> dict:
+    """Server CPU per acknowledged request, by part, in ms."""
+    return {part: seconds * 1000 / max(result.requests, 1) for part, seconds in cpu[result.name].items()}
+
+
+def print_quiz(quiz: dict) -> None:
+    rounds = quiz["rounds"]
+    saves, submits, cpu = sorted(rounds, key=lambda r: r[0].rps)[len(rounds) // 2]  # the median round
+    print()
+    print(
+        f"Quiz: {quiz['learners']} learners at once, {quiz['questions']} single-choice questions each; "
+        f"load: {quiz['processes']} processes x {quiz['threads']} connections; "
+        f"{len(rounds)} rounds (fresh attempts each), median round by saves/s; "
+        f"machine load average before: {quiz['load_average_before']}; "
+        f"floor (/ping/, page load) in the same rounds: {quiz['floor_rps']:.0f} req/s (median)"
+    )
+    print(
+        f"{'request':<14}{'count':>7}{'per s':>7}{'p50 ms':>8}{'p95 ms':>8}{'errors':>7}"
+        f"{'vs floor':>9}{'server CPU ms (gunicorn + PostgreSQL)':>40}"
+    )
+    for result in (saves, submits):
+        parts = cpu_ms(result, cpu)
+        print(
+            f"{result.name:<14}{result.requests:>7}{result.rps:>7.0f}{result.median:>8.1f}"
+            f"{result.percentile(95):>8.1f}{result.errors:>7}{result.rps / quiz['floor_rps']:>9.2f}"
+            f"{sum(parts.values()):>22.2f} ({parts['gunicorn']:.2f} + {parts['PostgreSQL']:.2f})"
+        )
+    check = quiz["check"]
+    print(f"database check: lost: {check['lost']}, duplicated: {check['duplicated']}")
+    print("  " + json.dumps(check, ensure_ascii=False))
+
+
+def quiz_failed(quiz: dict | None) -> bool:
+    if quiz is None:
+        return False
+    check = quiz["check"]
+    problems = {
+        key: value
+        for key, value in check.items()
+        if key not in ("saves acknowledged", "answer rows", "attempts", "submit requests")
+    }
+    errors = sum(saves.errors + submits.errors for saves, submits, _cpu in quiz["rounds"])
+    return errors > 0 or any(problems.values())
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", choices=["pages", "quiz"], help="measure only the pages or only the quiz")
+    args = parser.parse_args(argv)
+    database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/frontline_bench")
+    seconds = float(os.environ.get("BENCH_SECONDS", "5"))
+    rounds_count = int(os.environ.get("BENCH_ROUNDS", "3"))
+    processes = int(os.environ.get("BENCH_PROCESSES", "2"))
+    threads = int(os.environ.get("BENCH_THREADS", "4"))
+    env = bench_env(database_url)
+    if "REDIS_URL" not in os.environ and redis_reachable():
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/2"  # as in production: shared cache and sessions
+    ensure_database(database_url)
+    print("Preparing: migrate, demo curriculum, collectstatic…", flush=True)
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_demo")
+    manage(env, "collectstatic", "--noinput", "--clear")
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server_env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}")
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT,
+        env=server_env,
+        start_new_session=True,
+    )
+    results: list[Result] = []
+    weights: dict = {}
+    quiz = None
+    try:
+        wait_until_up(base + "/ping/")
+        if args.only != "quiz":
+            results, weights = measure_pages(base, env, processes, threads, seconds, rounds_count)
+        if args.only != "pages":  # after the pages: its bench course must not show in the catalogue
+            database = database_url.rsplit("/", 1)[1]
+            floor_load = {"seconds": seconds, "processes": processes, "threads": threads}
+            quiz = measure_quiz(port, env, rounds_count, server_cpu(server.pid, database), floor_load)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    if results:
+        print_pages(results, weights, server_env, env, processes, threads, seconds, rounds_count)
+    if quiz:
+        print_quiz(quiz)
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "bench.json").write_text(
-        json.dumps(
-            {
-                "results": [
-                    {
-                        "name": r.name,
-                        "rps": r.rps,
+    summary = {
+        "results": [
+            {"name": r.name, "rps": r.rps, "p50_ms": r.median, "p95_ms": r.percentile(95), "errors": r.errors}
+            for r in results
+        ],
+        "page_weight": weights,
+    }
+    if quiz:
+        summary["quiz"] = {key: value for key, value in quiz.items() if key != "rounds"} | {
+            "rounds": [
+                {
+                    r.name: {
+                        "count": r.requests,
+                        "per_s": r.rps,
                         "p50_ms": r.median,
                         "p95_ms": r.percentile(95),
                         "errors": r.errors,
+                        "server_cpu_ms": cpu_ms(r, cpu),
                     }
-                    for r in results
-                ],
-                "page_weight": weights,
-            },
-            indent=2,
-        )
-    )
-    return 1 if any(r.errors for r in results) else 0
+                    for r in (saves, submits)
+                }
+                for saves, submits, cpu in quiz["rounds"]
+            ]
+        }
+    (ARTIFACTS / "bench.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    return 1 if any(r.errors for r in results) or quiz_failed(quiz) else 0
 
 
 if __name__ == "__main__":
