@@ -70,9 +70,10 @@ class _Connection:
         self.conn = None
 
 
-def _exchange(connections, requests) -> list[tuple[int, float]]:
+def _exchange(connections, requests) -> list[tuple[int, bytes, str, float]]:
     """Send every request (one per connection) before reading any answer: they reach the
-    server together. Returns (status, latency ms) per request; status 0 for a broken one."""
+    server together. Returns (status, body, Location, latency ms) per request; status 0 for a
+    broken one."""
     starts, results = [], []
     for connection, (path, body, headers) in zip(connections, requests, strict=False):
         try:
@@ -157,7 +158,7 @@ def _run_process(host, port, phase, groups, barrier, queue) -> None:
 
 
 def run_phase(host, port, phase: str, learners: list[Learner], processes: int, threads: int):
-    """Every learner's saves (or submits), spread over processes × threads connections; the clock
+    """Every learner's saves (or submits), spread over processes × threads clients; the clock
     runs from the moment all are ready until the last one finishes."""
     clients = processes * threads
     groups = [learners[i::clients] for i in range(clients)]
@@ -226,21 +227,18 @@ def plan(learners: list[Learner], questions: int, options: int, rng: random.Rand
 
 
 def quiz_round(host, port, setup: dict, round_number: int, processes: int, threads: int, cpu_probe):
-    """One round with fresh attempts. `cpu_probe()` gives the server's CPU seconds so far, by
-    part ({"gunicorn": …, "PostgreSQL": …}); the round reports what each phase used."""
+    """One round with fresh attempts. `cpu_probe()` is read before, between and after the two
+    phases and the readings returned, for the caller to turn into CPU used per phase."""
     learners = [Learner(username=entry["username"], session=entry["session"]) for entry in setup["learners"]]
     start_attempts(host, port, setup["quiz_id"], learners)
     plan(learners, setup["questions"], setup["options"], random.Random(round_number))
-    cpu = {}
-    before = cpu_probe()
+    readings = [cpu_probe()]
     save_latencies, save_records, save_seconds = run_phase(host, port, "save", learners, processes, threads)
-    middle = cpu_probe()
+    readings.append(cpu_probe())
     submit_latencies, submit_records, submit_seconds = run_phase(
         host, port, "submit", learners, processes, threads
     )
-    after = cpu_probe()
-    cpu["answer save"] = {part: middle[part] - before[part] for part in before}
-    cpu["submit"] = {part: after[part] - middle[part] for part in before}
+    readings.append(cpu_probe())
     acknowledged = sum(
         1
         for record in save_records.values()
@@ -262,4 +260,4 @@ def quiz_round(host, port, setup: dict, round_number: int, processes: int, threa
         }
         for learner in learners
     ]
-    return saves, submits, attempts, cpu
+    return saves, submits, attempts, readings

@@ -8,7 +8,7 @@ Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/fron
 REDIS_URL (default: a local Redis when one answers), BENCH_SECONDS per page per round (default 5),
 BENCH_ROUNDS (default 3, pages and quiz), BENCH_PROCESSES / BENCH_THREADS (page load);
 BENCH_QUIZ_LEARNERS (200), BENCH_QUIZ_QUESTIONS (20), BENCH_QUIZ_PROCESSES / BENCH_QUIZ_THREADS
-(quiz load: 2 x 16 connections).
+(quiz load: 2 processes x 16 threads).
 """
 
 import argparse
@@ -181,30 +181,24 @@ def measure_pages(base: str, env: dict, processes: int, threads: int, seconds: f
     return results, weights
 
 
-def server_cpu(server_pid: int, database: str):
-    """CPU seconds used so far by the gunicorn master and workers (one process group) and by the
-    PostgreSQL backends serving the bench database (Linux /proc). Steadier than wall time when
-    other work shares the machine."""
+def server_cpu(server_pid: int):
+    """CPU seconds used so far by gunicorn: the master, its live workers (one process group) and the
+    workers it has already recycled and reaped (Linux /proc). Steadier than wall time when other work
+    shares the machine. (PostgreSQL's share is left out: its backends come and go with
+    CONN_MAX_AGE, and those that exit take their CPU time with them.)"""
     ticks = os.sysconf("SC_CLK_TCK")
 
-    def probe() -> dict:
-        used = {"gunicorn": 0.0, "PostgreSQL": 0.0}
+    def probe() -> float:
+        used = 0.0
         for pid in filter(str.isdigit, os.listdir("/proc")):
             try:
                 fields = (Path("/proc") / pid / "stat").read_text().rsplit(")", 1)[1].split()
-                title = (
-                    (Path("/proc") / pid / "cmdline")
-                    .read_bytes()
-                    .replace(b"\0", b" ")
-                    .decode(errors="replace")
-                )
             except OSError:
                 continue
-            seconds = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
-            if int(fields[2]) == server_pid:  # process group
-                used["gunicorn"] += seconds
-            elif title.startswith("postgres: ") and f" {database} " in title:
-                used["PostgreSQL"] += seconds
+            if int(pid) == server_pid:
+                used += sum(int(value) for value in fields[11:15]) / ticks  # own + reaped children
+            elif int(fields[2]) == server_pid:  # a live worker: same process group
+                used += (int(fields[11]) + int(fields[12])) / ticks
         return used
 
     return probe
@@ -228,9 +222,10 @@ def measure_quiz(port: int, env: dict, rounds_count: int, cpu_probe, floor_load:
         for number in range(1, rounds_count + 1):
             # The floor again in each round: how fast the machine is serving right now.
             floors.append(hammer("floor (/ping/)", f"http://127.0.0.1:{port}/ping/", **floor_load).rps)
-            saves, submits, round_attempts, cpu = quiz_round(
+            saves, submits, round_attempts, readings = quiz_round(
                 "127.0.0.1", port, setup, number, processes, threads, cpu_probe
             )
+            cpu = {"answer save": readings[1] - readings[0], "submit": readings[2] - readings[1]}
             rounds.append((saves, submits, cpu))
             attempts += round_attempts
             print(
@@ -250,10 +245,8 @@ def measure_quiz(port: int, env: dict, rounds_count: int, cpu_probe, floor_load:
         "threads": threads,
         "rounds": rounds,
         "check": check,
-        "load_average_before": round(load_before, 2),
-        "floor_rps": sorted(floors)[len(floors) // 2]
-        if floors
-        else None,  # other work on the machine, for the record
+        "load_average_before": round(load_before, 2),  # other work on the machine, for the record
+        "floor_rps": sorted(floors)[len(floors) // 2],
     }
 
 
@@ -279,9 +272,9 @@ def print_pages(results, weights, server_env, env, processes, threads, seconds, 
         print(f"page weight, {name}: {weight['total'] / 1024:.1f} KB compressed ({json.dumps(weight)})")
 
 
-def cpu_ms(result: Result, cpu: dict) -> dict:
-    """Server CPU per acknowledged request, by part, in ms."""
-    return {part: seconds * 1000 / max(result.requests, 1) for part, seconds in cpu[result.name].items()}
+def cpu_ms(result: Result, cpu: dict) -> float:
+    """gunicorn CPU per acknowledged request, in ms."""
+    return cpu[result.name] * 1000 / max(result.requests, 1)
 
 
 def print_quiz(quiz: dict) -> None:
@@ -290,21 +283,20 @@ def print_quiz(quiz: dict) -> None:
     print()
     print(
         f"Quiz: {quiz['learners']} learners at once, {quiz['questions']} single-choice questions each; "
-        f"load: {quiz['processes']} processes x {quiz['threads']} connections; "
+        f"load: {quiz['processes']} processes x {quiz['threads']} threads, one request each in flight; "
         f"{len(rounds)} rounds (fresh attempts each), median round by saves/s; "
         f"machine load average before: {quiz['load_average_before']}; "
         f"floor (/ping/, page load) in the same rounds: {quiz['floor_rps']:.0f} req/s (median)"
     )
     print(
         f"{'request':<14}{'count':>7}{'per s':>7}{'p50 ms':>8}{'p95 ms':>8}{'errors':>7}"
-        f"{'vs floor':>9}{'server CPU ms (gunicorn + PostgreSQL)':>40}"
+        f"{'vs floor':>9}{'gunicorn CPU ms':>17}"
     )
     for result in (saves, submits):
-        parts = cpu_ms(result, cpu)
         print(
             f"{result.name:<14}{result.requests:>7}{result.rps:>7.0f}{result.median:>8.1f}"
             f"{result.percentile(95):>8.1f}{result.errors:>7}{result.rps / quiz['floor_rps']:>9.2f}"
-            f"{sum(parts.values()):>22.2f} ({parts['gunicorn']:.2f} + {parts['PostgreSQL']:.2f})"
+            f"{cpu_ms(result, cpu):>17.2f}"
         )
     check = quiz["check"]
     print(f"database check: lost: {check['lost']}, duplicated: {check['duplicated']}")
@@ -359,9 +351,8 @@ def main(argv=None) -> int:
         if args.only != "quiz":
             results, weights = measure_pages(base, env, processes, threads, seconds, rounds_count)
         if args.only != "pages":  # after the pages: its bench course must not show in the catalogue
-            database = database_url.rsplit("/", 1)[1]
             floor_load = {"seconds": seconds, "processes": processes, "threads": threads}
-            quiz = measure_quiz(port, env, rounds_count, server_cpu(server.pid, database), floor_load)
+            quiz = measure_quiz(port, env, rounds_count, server_cpu(server.pid), floor_load)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
