@@ -153,6 +153,18 @@ def test_counts_follow_progress_and_the_filters(client, world):
     }
 
 
+def test_the_date_filter_note_shows_only_with_a_date_filter(client, world):
+    Enrolment.objects.filter(learner=world.learners["A社区"], course_id=world.courses["shared"].pk).update(
+        status=Enrolment.Status.COMPLETED, completed_at=timezone.now()
+    )
+    login(client, world.users["street_manager"])
+    url = reverse("reports:completion")
+    note = tr("Filtered by date: counted from every enrolment, which takes longer for a large area.")
+    assert note not in client.get(url).content.decode()
+    today = timezone.localdate().isoformat()
+    assert note in client.get(url + f"?completed_from={today}").content.decode()
+
+
 def test_overdue_arithmetic(world):
     today = world.today
     learner = world.learners["A社区"]
