@@ -177,3 +177,20 @@ def test_pages_that_need_sign_in_send_anonymous_visitors_to_it(client):
     for url in (reverse("progress:my_learning"), reverse("accounts:profile"), reverse("progress:my_data")):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+@pytest.mark.django_db
+def test_bulk_deactivation_in_the_user_admin_signs_the_person_out(client, django_capture_on_commit_callbacks):
+    from django.test import Client
+    from django.urls import reverse
+
+    leaving = make_user("leaving")
+    phone = Client()
+    phone.force_login(leaving)
+    assert phone.get(reverse("progress:my_learning")).status_code == 200  # cached as signed in
+    client.force_login(make_user("root", is_superuser=True))
+    url = reverse("wagtail_bulk_action", args=("accounts", "user", "set_active_state")) + f"?id={leaving.pk}"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"mark_as_active": "False"}).status_code == 302
+    response = phone.get(reverse("progress:my_learning"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
