@@ -31,6 +31,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.permissions import policy_registry
 
+from accounts.scope import scope_for
 from quizzes import importing
 from quizzes.formats import spreadsheet
 from quizzes.models import KIND_CHOICES, AttemptAnswer, Question, QuestionCategory, QuizAttempt, QuizPage
@@ -381,13 +382,17 @@ def _in_category(category: QuestionCategory) -> Q:
 
 
 def graded_answers(*, viewer) -> QuerySet[AttemptAnswer]:
-    """Answers of submitted or timed-out attempts, by learners in the viewer's part of the organisation
-    (everyone for superusers and for staff not placed in the organisation tree)."""
+    """Answers of submitted or timed-out attempts, by learners in the viewer's scope (accounts.scope,
+    as in the training reports): a manager's subtree, the whole city for city admins and superusers.
+
+    Question-bank users who manage no part of the tree (trainers, reviewers) write questions for the
+    whole city and see the whole city's answers; anyone else sees none. The scope comes from the
+    managed unit, never from where the viewer works (``org_unit``)."""
     answers = AttemptAnswer.objects.filter(attempt__state__in=GRADED_STATES)
-    unit = getattr(viewer, "org_unit", None)
-    if not viewer.is_superuser and unit is not None:
-        answers = answers.filter(attempt__learner__org_unit__path__startswith=unit.path)
-    return answers
+    scope = scope_for(viewer)
+    if scope.nothing:
+        return answers if user_can_see_question_bank(viewer) else answers.none()
+    return answers.filter(scope.q("attempt__learner__org_unit"))
 
 
 def question_statistics_rows(answers: QuerySet[AttemptAnswer]) -> QuerySet:

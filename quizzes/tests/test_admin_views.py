@@ -619,16 +619,69 @@ def test_statistics_can_be_sorted(trainer_client, graded_quiz):
     assert fewest_answers[0]["question_id"] == graded_quiz["true_false"].pk
 
 
-def test_statistics_count_only_learners_in_the_viewers_part_of_the_organisation(client, graded_quiz):
+# Where the four learners who submitted work: stats-learner-3 is placed nowhere.
+STATISTICS_PLACES = {"stats-learner-0": "A社区", "stats-learner-1": "C社区", "stats-learner-2": "B社区"}
+# role → (its own unit, the unit it manages, the learners whose answers it counts)
+STATISTICS_ROLES = {
+    # Question authors who manage no part of the tree: the whole city, wherever they work.
+    "trainer": ("A社区", None, {0, 1, 2, 3}),
+    "community_manager": ("解放碑街道", "A社区", {0}),  # the managed unit, not their own unit
+    "street_manager": ("A社区", "解放碑街道", {0, 2}),
+    "district_manager": ("A社区", "渝中区", {0, 1, 2}),
+    "city_admin": ("A社区", "重庆市", {0, 1, 2, 3}),
+}
+
+
+@pytest.mark.parametrize("role", list(STATISTICS_ROLES))
+def test_statistics_count_only_learners_in_the_viewers_scope(client, graded_quiz, role):
+    """The same scope as the training reports (accounts.scope): the managed unit decides."""
+    from quizzes.admin_views import graded_answers
+
     units = make_org_tree()
     learners = get_user_model().objects
-    learners.filter(username="stats-learner-0").update(org_unit=units["A社区"])  # answered all right
-    learners.filter(username="stats-learner-1").update(org_unit=units["C社区"])  # another street
-    street_trainer = make_user("street-trainer", groups=["Trainers"], org_unit=units["解放碑街道"])
-    client.force_login(street_trainer)
-    rows = client.get(reverse("quizzes_admin:statistics")).context["object_list"]
-    assert {row["question_id"]: (row["answered"], row["correct_count"]) for row in rows} == {
-        graded_quiz["single"].pk: (1, 1),
-        graded_quiz["true_false"].pk: (1, 1),
-        graded_quiz["fill_blank"].pk: (1, 1),
-    }
+    for username, unit in STATISTICS_PLACES.items():
+        learners.filter(username=username).update(org_unit=units[unit])
+    own, managed, expected = STATISTICS_ROLES[role]
+    viewer = make_user(
+        role,
+        groups=["Trainers", "Managers"] if managed else ["Trainers"],
+        org_unit=units[own],
+        managed_unit=units[managed] if managed else None,
+    )
+    counted = set(
+        graded_answers(viewer=viewer)
+        .filter(question_id=graded_quiz["single"].pk)
+        .values_list("attempt__learner__username", flat=True)
+    )
+    assert counted == {f"stats-learner-{n}" for n in expected}
+
+    client.force_login(viewer)
+    for url in (reverse("quizzes_admin:statistics"), reverse("quizzes_admin:statistics_results")):
+        rows = {row["question_id"]: row for row in client.get(url).context["object_list"]}
+        assert rows[graded_quiz["single"].pk]["answered"] == len(expected), url
+    export = client.get(reverse("quizzes_admin:statistics"), {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).worksheets[0]
+    by_id = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert by_id[graded_quiz["single"].pk][4] == len(expected)
+
+
+def test_statistics_are_closed_to_managers_without_the_question_bank(client, graded_quiz):
+    units = make_org_tree()
+    manager = make_user(
+        "manager", groups=["Managers"], org_unit=units["渝中区"], managed_unit=units["渝中区"]
+    )
+    client.force_login(manager)
+    assert client.get(reverse("quizzes_admin:statistics")).status_code == 403
+    assert client.get(reverse("quizzes_admin:statistics"), {"export": "csv"}).status_code == 403
+
+
+def test_graded_answers_are_none_for_people_without_scope_or_question_bank(graded_quiz):
+    from quizzes.admin_views import graded_answers
+
+    units = make_org_tree()
+    learner = get_user_model().objects.get(username="stats-learner-0")
+    learner.org_unit = units["A社区"]
+    learner.save()
+    assert not graded_answers(viewer=learner).exists()
+    superuser = make_user("root", is_superuser=True, org_unit=units["A社区"])
+    assert graded_answers(viewer=superuser).filter(question_id=graded_quiz["single"].pk).count() == 4
