@@ -3,13 +3,15 @@
 Both stream: the rows come from an iterator (a server-side cursor read in chunks), CSV goes out line by
 line, Excel is written by openpyxl in write-only mode to a temporary file on disk that is then sent;
 neither holds the rows in memory. Cells are the very text the screen shows (`cell_text`), except that
-Excel gets numbers and dates as such.
+Excel gets numbers and dates as such. A sheet holds 1,048,576 rows (`XLSX_MAX_ROWS`, the heading
+included): longer exports go on in further sheets, "people (2)" and so on, each with the heading row.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,6 +26,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINES_PER_WRITE = 500
 # Spreadsheet programs run cells that start like a formula; CSV has no cell types to prevent it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Rows in one Excel sheet, the heading row included; longer exports go on in another sheet.
+XLSX_MAX_ROWS = 1_048_576
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 @dataclass(frozen=True)
@@ -98,22 +103,48 @@ def csv_response(columns: list[ReportColumn], rows: Iterable, name: str) -> Stre
     return response
 
 
+def sheet_title(base: str, number: int) -> str:
+    """The name of the ``number``th sheet (from 1): ``base``, then ``base (2)``, ``base (3)`` …, within
+    Excel's 31 characters and without the characters it refuses in sheet names."""
+    base = SHEET_NAME_FORBIDDEN.sub("-", base) or "Sheet"
+    if number == 1:
+        return base[:31]
+    suffix = f" ({number})"
+    return base[: 31 - len(suffix)] + suffix
+
+
 def xlsx_response(columns: list[ReportColumn], rows: Iterable, name: str, sheet: str) -> FileResponse:
+    """One sheet per `XLSX_MAX_ROWS` rows: a longer list goes on in ``sheet (2)``, ``sheet (3)`` …,
+    each starting with the heading row, so every row of the screen is in the file."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
+    heading = [force_str(column.heading) for column in columns]
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(title=sheet[:31])
-    worksheet.append([force_str(column.heading) for column in columns])
+    sheets = 0
+
+    def next_sheet():
+        nonlocal sheets
+        sheets += 1
+        made = workbook.create_sheet(title=sheet_title(sheet, sheets))
+        made.append(heading)
+        return made
 
     def text_cell(value: str):
         cell = WriteOnlyCell(worksheet, value)
         cell.data_type = "s"  # text that merely looks like a formula stays text
         return cell
 
+    worksheet = next_sheet()
+    rows_in_sheet = 1  # the heading
+    per_sheet = XLSX_MAX_ROWS  # read per export, so that tests can lower it
     for row in rows:
+        if rows_in_sheet >= per_sheet:
+            worksheet = next_sheet()
+            rows_in_sheet = 1
         values = [_xlsx_value(column.value(row)) for column in columns]
         worksheet.append([text_cell(v) if isinstance(v, str) and v.startswith("=") else v for v in values])
+        rows_in_sheet += 1
     # On disk and already unlinked; FileResponse closes it once sent, so no context manager here.
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     workbook.save(output)

@@ -211,7 +211,8 @@ def body_text(response) -> str:
 
 
 def xlsx_rows(content: bytes) -> list[list[str]]:
-    """Cells as the screen writes them; Excel keeps no time zone, and dates come back as datetimes
+    """Cells as the screen writes them, every sheet's rows one after another (the heading once); Excel
+    keeps no time zone, and dates come back as datetimes
     whose number format says whether they were dates."""
     from reports.exports import cell_text
 
@@ -223,8 +224,15 @@ def xlsx_rows(content: bytes) -> list[list[str]]:
             return value.strftime("%Y-%m-%d %H:%M")
         return cell_text(value)
 
-    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
-    return [[text(cell) for cell in row] for row in sheet.iter_rows()]
+    rows = []
+    for number, sheet in enumerate(openpyxl.load_workbook(io.BytesIO(content)).worksheets):
+        sheet_rows = [[text(cell) for cell in row] for row in sheet.iter_rows()]
+        if number:
+            # A long export goes on in further sheets, each repeating the heading row: read it once.
+            assert sheet_rows[0] == rows[0], f"sheet {sheet.title} does not start with the heading"
+            sheet_rows = sheet_rows[1:]
+        rows.extend(sheet_rows)
+    return rows
 
 
 def csv_rows(response) -> list[list[str]]:

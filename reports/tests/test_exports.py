@@ -164,3 +164,93 @@ def test_a_cell_that_looks_like_a_formula_is_text(client, busy):
     as_csv, as_xlsx = exported(client, url)
     assert as_csv[1][0] == "'=1+2"  # spreadsheet programs would run it otherwise
     assert as_xlsx[1][0] == "=1+2"  # a text cell, not a formula
+
+
+# -- Excel's rows per sheet ------------------------------------------------------------------------
+
+
+def test_a_long_excel_export_goes_on_in_more_sheets_with_the_heading(client, busy, monkeypatch):
+    """A whole city's people list (1.75 million rows) does not fit in one sheet: the rows go on in
+    "people (2)" and so on. Lowered to ten rows a sheet here."""
+    import io
+
+    import openpyxl
+
+    from reports import exports
+
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 11)  # the heading and ten rows
+    login(client, busy.users["district_manager"])
+    url = reverse("reports:people")
+    screen = screen_table(client, url, pages=2)
+    as_csv, as_xlsx = exported(client, url)
+    assert len(screen) == 1 + 66
+    assert as_csv == as_xlsx == screen
+
+    response = client.get(url + "?export=xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    base = workbook.sheetnames[0]
+    assert workbook.sheetnames == [base] + [f"{base} ({n})" for n in range(2, 8)]
+    sizes = [sheet.max_row for sheet in workbook.worksheets]
+    assert sizes == [11] * 6 + [1 + 6]
+    for sheet in workbook.worksheets:
+        assert [cell.value for cell in next(sheet.iter_rows())] == screen[0]
+
+
+@pytest.mark.parametrize(("rows", "sheets"), [(0, 1), (1, 1), (3, 1), (4, 2), (6, 2), (7, 3)])
+def test_sheets_hold_at_most_the_limit_and_none_is_left_empty(monkeypatch, rows, sheets):
+    import io
+
+    import openpyxl
+
+    from reports import exports
+
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 4)
+    columns = [exports.ReportColumn("n", "序号", lambda n: n)]
+    response = exports.xlsx_response(columns, iter(range(rows)), "x.xlsx", sheet="人员")
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["人员"] + [f"人员 ({n})" for n in range(2, sheets + 1)]
+    values = [[cell.value for cell in row] for sheet in workbook.worksheets for row in sheet.iter_rows()]
+    assert [v for v in values if v != ["序号"]] == [[n] for n in range(rows)]
+    assert values.count(["序号"]) == sheets
+    assert all(sheet.max_row <= 4 for sheet in workbook.worksheets)
+
+
+def test_sheet_titles_keep_within_excel_rules():
+    from reports.exports import sheet_title
+
+    assert sheet_title("people", 1) == "people"
+    assert sheet_title("people", 12) == "people (12)"
+    long = "a" * 40
+    assert sheet_title(long, 1) == "a" * 31
+    assert sheet_title(long, 2) == "a" * 27 + " (2)"
+    assert len(sheet_title(long, 100)) == 31
+    assert sheet_title("学员/课程: [全部]?", 1) == "学员-课程- -全部--"
+
+
+def test_excel_export_memory_does_not_grow_with_rows_or_sheets(monkeypatch):
+    """Rows are written as they come (write-only sheets on disk): four times the rows and sheets,
+    about the same peak of Python memory."""
+    import tracemalloc
+
+    from reports import exports
+
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 1001)
+    columns = [
+        exports.ReportColumn("name", "姓名", lambda n: f"学员{n:06d}"),
+        exports.ReportColumn("unit", "单位", lambda n: "重庆市/渝中区/解放碑街道/A社区"),
+        exports.ReportColumn("n", "序号", lambda n: n),
+    ]
+
+    def peak(rows: int) -> int:
+        tracemalloc.start()
+        try:
+            response = exports.xlsx_response(columns, (n for n in range(rows)), "x.xlsx", sheet="人员")
+            response.file_to_stream.close()  # not response.close(): that signals a finished request
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    peak(10)  # the first export imports openpyxl
+    small, large = peak(2_000), peak(8_000)
+    # Holding the 6,000 more rows' values would take about 1 MiB more; a sheet costs some 50 KiB.
+    assert large < small + 512 * 1024, (small, large)
