@@ -53,9 +53,11 @@ def quiz_state(*, learner, quiz: QuizPage) -> QuizState:
     return QuizState(attempts=attempts, open_attempt=open_attempt, attempts_left=left)
 
 
-def attempt_for_learner(*, uuid, learner) -> QuizAttempt:
-    """Only the learner who owns an attempt may see it: anyone else gets a 404."""
-    return get_object_or_404(QuizAttempt, uuid=uuid, learner=learner)
+def attempt_for_learner(*, uuid, learner, lock: bool = False) -> QuizAttempt:
+    """Only the learner who owns an attempt may see it: anyone else gets a 404. ``lock`` takes
+    the attempt's row lock in the same read (inside a transaction), for the writes that follow."""
+    attempts = QuizAttempt.objects.select_for_update() if lock else QuizAttempt.objects
+    return get_object_or_404(attempts, uuid=uuid, learner=learner)
 
 
 @dataclass

@@ -6,7 +6,7 @@ import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -150,38 +150,76 @@ def _stored(kind: str, response):
     return response
 
 
-def answer_save(*, attempt: QuizAttempt, position: int, response, now=None) -> AttemptAnswer:
+def answer_save(*, attempt: QuizAttempt, position: int, response, now=None, locked: bool = False) -> None:
     """Save one answer as the learner gives it. Saving the same answer again changes nothing
-    but the save counter; saving after the attempt closed is refused."""
+    but the save counter; saving after the attempt closed is refused.
+
+    ``locked``: the caller already holds this attempt's row lock in the current transaction
+    (``attempt_for_learner(..., lock=True)``), so it is not taken again. Otherwise only the
+    attempt's state and deadline are read under the lock: the question snapshot never changes
+    after the attempt starts, so the caller's copy serves."""
     now = now or timezone.now()
-    with transaction.atomic():
-        locked = _locked(attempt.pk)
-        if not locked.is_open:
-            raise AttemptClosed
-        if _expired(locked, now):
-            _close(locked, now=now, state=QuizAttempt.State.TIMED_OUT)
-            raise AttemptClosed
-        if not 0 <= position < len(locked.questions):
-            raise BadResponse
-        data = locked.question_data(position)
-        try:
-            value = _stored(data.kind, coerce_response(data, response))
-        except InvalidResponse:
-            raise BadResponse from None
-        answer = AttemptAnswer.objects.filter(attempt=locked, position=position).first()
-        if answer is None:
-            return AttemptAnswer.objects.create(
-                attempt=locked,
-                position=position,
-                question_id=locked.questions[position]["question_id"],
-                response=value,
+    if locked:
+        if not connection.in_atomic_block:
+            raise transaction.TransactionManagementError(
+                "answer_save(locked=True) needs the caller's transaction"
             )
-        if answer.checked:
-            raise AnswerLocked
-        answer.response = value
-        answer.saves += 1
-        answer.save(update_fields=["response", "saves", "saved_at"])
-        return answer
+        _answer_write(attempt, attempt, position, response, now)
+        return
+    with transaction.atomic():
+        _answer_write(_locked_state(attempt.pk), attempt, position, response, now)
+
+
+def _answer_write(current: QuizAttempt, attempt: QuizAttempt, position: int, response, now) -> None:
+    """``current``: the locked row's state and deadline; ``attempt``: its question snapshot."""
+    if not current.is_open:
+        raise AttemptClosed
+    if _expired(current, now):
+        _close(
+            attempt if current is attempt else _locked(attempt.pk), now=now, state=QuizAttempt.State.TIMED_OUT
+        )
+        raise AttemptClosed
+    if not 0 <= position < len(attempt.questions):
+        raise BadResponse
+    data = attempt.question_data(position)
+    try:
+        value = _stored(data.kind, coerce_response(data, response))
+    except InvalidResponse:
+        raise BadResponse from None
+    if not _answer_upsert(attempt.pk, position, attempt.questions[position]["question_id"], value, now):
+        raise AnswerLocked
+
+
+def _locked_state(attempt_id: int) -> QuizAttempt:
+    return QuizAttempt.objects.select_for_update().only("id", "state", "deadline").get(pk=attempt_id)
+
+
+def _answer_upsert(attempt_id: int, position: int, question_id: int, value, now) -> bool:
+    """Insert the answer, or replace an unchecked one and count the save: one statement, whoever
+    saved first. False when the answer was already checked (feedback shown) and stays as it was."""
+    meta = AttemptAnswer._meta
+    table = connection.ops.quote_name(meta.db_table)
+    column = {f.name: connection.ops.quote_name(f.column) for f in meta.concrete_fields}
+    params = [
+        attempt_id,
+        position,
+        question_id,
+        meta.get_field("response").get_db_prep_save(value, connection),
+        meta.get_field("saved_at").get_db_prep_save(now, connection),
+    ]
+    sql = (
+        f"INSERT INTO {table} ({column['attempt']}, {column['position']}, {column['question_id']}, "  # noqa: S608
+        f"{column['response']}, {column['saved_at']}, {column['saves']}, {column['checked']}) "
+        f"VALUES (%s, %s, %s, %s, %s, 1, %s) "
+        f"ON CONFLICT ({column['attempt']}, {column['position']}) DO UPDATE SET "
+        f"{column['response']} = excluded.{column['response']}, "
+        f"{column['saves']} = {table}.{column['saves']} + 1, "
+        f"{column['saved_at']} = excluded.{column['saved_at']} "
+        f"WHERE NOT {table}.{column['checked']} RETURNING {column['id']}"
+    )  # names from the model; values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, False])
+        return cursor.fetchone() is not None
 
 
 def answer_check(*, attempt: QuizAttempt, position: int) -> AttemptAnswer:
@@ -223,7 +261,13 @@ def _close(attempt: QuizAttempt, *, now, state: str) -> QuizAttempt:
         total += result.score
         if answer is not None:
             answer.score, answer.correct = result.score, result.correct
-    AttemptAnswer.objects.bulk_update(answers.values(), ["score", "correct"])
+    # One short UPDATE per distinct mark (right / wrong, or a few partial credits), not one
+    # statement with a CASE per answer.
+    by_mark: dict[tuple, list[int]] = {}
+    for answer in answers.values():
+        by_mark.setdefault((answer.score, answer.correct), []).append(answer.pk)
+    for (score, correct), ids in by_mark.items():
+        AttemptAnswer.objects.filter(pk__in=ids).update(score=score, correct=correct)
     maximum = float(len(attempt.questions))
     attempt.score = round(total, 4)
     attempt.max_score = maximum
@@ -240,15 +284,16 @@ def _close(attempt: QuizAttempt, *, now, state: str) -> QuizAttempt:
     return attempt
 
 
-def attempt_submit(*, attempt: QuizAttempt, now=None) -> QuizAttempt:
-    """Grade and close. Double clicks, two tabs or replayed requests all get the one result."""
+def attempt_submit(*, attempt: QuizAttempt, now=None, locked: bool = False) -> QuizAttempt:
+    """Grade and close. Double clicks, two tabs or replayed requests all get the one result.
+    ``locked``: the caller holds the attempt's row lock in its transaction (read with the lock)."""
     now = now or timezone.now()
-    with transaction.atomic():
-        locked = _locked(attempt.pk)
-        if not locked.is_open:
-            return locked
-        state = QuizAttempt.State.TIMED_OUT if _expired(locked, now) else QuizAttempt.State.SUBMITTED
-        return _close(locked, now=now, state=state)
+    with transaction.atomic(savepoint=not locked):
+        current = attempt if locked else _locked(attempt.pk)
+        if not current.is_open:
+            return current
+        state = QuizAttempt.State.TIMED_OUT if _expired(current, now) else QuizAttempt.State.SUBMITTED
+        return _close(current, now=now, state=state)
 
 
 def attempt_close_if_expired(*, attempt: QuizAttempt, now=None) -> QuizAttempt:

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -56,27 +57,31 @@ def _closed_redirect(request, attempt):
 def attempt_question(request, uuid, number: int):
     """One question per screen. POST saves the answer (every change, by JavaScript; or with
     the buttons, without it) and moves on."""
-    attempt = services.attempt_close_if_expired(attempt=attempt_for_learner(uuid=uuid, learner=request.user))
-    if not attempt.is_open:
-        return _closed_redirect(request, attempt)
-    total = len(attempt.questions)
-    if not 1 <= number <= total:
-        raise Http404
-    position = number - 1
     error = None
     if request.method == "POST":
-        action = request.POST.get("action", "next")
-        entry = attempt.questions[position]
-        response = response_from_post(attempt.question_data(position), request.POST, entry.get("image"))
-        try:
-            if response is not None:
-                services.answer_save(attempt=attempt, position=position, response=response)
-            if action == "check" and response is not None:
-                services.answer_check(attempt=attempt, position=position)
-        except services.AttemptClosed:
-            return _closed_redirect(request, attempt)
-        except services.QuizError as exc:
-            error = str(exc)
+        # One read of the attempt, locked: who owns it, whether it is open, and the question
+        # snapshot to read the answer against; the answer is then written in one statement.
+        with transaction.atomic():
+            attempt = attempt_for_learner(uuid=uuid, learner=request.user, lock=True)
+            attempt = services.attempt_close_if_expired(attempt=attempt)
+            if not attempt.is_open:
+                return _closed_redirect(request, attempt)
+            total = len(attempt.questions)
+            if not 1 <= number <= total:
+                raise Http404
+            position = number - 1
+            action = request.POST.get("action", "next")
+            entry = attempt.questions[position]
+            response = response_from_post(attempt.question_data(position), request.POST, entry.get("image"))
+            try:
+                if response is not None:
+                    services.answer_save(attempt=attempt, position=position, response=response, locked=True)
+                if action == "check" and response is not None:
+                    services.answer_check(attempt=attempt, position=position)
+            except services.AttemptClosed:
+                return _closed_redirect(request, attempt)
+            except services.QuizError as exc:
+                error = str(exc)
         if _wants_json(request):
             return JsonResponse(
                 {"saved": error is None, "error": error}, status=200 if error is None else 400
@@ -89,6 +94,16 @@ def attempt_question(request, uuid, number: int):
             if action in ("next", "finish"):
                 return redirect("quizzes:submit", attempt.uuid)
             return redirect(_question_url(attempt, number))
+    else:
+        attempt = services.attempt_close_if_expired(
+            attempt=attempt_for_learner(uuid=uuid, learner=request.user)
+        )
+        if not attempt.is_open:
+            return _closed_redirect(request, attempt)
+        total = len(attempt.questions)
+        if not 1 <= number <= total:
+            raise Http404
+        position = number - 1
     views = question_views(attempt)
     question = views[position]
     quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
@@ -114,10 +129,12 @@ def attempt_question(request, uuid, number: int):
 @login_required
 def attempt_submit(request, uuid):
     """Look over what is answered, then submit. Submitting twice gives the same one result."""
-    attempt = services.attempt_close_if_expired(attempt=attempt_for_learner(uuid=uuid, learner=request.user))
     if request.method == "POST":
-        services.attempt_submit(attempt=attempt)
+        with transaction.atomic():
+            attempt = attempt_for_learner(uuid=uuid, learner=request.user, lock=True)
+            services.attempt_submit(attempt=attempt, locked=True)
         return redirect("quizzes:result", attempt.uuid)
+    attempt = services.attempt_close_if_expired(attempt=attempt_for_learner(uuid=uuid, learner=request.user))
     if not attempt.is_open:
         return redirect("quizzes:result", attempt.uuid)
     views = question_views(attempt)

@@ -161,3 +161,28 @@ def test_a_quiz_without_published_questions_cannot_start(setup):
     quiz = make_quiz(course, [draft], title="空测验")
     with pytest.raises(services.NoQuestions):
         services.attempt_start(learner=learner, quiz=quiz, course=course)
+
+
+def test_submit_marks_each_answer_right_or_wrong(setup):
+    attempt = start(setup)
+    services.answer_save(attempt=attempt, position=0, response=0)  # right
+    services.answer_save(attempt=attempt, position=1, response=False)  # wrong
+    services.answer_save(attempt=attempt, position=2, response="二维码")  # right
+    result = services.attempt_submit(attempt=attempt)
+    marks = dict(AttemptAnswer.objects.filter(attempt=attempt).values_list("position", "correct"))
+    assert marks == {0: True, 1: False, 2: True}
+    assert result.percent == 66 and result.passed is True
+
+
+def test_saving_inside_the_callers_locked_transaction(setup):
+    from django.db import transaction
+
+    from quizzes.selectors import attempt_for_learner
+
+    attempt = start(setup)
+    with transaction.atomic():
+        locked = attempt_for_learner(uuid=attempt.uuid, learner=attempt.learner, lock=True)
+        services.answer_save(attempt=locked, position=0, response=1, locked=True)
+        services.answer_save(attempt=locked, position=0, response=0, locked=True)
+    answer = AttemptAnswer.objects.get()
+    assert (answer.response, answer.saves, answer.checked) == (0, 2, False)
