@@ -108,10 +108,15 @@ def _submit_request(learner: Learner):
     )
 
 
-def _run_thread(host, port, phase, learners, out, lock) -> None:
+def _run_thread(host, port, phase, learners, out, lock, rate=None) -> None:
+    """``rate``: requests per second this client sends on a fixed schedule (open loop), whatever
+    the answers' speed; each latency then runs from the moment the request was due, so a server
+    that falls behind shows it in full. None: the next request goes as soon as the last answered."""
     connections = [_Connection(host, port), _Connection(host, port)]
     latencies, records = [], {}
     turn = 0
+    sent = 0
+    began = time.perf_counter()
     rounds = max((len(learner.steps) for learner in learners), default=0) if phase == "save" else 1
     for step in range(rounds):
         for learner in learners:
@@ -126,6 +131,14 @@ def _run_thread(host, port, phase, learners, out, lock) -> None:
             # Alternate single requests between the two connections so neither sits idle.
             order = connections if turn % 2 == 0 or len(requests) > 1 else connections[::-1]
             turn += 1
+            due = None
+            if rate:
+                due = began + sent / rate
+                wait = due - time.perf_counter()
+                if wait > 0:
+                    time.sleep(wait)
+            sent += len(requests)
+            sent_at = time.perf_counter()
             results = _exchange(order, requests)
             record = records.setdefault(learner.uuid, {"saves": {}, "submits": []})
             for index, (status, body, location, latency) in enumerate(results):
@@ -137,7 +150,8 @@ def _run_thread(host, port, phase, learners, out, lock) -> None:
                     ok = status == 302 and location.endswith("/result/")
                     record["submits"].append(SUBMITTED if ok else status or -1)
                 if status:
-                    latencies.append(latency)
+                    # Open loop: the time since the request was due, including any wait for its turn.
+                    latencies.append(latency + (sent_at - due) * 1000 if due is not None else latency)
     for connection in connections:
         connection.close()
     with lock:
@@ -145,10 +159,12 @@ def _run_thread(host, port, phase, learners, out, lock) -> None:
         out["records"].update(records)
 
 
-def _run_process(host, port, phase, groups, barrier, queue) -> None:
+def _run_process(host, port, phase, groups, barrier, queue, rate=None) -> None:
     out = {"latencies": [], "records": {}}
     lock = threading.Lock()
-    threads = [threading.Thread(target=_run_thread, args=(host, port, phase, g, out, lock)) for g in groups]
+    threads = [
+        threading.Thread(target=_run_thread, args=(host, port, phase, g, out, lock, rate)) for g in groups
+    ]
     barrier.wait()
     for thread in threads:
         thread.start()
@@ -157,16 +173,18 @@ def _run_process(host, port, phase, groups, barrier, queue) -> None:
     queue.put((out, time.monotonic()))
 
 
-def run_phase(host, port, phase: str, learners: list[Learner], processes: int, threads: int):
+def run_phase(host, port, phase: str, learners: list[Learner], processes: int, threads: int, rate=None):
     """Every learner's saves (or submits), spread over processes × threads clients; the clock
-    runs from the moment all are ready until the last one finishes."""
+    runs from the moment all are ready until the last one finishes. ``rate``: requests per second
+    offered in all, evenly over the clients, on a fixed schedule (see _run_thread)."""
     clients = processes * threads
+    per_client = rate / clients if rate else None
     groups = [learners[i::clients] for i in range(clients)]
     barrier = multiprocessing.Barrier(processes + 1)
     queue = multiprocessing.Queue()
     procs = [
         multiprocessing.Process(
-            target=_run_process, args=(host, port, phase, groups[p::processes], barrier, queue)
+            target=_run_process, args=(host, port, phase, groups[p::processes], barrier, queue, per_client)
         )
         for p in range(processes)
     ]
@@ -226,14 +244,19 @@ def plan(learners: list[Learner], questions: int, options: int, rng: random.Rand
         learner.pair_submit = index % 5 == 0
 
 
-def quiz_round(host, port, setup: dict, round_number: int, processes: int, threads: int, cpu_probe):
+def quiz_round(
+    host, port, setup: dict, round_number: int, processes: int, threads: int, cpu_probe, rate=None
+):
     """One round with fresh attempts. `cpu_probe()` is read before, between and after the two
-    phases and the readings returned, for the caller to turn into CPU used per phase."""
+    phases and the readings returned, for the caller to turn into CPU used per phase. ``rate``:
+    answer saves per second offered on a fixed schedule (submits always go as fast as answered)."""
     learners = [Learner(username=entry["username"], session=entry["session"]) for entry in setup["learners"]]
     start_attempts(host, port, setup["quiz_id"], learners)
     plan(learners, setup["questions"], setup["options"], random.Random(round_number))
     readings = [cpu_probe()]
-    save_latencies, save_records, save_seconds = run_phase(host, port, "save", learners, processes, threads)
+    save_latencies, save_records, save_seconds = run_phase(
+        host, port, "save", learners, processes, threads, rate
+    )
     readings.append(cpu_probe())
     submit_latencies, submit_records, submit_seconds = run_phase(
         host, port, "submit", learners, processes, threads

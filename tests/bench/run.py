@@ -8,7 +8,9 @@ Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/fron
 REDIS_URL (default: a local Redis when one answers), BENCH_SECONDS per page per round (default 5),
 BENCH_ROUNDS (default 3, pages and quiz), BENCH_PROCESSES / BENCH_THREADS (page load);
 BENCH_QUIZ_LEARNERS (200), BENCH_QUIZ_QUESTIONS (20), BENCH_QUIZ_PROCESSES / BENCH_QUIZ_THREADS
-(quiz load: 2 processes x 16 threads).
+(quiz load: 2 processes x 16 threads), BENCH_QUIZ_RATE (answer saves per second offered on a
+fixed schedule over those clients; unset: each client sends its next save as soon as the last
+one is answered).
 """
 
 import argparse
@@ -211,6 +213,7 @@ def measure_quiz(port: int, env: dict, rounds_count: int, cpu_probe, floor_load:
     questions = int(os.environ.get("BENCH_QUIZ_QUESTIONS", "20"))
     processes = int(os.environ.get("BENCH_QUIZ_PROCESSES", "2"))
     threads = int(os.environ.get("BENCH_QUIZ_THREADS", "16"))
+    rate = float(os.environ.get("BENCH_QUIZ_RATE", "0")) or None
     ARTIFACTS.mkdir(exist_ok=True)
     setup_file = ARTIFACTS / "bench-quiz-setup.json"
     record_file = ARTIFACTS / "bench-quiz-record.json"
@@ -223,7 +226,7 @@ def measure_quiz(port: int, env: dict, rounds_count: int, cpu_probe, floor_load:
             # The floor again in each round: how fast the machine is serving right now.
             floors.append(hammer("floor (/ping/)", f"http://127.0.0.1:{port}/ping/", **floor_load).rps)
             saves, submits, round_attempts, readings = quiz_round(
-                "127.0.0.1", port, setup, number, processes, threads, cpu_probe
+                "127.0.0.1", port, setup, number, processes, threads, cpu_probe, rate
             )
             cpu = {"answer save": readings[1] - readings[0], "submit": readings[2] - readings[1]}
             rounds.append((saves, submits, cpu))
@@ -243,6 +246,7 @@ def measure_quiz(port: int, env: dict, rounds_count: int, cpu_probe, floor_load:
         "questions": questions,
         "processes": processes,
         "threads": threads,
+        "rate": rate,
         "rounds": rounds,
         "check": check,
         "load_average_before": round(load_before, 2),  # other work on the machine, for the record
@@ -283,8 +287,13 @@ def print_quiz(quiz: dict) -> None:
     print()
     print(
         f"Quiz: {quiz['learners']} learners at once, {quiz['questions']} single-choice questions each; "
-        f"load: {quiz['processes']} processes x {quiz['threads']} threads, one request each in flight; "
-        f"{len(rounds)} rounds (fresh attempts each), median round by saves/s; "
+        f"load: {quiz['processes']} processes x {quiz['threads']} threads, "
+        + (
+            f"saves offered at {quiz['rate']:.0f}/s on a fixed schedule (latency from when each was due); "
+            if quiz.get("rate")
+            else "one request each in flight; "
+        )
+        + f"{len(rounds)} rounds (fresh attempts each), median round by saves/s; "
         f"machine load average before: {quiz['load_average_before']}; "
         f"floor (/ping/, page load) in the same rounds: {quiz['floor_rps']:.0f} req/s (median)"
     )
