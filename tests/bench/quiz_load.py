@@ -159,11 +159,12 @@ def _run_thread(host, port, phase, learners, out, lock, rate=None) -> None:
         out["records"].update(records)
 
 
-def _run_process(host, port, phase, groups, barrier, queue, rate=None) -> None:
+def _run_process(host, port, phase, groups, barrier, queue, rates) -> None:
     out = {"latencies": [], "records": {}}
     lock = threading.Lock()
     threads = [
-        threading.Thread(target=_run_thread, args=(host, port, phase, g, out, lock, rate)) for g in groups
+        threading.Thread(target=_run_thread, args=(host, port, phase, g, out, lock, r))
+        for g, r in zip(groups, rates, strict=True)
     ]
     barrier.wait()
     for thread in threads:
@@ -176,15 +177,18 @@ def _run_process(host, port, phase, groups, barrier, queue, rate=None) -> None:
 def run_phase(host, port, phase: str, learners: list[Learner], processes: int, threads: int, rate=None):
     """Every learner's saves (or submits), spread over processes × threads clients; the clock
     runs from the moment all are ready until the last one finishes. ``rate``: requests per second
-    offered in all, evenly over the clients, on a fixed schedule (see _run_thread)."""
+    offered in all on a fixed schedule (see _run_thread), shared out by each client's number of
+    requests so that all of them finish together."""
     clients = processes * threads
-    per_client = rate / clients if rate else None
     groups = [learners[i::clients] for i in range(clients)]
+    sizes = [sum(len(step) for learner in group for step in learner.steps) for group in groups]
+    rates = [rate * size / sum(sizes) if rate and size else None for size in sizes]
     barrier = multiprocessing.Barrier(processes + 1)
     queue = multiprocessing.Queue()
     procs = [
         multiprocessing.Process(
-            target=_run_process, args=(host, port, phase, groups[p::processes], barrier, queue, per_client)
+            target=_run_process,
+            args=(host, port, phase, groups[p::processes], barrier, queue, rates[p::processes]),
         )
         for p in range(processes)
     ]
