@@ -35,6 +35,15 @@ def register_reports_menu():
         ReportMenuItem(
             _("Quiz results"), reverse("reports:quizzes"), name="quiz-results", icon_name="help", order=4
         ),
+        # Wagtail's audit log, scoped (reports/views/site_history.py); Wagtail's own menu item shows
+        # only to people who may explore pages.
+        ReportMenuItem(
+            _("Site history"),
+            reverse("wagtailadmin_reports:site_history"),
+            name="site-history",
+            icon_name="history",
+            order=5,
+        ),
     ]
     return ReportSubmenuItem(
         _("Training reports"), Menu(items=items), name="training-reports", icon_name="table", order=250

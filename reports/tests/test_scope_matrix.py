@@ -26,6 +26,7 @@ ROLES = {
     "city_admin": ("D社区", None),  # the city sees everything
 }
 MANAGERS = {"community_manager", "street_manager", "district_manager", "city_admin"}
+TRAINER = frozenset({"trainer"})
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Target:
     marker: Callable  # (world, community) → text
     detail: bool = False  # the URL names the object: outside the scope it must not answer 200
     allowed: frozenset = frozenset(MANAGERS)
+    # Roles that may open the screen but see none of these objects there (content screens for trainers).
+    open_to: frozenset = frozenset()
 
 
 def _name(world, community):
@@ -117,8 +120,42 @@ TARGETS.update(
             allowed=frozenset(),  # managers may view the tree, not change it: its history is for editors
         ),
         "assignments": Target(_plain("assignments:index"), _course),
+        "assignment_history": Target(
+            lambda world, community: reverse("assignments:history", args=[world.assignments[community].pk]),
+            _course,
+            detail=True,
+        ),
+        # Wagtail's site history (the audit log), scoped by reports.audit_log: each learner's
+        # override is logged under their name. Trainers open it for content and see no one.
+        "site_history": Target(_plain("wagtailadmin_reports:site_history"), _name, open_to=TRAINER),
+        "site_history_results": Target(
+            _plain("wagtailadmin_reports:site_history_results"), _name, open_to=TRAINER
+        ),
+        "site_history_csv": Target(
+            _plain("wagtailadmin_reports:site_history", "?export=csv"), _name, open_to=TRAINER
+        ),
+        "site_history_xlsx": Target(
+            _plain("wagtailadmin_reports:site_history", "?export=xlsx"), _name, open_to=TRAINER
+        ),
+        "site_history_search": Target(
+            lambda w, c: reverse("wagtailadmin_reports:site_history") + "?label=学员", _name, open_to=TRAINER
+        ),
     }
 )
+# The admin's home page names no learners, inside the scope or out of it.
+TARGETS["dashboard"] = Target(
+    _plain("wagtailadmin_home"), _name, allowed=frozenset(), open_to=frozenset(MANAGERS) | TRAINER
+)
+# Wagtail's page reports are for the people who edit pages: no manager opens them, and they list
+# no learners for anyone.
+# (Trainers may not unlock pages, so the locked pages report is closed to them too.)
+for report in ("aging_pages", "locked_pages", "workflow", "workflow_tasks", "page_types_usage"):
+    TARGETS[report] = Target(
+        _plain(f"wagtailadmin_reports:{report}"),
+        _name,
+        allowed=frozenset(),
+        open_to=frozenset() if report == "locked_pages" else TRAINER,
+    )
 
 
 def _cases():
@@ -150,6 +187,13 @@ def assignments(shared_world, django_db_blocker):
 
 
 def _make_assignments(world, Assignment):
+    """One assignment per community, and in the audit log an override for each learner (its label is
+    the learner's name)."""
+    from wagtail.log_actions import log
+
+    from progress.services import OVERRIDE_LOG_ACTION
+
+    world.assignments = {}
     for community in world.learners:
         assignment = Assignment.objects.create(
             course=world.courses[community],
@@ -157,13 +201,20 @@ def _make_assignments(world, Assignment):
             created_by=world.users["city_admin"],
         )
         assignment.units.set([world.units[community]])
+        world.assignments[community] = assignment
+        log(
+            world.learners[community],
+            OVERRIDE_LOG_ACTION,
+            user=world.users["city_admin"],
+            data={"course": world.courses[community].pk, "reason": "线下培训"},
+        )
     return True
 
 
 @pytest.mark.parametrize(("target_name", "role", "where"), list(_cases()))
 def test_scope(db, client, world, assignments, target_name, role, where):
     target = TARGETS[target_name]
-    if target_name == "assignments" and assignments is None:
+    if target_name.startswith("assignment") and assignments is None:
         pytest.skip("no assignments list")
     inside, outside = ROLES[role]
     community = inside if where == "inside" else outside
@@ -180,6 +231,8 @@ def test_scope(db, client, world, assignments, target_name, role, where):
     if role == "learner":
         assert response.status_code == 302
         assert reverse("wagtailadmin_login") in response["Location"]
+    elif role in target.open_to:
+        assert response.status_code == 200, url
     elif target.detail or role not in target.allowed:
         assert response.status_code in (302, 403, 404), url
 
