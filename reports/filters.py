@@ -3,6 +3,7 @@ so that a screen and its export are filtered by the very same values."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
@@ -42,6 +43,23 @@ class ReportFilters:
         return any((self.completed_from, self.completed_to, self.enrolled_from, self.enrolled_to))
 
     @property
+    def date_range(self) -> tuple[str, datetime.date | None, datetime.date | None] | None:
+        """("completed" or "enrolled", first day, last day) when exactly one of the two date filters is
+        set (either end may be open): what the month tallies can answer. None otherwise."""
+        completed = self.completed_from or self.completed_to
+        enrolled = self.enrolled_from or self.enrolled_to
+        if completed and not enrolled:
+            return "completed", self.completed_from, self.completed_to
+        if enrolled and not completed:
+            return "enrolled", self.enrolled_from, self.enrolled_to
+        return None
+
+    def without_dates(self) -> ReportFilters:
+        return dataclasses.replace(
+            self, completed_from=None, completed_to=None, enrolled_from=None, enrolled_to=None
+        )
+
+    @property
     def countable_from_tallies(self) -> bool:
         """Whether the enrolment tallies hold the answer (they are kept per course, position, status and
         due date, not per day of completion or enrolment, nor per name)."""
@@ -53,9 +71,15 @@ def _noop(queryset, name, value):
 
 
 def _date_bounds(value) -> tuple[datetime.date | None, datetime.date | None]:
+    """The first and last day of a date range field's value (which holds the start and the very end of
+    those days, as date and times of the current time zone)."""
     if not value:
         return None, None
-    return value.start, value.stop
+    return _day(value.start), _day(value.stop)
+
+
+def _day(value) -> datetime.date | None:
+    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 class ReportFilterSet(WagtailFilterSet):

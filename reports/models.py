@@ -56,3 +56,53 @@ class EnrolmentTallyChange(TallyKey):
         verbose_name = _("enrolment tally change")
         verbose_name_plural = _("enrolment tally changes")
         indexes = [models.Index(fields=["unit_id"], name="tally_change_unit")]
+
+
+class MonthTallyKey(TallyKey):
+    """A tally key with the month of one of the enrolment's dates (first day of the month, in the site's
+    time zone): ``dated_by`` says which date, `COMPLETED_MONTH` or `ENROLLED_MONTH`. A completed
+    enrolment is counted with `NO_DUE_DATE`: its due date counts for nothing (only unfinished work is
+    overdue), and leaving it out keeps the rows few."""
+
+    dated_by = models.CharField(_("dated by"), max_length=1)
+    month = models.DateField(_("month"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.dated_by} {self.month:%Y-%m} · {super().__str__()}"
+
+
+COMPLETED_MONTH = "c"
+ENROLLED_MONTH = "e"
+
+
+class EnrolmentMonthTally(MonthTallyKey):
+    """How many assigned enrolments were completed (or enrolled) in a month, folded up to date (plus
+    whatever `EnrolmentMonthTallyChange` still holds): the dashboard filtered by a date range reads whole
+    months here and counts only the days at either end live."""
+
+    learners = models.IntegerField(_("learners"), default=0)
+
+    class Meta:
+        verbose_name = _("enrolment month tally")
+        verbose_name_plural = _("enrolment month tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dated_by", "unit_id", "month", "course_id", "position_id", "status", "due_on"],
+                name="enrolment_month_tally_key",
+            )
+        ]
+
+
+class EnrolmentMonthTallyChange(MonthTallyKey):
+    """A change not yet folded into `EnrolmentMonthTally`: appended by the database triggers, never
+    updated."""
+
+    change = models.IntegerField(_("change"))
+
+    class Meta:
+        verbose_name = _("enrolment month tally change")
+        verbose_name_plural = _("enrolment month tally changes")
+        indexes = [models.Index(fields=["unit_id"], name="month_tally_change_unit")]

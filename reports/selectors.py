@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Avg, Count, Q, QuerySet
-from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -24,7 +24,7 @@ from courses.models import CoursePage
 from progress.models import CourseCompletion, Enrolment
 from reports import tallies
 from reports.filters import OVERDUE, ReportFilters
-from reports.models import NOT_PLACED
+from reports.models import COMPLETED_MONTH, ENROLLED_MONTH, NOT_PLACED
 
 STEP = OrgUnit.steplen
 COMPLETED = Enrolment.Status.COMPLETED
@@ -127,11 +127,25 @@ def _status_condition(status: str, today: datetime.date) -> Q:
 
 
 def _tally_counts(
-    unit_ids: list[int], filters: ReportFilters, today: datetime.date
+    unit_ids: list[int], filters: ReportFilters, today: datetime.date, months: DateSplit | None = None
 ) -> dict[tuple[int, int], Counts]:
     """(unit id, course id) → counts for the given units, from the tallies plus the changes not folded
-    yet, in one statement (so a fold running at the same time cannot be counted twice or missed)."""
+    yet, in one statement (so a fold running at the same time cannot be counted twice or missed).
+
+    With ``months``, from the month tallies: the enrolments dated (completed or enrolled) in its whole
+    months; the days at either end are the caller's to count."""
     conditions, params = ["unit_id = ANY(%s)"], [unit_ids]
+    tally, changes = "reports_enrolmenttally", "reports_enrolmenttallychange"
+    if months is not None:
+        tally, changes = "reports_enrolmentmonthtally", "reports_enrolmentmonthtallychange"
+        conditions.append("dated_by = %s")
+        params.append(months.dated_by)
+        if months.first_month is not None:
+            conditions.append("month >= %s")
+            params.append(months.first_month)
+        if months.stop_month is not None:
+            conditions.append("month < %s")
+            params.append(months.stop_month)
     if filters.course_id:
         conditions.append("course_id = %s")
         params.append(filters.course_id)
@@ -150,14 +164,14 @@ def _tally_counts(
                SUM(n) FILTER (WHERE status = %s), SUM(n) FILTER (WHERE status = %s),
                SUM(n) FILTER (WHERE status = %s), SUM(n) FILTER (WHERE status <> %s AND due_on < %s)
         FROM (
-            SELECT unit_id, course_id, status, due_on, learners AS n FROM reports_enrolmenttally
+            SELECT unit_id, course_id, status, due_on, learners AS n FROM {tally}
             WHERE {where}
             UNION ALL
-            SELECT unit_id, course_id, status, due_on, change FROM reports_enrolmenttallychange
+            SELECT unit_id, course_id, status, due_on, change FROM {changes}
             WHERE {where}
         ) t
         GROUP BY unit_id, course_id
-    """  # noqa: S608 - the conditions are fixed strings; every value is a parameter
+    """  # noqa: S608 - tables and conditions are fixed strings; every value is a parameter
     head = [Enrolment.Status.NOT_STARTED, Enrolment.Status.IN_PROGRESS, COMPLETED, COMPLETED, today]
     with connection.cursor() as cursor:
         cursor.execute(sql, head + params + params)
@@ -167,14 +181,17 @@ def _tally_counts(
         }
 
 
-def _live_counts(queryset: QuerySet[Enrolment], key, today: datetime.date) -> dict[tuple, Counts]:
-    """(key, course id) → counts, aggregated over the enrolments in one GROUP BY query."""
-    # Not COUNT(id): course_id is in the date indexes (reports/migrations/0003), which then answer
-    # without reading the table.
+def _live_counts(queryset: QuerySet[Enrolment], length: int, today: datetime.date) -> dict[tuple, Counts]:
+    """(the first ``length`` characters of the unit's path, course id) → counts, aggregated over the
+    enrolments in one query; people with no unit under None.
+
+    Counted per unit first, on the enrolments alone (an index-only scan of a date index, reports/
+    migrations/0003, when filtered by date), and only then per node above the units: a few thousand
+    (unit, course) rows to join to their units instead of every enrolment."""
+    # Not COUNT(id): course_id is in the date indexes, which then answer without reading the table.
     not_done = ~Q(status=COMPLETED)
-    rows = (
-        queryset.annotate(key=key)
-        .values("key", "course_id")
+    per_unit = (
+        queryset.values("org_unit_id", "course_id")
         .annotate(
             assigned=Count("*"),
             not_started=Count("course_id", filter=Q(status=Enrolment.Status.NOT_STARTED)),
@@ -184,11 +201,100 @@ def _live_counts(queryset: QuerySet[Enrolment], key, today: datetime.date) -> di
         )
         .order_by()
     )
-    return {(row["key"], row["course_id"]): Counts(*(row[f] for f in Counts.FIELDS)) for row in rows}
+    inner, params = per_unit.query.sql_with_params()
+    sums = ", ".join(f"SUM(g.{qn(name)})" for name in Counts.FIELDS)
+    sql = f"""
+        SELECT substr(u.path, 1, %s), g.course_id, {sums}
+        FROM ({inner}) g
+        LEFT JOIN {qn(OrgUnit._meta.db_table)} u ON u.id = g.org_unit_id
+        GROUP BY 1, 2
+    """  # noqa: S608 - a queryset's own SQL, with its parameters; names quoted
+    with _planned_without_jit(), connection.cursor() as cursor:
+        cursor.execute(sql, [length, *params])
+        return {
+            (key, course_id): Counts(*(int(v or 0) for v in values)) for key, course_id, *values in cursor
+        }
+
+
+def qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+@contextmanager
+def _planned_without_jit() -> Iterator[None]:
+    """Runs the statements inside without PostgreSQL's JIT compilation: a report's aggregate over many
+    rows is estimated costly enough to compile, and compiling took longer (up to 1.5 s, measured) than
+    the query itself. Elsewhere, nothing."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+# -- dates: whole months from the month tallies, the days at either end live ------------------------
+
+
+@dataclass(frozen=True)
+class DateSplit:
+    """A date filter split into the whole months it covers (read from the month tallies) and the days
+    at either end (counted live). ``first_month``/``stop_month``: the first month counted and the first
+    not counted (None: open at that end); ``edges``: (first day, last day) ranges, either end may be
+    open."""
+
+    dated_by: str
+    field: str
+    first_month: datetime.date | None
+    stop_month: datetime.date | None
+    edges: tuple[tuple[datetime.date | None, datetime.date | None], ...]
+
+    @property
+    def has_months(self) -> bool:
+        return self.first_month is None or self.stop_month is None or self.first_month < self.stop_month
+
+    def edges_q(self) -> Q:
+        """The enrolments dated in the edge days (a Q matching nothing when there are none)."""
+        found = Q(pk__in=[])
+        for start, end in self.edges:
+            found |= _day_range_q(self.field, start, end)
+        return found
+
+
+def _month_after(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def date_split(filters: ReportFilters) -> DateSplit | None:
+    """How the month tallies answer ``filters``' date filter; None when they cannot (no date filter, or
+    both, or the tallies are not there)."""
+    found = filters.date_range
+    if found is None or filters.search or not tallies.month_tallies_usable():
+        return None
+    kind, start, end = found
+    dated_by, field = {
+        "completed": (COMPLETED_MONTH, "completed_at"),
+        "enrolled": (ENROLLED_MONTH, "enrolled_at"),
+    }[kind]
+    first = None if start is None else (start if start.day == 1 else _month_after(start))
+    after_end = None if end is None else end + datetime.timedelta(days=1)
+    stop = None if end is None else (after_end if after_end.day == 1 else end.replace(day=1))
+    if first is not None and stop is not None and first >= stop:
+        return DateSplit(dated_by, field, first, first, edges=((start, end),))
+    edges = []
+    if start is not None and start < first:
+        edges.append((start, first - datetime.timedelta(days=1)))
+    if end is not None and stop <= end:
+        edges.append((stop, end))
+    return DateSplit(dated_by, field, first, stop, edges=tuple(edges))
 
 
 def use_tallies(filters: ReportFilters) -> bool:
-    return tallies.tallies_supported() and filters.countable_from_tallies
+    """Whether the counts come from the tallies (with a date filter: its whole months from the month
+    tallies, the rest live), rather than from counting every enrolment."""
+    if not tallies.tallies_supported():
+        return False
+    return filters.countable_from_tallies or date_split(filters) is not None
 
 
 def place_unit_ids(*, scope: Scope, place: Place) -> list[int] | None:
@@ -221,22 +327,48 @@ def assigned_enrolments(*, scope: Scope, place: Place, filters: ReportFilters, t
         queryset = queryset.filter(position_id=filters.position_id)
     if filters.status:
         queryset = queryset.filter(_status_condition(filters.status, today))
-    day = timezone.get_current_timezone()
-    if filters.completed_from:
-        queryset = queryset.filter(completed_at__gte=_start_of(filters.completed_from, day))
-    if filters.completed_to:
-        queryset = queryset.filter(completed_at__lt=_start_of(filters.completed_to, day, plus_days=1))
-    if filters.enrolled_from:
-        queryset = queryset.filter(enrolled_at__gte=_start_of(filters.enrolled_from, day))
-    if filters.enrolled_to:
-        queryset = queryset.filter(enrolled_at__lt=_start_of(filters.enrolled_to, day, plus_days=1))
+    queryset = queryset.filter(
+        _day_range_q("completed_at", filters.completed_from, filters.completed_to),
+        _day_range_q("enrolled_at", filters.enrolled_from, filters.enrolled_to),
+    )
     if filters.search:
-        from accounts.models import User
-
-        term = filters.search.strip()
-        found = User.objects.filter(Q(name__icontains=term) | Q(username__iexact=term) | Q(mobile=term))
-        queryset = queryset.filter(learner_id__in=found.values("pk"))
+        learners = searched_learners(filters.search)
+        queryset = queryset.filter(learner_id__in=learners)
     return queryset
+
+
+# Up to this many people found by a search are looked up as a list of ids; more, as a subquery.
+SEARCH_IDS_AT_MOST = 5_000
+
+
+def searched_learners(term: str) -> list[int] | QuerySet:
+    """The people a search finds (part of a name, or a whole username or mobile number), anywhere: the
+    enrolments they are looked up in are scoped. One query.
+
+    Their ids, when there are not too many: PostgreSQL cannot tell how many names contain a character
+    (it guessed five times too many for one surname and read every enrolment), but given the ids it
+    counts right and looks up only theirs. A search that finds very many people stays a subquery, which
+    is then the better plan. Either way one query, and the export reads the very same rows."""
+    from accounts.models import User
+
+    term = term.strip()
+    found = User.objects.filter(Q(name__icontains=term) | Q(username__iexact=term) | Q(mobile=term))
+    ids = list(found.order_by().values_list("pk", flat=True)[: SEARCH_IDS_AT_MOST + 1])
+    if len(ids) > SEARCH_IDS_AT_MOST:
+        return found.values("pk")
+    return ids
+
+
+def _day_range_q(field: str, first: datetime.date | None, last: datetime.date | None) -> Q:
+    """``field`` (a date and time) on one of the days from ``first`` to ``last``, in the site's time zone;
+    either may be None (open)."""
+    day = timezone.get_current_timezone()
+    found = Q()
+    if first:
+        found &= Q(**{f"{field}__gte": _start_of(first, day)})
+    if last:
+        found &= Q(**{f"{field}__lt": _start_of(last, day, plus_days=1)})
+    return found
 
 
 def _start_of(day: datetime.date, tz, plus_days: int = 0) -> datetime.datetime:
@@ -245,20 +377,31 @@ def _start_of(day: datetime.date, tz, plus_days: int = 0) -> datetime.datetime:
 
 def place_count(*, scope: Scope, place: Place, filters: ReportFilters, today: datetime.date) -> int:
     """How many enrolments `assigned_enrolments` holds, from the tallies when they can say (one small
-    query instead of a COUNT over millions of rows), else by counting."""
+    query instead of a COUNT over millions of rows; filtered by date, the whole months from the month
+    tallies and the days at either end counted), else by counting."""
     if not use_tallies(filters):
-        return assigned_enrolments(scope=scope, place=place, filters=filters, today=today).count()
-    if place.unplaced:
-        ids, minus = [NOT_PLACED], []
-    elif place.unit is None:
-        ids, minus = [root.pk for root in unit_children(None)] + [NOT_PLACED], []
-    elif place.direct:
-        ids, minus = [place.unit.pk], [child.pk for child in unit_children(place.unit)]
-    else:
-        ids, minus = [place.unit.pk], []
-    counts = _tally_counts(ids + minus, filters, today)
-    total = sum(c.assigned for (unit_id, _course), c in counts.items() if unit_id not in minus)
-    return total - sum(c.assigned for (unit_id, _course), c in counts.items() if unit_id in minus)
+        with _planned_without_jit():
+            return assigned_enrolments(scope=scope, place=place, filters=filters, today=today).count()
+    split = date_split(filters)
+    total = 0
+    if split is None or split.has_months:
+        if place.unplaced:
+            ids, minus = [NOT_PLACED], []
+        elif place.unit is None:
+            ids, minus = [root.pk for root in unit_children(None)] + [NOT_PLACED], []
+        elif place.direct:
+            ids, minus = [place.unit.pk], [child.pk for child in unit_children(place.unit)]
+        else:
+            ids, minus = [place.unit.pk], []
+        counts = _tally_counts(ids + minus, filters, today, months=split)
+        total += sum(c.assigned for (unit_id, _course), c in counts.items() if unit_id not in minus)
+        total -= sum(c.assigned for (unit_id, _course), c in counts.items() if unit_id in minus)
+    if split is not None and split.edges:
+        undated = filters.without_dates()
+        edges = assigned_enrolments(scope=scope, place=place, filters=undated, today=today)
+        with _planned_without_jit():
+            total += edges.filter(split.edges_q()).count()
+    return total
 
 
 # -- completion dashboard ------------------------------------------------------------------------
@@ -308,49 +451,34 @@ def completion_by_node(
     scope), of the people placed in ``node`` itself, and, with ``include_unplaced`` (the top of a
     city-wide scope), of the people with no unit.
 
-    Queries: the children, one aggregate (the tallies; or, when filtering by date, live over the
-    enrolments, after reading the node's unit ids), the course titles: three or four, whatever the
-    number of people or units."""
+    Queries: the children, one aggregate of the tallies, the course titles: three, whatever the number
+    of people or units. Filtered by a date, the tallies hold whole months; the days at either end add
+    a live aggregate (and the node's unit ids, below the top), and so does any filter the tallies cannot
+    answer (both dates; anything on SQLite), which is then all live. A live aggregate is counted without
+    JIT compilation, which adds a statement."""
     if not scope.everything and (node is None or not scope.contains(node)):
         return []  # the views never ask for this; a selector does not trust them to
     children = unit_children(node)
     at_top = include_unplaced and scope.everything
     if use_tallies(filters):
-        own = [node.pk] if node is not None else []
-        extra = [NOT_PLACED] if at_top else []
-        counts = _tally_counts([c.pk for c in children] + own + extra, filters, today)
-        by_child = {}
-        child_ids = {c.pk for c in children}
-        own_counts: dict[int, Counts] = {}
-        unplaced_counts: dict[int, Counts] = {}
-        for (unit_id, course_id), value in counts.items():
-            if unit_id in child_ids:
-                by_child[(unit_id, course_id)] = value
-            elif node is not None and unit_id == node.pk:
-                own_counts[course_id] = value
-            elif unit_id == NOT_PLACED:
-                unplaced_counts[course_id] = value
-        direct_counts = {}
-        for course_id, value in own_counts.items():
-            below = sum((v for (unit_id, c_id), v in by_child.items() if c_id == course_id), start=Counts())
-            direct_counts[course_id] = value - below
-    else:
-        if at_top:
-            place, where = Place(), Q()  # everyone, people with no unit included
-        else:
-            place, where = Place(unit=node), Q(org_unit__isnull=False)
-        queryset = assigned_enrolments(scope=scope, place=place, filters=filters, today=today).filter(where)
-        length = (node.depth + 1) * STEP if node is not None else STEP
-        counts = _live_counts(queryset, Substr("org_unit__path", 1, length), today)
-        by_path = {c.path: c for c in children}
+        split = date_split(filters)
         by_child, direct_counts, unplaced_counts = {}, {}, {}
-        for (key, course_id), value in counts.items():
-            if key is None:
-                unplaced_counts[course_id] = value
-            elif key in by_path:
-                by_child[(by_path[key].pk, course_id)] = value
-            elif node is not None and key == node.path:
-                direct_counts[course_id] = value
+        if split is None or split.has_months:
+            by_child, direct_counts, unplaced_counts = _stored_by_node(
+                node, children, filters, today, at_top=at_top, months=split
+            )
+        if split is not None and split.edges:
+            edges = _live_by_node(
+                scope, node, children, filters.without_dates(), today, at_top=at_top, where=split.edges_q()
+            )
+            by_child, direct_counts, unplaced_counts = (
+                _add(found, more)
+                for found, more in zip((by_child, direct_counts, unplaced_counts), edges, strict=True)
+            )
+    else:
+        by_child, direct_counts, unplaced_counts = _live_by_node(
+            scope, node, children, filters, today, at_top=at_top
+        )
     course_ids = {course_id for _unit, course_id in by_child} | direct_counts.keys() | unplaced_counts.keys()
     titles = course_titles(course_ids)
     sections = []
@@ -373,6 +501,81 @@ def completion_by_node(
         if section.total.assigned:
             sections.append(section)
     return sections
+
+
+Split = tuple[dict[tuple[int, int], Counts], dict[int, Counts], dict[int, Counts]]
+
+
+def _add(found: dict, more: dict) -> dict:
+    added = dict(found)
+    for key, value in more.items():
+        added[key] = added[key] + value if key in added else value
+    return added
+
+
+def _stored_by_node(
+    node: OrgUnit | None,
+    children: list[OrgUnit],
+    filters: ReportFilters,
+    today: datetime.date,
+    *,
+    at_top: bool,
+    months: DateSplit | None,
+) -> Split:
+    """(by (child id, course id), placed in the node itself by course, with no unit by course), from the
+    tallies: one query."""
+    own = [node.pk] if node is not None else []
+    extra = [NOT_PLACED] if at_top else []
+    counts = _tally_counts([c.pk for c in children] + own + extra, filters, today, months=months)
+    by_child = {}
+    child_ids = {c.pk for c in children}
+    own_counts: dict[int, Counts] = {}
+    unplaced_counts: dict[int, Counts] = {}
+    for (unit_id, course_id), value in counts.items():
+        if unit_id in child_ids:
+            by_child[(unit_id, course_id)] = value
+        elif node is not None and unit_id == node.pk:
+            own_counts[course_id] = value
+        elif unit_id == NOT_PLACED:
+            unplaced_counts[course_id] = value
+    direct_counts = {}
+    for course_id, value in own_counts.items():
+        below = sum((v for (unit_id, c_id), v in by_child.items() if c_id == course_id), start=Counts())
+        direct_counts[course_id] = value - below
+    return by_child, direct_counts, unplaced_counts
+
+
+def _live_by_node(
+    scope: Scope,
+    node: OrgUnit | None,
+    children: list[OrgUnit],
+    filters: ReportFilters,
+    today: datetime.date,
+    *,
+    at_top: bool,
+    where: Q | None = None,
+) -> Split:
+    """The same as `_stored_by_node`, counted over the enrolments (those matching ``where`` too): the
+    node's unit ids (below the top), then one aggregate."""
+    if at_top:
+        place, placed = Place(), Q()  # everyone, people with no unit included
+    else:
+        place, placed = Place(unit=node), Q(org_unit__isnull=False)
+    queryset = assigned_enrolments(scope=scope, place=place, filters=filters, today=today).filter(placed)
+    if where is not None:
+        queryset = queryset.filter(where)
+    length = (node.depth + 1) * STEP if node is not None else STEP
+    counts = _live_counts(queryset, length, today)
+    by_path = {c.path: c for c in children}
+    by_child, direct_counts, unplaced_counts = {}, {}, {}
+    for (key, course_id), value in counts.items():
+        if key is None:
+            unplaced_counts[course_id] = value
+        elif key in by_path:
+            by_child[(by_path[key].pk, course_id)] = value
+        elif node is not None and key == node.path:
+            direct_counts[course_id] = value
+    return by_child, direct_counts, unplaced_counts
 
 
 # -- people and overdue lists --------------------------------------------------------------------

@@ -25,9 +25,14 @@ folds or rebuilds them.
 
 from __future__ import annotations
 
+import re
+
+from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import OrgUnit
+from reports.models import COMPLETED_MONTH, ENROLLED_MONTH
 
 STEP = OrgUnit.steplen
 FOLD_LOCK = 7_411_001  # pg advisory lock key: one fold at a time
@@ -108,17 +113,9 @@ END
 $$;
 """  # noqa: S608 - SQL built from constants, no outside input
 
-# A unit whose ancestors change (moved to another parent) takes its enrolments' counts with it. The
-# state before the statement is the table now with the changed rows put back as they were.
-MOVE_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION reports_tally_unit_moved() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    changed_units bigint[];
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM old_units o JOIN new_units n ON n.id = o.id WHERE o.path <> n.path) THEN
-        RETURN NULL;  -- a rename, a new child counted: no path changed
-    END IF;
-    CREATE TEMPORARY TABLE reports_tally_moves ON COMMIT DROP AS
+# Each unit whose ancestors change in a statement on accounts_orgunit, with the ancestors it loses (-1) and
+# gains (+1), into a temporary table: "{table}" is its name.
+_MOVES = f"""    CREATE TEMPORARY TABLE {{table}} ON COMMIT DROP AS
     WITH moved AS (
         SELECT o.id, o.path AS old_path, n.path AS new_path
         FROM old_units o JOIN new_units n ON n.id = o.id
@@ -142,7 +139,19 @@ BEGIN
     UNION ALL
     SELECT unit_id, ancestor_id, 1 AS sign
     FROM (SELECT * FROM new_ancestors EXCEPT SELECT * FROM old_ancestors) gained;
+"""  # noqa: S608 - SQL built from constants, no outside input
 
+# A unit whose ancestors change (moved to another parent) takes its enrolments' counts with it. The
+# state before the statement is the table now with the changed rows put back as they were.
+MOVE_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION reports_tally_unit_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed_units bigint[];
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM old_units o JOIN new_units n ON n.id = o.id WHERE o.path <> n.path) THEN
+        RETURN NULL;  -- a rename, a new child counted: no path changed
+    END IF;
+{_MOVES.format(table="reports_tally_moves")}
     SELECT array_agg(DISTINCT unit_id) INTO changed_units FROM reports_tally_moves;
     IF changed_units IS NOT NULL THEN
         -- No enrolment may change while its counts move (writers in flight finish first).
@@ -298,6 +307,306 @@ def tally_differences(limit: int = 20) -> list[tuple]:
                    COALESCE(x.due_on, y.due_on), COALESCE(x.learners, 0), COALESCE(y.learners, 0)
             FROM ({EXPECTED}) x
             FULL JOIN ({ACTUAL}) y USING (unit_id, course_id, position_id, status, due_on)
+            WHERE COALESCE(x.learners, 0) <> COALESCE(y.learners, 0)
+            LIMIT %s
+            """,  # noqa: S608 - constants only; the limit is a parameter
+            [limit],
+        )
+        return cursor.fetchall()
+
+
+# -- month tallies ---------------------------------------------------------------------------------
+#
+# The same counts again, per month of completion and per month of enrolment (`reports.models.
+# EnrolmentMonthTally`), for the dashboard filtered by "completed between" or "enrolled between": it reads
+# the whole months of the range here and counts only the days at either end live, on the date indexes
+# (reports.selectors). Kept exactly like the tallies above, by triggers of their own, so that the
+# migration that installed those keeps meaning what it meant: signed changes appended per statement,
+# folded now and then, read together with the pending ones. A month is a month of the site's time zone
+# (settings.TIME_ZONE when installed, `reports_month_tally_zone()`): readers in another zone count live.
+
+MONTH_FOLD_LOCK = 7_411_002
+COMPLETED = "completed"
+_ZONE_NAME = re.compile(r"^[A-Za-z0-9_+\-/]+$")
+
+
+def _zone_function(zone: str) -> str:
+    if not _ZONE_NAME.match(zone):
+        raise ValueError(f"not a time zone name: {zone!r}")
+    return f"""
+CREATE OR REPLACE FUNCTION reports_month_tally_zone() RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT text '{zone}'
+$$;
+"""
+
+
+# Rows (org_unit_id, course_id, position_id, status, due_on, completed_at, enrolled_at, sign) → one row
+# per date the enrolment has, with its month. A completed enrolment is never overdue: its due date is
+# left out (`NO_DUE_DATE`), so that its rows stay few.
+_DATED = f"""
+    SELECT rows.org_unit_id, rows.course_id, COALESCE(rows.position_id, 0) AS position_id, rows.status,
+           CASE WHEN rows.status = '{COMPLETED}' THEN {NO_DUE_SQL} ELSE COALESCE(rows.due_on, {NO_DUE_SQL})
+           END AS due_on,
+           d.dated_by, date_trunc('month', d.at AT TIME ZONE reports_month_tally_zone())::date AS month,
+           rows.sign
+    FROM ({{source}}) AS rows
+    CROSS JOIN LATERAL (
+        VALUES ('{COMPLETED_MONTH}', rows.completed_at), ('{ENROLLED_MONTH}', rows.enrolled_at)
+    ) AS d(dated_by, at)
+    WHERE d.at IS NOT NULL
+"""  # noqa: S608 - SQL built from constants, no outside input
+
+_MONTH_KEY = "dated_by, month, unit_id, course_id, position_id, status, due_on"
+
+# Dated rows → changes per ancestor unit (as `_APPEND`).
+_MONTH_APPEND = f"""
+    WITH src AS (
+        SELECT org_unit_id, course_id, position_id, status, due_on, dated_by, month, SUM(sign) AS n
+        FROM ({_DATED}) AS dated
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+        HAVING SUM(sign) <> 0
+    )
+    INSERT INTO reports_enrolmentmonthtallychange ({_MONTH_KEY}, change)
+    SELECT src.dated_by, src.month, COALESCE(a.id, 0), src.course_id, src.position_id, src.status,
+           src.due_on, SUM(src.n)
+    FROM src
+    LEFT JOIN accounts_orgunit u ON u.id = src.org_unit_id
+    LEFT JOIN LATERAL generate_series(1, u.depth) AS k(level) ON TRUE
+    LEFT JOIN accounts_orgunit a ON a.path = substr(u.path, 1, k.level * {STEP})
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    HAVING SUM(src.n) <> 0
+"""  # noqa: S608 - SQL built from constants, no outside input
+
+_MONTH_COLUMNS = "org_unit_id, course_id, position_id, status, due_on, completed_at, enrolled_at"
+_MONTH_OLD = f"SELECT {_MONTH_COLUMNS}, -1 AS sign FROM old_rows WHERE assigned"  # noqa: S608
+_MONTH_NEW = f"SELECT {_MONTH_COLUMNS}, 1 AS sign FROM new_rows WHERE assigned"  # noqa: S608
+_MONTH_ALL = f"SELECT {_MONTH_COLUMNS}, 1 AS sign FROM progress_enrolment WHERE assigned"  # noqa: S608
+
+
+def _month_trigger_function(name: str, source: str) -> str:
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    appended bigint;
+BEGIN
+    {_MONTH_APPEND.format(source=source)};
+    GET DIAGNOSTICS appended = ROW_COUNT;
+    IF appended > {INLINE_FOLD_ROWS} OR (appended > 0 AND random() < {FOLD_CHANCE}) THEN
+        PERFORM reports_month_tally_fold();
+    END IF;
+    RETURN NULL;
+END
+$$;
+"""
+
+
+MONTH_FOLD_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION reports_month_tally_fold() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    folded bigint;
+    emptied bigint[];
+BEGIN
+    IF NOT pg_try_advisory_xact_lock({MONTH_FOLD_LOCK}) THEN
+        RETURN -1;  -- another fold is running; readers add the pending changes themselves
+    END IF;
+    WITH moved AS (
+        DELETE FROM reports_enrolmentmonthtallychange
+        RETURNING {_MONTH_KEY}, change
+    ), summed AS (
+        SELECT {_MONTH_KEY}, SUM(change) AS n
+        FROM moved GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING SUM(change) <> 0
+    ), upserted AS (
+        INSERT INTO reports_enrolmentmonthtally AS t ({_MONTH_KEY}, learners)
+        SELECT {_MONTH_KEY}, n FROM summed ORDER BY 1, 2, 3, 4, 5, 6, 7
+        ON CONFLICT ({_MONTH_KEY})
+        DO UPDATE SET learners = t.learners + EXCLUDED.learners
+        RETURNING t.id, t.learners
+    )
+    SELECT COUNT(*), array_agg(id) FILTER (WHERE learners = 0) INTO folded, emptied FROM upserted;
+    IF emptied IS NOT NULL THEN
+        DELETE FROM reports_enrolmentmonthtally WHERE id = ANY(emptied);
+    END IF;
+    RETURN folded;
+END
+$$;
+"""  # noqa: S608 - SQL built from constants, no outside input
+
+MONTH_MOVE_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION reports_month_tally_unit_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed_units bigint[];
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM old_units o JOIN new_units n ON n.id = o.id WHERE o.path <> n.path) THEN
+        RETURN NULL;  -- a rename, a new child counted: no path changed
+    END IF;
+{_MOVES.format(table="reports_month_tally_moves")}
+    SELECT array_agg(DISTINCT unit_id) INTO changed_units FROM reports_month_tally_moves;
+    IF changed_units IS NOT NULL THEN
+        -- No enrolment may change while its counts move (writers in flight finish first).
+        LOCK TABLE progress_enrolment IN SHARE MODE;
+        INSERT INTO reports_enrolmentmonthtallychange ({_MONTH_KEY}, change)
+        SELECT d.dated_by, d.month, m.ancestor_id, d.course_id, d.position_id, d.status, d.due_on,
+               SUM(m.sign)
+        FROM reports_month_tally_moves m
+        JOIN ({_DATED.format(source=_MONTH_ALL)}) d ON d.org_unit_id = m.unit_id
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+        HAVING SUM(m.sign) <> 0;
+    END IF;
+    DROP TABLE reports_month_tally_moves;
+    RETURN NULL;
+END
+$$;
+"""  # noqa: S608 - SQL built from constants, no outside input
+
+MONTH_TRUNCATE_FUNCTION = """
+CREATE OR REPLACE FUNCTION reports_month_tally_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM reports_enrolmentmonthtallychange;
+    DELETE FROM reports_enrolmentmonthtally;
+    RETURN NULL;
+END
+$$;
+"""
+
+
+def month_install_statements(zone: str) -> list[str]:
+    """The month tallies' functions and triggers, months taken in ``zone``."""
+    return [
+        _zone_function(zone),
+        MONTH_FOLD_FUNCTION,
+        _month_trigger_function("reports_month_tally_enrolments_inserted", _MONTH_NEW),
+        _month_trigger_function(
+            "reports_month_tally_enrolments_updated", f"{_MONTH_OLD} UNION ALL {_MONTH_NEW}"
+        ),
+        _month_trigger_function("reports_month_tally_enrolments_deleted", _MONTH_OLD),
+        MONTH_MOVE_FUNCTION,
+        MONTH_TRUNCATE_FUNCTION,
+        """CREATE TRIGGER reports_month_tally_insert AFTER INSERT ON progress_enrolment
+           REFERENCING NEW TABLE AS new_rows
+           FOR EACH STATEMENT EXECUTE FUNCTION reports_month_tally_enrolments_inserted()""",
+        """CREATE TRIGGER reports_month_tally_update AFTER UPDATE ON progress_enrolment
+           REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+           FOR EACH STATEMENT EXECUTE FUNCTION reports_month_tally_enrolments_updated()""",
+        """CREATE TRIGGER reports_month_tally_delete AFTER DELETE ON progress_enrolment
+           REFERENCING OLD TABLE AS old_rows
+           FOR EACH STATEMENT EXECUTE FUNCTION reports_month_tally_enrolments_deleted()""",
+        """CREATE TRIGGER reports_month_tally_truncate AFTER TRUNCATE ON progress_enrolment
+           FOR EACH STATEMENT EXECUTE FUNCTION reports_month_tally_truncated()""",
+        """CREATE TRIGGER reports_month_tally_unit_move AFTER UPDATE ON accounts_orgunit
+           REFERENCING OLD TABLE AS old_units NEW TABLE AS new_units
+           FOR EACH STATEMENT EXECUTE FUNCTION reports_month_tally_unit_moved()""",
+    ]
+
+
+MONTH_UNINSTALL = [
+    "DROP TRIGGER IF EXISTS reports_month_tally_insert ON progress_enrolment",
+    "DROP TRIGGER IF EXISTS reports_month_tally_update ON progress_enrolment",
+    "DROP TRIGGER IF EXISTS reports_month_tally_delete ON progress_enrolment",
+    "DROP TRIGGER IF EXISTS reports_month_tally_truncate ON progress_enrolment",
+    "DROP TRIGGER IF EXISTS reports_month_tally_unit_move ON accounts_orgunit",
+    "DROP FUNCTION IF EXISTS reports_month_tally_enrolments_inserted()",
+    "DROP FUNCTION IF EXISTS reports_month_tally_enrolments_updated()",
+    "DROP FUNCTION IF EXISTS reports_month_tally_enrolments_deleted()",
+    "DROP FUNCTION IF EXISTS reports_month_tally_unit_moved()",
+    "DROP FUNCTION IF EXISTS reports_month_tally_truncated()",
+    "DROP FUNCTION IF EXISTS reports_month_tally_fold()",
+    "DROP FUNCTION IF EXISTS reports_month_tally_zone()",
+]
+
+# Every assigned enrolment counted per month of each of its dates, for its unit and each unit above it.
+MONTH_EXPECTED = f"""
+    SELECT d.dated_by, d.month, COALESCE(a.id, 0) AS unit_id, d.course_id, d.position_id, d.status,
+           d.due_on, COUNT(*) AS learners
+    FROM ({_DATED.format(source=_MONTH_ALL)}) d
+    LEFT JOIN accounts_orgunit u ON u.id = d.org_unit_id
+    LEFT JOIN LATERAL generate_series(1, u.depth) AS k(level) ON TRUE
+    LEFT JOIN accounts_orgunit a ON a.path = substr(u.path, 1, k.level * {STEP})
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""  # noqa: S608 - SQL built from constants, no outside input
+
+MONTH_ACTUAL = f"""
+    SELECT {_MONTH_KEY}, SUM(n) AS learners FROM (
+        SELECT {_MONTH_KEY}, learners AS n FROM reports_enrolmentmonthtally
+        UNION ALL
+        SELECT {_MONTH_KEY}, change FROM reports_enrolmentmonthtallychange
+    ) t GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING SUM(n) <> 0
+"""  # noqa: S608 - SQL built from constants, no outside input
+
+
+def month_tallies_install(schema_editor=None, *, zone: str | None = None) -> None:
+    """Create (or replace) the month tallies' functions and triggers, months in ``zone`` (the site's time
+    zone by default), and count what is there already (used by the migration, and to change the zone)."""
+    execute = schema_editor.execute if schema_editor else _execute
+    month_tallies_uninstall(schema_editor)
+    for statement in month_install_statements(zone or settings.TIME_ZONE):
+        execute(statement)
+    month_tally_rebuild(execute=execute)
+
+
+def month_tallies_uninstall(schema_editor=None) -> None:
+    execute = schema_editor.execute if schema_editor else _execute
+    for statement in MONTH_UNINSTALL:
+        execute(statement)
+
+
+def month_tally_zone() -> str | None:
+    """The time zone the month tallies count months in; None when they are not installed."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regprocedure('reports_month_tally_zone()') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute("SELECT reports_month_tally_zone()")
+        return cursor.fetchone()[0]
+
+
+_zone_seen: dict[str, str | None] = {}
+
+
+def month_tallies_usable() -> bool:
+    """Whether the month tallies answer for this site: PostgreSQL, installed, and counting months in the
+    current time zone. The zone is asked once per process (changing it means a new setting, so a
+    restart, and `report_tallies --rebuild`, which installs them again in the new zone)."""
+    if not tallies_supported():
+        return False
+    alias = connection.alias
+    if alias not in _zone_seen:
+        _zone_seen[alias] = month_tally_zone()
+    return _zone_seen[alias] == timezone.get_current_timezone_name()
+
+
+def month_tally_rebuild(*, execute=_execute) -> None:
+    """Count every month again from the enrolments (installation and repair; never scheduled)."""
+    execute("LOCK TABLE progress_enrolment IN SHARE MODE")
+    execute("DELETE FROM reports_enrolmentmonthtallychange")
+    execute("DELETE FROM reports_enrolmentmonthtally")
+    execute(
+        f"INSERT INTO reports_enrolmentmonthtally ({_MONTH_KEY}, learners) "  # noqa: S608
+        f"SELECT * FROM ({MONTH_EXPECTED}) expected"
+    )
+
+
+def month_tally_fold() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reports_month_tally_fold()")
+        return cursor.fetchone()[0]
+
+
+def month_tally_pending() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM reports_enrolmentmonthtallychange")
+        return cursor.fetchone()[0]
+
+
+def month_tally_differences(limit: int = 20) -> list[tuple]:
+    """Month keys whose counts differ from a live count: (key…, expected, actual). Empty when all is well."""
+    key = [name.strip() for name in _MONTH_KEY.split(",")]
+    coalesced = ", ".join(f"COALESCE(x.{name}, y.{name})" for name in key)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT {coalesced}, COALESCE(x.learners, 0), COALESCE(y.learners, 0)
+            FROM ({MONTH_EXPECTED}) x
+            FULL JOIN ({MONTH_ACTUAL}) y USING ({_MONTH_KEY})
             WHERE COALESCE(x.learners, 0) <> COALESCE(y.learners, 0)
             LIMIT %s
             """,  # noqa: S608 - constants only; the limit is a parameter

@@ -1,0 +1,140 @@
+"""How a date filter is split between the month tallies and a live count, and the people search: the
+people it finds are looked up by id (or, when very many, by a subquery) with the same rows either way,
+scoped, and exported as shown."""
+
+from __future__ import annotations
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reports import selectors, tallies
+from reports.filters import ReportFilters
+from reports.models import COMPLETED_MONTH, ENROLLED_MONTH
+from reports.tests.conftest import enrol, login, table_rows
+from tests.factories import make_user
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "first", "stop", "edges"),
+    [
+        # A year of whole months: nothing live.
+        (D(2026, 1, 1), D(2026, 12, 31), D(2026, 1, 1), D(2027, 1, 1), ()),
+        (D(2026, 2, 1), D(2026, 2, 28), D(2026, 2, 1), D(2026, 3, 1), ()),
+        # A day at the start, most of a month at the end.
+        (D(2026, 1, 31), D(2026, 3, 31), D(2026, 2, 1), D(2026, 4, 1), ((D(2026, 1, 31), D(2026, 1, 31)),)),
+        (D(2026, 2, 1), D(2026, 3, 30), D(2026, 2, 1), D(2026, 3, 1), ((D(2026, 3, 1), D(2026, 3, 30)),)),
+        (
+            D(2025, 12, 15),
+            D(2026, 2, 10),
+            D(2026, 1, 1),
+            D(2026, 2, 1),
+            ((D(2025, 12, 15), D(2025, 12, 31)), (D(2026, 2, 1), D(2026, 2, 10))),
+        ),
+        # No whole month: all live.
+        (D(2026, 1, 15), D(2026, 2, 14), D(2026, 2, 1), D(2026, 2, 1), ((D(2026, 1, 15), D(2026, 2, 14)),)),
+        (D(2026, 12, 15), D(2027, 1, 10), D(2027, 1, 1), D(2027, 1, 1), ((D(2026, 12, 15), D(2027, 1, 10)),)),
+        (D(2026, 3, 1), D(2026, 3, 1), D(2026, 3, 1), D(2026, 3, 1), ((D(2026, 3, 1), D(2026, 3, 1)),)),
+        # Upside down: the live part finds nothing, as the filter itself.
+        (D(2026, 5, 1), D(2026, 3, 1), D(2026, 5, 1), D(2026, 5, 1), ((D(2026, 5, 1), D(2026, 3, 1)),)),
+        # Open ends.
+        (D(2026, 2, 2), None, D(2026, 3, 1), None, ((D(2026, 2, 2), D(2026, 2, 28)),)),
+        (D(2024, 2, 2), None, D(2024, 3, 1), None, ((D(2024, 2, 2), D(2024, 2, 29)),)),
+        (None, D(2026, 1, 31), None, D(2026, 2, 1), ()),
+        (None, D(2026, 1, 30), None, D(2026, 1, 1), ((D(2026, 1, 1), D(2026, 1, 30)),)),
+    ],
+)
+def test_a_date_range_is_whole_months_and_the_days_at_either_end(start, end, first, stop, edges):
+    with mock.patch.object(tallies, "month_tallies_usable", return_value=True):
+        split = selectors.date_split(ReportFilters(completed_from=start, completed_to=end))
+        assert (split.dated_by, split.field) == (COMPLETED_MONTH, "completed_at")
+        assert (split.first_month, split.stop_month, split.edges) == (first, stop, edges)
+        assert split.has_months == (first is None or stop is None or first < stop)
+        enrolled = selectors.date_split(ReportFilters(enrolled_from=start, enrolled_to=end))
+        assert (enrolled.dated_by, enrolled.field, enrolled.edges) == (ENROLLED_MONTH, "enrolled_at", edges)
+
+
+def test_what_the_month_tallies_cannot_answer():
+    with mock.patch.object(tallies, "month_tallies_usable", return_value=True):
+        assert selectors.date_split(ReportFilters()) is None
+        both = ReportFilters(completed_from=D(2026, 1, 1), enrolled_from=D(2026, 1, 1))
+        assert selectors.date_split(both) is None
+        searched = ReportFilters(completed_from=D(2026, 1, 1), search="王")
+        assert selectors.date_split(searched) is None
+    with mock.patch.object(tallies, "month_tallies_usable", return_value=False):
+        assert selectors.date_split(ReportFilters(completed_from=D(2026, 1, 1))) is None
+
+
+# -- people search ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def namesakes(world):
+    """Three people called 王…: two in 渝中区 (the district manager's), one in 江北区; and a 李."""
+    found = {}
+    for username, name, community in (
+        ("wang1", "王一", "A社区"),
+        ("wang2", "王二", "C社区"),
+        ("wang3", "王三", "D社区"),
+        ("li1", "李王", "B社区"),
+        ("li2", "李四", "B社区"),
+    ):
+        learner = make_user(
+            username, name=name, org_unit=world.units[community], mobile=f"1390000{len(found):04d}"
+        )
+        enrol(learner, world.courses["shared"])
+        found[username] = learner
+    return found
+
+
+def names(client, url) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    return [row[0] for row in table_rows(response.content)[1:]]
+
+
+@pytest.mark.parametrize("at_most", [selectors.SEARCH_IDS_AT_MOST, 1])
+def test_a_search_finds_the_same_people_by_id_or_by_subquery_and_only_in_scope(
+    client, world, namesakes, at_most
+):
+    login(client, world.users["district_manager"])
+    url = reverse("reports:people")
+    with mock.patch.object(selectors, "SEARCH_IDS_AT_MOST", at_most):
+        # 王三 is in 江北区, outside the district manager's scope.
+        assert sorted(names(client, url + "?q=王")) == ["李王", "王一", "王二"]
+        assert names(client, url + "?q=王三") == []
+        assert names(client, url + "?q=wang2") == ["王二"]
+        assert names(client, url + f"?q={namesakes['li2'].mobile}") == ["李四"]
+        assert names(client, url + "?q=nobody") == []
+        export = client.get(url + "?q=王&export=csv")
+        exported = b"".join(export.streaming_content).decode("utf-8-sig")
+        assert sorted(line.split(",")[0] for line in exported.splitlines()[1:]) == ["李王", "王一", "王二"]
+
+
+def test_a_search_looks_the_people_up_first_by_id(world, namesakes):
+    scope = selectors.Scope(unit=None, everything=True)
+    filters = ReportFilters(search="王")
+    with CaptureQueriesContext(connection) as captured:
+        queryset = selectors.assigned_enrolments(
+            scope=scope, place=selectors.Place(), filters=filters, today=world.today
+        )
+    assert len(captured) == 1  # the people found
+    sql = str(queryset.query)
+    assert "accounts_user" not in sql  # no subquery over the people: their ids
+    assert sorted(queryset.values_list("learner_id", flat=True)) == sorted(
+        namesakes[username].pk for username in ("wang1", "wang2", "wang3", "li1")
+    )
+    with mock.patch.object(selectors, "SEARCH_IDS_AT_MOST", 3):
+        many = selectors.assigned_enrolments(
+            scope=scope, place=selectors.Place(), filters=filters, today=world.today
+        )
+        assert "accounts_user" in str(many.query)
+        assert sorted(many.values_list("learner_id", flat=True)) == sorted(
+            queryset.values_list("learner_id", flat=True)
+        )
