@@ -149,6 +149,7 @@ def retraining_start(*, certificate: Certificate, now=None) -> bool:
     or the course was completed again since). Idempotent."""
     from progress.models import Enrolment, ItemProgress
     from progress.services import _forget_statuses
+    from quizzes.models import QuizAttempt
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -168,6 +169,10 @@ def retraining_start(*, certificate: Certificate, now=None) -> bool:
         ItemProgress.objects.filter(learner_id=certificate.learner_id, course_id=course.pk).update(
             completed_at=None
         )
+        # The quizzes are taken afresh: earlier attempts stay as history but use up no attempts.
+        QuizAttempt.objects.filter(learner_id=certificate.learner_id, course_id=course.pk).exclude(
+            state=QuizAttempt.State.IN_PROGRESS
+        ).update(superseded=True)
         due = timezone.localdate(certificate.expires_at)
         enrolment, _created = Enrolment.objects.get_or_create(
             learner_id=certificate.learner_id,

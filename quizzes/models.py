@@ -337,6 +337,9 @@ class QuizAttempt(models.Model):
     max_score = models.FloatField(_("maximum score"), null=True, blank=True)
     percent = models.PositiveSmallIntegerField(_("percent"), null=True, blank=True)
     passed = models.BooleanField(_("passed"), null=True, blank=True)
+    # Made before the course was re-assigned for re-training (certificates.services.retraining_start):
+    # kept as history, but neither counted toward the attempt limit nor as this round's pass.
+    superseded = models.BooleanField(_("from an earlier round of training"), default=False)
 
     class Meta:
         verbose_name = _("quiz attempt")

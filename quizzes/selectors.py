@@ -16,13 +16,18 @@ class QuizState:
     attempts_left: int | None = None  # None: unlimited
 
     @property
+    def current(self) -> list[QuizAttempt]:
+        """This round of training's attempts (earlier rounds' stay listed, as history)."""
+        return [a for a in self.attempts if not a.superseded]
+
+    @property
     def best(self) -> QuizAttempt | None:
-        closed = [a for a in self.attempts if not a.is_open]
+        closed = [a for a in self.current if not a.is_open]
         return max(closed, key=lambda a: a.percent or 0, default=None)
 
     @property
     def passed(self) -> bool:
-        return any(a.passed for a in self.attempts)
+        return any(a.passed for a in self.current)
 
     @property
     def can_start(self) -> bool:
@@ -43,13 +48,14 @@ def quiz_state(*, learner, quiz: QuizPage) -> QuizState:
             "submitted_at",
             "percent",
             "passed",
+            "superseded",
             "learner",
         )
     )
     open_attempt = next((a for a in attempts if a.is_open), None)
     left = None
     if quiz.attempts_allowed:
-        left = max(0, quiz.attempts_allowed - len(attempts))
+        left = max(0, quiz.attempts_allowed - sum(1 for a in attempts if not a.superseded))
     return QuizState(attempts=attempts, open_attempt=open_attempt, attempts_left=left)
 
 

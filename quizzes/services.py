@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,8 +107,10 @@ def attempt_start(*, learner, quiz: QuizPage, course: CoursePage, now=None, rng=
             if not _expired(open_attempt, now):
                 return open_attempt
             _close(open_attempt, now=now, state=QuizAttempt.State.TIMED_OUT)
-        used = QuizAttempt.objects.filter(learner=learner, quiz_id=quiz.pk).count()
-        if quiz.attempts_allowed and used >= quiz.attempts_allowed:
+        counts = QuizAttempt.objects.filter(learner=learner, quiz_id=quiz.pk).aggregate(
+            used=Count("pk", filter=Q(superseded=False)), last=Max("number")
+        )
+        if quiz.attempts_allowed and counts["used"] >= quiz.attempts_allowed:
             raise AttemptLimitReached
         questions = quiz_questions_draw(quiz, rng=rng or random.SystemRandom())
         if not questions:
@@ -118,7 +121,7 @@ def attempt_start(*, learner, quiz: QuizPage, course: CoursePage, now=None, rng=
                     learner=learner,
                     quiz_id=quiz.pk,
                     course_id=course.pk,
-                    number=used + 1,
+                    number=(counts["last"] or 0) + 1,
                     quiz_revision_id=quiz.live_revision_id,
                     rules=quiz.rules_snapshot(),
                     questions=questions,

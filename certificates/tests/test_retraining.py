@@ -74,3 +74,43 @@ def test_courses_that_do_not_recur_are_never_reopened(organisation, course, lear
     assert certificate.expires_at is None
     assert services.retraining_start_due(within_days=100000) == 0
     assert progress_services.course_completion_evaluate(learner=learner, course=course) is not None
+
+
+def test_re_training_gives_a_one_attempt_quiz_a_fresh_attempt(
+    organisation, recurring, learner, django_capture_on_commit_callbacks, client
+):
+    """A required quiz allowing one attempt: passed last year, it must be passable again this year."""
+    from quizzes import services as quiz_services
+    from quizzes.models import QuizAttempt
+    from quizzes.selectors import quiz_state
+    from tests.factories import make_question, make_quiz
+
+    quiz = make_quiz(recurring, [make_question("访客扫码后看到什么？")], attempts_allowed=1, pass_mark=100)
+
+    def take_and_pass():
+        attempt = quiz_services.attempt_start(learner=learner, quiz=quiz, course=recurring)
+        quiz_services.answer_save(attempt=attempt, position=0, response=0)
+        with django_capture_on_commit_callbacks(execute=True):
+            for lesson in recurring.items().specific().exclude(pk=quiz.pk):
+                progress_services.item_complete(learner=learner, item=lesson, course=recurring)
+            return quiz_services.attempt_submit(attempt=attempt)
+
+    first = take_and_pass()
+    assert first.passed and first.number == 1
+    old = Certificate.objects.get(learner=learner)
+    with pytest.raises(quiz_services.AttemptLimitReached):
+        quiz_services.attempt_start(learner=learner, quiz=quiz, course=recurring)
+
+    services.retraining_start(certificate=old, now=old.expires_at - datetime.timedelta(days=10))
+    state = quiz_state(learner=learner, quiz=quiz)
+    assert state.can_start and state.attempts_left == 1 and not state.passed
+    assert [a.superseded for a in state.attempts] == [True]  # still listed, as history
+    client.force_login(learner)
+    html = client.get(quiz.url).content.decode()
+    assert "上一轮培训" in html and "再做一次" in html
+
+    second = take_and_pass()
+    assert second.passed and second.number == 2 and not second.superseded
+    assert QuizAttempt.objects.filter(learner=learner).count() == 2
+    assert Certificate.objects.filter(learner=learner).count() == 2  # this year's proof
+    assert quiz_state(learner=learner, quiz=quiz).passed
