@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
 from certificates.admin_views import CertificateViewSet
+from certificates.personal_data import certificate_personal_data
 from certificates.services import RETRAIN_LOG_ACTION, REVOKE_LOG_ACTION
 
 
@@ -25,3 +26,7 @@ def register_certificate_log_actions(actions):
 
         def format_message(self, log_entry):
             return _("Certificate revoked: %(reason)s") % {"reason": log_entry.data.get("reason", "")}
+
+
+# A section of the person's own data download (progress.exports).
+hooks.register("register_personal_data", certificate_personal_data)

@@ -1,4 +1,9 @@
-"""A person's own data, for download (Personal Information Protection Law, access right)."""
+"""A person's own data, for download (Personal Information Protection Law, access right).
+
+Other apps add their sections (quiz attempts, certificates, notifications…) with the Wagtail hook
+``register_personal_data``: a function taking the user and returning ``{section: data}``."""
+
+from wagtail import hooks
 
 from accounts.selectors import org_unit_path_names
 from courses.models import CourseItemPage, CoursePage
@@ -22,7 +27,7 @@ def personal_data(user) -> dict:
         + [c.course_id for c in completions],
     )
     item_titles = _titles(CourseItemPage, [p.item_id for p in progress])
-    return {
+    data = {
         "account": {
             "username": user.username,
             "name": user.name,
@@ -38,6 +43,11 @@ def personal_data(user) -> dict:
                 "course_id": e.course_id,
                 "course": course_titles.get(e.course_id),
                 "source": e.source,
+                "status": e.status,
+                "assigned": e.assigned,
+                "mandatory": e.mandatory,
+                "due_on": e.due_on,
+                "completed_at": e.completed_at,
                 "enrolled_at": e.enrolled_at,
                 "last_seen_at": e.last_seen_at,
             }
@@ -65,3 +75,6 @@ def personal_data(user) -> dict:
             for c in completions
         ],
     }
+    for section in hooks.get_hooks("register_personal_data"):
+        data.update(section(user))
+    return data

@@ -9,6 +9,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from quizzes.models import KIND_CHOICES, Question, QuestionCategory
+from quizzes.personal_data import quiz_personal_data
 
 
 class QuestionFilterSet(WagtailFilterSet):
@@ -123,3 +124,7 @@ def question_category_export_button(snippet, user, next_url=None):
             icon_name="download",
             priority=60,
         )
+
+
+# A section of the person's own data download (progress.exports).
+hooks.register("register_personal_data", quiz_personal_data)

@@ -123,6 +123,42 @@ def test_data_export_holds_only_my_records(client, learner, course):
     assert "王五" not in response.content.decode("utf-8") and "13900000000" not in response.content.decode()
 
 
+def test_data_export_holds_my_quiz_attempts_certificates_and_reminders(client, learner, course):
+    """Every app's records about the person are in the download, and nobody else's."""
+    from certificates.models import Certificate
+    from notifications.models import Notification, ReminderPreference
+    from quizzes import services as quiz_services
+    from tests.factories import make_question, make_quiz
+
+    quiz = make_quiz(course, [make_question("访客扫码后看到什么？")])
+    other = make_user("other", mobile="13900000000", name="王五")
+    for person in (learner, other):
+        attempt = quiz_services.attempt_start(learner=person, quiz=quiz, course=course)
+        quiz_services.answer_save(attempt=attempt, position=0, response=1)
+        quiz_services.attempt_submit(attempt=attempt)
+        Notification.objects.create(
+            recipient=person, kind="overdue", dedupe_key=f"k{person.pk}", subject="课程已逾期"
+        )
+    Certificate.objects.create(
+        learner=learner,
+        course_id=course.pk,
+        code="ABCD2345",
+        completed_at=course.first_published_at,
+        holder_name="张网格",
+        course_title=course.title,
+        organisation_name="一线学堂",
+    )
+    ReminderPreference.objects.create(user=learner, email_overdue=False)
+
+    data = json.loads(client.get(reverse("progress:my_data")).content)
+    [attempt] = data["quiz_attempts"]
+    assert attempt["state"] == "submitted" and attempt["answers"][0]["question"] == "访客扫码后看到什么？"
+    assert [c["code"] for c in data["certificates"]] == ["ABCD2345"]
+    assert [n["subject"] for n in data["notifications"]] == ["课程已逾期"]
+    assert data["reminder_email_choices"]["overdue"] is False
+    assert data["enrolments"][0]["status"] == "in_progress"
+
+
 def test_previews_in_the_admin_record_nothing(admin_client, course):
     lesson = lessons_of(course)[0]
     admin_client.get(reverse("wagtailadmin_pages:preview_on_edit", args=(lesson.pk,)))
