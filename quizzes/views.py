@@ -52,6 +52,20 @@ def _closed_redirect(request, attempt):
     return redirect("quizzes:result", attempt.uuid)
 
 
+def _open_attempt(request, uuid, number: int, *, lock: bool = False):
+    """The learner's attempt (closed first if its deadline passed), the position of question
+    ``number``, and the answer to send instead when the attempt is closed. ``lock``: read it with
+    its row lock, inside the caller's transaction."""
+    attempt = services.attempt_close_if_expired(
+        attempt=attempt_for_learner(uuid=uuid, learner=request.user, lock=lock)
+    )
+    if not attempt.is_open:
+        return attempt, None, _closed_redirect(request, attempt)
+    if not 1 <= number <= len(attempt.questions):
+        raise Http404
+    return attempt, number - 1, None
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def attempt_question(request, uuid, number: int):
@@ -62,14 +76,9 @@ def attempt_question(request, uuid, number: int):
         # One read of the attempt, locked: who owns it, whether it is open, and the question
         # snapshot to read the answer against; the answer is then written in one statement.
         with transaction.atomic():
-            attempt = attempt_for_learner(uuid=uuid, learner=request.user, lock=True)
-            attempt = services.attempt_close_if_expired(attempt=attempt)
-            if not attempt.is_open:
-                return _closed_redirect(request, attempt)
-            total = len(attempt.questions)
-            if not 1 <= number <= total:
-                raise Http404
-            position = number - 1
+            attempt, position, closed = _open_attempt(request, uuid, number, lock=True)
+            if closed:
+                return closed
             action = request.POST.get("action", "next")
             entry = attempt.questions[position]
             response = response_from_post(attempt.question_data(position), request.POST, entry.get("image"))
@@ -89,21 +98,15 @@ def attempt_question(request, uuid, number: int):
         if error is None:
             if action == "prev" and number > 1:
                 return redirect(_question_url(attempt, number - 1))
-            if action == "next" and number < total:
+            if action == "next" and number < len(attempt.questions):
                 return redirect(_question_url(attempt, number + 1))
             if action in ("next", "finish"):
                 return redirect("quizzes:submit", attempt.uuid)
             return redirect(_question_url(attempt, number))
     else:
-        attempt = services.attempt_close_if_expired(
-            attempt=attempt_for_learner(uuid=uuid, learner=request.user)
-        )
-        if not attempt.is_open:
-            return _closed_redirect(request, attempt)
-        total = len(attempt.questions)
-        if not 1 <= number <= total:
-            raise Http404
-        position = number - 1
+        attempt, position, closed = _open_attempt(request, uuid, number)
+        if closed:
+            return closed
     views = question_views(attempt)
     question = views[position]
     quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
@@ -114,7 +117,7 @@ def attempt_question(request, uuid, number: int):
             "attempt": attempt,
             "quiz": quiz,
             "question": question,
-            "total": total,
+            "total": len(attempt.questions),
             "answered": sum(1 for v in views if v.response is not None),
             "error": error,
             "feedback_each": attempt.rules.get("feedback_mode") == QuizPage.Feedback.EACH,
