@@ -8,10 +8,11 @@ of the tree, as the admin screens for those things are:
 
 - superusers and city admins: everything Wagtail shows them;
 - a manager below the city: entries about the people, units, assignments and certificates in their
-  subtree (the ones they can list in the admin), and entries about such things that no longer exist
-  when they were made by the viewer or by someone in their subtree (a deleted account leaves no unit
-  to check). Nothing else: content (pages, questions, positions) is not part of anyone's subtree, and
-  its history stays with the people who edit it;
+  subtree (the ones they can list in the admin), and entries made by the viewer or by someone in
+  their subtree (staff, managers below them: users_in_scope), which keeps what they deleted, as a
+  deleted account leaves no unit to check (someone who moves in brings their earlier entries along).
+  Nothing else: content (pages, questions, positions) edited by others is not part of their subtree,
+  and its history stays with the people who edit it;
 - anyone else (trainers, reviewers): Wagtail's rule for content, and nothing about people, units,
   assignments or certificates.
 
@@ -62,23 +63,27 @@ def _names_objects(log_model) -> bool:
 
 def log_entries_in_scope(entries: QuerySet, viewer, *, scope: Scope | None = None) -> QuerySet:
     """``entries`` (of one log model, already limited by Wagtail's permission rule) that ``viewer`` may
-    see. Works on ``values()`` querysets too: it only filters."""
+    see. Works on ``values()`` querysets too: it only filters.
+
+    Each condition is an uncorrelated ``IN (subquery)`` over the viewer's part of the tree, so the
+    database hashes it once (no subquery per log entry)."""
     scope = scope or scope_for(viewer)
     if viewer.is_superuser or scope.everything:
         return entries
-    if not _names_objects(entries.model):
-        return entries if scope.nothing else entries.none()
     tree = _tree_models()
     types = ContentType.objects.get_for_models(*tree, for_concrete_models=False)
     if scope.nothing:
+        if not _names_objects(entries.model):
+            return entries
         return entries.exclude(content_type_id__in=[content_type.pk for content_type in types.values()])
-    actors = Q(user_id=viewer.pk) | Q(user_id__in=tree[get_user_model()](viewer, scope).values("pk"))
-    visible = Q(pk__in=[])
-    for model, objects_in_scope in tree.items():
-        visible |= Q(content_type_id=types[model].pk) & (
-            Q(object_id__in=_ids_as_text(objects_in_scope(viewer, scope)))
-            | (~Q(object_id__in=_ids_as_text(model._default_manager.all())) & actors)
-        )
+    # Made by the viewer or someone in their part of the tree (this covers what they deleted, which
+    # has no unit left to check).
+    visible = Q(user_id=viewer.pk) | Q(user_id__in=tree[get_user_model()](viewer, scope).values("pk"))
+    if _names_objects(entries.model):
+        for model, objects_in_scope in tree.items():
+            visible |= Q(
+                content_type_id=types[model].pk, object_id__in=_ids_as_text(objects_in_scope(viewer, scope))
+            )
     return entries.filter(visible)
 
 
