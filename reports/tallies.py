@@ -17,10 +17,14 @@ Learners' writes only ever append rows: no shared counter row is locked in their
 triggers add no waiting and no deadlocks to progress. Only one fold runs at a time (an advisory lock,
 tried, never waited for).
 
+The same is kept per month (``reports_enrolmentmonthtally``, by triggers of their own, further down):
+counts per month of completion and per month of enrolment, so that "completed between" and "enrolled
+between" read whole months and count only the days at either end live.
+
 Triggers see every write, whichever code makes it (services, bulk ``update()``, COPY, raw deletes), which
 is why they are not Django signals. On SQLite (development and the default test run) nothing is
 installed and the reports aggregate live (`reports.selectors`). ``manage.py report_tallies`` checks,
-folds or rebuilds them.
+folds or rebuilds them (both kinds).
 """
 
 from __future__ import annotations

@@ -84,6 +84,7 @@ def namesakes(world):
         ("wang3", "王三", "D社区"),
         ("li1", "李王", "B社区"),
         ("li2", "李四", "B社区"),
+        ("amy", "Amy Wang", "C社区"),
     ):
         learner = make_user(
             username, name=name, org_unit=world.units[community], mobile=f"1390000{len(found):04d}"
@@ -110,6 +111,8 @@ def test_a_search_finds_the_same_people_by_id_or_by_subquery_and_only_in_scope(
         assert sorted(names(client, url + "?q=王")) == ["李王", "王一", "王二"]
         assert names(client, url + "?q=王三") == []
         assert names(client, url + "?q=wang2") == ["王二"]
+        assert names(client, url + "?q=WANG2") == ["王二"]  # a whole username, in any case
+        assert names(client, url + "?q=wANG") == ["Amy Wang"]  # part of a name, in any case
         assert names(client, url + f"?q={namesakes['li2'].mobile}") == ["李四"]
         assert names(client, url + "?q=nobody") == []
         export = client.get(url + "?q=王&export=csv")

@@ -344,7 +344,25 @@ def _view_cases(t: dict) -> list[tuple[str, str, str, dict]]:
             completion,
             {"completed_from": "2026-01-01", "completed_to": "2026-12-31"},
         ),
+        (
+            "completion, city, completed in a range of part months",
+            "city admin",
+            completion,
+            {"completed_from": "2026-06-16", "completed_to": "2026-11-14"},
+        ),
+        (
+            "completion, city, enrolled in a date range",
+            "city admin",
+            completion,
+            {"enrolled_from": "2026-01-01", "enrolled_to": "2026-12-31"},
+        ),
         ("people, city (page 1)", "city admin", people, {}),
+        (
+            "people, city, completed in a date range",
+            "city admin",
+            people,
+            {"completed_from": "2026-01-01", "completed_to": "2026-12-31"},
+        ),
         ("people, district (page 1)", "district manager", people, {}),
         ("people, city, page 200", "city admin", people, {"p": 200}),
         (

@@ -1,5 +1,6 @@
-"""Look after the enrolment tallies behind the completion dashboard (reports/tallies.py)."""
+"""Look after the enrolment tallies and month tallies behind the completion dashboard (reports/tallies.py)."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -8,8 +9,9 @@ from reports import tallies
 
 class Command(BaseCommand):
     help = (
-        "Check the enrolment tallies against a live count (the default), fold pending changes into them "
-        "(--fold), or count everything again (--rebuild, for repair only: the triggers keep them as "
+        "Check the enrolment tallies and month tallies against a live count (the default), fold pending "
+        "changes into them (--fold), or count everything again (--rebuild, for repair, or after changing "
+        "TIME_ZONE: the month tallies count months of the site's time zone; the triggers keep them as "
         "progress changes). PostgreSQL only."
     )
 
@@ -22,22 +24,37 @@ class Command(BaseCommand):
         if not tallies.tallies_supported():
             raise CommandError("The tallies need PostgreSQL; on this database the reports count live.")
         if options["fold"]:
-            folded = tallies.tally_fold()
-            if folded < 0:
-                self.stdout.write("Another fold is running; nothing done.")
-            else:
-                self.stdout.write(self.style.SUCCESS(f"Folded pending changes into {folded:,} tally rows."))
+            for label, fold in (("tally", tallies.tally_fold), ("month tally", tallies.month_tally_fold)):
+                folded = fold()
+                if folded < 0:
+                    self.stdout.write(f"Another fold of the {label} rows is running; nothing done.")
+                else:
+                    self.stdout.write(
+                        self.style.SUCCESS(f"Folded pending changes into {folded:,} {label} rows.")
+                    )
             return
         if options["rebuild"]:
             with transaction.atomic():
                 tallies.tally_rebuild()
-            self.stdout.write(self.style.SUCCESS("Tallies counted again from the enrolments."))
+                tallies.month_tallies_install(zone=settings.TIME_ZONE)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Tallies counted again from the enrolments (months in {settings.TIME_ZONE})."
+                )
+            )
             return
         pending = tallies.tally_pending()
-        differences = tallies.tally_differences()
-        self.stdout.write(f"Pending changes: {pending:,}")
+        month_pending = tallies.month_tally_pending()
+        differences = tallies.tally_differences() + tallies.month_tally_differences()
+        zone = tallies.month_tally_zone()
+        self.stdout.write(f"Pending changes: {pending:,} (tallies), {month_pending:,} (month tallies)")
         if differences:
             for row in differences:
                 self.stdout.write(f"  differs: {row}")
             raise CommandError("The tallies do not match a live count: run with --rebuild.")
+        if zone != settings.TIME_ZONE:
+            raise CommandError(
+                f"The month tallies count months in {zone}, the site is in {settings.TIME_ZONE} (reports "
+                "filtered by date count live): run with --rebuild."
+            )
         self.stdout.write(self.style.SUCCESS("The tallies match a live count."))
