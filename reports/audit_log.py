@@ -23,12 +23,14 @@ filter choices alike.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
 from wagtail.log_actions import registry as log_action_registry
+from wagtail.models.audit_log import LogEntryQuerySet
 
 from accounts.scope import Scope, scope_for
 
@@ -91,25 +93,35 @@ def log_entries_visible_to(viewer, log_model) -> QuerySet:
     return log_entries_in_scope(log_model.objects.viewable_by_user(viewer), viewer)
 
 
-def log_filter_user_ids(viewer) -> set:
-    """Who made the entries ``viewer`` sees: the site history's "user" filter offers no one else."""
-    ids = set()
+@dataclass(frozen=True)
+class LogFilterChoices:
+    """What the site history's filters offer: only the people, actions and types of the entries the
+    viewer sees (a manager's "user" list names no one from another part of the city)."""
+
+    user_ids: frozenset
+    actions: frozenset
+    content_type_ids: frozenset
+
+
+def log_filter_choices(viewer) -> LogFilterChoices:
+    """One pass over each log model's visible entries, kept on ``viewer`` (``request.user``: one
+    request) for the three filters that ask."""
+    cached = getattr(viewer, "_scoped_log_filter_choices", None)
+    if cached is not None:
+        return cached
+    user_ids, actions, type_ids = set(), set(), set()
     for log_model in log_action_registry.get_log_entry_models():
-        ids.update(log_entries_visible_to(viewer, log_model).get_user_ids())
-    ids.discard(None)
-    return ids
-
-
-def log_filter_actions(viewer) -> set[str]:
-    actions = set()
-    for log_model in log_action_registry.get_log_entry_models():
-        actions.update(log_entries_visible_to(viewer, log_model).get_actions())
-    return actions
-
-
-def log_filter_content_type_ids(viewer) -> set[int]:
-    ids = set()
-    for log_model in log_action_registry.get_log_entry_models():
-        ids.update(log_entries_visible_to(viewer, log_model).get_content_type_ids())
-    ids.discard(None)
-    return ids
+        entries = log_entries_visible_to(viewer, log_model)
+        rows = list(entries.order_by().values_list("user_id", "action", "content_type_id").distinct())
+        user_ids.update(user_id for user_id, _action, _type in rows)
+        actions.update(action for _user, action, _type in rows)
+        if type(entries).get_content_type_ids is LogEntryQuerySet.get_content_type_ids:
+            type_ids.update(content_type_id for _user, _action, content_type_id in rows)
+        elif rows:
+            # PageLogEntry reports every page type as "Page": its own queryset says which.
+            type_ids.update(entries.get_content_type_ids())
+    user_ids.discard(None)
+    type_ids.discard(None)
+    choices = LogFilterChoices(frozenset(user_ids), frozenset(actions), frozenset(type_ids))
+    viewer._scoped_log_filter_choices = choices
+    return choices

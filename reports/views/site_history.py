@@ -15,16 +15,13 @@ from wagtail.admin.filters import ContentTypeFilter
 from wagtail.admin.views.reports.audit_logging import LogEntriesView, SiteHistoryReportFilterSet
 from wagtail.log_actions import registry as log_action_registry
 
-from reports.audit_log import (
-    log_entries_in_scope,
-    log_filter_actions,
-    log_filter_content_type_ids,
-    log_filter_user_ids,
-)
+from reports.audit_log import log_entries_in_scope, log_filter_choices
 
 
 def _content_types_for_filter(request):
-    return ContentType.objects.filter(pk__in=log_filter_content_type_ids(request.user)).order_by("model")
+    return ContentType.objects.filter(pk__in=log_filter_choices(request.user).content_type_ids).order_by(
+        "model"
+    )
 
 
 class ScopedSiteHistoryFilterSet(SiteHistoryReportFilterSet):
@@ -38,14 +35,14 @@ class ScopedSiteHistoryFilterSet(SiteHistoryReportFilterSet):
     )
 
     def get_action_choices(self):
-        used = log_filter_actions(self.request.user)
+        used = log_filter_choices(self.request.user).actions
         return [choice for choice in log_action_registry.get_choices() if choice[0] in used]
 
     def get_users_queryset(self):
         # Wagtail's filter set lists whoever made any page log entry here (its get_user_choices is
         # not called): the people behind the viewer's own entries instead.
         User = get_user_model()
-        return User.objects.filter(pk__in=log_filter_user_ids(self.request.user)).order_by(
+        return User.objects.filter(pk__in=log_filter_choices(self.request.user).user_ids).order_by(
             User.USERNAME_FIELD
         )
 
