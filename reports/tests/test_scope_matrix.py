@@ -142,6 +142,12 @@ TARGETS.update(
         ),
     }
 )
+# Positions are shared by the whole city: managers may look them up, not read their history.
+TARGETS["position_history"] = Target(
+    lambda world, community: reverse("wagtailsnippets_accounts_position:history", args=[world.position.pk]),
+    _name,
+    allowed=frozenset(),
+)
 # The admin's home page names no learners, inside the scope or out of it.
 TARGETS["dashboard"] = Target(
     _plain("wagtailadmin_home"), _name, allowed=frozenset(), open_to=frozenset(MANAGERS) | TRAINER
