@@ -250,6 +250,16 @@ def test_a_learners_progress_only_appends(world):
     if tallies.month_tally_pending():  # not folded by chance
         assert sorted(EnrolmentMonthTally.objects.values_list("id", "learners")) == before
     assert tallies.month_tally_differences() == []
+    # Where a learner is in a course changes nothing counted: nothing is appended at all.
+    tallies.tally_fold()
+    tallies.month_tally_fold()
+    Enrolment.objects.filter(learner=world.learners["A社区"]).update(last_seen_at=timezone.now())
+    assert (tallies.tally_pending(), tallies.month_tally_pending()) == (0, 0)
+    # A change of what is counted is appended.
+    first, second = Enrolment.objects.filter(learner=world.learners["B社区"]).order_by("pk")[:2]
+    Enrolment.objects.filter(pk=first.pk).update(course_id=second.course_id + 10_000)
+    assert tallies.month_tally_pending() > 0
+    assert_exact()
 
 
 def test_rebuild_repairs(world):
