@@ -184,11 +184,11 @@ def _tally_counts(
 
 
 def _live_counts(
-    querysets: list[QuerySet[Enrolment]], length: int, today: datetime.date
+    querysets: list[tuple[QuerySet[Enrolment], int]], length: int, today: datetime.date
 ) -> dict[tuple, Counts]:
     """(the first ``length`` characters of the unit's path, course id) → counts, aggregated over the
-    enrolments of all ``querysets`` (disjoint: one per date range) in one query; people with no unit
-    under None.
+    enrolments of all ``querysets`` (disjoint: one per date range), each counted with its sign (+1 or
+    -1), in one query; people with no unit under None.
 
     Each date range is a query of its own inside (UNION ALL), so that each reads its range of a date
     index alone (reports/migrations/0003, index-only); two ranges OR-ed together read the table (750
@@ -199,7 +199,7 @@ def _live_counts(
     # Not COUNT(id): course_id is in the date indexes, which then answer without reading the table.
     not_done = ~Q(status=COMPLETED)
     parts, params = [], []
-    for queryset in querysets:
+    for queryset, sign in querysets:
         per_node = (
             queryset.annotate(key=Substr("org_unit__path", 1, length))
             .values("key", "course_id")
@@ -216,7 +216,8 @@ def _live_counts(
             sql, part_params = per_node.query.sql_with_params()
         except EmptyResultSet:
             continue  # e.g. a scope with no units
-        parts.append(f"SELECT * FROM ({sql}) p{len(parts)}")  # noqa: S608 - a queryset's own SQL
+        signed = ", ".join(f"{qn(name)} * {int(sign)} AS {qn(name)}" for name in Counts.FIELDS)
+        parts.append(f"SELECT {qn('key')}, course_id, {signed} FROM ({sql}) p{len(parts)}")  # noqa: S608
         params += part_params
     if not parts:
         return {}
@@ -258,54 +259,100 @@ def _report_planning() -> Iterator[None]:
 # -- dates: whole months from the month tallies, the days at either end live ------------------------
 
 
+Days = tuple[datetime.date | None, datetime.date | None]  # first and last day; None: open at that end
+
+
 @dataclass(frozen=True)
 class DateSplit:
-    """A date filter split into the whole months it covers (read from the month tallies) and the days
-    at either end (counted live). ``first_month``/``stop_month``: the first month counted and the first
-    not counted (None: open at that end); ``edges``: (first day, last day) ranges, either end may be
-    open."""
+    """A date filter split into months read from the month tallies and days counted live.
+
+    ``first_month``/``stop_month``: the first month read and the first not read (None: open at that
+    end); ``plus``: ranges of days counted live and added; ``minus``: ranges of days counted live and
+    taken away (the rest of a month read whole, when that is fewer days to count than the part of it
+    in the filter)."""
 
     dated_by: str
     field: str
     first_month: datetime.date | None
     stop_month: datetime.date | None
-    edges: tuple[tuple[datetime.date | None, datetime.date | None], ...]
+    plus: tuple[Days, ...] = ()
+    minus: tuple[Days, ...] = ()
 
     @property
     def has_months(self) -> bool:
         return self.first_month is None or self.stop_month is None or self.first_month < self.stop_month
 
-    def edges_q(self) -> list[Q]:
-        """The enrolments dated in each range of edge days."""
-        return [_day_range_q(self.field, start, end) for start, end in self.edges]
+    def live(self) -> list[tuple[Q, int]]:
+        """(the enrolments dated in a range of days, +1 or -1) for each range counted live."""
+        return [(_day_range_q(self.field, *days), 1) for days in self.plus] + [
+            (_day_range_q(self.field, *days), -1) for days in self.minus
+        ]
 
 
 def _month_after(day: datetime.date) -> datetime.date:
     return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
-def date_split(filters: ReportFilters) -> DateSplit | None:
+def _month_end(day: datetime.date) -> datetime.date:
+    return _month_after(day) - datetime.timedelta(days=1)
+
+
+def _days_to_count(ranges: list[Days], today: datetime.date) -> int:
+    """How many days of ``ranges`` (closed) can hold enrolments dated so far: what counting them live
+    costs, roughly."""
+    return sum(max(0, (min(last, today) - first).days + 1) for first, last in ranges)
+
+
+def date_split(filters: ReportFilters, today: datetime.date | None = None) -> DateSplit | None:
     """How the month tallies answer ``filters``' date filter; None when they cannot (no date filter, or
-    both, or the tallies are not there)."""
+    both, or the tallies are not there).
+
+    The whole months of the range are read from the tallies. A month the range takes only part of is
+    counted live: either its days in the range, added, or, when there are fewer of them, its other
+    days, taken away from the whole month read from the tallies (days after ``today`` count for
+    nothing: nothing is dated then). So at most about half a month is counted live at either end."""
     found = filters.date_range
     if found is None or filters.search or not tallies.month_tallies_usable():
         return None
+    today = today or timezone.localdate()
     kind, start, end = found
     dated_by, field = {
         "completed": (COMPLETED_MONTH, "completed_at"),
         "enrolled": (ENROLLED_MONTH, "enrolled_at"),
     }[kind]
-    first = None if start is None else (start if start.day == 1 else _month_after(start))
-    after_end = None if end is None else end + datetime.timedelta(days=1)
-    stop = None if end is None else (after_end if after_end.day == 1 else end.replace(day=1))
-    if first is not None and stop is not None and first >= stop:
-        return DateSplit(dated_by, field, first, first, edges=((start, end),))
-    edges = []
-    if start is not None and start < first:
-        edges.append((start, first - datetime.timedelta(days=1)))
-    if end is not None and stop <= end:
-        edges.append((stop, end))
-    return DateSplit(dated_by, field, first, stop, edges=tuple(edges))
+    day = datetime.timedelta(days=1)
+    if start is not None and end is not None and start > end:
+        return DateSplit(dated_by, field, start, start, plus=((start, end),))  # nothing: counted live
+    lower = start.replace(day=1) if start is not None and start.day != 1 else None
+    upper = end.replace(day=1) if end is not None and (end + day).day != 1 else None
+    if lower is not None and lower == upper:  # inside one month
+        inside = [(start, end)]
+        outside = [
+            (first, last)
+            for first, last in ((lower, start - day), (end + day, _month_end(lower)))
+            if first <= last
+        ]
+        if _days_to_count(inside, today) <= _days_to_count(outside, today):
+            return DateSplit(dated_by, field, lower, lower, plus=tuple(inside))
+        return DateSplit(dated_by, field, lower, _month_after(lower), minus=tuple(outside))
+    first = start if lower is None else _month_after(lower)
+    stop = None if end is None else (_month_after(end) if upper is None else upper)
+    plus, minus = [], []
+    if lower is not None:
+        part, rest = (start, _month_end(lower)), (lower, start - day)
+        if _days_to_count([part], today) <= _days_to_count([rest], today):
+            plus.append(part)
+        else:
+            first = lower
+            minus.append(rest)
+    if upper is not None:
+        part, rest = (upper, end), (end + day, _month_end(upper))
+        if _days_to_count([part], today) <= _days_to_count([rest], today):
+            plus.append(part)
+        else:
+            stop = _month_after(upper)
+            minus.append(rest)
+    return DateSplit(dated_by, field, first, stop, plus=tuple(plus), minus=tuple(minus))
 
 
 def use_tallies(filters: ReportFilters) -> bool:
@@ -406,7 +453,7 @@ def place_count(*, scope: Scope, place: Place, filters: ReportFilters, today: da
     if not use_tallies(filters):
         with _report_planning():
             return assigned_enrolments(scope=scope, place=place, filters=filters, today=today).count()
-    split = date_split(filters)
+    split = date_split(filters, today)
     total = 0
     if split is None or split.has_months:
         if place.unplaced:
@@ -420,11 +467,10 @@ def place_count(*, scope: Scope, place: Place, filters: ReportFilters, today: da
         counts = _tally_counts(ids + minus, filters, today, months=split)
         total += sum(c.assigned for (unit_id, _course), c in counts.items() if unit_id not in minus)
         total -= sum(c.assigned for (unit_id, _course), c in counts.items() if unit_id in minus)
-    if split is not None and split.edges:
-        undated = filters.without_dates()
-        edges = assigned_enrolments(scope=scope, place=place, filters=undated, today=today)
-        with _report_planning():
-            total += sum(edges.filter(edge).count() for edge in split.edges_q())  # each on its index
+    if split is not None and split.live():
+        undated = assigned_enrolments(scope=scope, place=place, filters=filters.without_dates(), today=today)
+        with _report_planning():  # each range on its date index
+            total += sum(undated.filter(days).count() * sign for days, sign in split.live())
     return total
 
 
@@ -485,15 +531,15 @@ def completion_by_node(
     children = unit_children(node)
     at_top = include_unplaced and scope.everything
     if use_tallies(filters):
-        split = date_split(filters)
+        split = date_split(filters, today)
         by_child, direct_counts, unplaced_counts = {}, {}, {}
         if split is None or split.has_months:
             by_child, direct_counts, unplaced_counts = _stored_by_node(
                 node, children, filters, today, at_top=at_top, months=split
             )
-        if split is not None and split.edges:
+        if split is not None and split.live():
             edges = _live_by_node(
-                scope, node, children, filters.without_dates(), today, at_top=at_top, where=split.edges_q()
+                scope, node, children, filters.without_dates(), today, at_top=at_top, where=split.live()
             )
             by_child, direct_counts, unplaced_counts = (
                 _add(found, more)
@@ -577,16 +623,19 @@ def _live_by_node(
     today: datetime.date,
     *,
     at_top: bool,
-    where: list[Q] | None = None,
+    where: list[tuple[Q, int]] | None = None,
 ) -> Split:
-    """The same as `_stored_by_node`, counted over the enrolments (those matching one of ``where``, when
-    given): the node's unit ids (below the top), then one aggregate."""
+    """The same as `_stored_by_node`, counted over the enrolments (with ``where``: those matching each
+    condition, counted with its sign): the node's unit ids (below the top), then one aggregate."""
     if at_top:
         place, placed = Place(), Q()  # everyone, people with no unit included
     else:
         place, placed = Place(unit=node), Q(org_unit__isnull=False)
     queryset = assigned_enrolments(scope=scope, place=place, filters=filters, today=today).filter(placed)
-    querysets = [queryset] if where is None else [queryset.filter(condition) for condition in where]
+    if where is None:
+        querysets = [(queryset, 1)]
+    else:
+        querysets = [(queryset.filter(condition), sign) for condition, sign in where]
     length = (node.depth + 1) * STEP if node is not None else STEP
     counts = _live_counts(querysets, length, today)
     by_path = {c.path: c for c in children}

@@ -21,43 +21,116 @@ from tests.factories import make_user
 D = datetime.date
 
 
+LATER = D(2030, 1, 1)  # a "today" after every range below: every day of them counts
+
+
 @pytest.mark.parametrize(
-    ("start", "end", "first", "stop", "edges"),
+    ("start", "end", "first", "stop", "plus", "minus"),
     [
         # A year of whole months: nothing live.
-        (D(2026, 1, 1), D(2026, 12, 31), D(2026, 1, 1), D(2027, 1, 1), ()),
-        (D(2026, 2, 1), D(2026, 2, 28), D(2026, 2, 1), D(2026, 3, 1), ()),
-        # A day at the start, most of a month at the end.
-        (D(2026, 1, 31), D(2026, 3, 31), D(2026, 2, 1), D(2026, 4, 1), ((D(2026, 1, 31), D(2026, 1, 31)),)),
-        (D(2026, 2, 1), D(2026, 3, 30), D(2026, 2, 1), D(2026, 3, 1), ((D(2026, 3, 1), D(2026, 3, 30)),)),
+        (D(2026, 1, 1), D(2026, 12, 31), D(2026, 1, 1), D(2027, 1, 1), (), ()),
+        (D(2026, 2, 1), D(2026, 2, 28), D(2026, 2, 1), D(2026, 3, 1), (), ()),
+        # A day at the start: counted; most of a month at the end: the month, less its last day.
         (
-            D(2025, 12, 15),
-            D(2026, 2, 10),
+            D(2026, 1, 31),
+            D(2026, 3, 30),
+            D(2026, 2, 1),
+            D(2026, 4, 1),
+            ((D(2026, 1, 31), D(2026, 1, 31)),),
+            ((D(2026, 3, 31), D(2026, 3, 31)),),
+        ),
+        # Half a month at each end: its days.
+        (
+            D(2026, 6, 16),
+            D(2026, 11, 14),
+            D(2026, 7, 1),
+            D(2026, 11, 1),
+            ((D(2026, 6, 16), D(2026, 6, 30)), (D(2026, 11, 1), D(2026, 11, 14))),
+            (),
+        ),
+        # Most of a month at each end: the months, less the days outside.
+        (
+            D(2026, 6, 2),
+            D(2026, 11, 29),
+            D(2026, 6, 1),
+            D(2026, 12, 1),
+            (),
+            ((D(2026, 6, 1), D(2026, 6, 1)), (D(2026, 11, 30), D(2026, 11, 30))),
+        ),
+        # Inside one month: its days, or the month less the others.
+        (
+            D(2026, 1, 15),
+            D(2026, 1, 20),
+            D(2026, 1, 1),
+            D(2026, 1, 1),
+            ((D(2026, 1, 15), D(2026, 1, 20)),),
+            (),
+        ),
+        (
+            D(2026, 1, 2),
+            D(2026, 1, 30),
             D(2026, 1, 1),
             D(2026, 2, 1),
-            ((D(2025, 12, 15), D(2025, 12, 31)), (D(2026, 2, 1), D(2026, 2, 10))),
+            (),
+            ((D(2026, 1, 1), D(2026, 1, 1)), (D(2026, 1, 31), D(2026, 1, 31))),
         ),
-        # No whole month: all live.
-        (D(2026, 1, 15), D(2026, 2, 14), D(2026, 2, 1), D(2026, 2, 1), ((D(2026, 1, 15), D(2026, 2, 14)),)),
-        (D(2026, 12, 15), D(2027, 1, 10), D(2027, 1, 1), D(2027, 1, 1), ((D(2026, 12, 15), D(2027, 1, 10)),)),
-        (D(2026, 3, 1), D(2026, 3, 1), D(2026, 3, 1), D(2026, 3, 1), ((D(2026, 3, 1), D(2026, 3, 1)),)),
-        # Upside down: the live part finds nothing, as the filter itself.
-        (D(2026, 5, 1), D(2026, 3, 1), D(2026, 5, 1), D(2026, 5, 1), ((D(2026, 5, 1), D(2026, 3, 1)),)),
+        (D(2026, 3, 1), D(2026, 3, 1), D(2026, 3, 1), D(2026, 3, 1), ((D(2026, 3, 1), D(2026, 3, 1)),), ()),
+        # Upside down: counted live, which finds nothing, as the filter itself.
+        (D(2026, 5, 1), D(2026, 3, 1), D(2026, 5, 1), D(2026, 5, 1), ((D(2026, 5, 1), D(2026, 3, 1)),), ()),
         # Open ends.
-        (D(2026, 2, 2), None, D(2026, 3, 1), None, ((D(2026, 2, 2), D(2026, 2, 28)),)),
-        (D(2024, 2, 2), None, D(2024, 3, 1), None, ((D(2024, 2, 2), D(2024, 2, 29)),)),
-        (None, D(2026, 1, 31), None, D(2026, 2, 1), ()),
-        (None, D(2026, 1, 30), None, D(2026, 1, 1), ((D(2026, 1, 1), D(2026, 1, 30)),)),
+        (D(2026, 2, 2), None, D(2026, 2, 1), None, (), ((D(2026, 2, 1), D(2026, 2, 1)),)),
+        (D(2024, 2, 20), None, D(2024, 3, 1), None, ((D(2024, 2, 20), D(2024, 2, 29)),), ()),
+        (None, D(2026, 1, 31), None, D(2026, 2, 1), (), ()),
+        (None, D(2026, 1, 10), None, D(2026, 1, 1), ((D(2026, 1, 1), D(2026, 1, 10)),), ()),
     ],
 )
-def test_a_date_range_is_whole_months_and_the_days_at_either_end(start, end, first, stop, edges):
+def test_a_date_range_is_months_and_days_counted(start, end, first, stop, plus, minus):
     with mock.patch.object(tallies, "month_tallies_usable", return_value=True):
-        split = selectors.date_split(ReportFilters(completed_from=start, completed_to=end))
+        split = selectors.date_split(ReportFilters(completed_from=start, completed_to=end), LATER)
         assert (split.dated_by, split.field) == (COMPLETED_MONTH, "completed_at")
-        assert (split.first_month, split.stop_month, split.edges) == (first, stop, edges)
-        assert split.has_months == (first is None or stop is None or first < stop)
-        enrolled = selectors.date_split(ReportFilters(enrolled_from=start, enrolled_to=end))
-        assert (enrolled.dated_by, enrolled.field, enrolled.edges) == (ENROLLED_MONTH, "enrolled_at", edges)
+        assert (split.first_month, split.stop_month, split.plus, split.minus) == (first, stop, plus, minus)
+        enrolled = selectors.date_split(ReportFilters(enrolled_from=start, enrolled_to=end), LATER)
+        assert (enrolled.dated_by, enrolled.field) == (ENROLLED_MONTH, "enrolled_at")
+        assert (enrolled.plus, enrolled.minus) == (plus, minus)
+
+
+def test_days_after_today_cost_nothing_to_count():
+    """The end of this month is yet to come: the month less those days is cheaper than its days so far."""
+    with mock.patch.object(tallies, "month_tallies_usable", return_value=True):
+        filters = ReportFilters(completed_from=D(2026, 1, 1), completed_to=D(2026, 12, 20))
+        split = selectors.date_split(filters, D(2026, 12, 5))
+        assert (split.first_month, split.stop_month) == (D(2026, 1, 1), D(2027, 1, 1))
+        assert (split.plus, split.minus) == ((), ((D(2026, 12, 21), D(2026, 12, 31)),))
+
+
+def test_every_day_of_a_range_is_counted_once_and_no_other():
+    """For ranges starting and ending on every day around a few month ends (and open): the months read
+    plus the days added less the days taken away are the range's days, each once."""
+    days = [D(2025, 12, 20) + datetime.timedelta(days=n) for n in range(0, 110, 3)]
+    calendar = [D(2025, 11, 1) + datetime.timedelta(days=n) for n in range(200)]
+
+    def inside(day, first, last):
+        return (first is None or day >= first) and (last is None or day <= last)
+
+    with mock.patch.object(tallies, "month_tallies_usable", return_value=True):
+        for start in [None, *days]:
+            for end in [None, *days]:
+                if start is None and end is None:
+                    continue
+                for today in (D(2026, 1, 15), LATER):
+                    split = selectors.date_split(ReportFilters(completed_from=start, completed_to=end), today)
+                    for day in calendar:
+                        month = day.replace(day=1)
+                        counted = 0
+                        if split.has_months and inside(
+                            month,
+                            split.first_month,
+                            split.stop_month and split.stop_month - datetime.timedelta(1),
+                        ):
+                            counted += 1
+                        counted += sum(inside(day, *days_) for days_ in split.plus)
+                        counted -= sum(inside(day, *days_) for days_ in split.minus)
+                        assert counted == int(inside(day, start, end)), (start, end, today, day, split)
 
 
 def test_what_the_month_tallies_cannot_answer():

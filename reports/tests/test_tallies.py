@@ -284,7 +284,8 @@ def test_months_are_months_of_the_sites_time_zone(world):
     everything = Scope(unit=None, everything=True)
     args = {"scope": everything, "place": Place(), "filters": january, "today": world.today}
     assert selectors.use_tallies(january)
-    assert selectors.date_split(january).edges == ()
+    split = selectors.date_split(january)
+    assert (split.plus, split.minus) == ((), ())
     assert selectors.place_count(**args) == 1
     tallies.month_tally_fold()
     assert EnrolmentMonthTally.objects.filter(
