@@ -130,6 +130,13 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--huge", action="store_true", help="also export every assigned enrolment of the city as CSV (slow)"
     )
+    parser.add_argument(
+        "--writes",
+        type=int,
+        metavar="N",
+        help="only time N single-row enrolment updates of each kind with and without the tally triggers "
+        "(on the city there is; rolled back)",
+    )
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     for name in SIZE_OPTIONS:
         parser.add_argument(f"--{name.replace('_', '-')}", type=int, dest=name)
@@ -138,6 +145,8 @@ def main(argv=None) -> None:
         return run_worker(args.worker)
 
     database_url = os.environ.get("CITY_BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    if args.writes:
+        return time_writes(database_url, args.writes)
     env = bench_env(database_url)
     kept = recreate_database(database_url, keep=args.reuse)
     print(
@@ -210,6 +219,58 @@ def print_summary(summary: dict) -> None:
                 f"{export['bytes'] / 2**20:.1f} MiB | "
                 f"{export['median_s']:.1f} | {export['rss_rise_mib']:.1f} | {export['traced_peak_mib']:.1f} |"
             )
+
+
+def time_writes(database_url: str, count: int) -> None:
+    """A learner's write as the database sees it: one single-row UPDATE of an enrolment, ``count`` of
+    each kind, with every trigger, without the month tallies' and without any tally trigger (disabled
+    inside a transaction that is rolled back, as is every update). Medians and 95th percentiles."""
+    import random
+
+    import psycopg
+
+    kinds = {
+        "open a lesson (last_seen_at)": ("in_progress", "SET last_seen_at = now()"),
+        "start a course (status)": ("not_started", "SET status = 'in_progress', last_seen_at = now()"),
+        "complete a course (status, completed_at)": (
+            "in_progress",
+            "SET status = 'completed', completed_at = now()",
+        ),
+    }
+    configurations = {
+        "all triggers": [],
+        "without the month tallies": ["reports_month_tally_update"],
+        "without any tally": ["reports_month_tally_update", "reports_tally_update"],
+    }
+    rng = random.Random(1)
+    with psycopg.connect(database_url) as conn:
+        ids = {}
+        for kind, (status, _change) in kinds.items():
+            found = conn.execute(
+                "SELECT id FROM progress_enrolment WHERE assigned AND status = %s", [status]
+            ).fetchall()
+            ids[kind] = rng.sample([row[0] for row in found], count)
+        conn.rollback()
+        times = {(kind, name): [] for kind in kinds for name in configurations}
+        for round_ in range(3):  # interleaved, so that the machine's moods touch every configuration
+            for name, disabled in configurations.items():
+                for kind, (_status, change) in kinds.items():
+                    for trigger in disabled:
+                        conn.execute(f"ALTER TABLE progress_enrolment DISABLE TRIGGER {trigger}")
+                    for pk in ids[kind][round_::3]:
+                        started = time.perf_counter()
+                        conn.execute(f"UPDATE progress_enrolment {change} WHERE id = %s", [pk])
+                        times[(kind, name)].append((time.perf_counter() - started) * 1000)
+                    conn.rollback()
+    print(f"\n| write | {' | '.join(configurations)} |")
+    print("|---|" + "---:|" * len(configurations))
+    for kind in kinds:
+        cells = [
+            f"{statistics.median(times[(kind, name)]):.2f} ({_percentile(times[(kind, name)], 95):.2f})"
+            for name in configurations
+        ]
+        print(f"| {kind} | {' | '.join(cells)} |")
+    print(f"\nmedian (p95) ms, {count} updates each; load average {os.getloadavg()}")
 
 
 # --- the workers: run inside Django with the production settings --------------------------------------
