@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +74,43 @@ class DashboardLine:
             "todo": c.not_started,
             "late": c.overdue,
         }
+
+    def row_html(self) -> str:
+        """The table row, built here rather than in the template: a city's dashboard has 20 courses ×
+        21 rows of 15 values each, and the template language took ~100 ms to resolve them."""
+        c = self.counts
+        return format_html(
+            '<tr{}><th scope="row"><a href="{}">{}</a></th>'
+            '<td class="num"><a href="{}">{}</a></td>'
+            '<td class="num"><a href="{}">{}</a></td>'
+            '<td class="num"><a href="{}">{}</a></td>'
+            '<td class="num"><a href="{}">{}</a></td>'
+            '<td class="num{}"><a href="{}">{}</a></td>'
+            '<td class="num">{}%</td>'
+            '<td class="report-chart-col"><div class="report-bar" role="img" aria-label="{}">'
+            '<span class="report-bar__done" style="width: {}%"></span>'
+            '<span class="report-bar__doing" style="width: {}%"></span>'
+            '<span class="report-bar__todo" style="width: {}%"></span></div></td></tr>',
+            mark_safe(' class="report-total"') if self.is_total else "",
+            self.drill_url or self.people_url,
+            self.label,
+            self.people_url,
+            c.assigned,
+            self.not_started_url,
+            c.not_started,
+            self.in_progress_url,
+            c.in_progress,
+            self.completed_url,
+            c.completed,
+            mark_safe(" report-overdue") if c.overdue else "",
+            self.overdue_url,
+            c.overdue,
+            c.percent,
+            self.bar_label,
+            f"{c.completed_share:.2f}",
+            f"{c.in_progress_share:.2f}",
+            f"{c.not_started_share:.2f}",
+        )
 
 
 @dataclass
