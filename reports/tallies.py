@@ -188,6 +188,50 @@ END
 $$;
 """
 
+
+def _triggers(prefix: str) -> list[str]:
+    """The statement triggers that feed a kind of tally (``prefix``: the names of its functions)."""
+    on_enrolments = [
+        ("insert", "INSERT", "REFERENCING NEW TABLE AS new_rows", "enrolments_inserted"),
+        ("update", "UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows", "enrolments_updated"),
+        ("delete", "DELETE", "REFERENCING OLD TABLE AS old_rows", "enrolments_deleted"),
+        ("truncate", "TRUNCATE", "", "truncated"),
+    ]
+    statements = [
+        f"CREATE TRIGGER {prefix}_{name} AFTER {event} ON progress_enrolment {tables} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_{function}()"
+        for name, event, tables, function in on_enrolments
+    ]
+    statements.append(
+        f"CREATE TRIGGER {prefix}_unit_move AFTER UPDATE ON accounts_orgunit "
+        f"REFERENCING OLD TABLE AS old_units NEW TABLE AS new_units "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_unit_moved()"
+    )
+    return statements
+
+
+def _uninstall(prefix: str) -> list[str]:
+    """Drop what `_triggers` and the functions behind them created."""
+    return [
+        *(
+            f"DROP TRIGGER IF EXISTS {prefix}_{name} ON progress_enrolment"
+            for name in ("insert", "update", "delete", "truncate")
+        ),
+        f"DROP TRIGGER IF EXISTS {prefix}_unit_move ON accounts_orgunit",
+        *(
+            f"DROP FUNCTION IF EXISTS {prefix}_{function}()"
+            for function in (
+                "enrolments_inserted",
+                "enrolments_updated",
+                "enrolments_deleted",
+                "unit_moved",
+                "truncated",
+                "fold",
+            )
+        ),
+    ]
+
+
 INSTALL = [
     FOLD_FUNCTION,
     _trigger_function("reports_tally_enrolments_inserted", _NEW),
@@ -195,35 +239,10 @@ INSTALL = [
     _trigger_function("reports_tally_enrolments_deleted", _OLD),
     MOVE_FUNCTION,
     TRUNCATE_FUNCTION,
-    """CREATE TRIGGER reports_tally_insert AFTER INSERT ON progress_enrolment
-       REFERENCING NEW TABLE AS new_rows
-       FOR EACH STATEMENT EXECUTE FUNCTION reports_tally_enrolments_inserted()""",
-    """CREATE TRIGGER reports_tally_update AFTER UPDATE ON progress_enrolment
-       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-       FOR EACH STATEMENT EXECUTE FUNCTION reports_tally_enrolments_updated()""",
-    """CREATE TRIGGER reports_tally_delete AFTER DELETE ON progress_enrolment
-       REFERENCING OLD TABLE AS old_rows
-       FOR EACH STATEMENT EXECUTE FUNCTION reports_tally_enrolments_deleted()""",
-    """CREATE TRIGGER reports_tally_truncate AFTER TRUNCATE ON progress_enrolment
-       FOR EACH STATEMENT EXECUTE FUNCTION reports_tally_truncated()""",
-    """CREATE TRIGGER reports_tally_unit_move AFTER UPDATE ON accounts_orgunit
-       REFERENCING OLD TABLE AS old_units NEW TABLE AS new_units
-       FOR EACH STATEMENT EXECUTE FUNCTION reports_tally_unit_moved()""",
+    *_triggers("reports_tally"),
 ]
 
-UNINSTALL = [
-    "DROP TRIGGER IF EXISTS reports_tally_insert ON progress_enrolment",
-    "DROP TRIGGER IF EXISTS reports_tally_update ON progress_enrolment",
-    "DROP TRIGGER IF EXISTS reports_tally_delete ON progress_enrolment",
-    "DROP TRIGGER IF EXISTS reports_tally_truncate ON progress_enrolment",
-    "DROP TRIGGER IF EXISTS reports_tally_unit_move ON accounts_orgunit",
-    "DROP FUNCTION IF EXISTS reports_tally_enrolments_inserted()",
-    "DROP FUNCTION IF EXISTS reports_tally_enrolments_updated()",
-    "DROP FUNCTION IF EXISTS reports_tally_enrolments_deleted()",
-    "DROP FUNCTION IF EXISTS reports_tally_unit_moved()",
-    "DROP FUNCTION IF EXISTS reports_tally_truncated()",
-    "DROP FUNCTION IF EXISTS reports_tally_fold()",
-]
+UNINSTALL = _uninstall("reports_tally")
 
 # Every assigned enrolment counted for its unit and each unit above it: what the tables must add up to.
 EXPECTED = f"""
@@ -510,37 +529,11 @@ def month_install_statements(zone: str) -> list[str]:
         _month_trigger_function("reports_month_tally_enrolments_deleted", _MONTH_OLD),
         MONTH_MOVE_FUNCTION,
         MONTH_TRUNCATE_FUNCTION,
-        """CREATE TRIGGER reports_month_tally_insert AFTER INSERT ON progress_enrolment
-           REFERENCING NEW TABLE AS new_rows
-           FOR EACH STATEMENT EXECUTE FUNCTION reports_month_tally_enrolments_inserted()""",
-        """CREATE TRIGGER reports_month_tally_update AFTER UPDATE ON progress_enrolment
-           REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-           FOR EACH STATEMENT EXECUTE FUNCTION reports_month_tally_enrolments_updated()""",
-        """CREATE TRIGGER reports_month_tally_delete AFTER DELETE ON progress_enrolment
-           REFERENCING OLD TABLE AS old_rows
-           FOR EACH STATEMENT EXECUTE FUNCTION reports_month_tally_enrolments_deleted()""",
-        """CREATE TRIGGER reports_month_tally_truncate AFTER TRUNCATE ON progress_enrolment
-           FOR EACH STATEMENT EXECUTE FUNCTION reports_month_tally_truncated()""",
-        """CREATE TRIGGER reports_month_tally_unit_move AFTER UPDATE ON accounts_orgunit
-           REFERENCING OLD TABLE AS old_units NEW TABLE AS new_units
-           FOR EACH STATEMENT EXECUTE FUNCTION reports_month_tally_unit_moved()""",
+        *_triggers("reports_month_tally"),
     ]
 
 
-MONTH_UNINSTALL = [
-    "DROP TRIGGER IF EXISTS reports_month_tally_insert ON progress_enrolment",
-    "DROP TRIGGER IF EXISTS reports_month_tally_update ON progress_enrolment",
-    "DROP TRIGGER IF EXISTS reports_month_tally_delete ON progress_enrolment",
-    "DROP TRIGGER IF EXISTS reports_month_tally_truncate ON progress_enrolment",
-    "DROP TRIGGER IF EXISTS reports_month_tally_unit_move ON accounts_orgunit",
-    "DROP FUNCTION IF EXISTS reports_month_tally_enrolments_inserted()",
-    "DROP FUNCTION IF EXISTS reports_month_tally_enrolments_updated()",
-    "DROP FUNCTION IF EXISTS reports_month_tally_enrolments_deleted()",
-    "DROP FUNCTION IF EXISTS reports_month_tally_unit_moved()",
-    "DROP FUNCTION IF EXISTS reports_month_tally_truncated()",
-    "DROP FUNCTION IF EXISTS reports_month_tally_fold()",
-    "DROP FUNCTION IF EXISTS reports_month_tally_zone()",
-]
+MONTH_UNINSTALL = [*_uninstall("reports_month_tally"), "DROP FUNCTION IF EXISTS reports_month_tally_zone()"]
 
 # Every assigned enrolment counted per month of each of its dates, for its unit and each unit above it.
 MONTH_EXPECTED = f"""
