@@ -2,6 +2,7 @@
 locked for each write, a closed attempt never changes again, and the database refuses a
 second open attempt or a duplicate attempt number."""
 
+import functools
 import random
 from datetime import timedelta
 
@@ -197,20 +198,15 @@ def _locked_state(attempt_id: int) -> QuizAttempt:
     return QuizAttempt.objects.select_for_update().only("id", "state", "deadline").get(pk=attempt_id)
 
 
-def _answer_upsert(attempt_id: int, position: int, question_id: int, value, now) -> bool:
-    """Insert the answer, or replace an unchecked one and count the save: one statement, whoever
-    saved first. False when the answer was already checked (feedback shown) and stays as it was."""
+@functools.cache
+def _answer_upsert_sql(vendor: str) -> str:
+    """The upsert statement, built once per database vendor (names from the model, values as
+    parameters): every answer save runs it."""
+    quote = connection.ops.quote_name
     meta = AttemptAnswer._meta
-    table = connection.ops.quote_name(meta.db_table)
-    column = {f.name: connection.ops.quote_name(f.column) for f in meta.concrete_fields}
-    params = [
-        attempt_id,
-        position,
-        question_id,
-        meta.get_field("response").get_db_prep_save(value, connection),
-        meta.get_field("saved_at").get_db_prep_save(now, connection),
-    ]
-    sql = (
+    table = quote(meta.db_table)
+    column = {f.name: quote(f.column) for f in meta.concrete_fields}
+    return (
         f"INSERT INTO {table} ({column['attempt']}, {column['position']}, {column['question_id']}, "  # noqa: S608
         f"{column['response']}, {column['saved_at']}, {column['saves']}, {column['checked']}) "
         f"VALUES (%s, %s, %s, %s, %s, 1, %s) "
@@ -219,9 +215,23 @@ def _answer_upsert(attempt_id: int, position: int, question_id: int, value, now)
         f"{column['saves']} = {table}.{column['saves']} + 1, "
         f"{column['saved_at']} = excluded.{column['saved_at']} "
         f"WHERE NOT {table}.{column['checked']} RETURNING {column['id']}"
-    )  # names from the model; values as parameters
+    )
+
+
+def _answer_upsert(attempt_id: int, position: int, question_id: int, value, now) -> bool:
+    """Insert the answer, or replace an unchecked one and count the save: one statement, whoever
+    saved first. False when the answer was already checked (feedback shown) and stays as it was."""
+    meta = AttemptAnswer._meta
+    params = [
+        attempt_id,
+        position,
+        question_id,
+        meta.get_field("response").get_db_prep_save(value, connection),
+        meta.get_field("saved_at").get_db_prep_save(now, connection),
+        False,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, False])
+        cursor.execute(_answer_upsert_sql(connection.vendor), params)
         return cursor.fetchone() is not None
 
 
