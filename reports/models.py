@@ -59,29 +59,32 @@ class EnrolmentTallyChange(TallyKey):
 
 
 class MonthTallyKey(TallyKey):
-    """A tally key with the month of one of the enrolment's dates (first day of the month, in the site's
-    time zone): ``dated_by`` says which date, `COMPLETED_MONTH` or `ENROLLED_MONTH`. A completed
+    """A tally key with the half month of one of the enrolment's dates, in the site's time zone: ``period``
+    is its first day, the 1st (days 1–15) or the 16th (the 16th to the month's end). ``dated_by`` says
+    which date, `COMPLETED_MONTH` or `ENROLLED_MONTH`. A completed
     enrolment is counted with `NO_DUE_DATE`: its due date counts for nothing (only unfinished work is
     overdue), and leaving it out keeps the rows few."""
 
     dated_by = models.CharField(_("dated by"), max_length=1)
-    month = models.DateField(_("month"))
+    period = models.DateField(_("half month"))
 
     class Meta:
         abstract = True
 
     def __str__(self):
-        return f"{self.dated_by} {self.month:%Y-%m} · {super().__str__()}"
+        return f"{self.dated_by} {self.period:%Y-%m-%d} · {super().__str__()}"
 
 
 COMPLETED_MONTH = "c"
 ENROLLED_MONTH = "e"
+# The tallied periods: a month's 1st to 15th, and its 16th to its end.
+SECOND_HALF_STARTS = 16
 
 
 class EnrolmentMonthTally(MonthTallyKey):
-    """How many assigned enrolments were completed (or enrolled) in a month, folded up to date (plus
+    """How many assigned enrolments were completed (or enrolled) in a half month, folded up to date (plus
     whatever `EnrolmentMonthTallyChange` still holds): the dashboard filtered by a date range reads whole
-    months here and counts only the days at either end live."""
+    half months here and counts only the days at either end live."""
 
     learners = models.IntegerField(_("learners"), default=0)
 
@@ -90,7 +93,7 @@ class EnrolmentMonthTally(MonthTallyKey):
         verbose_name_plural = _("enrolment month tallies")
         constraints = [
             models.UniqueConstraint(
-                fields=["dated_by", "unit_id", "month", "course_id", "position_id", "status", "due_on"],
+                fields=["dated_by", "unit_id", "period", "course_id", "position_id", "status", "due_on"],
                 name="enrolment_month_tally_key",
             )
         ]

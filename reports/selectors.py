@@ -26,7 +26,7 @@ from courses.models import CoursePage
 from progress.models import CourseCompletion, Enrolment
 from reports import tallies
 from reports.filters import OVERDUE, ReportFilters
-from reports.models import COMPLETED_MONTH, ENROLLED_MONTH, NOT_PLACED
+from reports.models import COMPLETED_MONTH, ENROLLED_MONTH, NOT_PLACED, SECOND_HALF_STARTS
 
 STEP = OrgUnit.steplen
 COMPLETED = Enrolment.Status.COMPLETED
@@ -129,25 +129,25 @@ def _status_condition(status: str, today: datetime.date) -> Q:
 
 
 def _tally_counts(
-    unit_ids: list[int], filters: ReportFilters, today: datetime.date, months: DateSplit | None = None
+    unit_ids: list[int], filters: ReportFilters, today: datetime.date, periods: DateSplit | None = None
 ) -> dict[tuple[int, int], Counts]:
     """(unit id, course id) → counts for the given units, from the tallies plus the changes not folded
     yet, in one statement (so a fold running at the same time cannot be counted twice or missed).
 
-    With ``months``, from the month tallies: the enrolments dated (completed or enrolled) in its whole
-    months; the days at either end are the caller's to count."""
+    With ``periods``, from the month tallies: the enrolments dated (completed or enrolled) in its whole
+    half months; the days at either end are the caller's to count."""
     conditions, params = ["unit_id = ANY(%s)"], [unit_ids]
     tally, changes = "reports_enrolmenttally", "reports_enrolmenttallychange"
-    if months is not None:
+    if periods is not None:
         tally, changes = "reports_enrolmentmonthtally", "reports_enrolmentmonthtallychange"
         conditions.append("dated_by = %s")
-        params.append(months.dated_by)
-        if months.first_month is not None:
-            conditions.append("month >= %s")
-            params.append(months.first_month)
-        if months.stop_month is not None:
-            conditions.append("month < %s")
-            params.append(months.stop_month)
+        params.append(periods.dated_by)
+        if periods.first_period is not None:
+            conditions.append("period >= %s")
+            params.append(periods.first_period)
+        if periods.stop_period is not None:
+            conditions.append("period < %s")
+            params.append(periods.stop_period)
     if filters.course_id:
         conditions.append("course_id = %s")
         params.append(filters.course_id)
@@ -256,7 +256,7 @@ def _report_planning() -> Iterator[None]:
         yield
 
 
-# -- dates: whole months from the month tallies, the days at either end live ------------------------
+# -- dates: whole half months from the month tallies, the days at either end live -------------------
 
 
 Days = tuple[datetime.date | None, datetime.date | None]  # first and last day; None: open at that end
@@ -264,23 +264,23 @@ Days = tuple[datetime.date | None, datetime.date | None]  # first and last day; 
 
 @dataclass(frozen=True)
 class DateSplit:
-    """A date filter split into months read from the month tallies and days counted live.
+    """A date filter split into half months read from the month tallies and days counted live.
 
-    ``first_month``/``stop_month``: the first month read and the first not read (None: open at that
-    end); ``plus``: ranges of days counted live and added; ``minus``: ranges of days counted live and
-    taken away (the rest of a month read whole, when that is fewer days to count than the part of it
-    in the filter)."""
+    ``first_period``/``stop_period``: the first half month read and the first not read, by their first
+    days (None: open at that end); ``plus``: ranges of days counted live and added; ``minus``: ranges of
+    days counted live and taken away (the rest of a half month read whole, when that is fewer days to
+    count than the part of it in the filter)."""
 
     dated_by: str
     field: str
-    first_month: datetime.date | None
-    stop_month: datetime.date | None
+    first_period: datetime.date | None
+    stop_period: datetime.date | None
     plus: tuple[Days, ...] = ()
     minus: tuple[Days, ...] = ()
 
     @property
-    def has_months(self) -> bool:
-        return self.first_month is None or self.stop_month is None or self.first_month < self.stop_month
+    def has_periods(self) -> bool:
+        return self.first_period is None or self.stop_period is None or self.first_period < self.stop_period
 
     def live(self) -> list[tuple[Q, int]]:
         """(the enrolments dated in a range of days, +1 or -1) for each range counted live."""
@@ -289,12 +289,20 @@ class DateSplit:
         ]
 
 
-def _month_after(day: datetime.date) -> datetime.date:
+def period_start(day: datetime.date) -> datetime.date:
+    """The first day of ``day``'s half month (as the month tallies count them): the 1st or the 16th."""
+    return day.replace(day=1 if day.day < SECOND_HALF_STARTS else SECOND_HALF_STARTS)
+
+
+def _period_after(day: datetime.date) -> datetime.date:
+    """The first day of the half month after ``day``'s."""
+    if day.day < SECOND_HALF_STARTS:
+        return day.replace(day=SECOND_HALF_STARTS)
     return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
-def _month_end(day: datetime.date) -> datetime.date:
-    return _month_after(day) - datetime.timedelta(days=1)
+def _period_end(day: datetime.date) -> datetime.date:
+    return _period_after(day) - datetime.timedelta(days=1)
 
 
 def _days_to_count(ranges: list[Days], today: datetime.date) -> int:
@@ -307,10 +315,10 @@ def date_split(filters: ReportFilters, today: datetime.date | None = None) -> Da
     """How the month tallies answer ``filters``' date filter; None when they cannot (no date filter, or
     both, or the tallies are not there).
 
-    The whole months of the range are read from the tallies. A month the range takes only part of is
-    counted live: either its days in the range, added, or, when there are fewer of them, its other
-    days, taken away from the whole month read from the tallies (days after ``today`` count for
-    nothing: nothing is dated then). So at most about half a month is counted live at either end."""
+    The whole half months of the range are read from the tallies. A half month the range takes only part
+    of is counted live: either its days in the range, added, or, when there are fewer of them, its other
+    days, taken away from the whole half month read from the tallies (days after ``today`` count for
+    nothing: nothing is dated then). So at most about a week is counted live at either end."""
     found = filters.date_range
     if found is None or filters.search or not tallies.month_tallies_usable():
         return None
@@ -323,40 +331,42 @@ def date_split(filters: ReportFilters, today: datetime.date | None = None) -> Da
     day = datetime.timedelta(days=1)
     if start is not None and end is not None and start > end:
         return DateSplit(dated_by, field, start, start, plus=((start, end),))  # nothing: counted live
-    lower = start.replace(day=1) if start is not None and start.day != 1 else None
-    upper = end.replace(day=1) if end is not None and (end + day).day != 1 else None
-    if lower is not None and lower == upper:  # inside one month
+    lower = period_start(start) if start is not None and start != period_start(start) else None
+    upper = period_start(end) if end is not None and end != _period_end(end) else None
+    if lower is not None and lower == upper:  # inside one half month
         inside = [(start, end)]
         outside = [
             (first, last)
-            for first, last in ((lower, start - day), (end + day, _month_end(lower)))
+            for first, last in ((lower, start - day), (end + day, _period_end(lower)))
             if first <= last
         ]
         if _days_to_count(inside, today) <= _days_to_count(outside, today):
             return DateSplit(dated_by, field, lower, lower, plus=tuple(inside))
-        return DateSplit(dated_by, field, lower, _month_after(lower), minus=tuple(outside))
-    first = start if lower is None else _month_after(lower)
-    stop = None if end is None else (_month_after(end) if upper is None else upper)
+        return DateSplit(dated_by, field, lower, _period_after(lower), minus=tuple(outside))
+    first = start if lower is None else _period_after(lower)
+    stop = None if end is None else (_period_after(end) if upper is None else upper)
     plus, minus = [], []
     if lower is not None:
-        part, rest = (start, _month_end(lower)), (lower, start - day)
+        part, rest = (start, _period_end(lower)), (lower, start - day)
         if _days_to_count([part], today) <= _days_to_count([rest], today):
             plus.append(part)
         else:
             first = lower
             minus.append(rest)
     if upper is not None:
-        part, rest = (upper, end), (end + day, _month_end(upper))
+        part, rest = (upper, end), (end + day, _period_end(upper))
         if _days_to_count([part], today) <= _days_to_count([rest], today):
             plus.append(part)
         else:
-            stop = _month_after(upper)
+            stop = _period_after(upper)
             minus.append(rest)
+    if len(plus) == 2 and plus[0][1] + day == plus[1][0]:  # the two parts of adjacent half months
+        plus = [(plus[0][0], plus[1][1])]
     return DateSplit(dated_by, field, first, stop, plus=tuple(plus), minus=tuple(minus))
 
 
 def use_tallies(filters: ReportFilters) -> bool:
-    """Whether the counts come from the tallies (with a date filter: its whole months from the month
+    """Whether the counts come from the tallies (with a date filter: its whole half months from the month
     tallies, the rest live), rather than from counting every enrolment."""
     if not tallies.tallies_supported():
         return False
@@ -448,14 +458,14 @@ def _start_of(day: datetime.date, tz, plus_days: int = 0) -> datetime.datetime:
 
 def place_count(*, scope: Scope, place: Place, filters: ReportFilters, today: datetime.date) -> int:
     """How many enrolments `assigned_enrolments` holds, from the tallies when they can say (one small
-    query instead of a COUNT over millions of rows; filtered by date, the whole months from the month
+    query instead of a COUNT over millions of rows; filtered by date, the whole half months from the month
     tallies and the days at either end counted), else by counting."""
     if not use_tallies(filters):
         with _report_planning():
             return assigned_enrolments(scope=scope, place=place, filters=filters, today=today).count()
     split = date_split(filters, today)
     total = 0
-    if split is None or split.has_months:
+    if split is None or split.has_periods:
         if place.unplaced:
             ids, minus = [NOT_PLACED], []
         elif place.unit is None:
@@ -464,7 +474,7 @@ def place_count(*, scope: Scope, place: Place, filters: ReportFilters, today: da
             ids, minus = [place.unit.pk], [child.pk for child in unit_children(place.unit)]
         else:
             ids, minus = [place.unit.pk], []
-        counts = _tally_counts(ids + minus, filters, today, months=split)
+        counts = _tally_counts(ids + minus, filters, today, periods=split)
         total += sum(c.assigned for (unit_id, _course), c in counts.items() if unit_id not in minus)
         total -= sum(c.assigned for (unit_id, _course), c in counts.items() if unit_id in minus)
     if split is not None and split.live():
@@ -522,7 +532,7 @@ def completion_by_node(
     city-wide scope), of the people with no unit.
 
     Queries: the children, one aggregate of the tallies, the course titles: three, whatever the number
-    of people or units. Filtered by a date, the tallies hold whole months; the days at either end add
+    of people or units. Filtered by a date, the tallies hold whole half months; the days at either end add
     a live aggregate (and the node's unit ids, below the top), and so does any filter the tallies cannot
     answer (both dates; anything on SQLite), which is then all live. A live aggregate is planned without
     JIT compilation and with more memory (`_report_planning`), which adds a statement."""
@@ -533,9 +543,9 @@ def completion_by_node(
     if use_tallies(filters):
         split = date_split(filters, today)
         by_child, direct_counts, unplaced_counts = {}, {}, {}
-        if split is None or split.has_months:
+        if split is None or split.has_periods:
             by_child, direct_counts, unplaced_counts = _stored_by_node(
-                node, children, filters, today, at_top=at_top, months=split
+                node, children, filters, today, at_top=at_top, periods=split
             )
         if split is not None and split.live():
             edges = _live_by_node(
@@ -590,13 +600,13 @@ def _stored_by_node(
     today: datetime.date,
     *,
     at_top: bool,
-    months: DateSplit | None,
+    periods: DateSplit | None,
 ) -> Split:
     """(by (child id, course id), placed in the node itself by course, with no unit by course), from the
     tallies: one query."""
     own = [node.pk] if node is not None else []
     extra = [NOT_PLACED] if at_top else []
-    counts = _tally_counts([c.pk for c in children] + own + extra, filters, today, months=months)
+    counts = _tally_counts([c.pk for c in children] + own + extra, filters, today, periods=periods)
     by_child = {}
     child_ids = {c.pk for c in children}
     own_counts: dict[int, Counts] = {}

@@ -17,9 +17,9 @@ Learners' writes only ever append rows: no shared counter row is locked in their
 triggers add no waiting and no deadlocks to progress. Only one fold runs at a time (an advisory lock,
 tried, never waited for).
 
-The same is kept per month (``reports_enrolmentmonthtally``, by triggers of their own, further down):
-counts per month of completion and per month of enrolment, so that "completed between" and "enrolled
-between" read whole months and count only the days at either end live.
+The same is kept per half month (``reports_enrolmentmonthtally``, the "month tallies", by triggers of their
+own, further down): counts per half month of completion and of enrolment, so that "completed between" and
+"enrolled between" read whole half months and count only the days at either end live.
 
 Triggers see every write, whichever code makes it (services, bulk ``update()``, COPY, raw deletes), which
 is why they are not Django signals. On SQLite (development and the default test run) nothing is
@@ -36,7 +36,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import OrgUnit
-from reports.models import COMPLETED_MONTH, ENROLLED_MONTH
+from reports.models import COMPLETED_MONTH, ENROLLED_MONTH, SECOND_HALF_STARTS
 
 STEP = OrgUnit.steplen
 FOLD_LOCK = 7_411_001  # pg advisory lock key: one fold at a time
@@ -307,7 +307,12 @@ def tally_rebuild(*, execute=_execute) -> None:
     execute("DELETE FROM reports_enrolmenttallychange")
     execute("DELETE FROM reports_enrolmenttally")
     columns = "unit_id, course_id, position_id, status, due_on, learners"
-    execute(f"INSERT INTO reports_enrolmenttally ({columns}) SELECT * FROM ({EXPECTED}) expected")  # noqa: S608
+    # In key order, so that a unit's rows lie together, as the readers read them (not in the hash
+    # aggregate's order, which scatters them over the whole table).
+    execute(
+        f"INSERT INTO reports_enrolmenttally ({columns}) SELECT * FROM ({EXPECTED}) expected "  # noqa: S608
+        "ORDER BY 1, 2, 3, 4, 5"
+    )
 
 
 def tally_fold() -> int:
@@ -342,15 +347,16 @@ def tally_differences(limit: int = 20) -> list[tuple]:
         return cursor.fetchall()
 
 
-# -- month tallies ---------------------------------------------------------------------------------
+# -- month tallies (per half month) ----------------------------------------------------------------
 #
-# The same counts again, per month of completion and per month of enrolment (`reports.models.
-# EnrolmentMonthTally`), for the dashboard filtered by "completed between" or "enrolled between": it reads
-# the whole months of the range here and counts only the days at either end live, on the date indexes
-# (reports.selectors). Kept exactly like the tallies above, by triggers of their own, so that the
-# migration that installed those keeps meaning what it meant: signed changes appended per statement,
-# folded now and then, read together with the pending ones. A month is a month of the site's time zone
-# (settings.TIME_ZONE when installed, `reports_month_tally_zone()`): readers in another zone count live.
+# The same counts again, per half month of completion and of enrolment (`reports.models.
+# EnrolmentMonthTally`: the 1st–15th and the 16th–end of each month), for the dashboard filtered by
+# "completed between" or "enrolled between": it reads the whole half months of the range here and counts
+# only the days at either end live, on the date indexes (reports.selectors): at most about a week at
+# either end. Kept exactly like the tallies above, by triggers of their own, so that the migration that
+# installed those keeps meaning what it meant: signed changes appended per statement, folded now and
+# then, read together with the pending ones. Days are days of the site's time zone (settings.TIME_ZONE
+# when installed, `reports_month_tally_zone()`): readers in another zone count live.
 
 MONTH_FOLD_LOCK = 7_411_002
 COMPLETED = "completed"
@@ -368,33 +374,36 @@ $$;
 
 
 # Rows (org_unit_id, course_id, position_id, status, due_on, completed_at, enrolled_at, sign) → one row
-# per date the enrolment has, with its month. A completed enrolment is never overdue: its due date is
-# left out (`NO_DUE_DATE`), so that its rows stay few.
+# per date the enrolment has, with its half month (its first day). A completed enrolment is never overdue:
+# its due date is left out (`NO_DUE_DATE`), so that its rows stay few.
 _DATED = f"""
     SELECT rows.org_unit_id, rows.course_id, COALESCE(rows.position_id, 0) AS position_id, rows.status,
            CASE WHEN rows.status = '{COMPLETED}' THEN {NO_DUE_SQL} ELSE COALESCE(rows.due_on, {NO_DUE_SQL})
            END AS due_on,
-           d.dated_by, date_trunc('month', d.at AT TIME ZONE reports_month_tally_zone())::date AS month,
+           d.dated_by,
+           CASE WHEN extract(day FROM l.day) < {SECOND_HALF_STARTS} THEN date_trunc('month', l.day)::date
+                ELSE date_trunc('month', l.day)::date + {SECOND_HALF_STARTS - 1} END AS period,
            rows.sign
     FROM ({{source}}) AS rows
     CROSS JOIN LATERAL (
         VALUES ('{COMPLETED_MONTH}', rows.completed_at), ('{ENROLLED_MONTH}', rows.enrolled_at)
     ) AS d(dated_by, at)
+    CROSS JOIN LATERAL (SELECT (d.at AT TIME ZONE reports_month_tally_zone())::date AS day) AS l
     WHERE d.at IS NOT NULL
 """  # noqa: S608 - SQL built from constants, no outside input
 
-_MONTH_KEY = "dated_by, month, unit_id, course_id, position_id, status, due_on"
+_MONTH_KEY = "dated_by, period, unit_id, course_id, position_id, status, due_on"
 
 # Dated rows → changes per ancestor unit (as `_APPEND`).
 _MONTH_APPEND = f"""
     WITH src AS (
-        SELECT org_unit_id, course_id, position_id, status, due_on, dated_by, month, SUM(sign) AS n
+        SELECT org_unit_id, course_id, position_id, status, due_on, dated_by, period, SUM(sign) AS n
         FROM ({_DATED}) AS dated
         GROUP BY 1, 2, 3, 4, 5, 6, 7
         HAVING SUM(sign) <> 0
     )
     INSERT INTO reports_enrolmentmonthtallychange ({_MONTH_KEY}, change)
-    SELECT src.dated_by, src.month, COALESCE(a.id, 0), src.course_id, src.position_id, src.status,
+    SELECT src.dated_by, src.period, COALESCE(a.id, 0), src.course_id, src.position_id, src.status,
            src.due_on, SUM(src.n)
     FROM src
     LEFT JOIN accounts_orgunit u ON u.id = src.org_unit_id
@@ -491,7 +500,7 @@ BEGIN
         -- No enrolment may change while its counts move (writers in flight finish first).
         LOCK TABLE progress_enrolment IN SHARE MODE;
         INSERT INTO reports_enrolmentmonthtallychange ({_MONTH_KEY}, change)
-        SELECT d.dated_by, d.month, m.ancestor_id, d.course_id, d.position_id, d.status, d.due_on,
+        SELECT d.dated_by, d.period, m.ancestor_id, d.course_id, d.position_id, d.status, d.due_on,
                SUM(m.sign)
         FROM reports_month_tally_moves m
         JOIN ({_DATED.format(source=_MONTH_ALL)}) d ON d.org_unit_id = m.unit_id
@@ -516,7 +525,7 @@ $$;
 
 
 def month_install_statements(zone: str) -> list[str]:
-    """The month tallies' functions and triggers, months taken in ``zone``."""
+    """The month tallies' functions and triggers, days taken in ``zone``."""
     return [
         _zone_function(zone),
         MONTH_FOLD_FUNCTION,
@@ -535,9 +544,9 @@ def month_install_statements(zone: str) -> list[str]:
 
 MONTH_UNINSTALL = [*_uninstall("reports_month_tally"), "DROP FUNCTION IF EXISTS reports_month_tally_zone()"]
 
-# Every assigned enrolment counted per month of each of its dates, for its unit and each unit above it.
+# Every assigned enrolment counted per half month of each of its dates, for its unit and each unit above it.
 MONTH_EXPECTED = f"""
-    SELECT d.dated_by, d.month, COALESCE(a.id, 0) AS unit_id, d.course_id, d.position_id, d.status,
+    SELECT d.dated_by, d.period, COALESCE(a.id, 0) AS unit_id, d.course_id, d.position_id, d.status,
            d.due_on, COUNT(*) AS learners
     FROM ({_DATED.format(source=_MONTH_ALL)}) d
     LEFT JOIN accounts_orgunit u ON u.id = d.org_unit_id
@@ -556,7 +565,7 @@ MONTH_ACTUAL = f"""
 
 
 def month_tallies_install(schema_editor=None, *, zone: str | None = None) -> None:
-    """Create (or replace) the month tallies' functions and triggers, months in ``zone`` (the site's time
+    """Create (or replace) the month tallies' functions and triggers, days in ``zone`` (the site's time
     zone by default), and count what is there already (used by the migration, and to change the zone)."""
     execute = schema_editor.execute if schema_editor else _execute
     month_tallies_uninstall(schema_editor)
@@ -581,7 +590,7 @@ def month_tallies_uninstall(schema_editor=None) -> None:
 
 
 def month_tally_zone() -> str | None:
-    """The time zone the month tallies count months in; None when they are not installed."""
+    """The time zone the month tallies count days in; None when they are not installed."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regprocedure('reports_month_tally_zone()') IS NOT NULL")
         if not cursor.fetchone()[0]:
@@ -594,7 +603,7 @@ _zone_seen: dict[str, str | None] = {}
 
 
 def month_tallies_usable() -> bool:
-    """Whether the month tallies answer for this site: PostgreSQL, installed, and counting months in the
+    """Whether the month tallies answer for this site: PostgreSQL, installed, and counting days in the
     current time zone. The zone is asked once per process (changing it means a new setting, so a
     restart, and `report_tallies --rebuild`, which installs them again in the new zone)."""
     if not tallies_supported():
@@ -606,13 +615,15 @@ def month_tallies_usable() -> bool:
 
 
 def month_tally_rebuild(*, execute=_execute) -> None:
-    """Count every month again from the enrolments (installation and repair; never scheduled)."""
+    """Count every half month again from the enrolments (installation and repair; never scheduled)."""
     execute("LOCK TABLE progress_enrolment IN SHARE MODE")
     execute("DELETE FROM reports_enrolmentmonthtallychange")
     execute("DELETE FROM reports_enrolmentmonthtally")
+    # In the key's order (dated_by, unit_id, period, …): a unit's half months lie together, as readers
+    # read them. In the hash aggregate's order a city-wide year read 19,000 pages for 62,000 rows.
     execute(
         f"INSERT INTO reports_enrolmentmonthtally ({_MONTH_KEY}, learners) "  # noqa: S608
-        f"SELECT * FROM ({MONTH_EXPECTED}) expected"
+        f"SELECT * FROM ({MONTH_EXPECTED}) expected ORDER BY dated_by, unit_id, period, 4, 5, 6, 7"
     )
 
 

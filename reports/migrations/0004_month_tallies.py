@@ -4,13 +4,10 @@ from django.db import migrations, models
 
 
 def install(apps, schema_editor):
-    # Triggers that keep the month tallies as progress changes (PostgreSQL; reports/tallies.py). On other
-    # databases nothing is installed and the reports count live.
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    from reports import tallies
-
-    tallies.month_tallies_install(schema_editor)
+    # The triggers that keep the month tallies were installed here, counting whole months; they now
+    # count half months and are installed by 0007_half_month_tallies (reports/tallies.py), which renamed
+    # the column they write. A database that ran this before 0007 existed has 0007 install them again.
+    pass
 
 
 def uninstall(apps, schema_editor):

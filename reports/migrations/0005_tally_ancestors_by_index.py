@@ -11,7 +11,8 @@ def replace(apps, schema_editor):
     from reports import tallies
 
     tallies.tallies_functions_replace(schema_editor)
-    tallies.month_tallies_functions_replace(schema_editor)
+    if tallies.month_tally_zone() is not None:  # installed (by 0004 then; now by 0007)
+        tallies.month_tallies_functions_replace(schema_editor)
 
 
 class Migration(migrations.Migration):

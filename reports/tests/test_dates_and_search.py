@@ -1,6 +1,6 @@
-"""How a date filter is split between the month tallies and a live count, and the people search: the
-people it finds are looked up by id (or, when very many, by a subquery) with the same rows either way,
-scoped, and exported as shown."""
+"""How a date filter is split between the month tallies (half months) and a live count, and the people
+search: the people it finds are looked up by id (or, when very many, by a subquery) with the same rows
+either way, scoped, and exported as shown."""
 
 from __future__ import annotations
 
@@ -27,10 +27,10 @@ LATER = D(2030, 1, 1)  # a "today" after every range below: every day of them co
 @pytest.mark.parametrize(
     ("start", "end", "first", "stop", "plus", "minus"),
     [
-        # A year of whole months: nothing live.
+        # A year of whole months (half months): nothing live.
         (D(2026, 1, 1), D(2026, 12, 31), D(2026, 1, 1), D(2027, 1, 1), (), ()),
         (D(2026, 2, 1), D(2026, 2, 28), D(2026, 2, 1), D(2026, 3, 1), (), ()),
-        # A day at the start: counted; most of a month at the end: the month, less its last day.
+        # A day at the start: counted; most of a half month at the end: the half month, less its last day.
         (
             D(2026, 1, 31),
             D(2026, 3, 30),
@@ -39,14 +39,32 @@ LATER = D(2030, 1, 1)  # a "today" after every range below: every day of them co
             ((D(2026, 1, 31), D(2026, 1, 31)),),
             ((D(2026, 3, 31), D(2026, 3, 31)),),
         ),
-        # Half a month at each end: its days.
+        # Half a month at each end: whole half months, less the day after.
         (
             D(2026, 6, 16),
             D(2026, 11, 14),
-            D(2026, 7, 1),
-            D(2026, 11, 1),
-            ((D(2026, 6, 16), D(2026, 6, 30)), (D(2026, 11, 1), D(2026, 11, 14))),
+            D(2026, 6, 16),
+            D(2026, 11, 16),
             (),
+            ((D(2026, 11, 15), D(2026, 11, 15)),),
+        ),
+        # A week at each end: its days (at most a week is ever counted live at either end)…
+        (
+            D(2026, 6, 9),
+            D(2026, 11, 22),
+            D(2026, 6, 16),
+            D(2026, 11, 16),
+            ((D(2026, 6, 9), D(2026, 6, 15)), (D(2026, 11, 16), D(2026, 11, 22))),
+            (),
+        ),
+        # … or, a day more, the half months less the days outside.
+        (
+            D(2026, 6, 8),
+            D(2026, 11, 23),
+            D(2026, 6, 1),
+            D(2026, 12, 1),
+            (),
+            ((D(2026, 6, 1), D(2026, 6, 7)), (D(2026, 11, 24), D(2026, 11, 30))),
         ),
         # Most of a month at each end: the months, less the days outside.
         (
@@ -57,14 +75,31 @@ LATER = D(2030, 1, 1)  # a "today" after every range below: every day of them co
             (),
             ((D(2026, 6, 1), D(2026, 6, 1)), (D(2026, 11, 30), D(2026, 11, 30))),
         ),
-        # Inside one month: its days, or the month less the others.
+        # Inside one half month, or across two parts of them: its days (in one range), or the half month
+        # less the others.
         (
             D(2026, 1, 15),
             D(2026, 1, 20),
-            D(2026, 1, 1),
-            D(2026, 1, 1),
+            D(2026, 1, 16),
+            D(2026, 1, 16),
             ((D(2026, 1, 15), D(2026, 1, 20)),),
             (),
+        ),
+        (
+            D(2026, 1, 17),
+            D(2026, 1, 20),
+            D(2026, 1, 16),
+            D(2026, 1, 16),
+            ((D(2026, 1, 17), D(2026, 1, 20)),),
+            (),
+        ),
+        (
+            D(2026, 1, 17),
+            D(2026, 1, 30),
+            D(2026, 1, 16),
+            D(2026, 2, 1),
+            (),
+            ((D(2026, 1, 16), D(2026, 1, 16)), (D(2026, 1, 31), D(2026, 1, 31))),
         ),
         (
             D(2026, 1, 2),
@@ -79,34 +114,41 @@ LATER = D(2030, 1, 1)  # a "today" after every range below: every day of them co
         (D(2026, 5, 1), D(2026, 3, 1), D(2026, 5, 1), D(2026, 5, 1), ((D(2026, 5, 1), D(2026, 3, 1)),), ()),
         # Open ends.
         (D(2026, 2, 2), None, D(2026, 2, 1), None, (), ((D(2026, 2, 1), D(2026, 2, 1)),)),
-        (D(2024, 2, 20), None, D(2024, 3, 1), None, ((D(2024, 2, 20), D(2024, 2, 29)),), ()),
+        (D(2024, 2, 20), None, D(2024, 2, 16), None, (), ((D(2024, 2, 16), D(2024, 2, 19)),)),
+        (D(2024, 2, 25), None, D(2024, 3, 1), None, ((D(2024, 2, 25), D(2024, 2, 29)),), ()),
         (None, D(2026, 1, 31), None, D(2026, 2, 1), (), ()),
-        (None, D(2026, 1, 10), None, D(2026, 1, 1), ((D(2026, 1, 1), D(2026, 1, 10)),), ()),
+        (None, D(2026, 1, 10), None, D(2026, 1, 16), (), ((D(2026, 1, 11), D(2026, 1, 15)),)),
+        (None, D(2026, 1, 5), None, D(2026, 1, 1), ((D(2026, 1, 1), D(2026, 1, 5)),), ()),
     ],
 )
-def test_a_date_range_is_months_and_days_counted(start, end, first, stop, plus, minus):
+def test_a_date_range_is_half_months_and_days_counted(start, end, first, stop, plus, minus):
     with mock.patch.object(tallies, "month_tallies_usable", return_value=True):
         split = selectors.date_split(ReportFilters(completed_from=start, completed_to=end), LATER)
         assert (split.dated_by, split.field) == (COMPLETED_MONTH, "completed_at")
-        assert (split.first_month, split.stop_month, split.plus, split.minus) == (first, stop, plus, minus)
+        assert (split.first_period, split.stop_period, split.plus, split.minus) == (first, stop, plus, minus)
         enrolled = selectors.date_split(ReportFilters(enrolled_from=start, enrolled_to=end), LATER)
         assert (enrolled.dated_by, enrolled.field) == (ENROLLED_MONTH, "enrolled_at")
         assert (enrolled.plus, enrolled.minus) == (plus, minus)
 
 
 def test_days_after_today_cost_nothing_to_count():
-    """The end of this month is yet to come: the month less those days is cheaper than its days so far."""
+    """The end of this half month is yet to come: the half month less those days is cheaper than its days
+    so far (three of them), though it has more days in all."""
     with mock.patch.object(tallies, "month_tallies_usable", return_value=True):
         filters = ReportFilters(completed_from=D(2026, 1, 1), completed_to=D(2026, 12, 20))
-        split = selectors.date_split(filters, D(2026, 12, 5))
-        assert (split.first_month, split.stop_month) == (D(2026, 1, 1), D(2027, 1, 1))
+        split = selectors.date_split(filters, D(2026, 12, 18))
+        assert (split.first_period, split.stop_period) == (D(2026, 1, 1), D(2027, 1, 1))
         assert (split.plus, split.minus) == ((), ((D(2026, 12, 21), D(2026, 12, 31)),))
+        split = selectors.date_split(filters, LATER)
+        assert (split.first_period, split.stop_period) == (D(2026, 1, 1), D(2026, 12, 16))
+        assert (split.plus, split.minus) == (((D(2026, 12, 16), D(2026, 12, 20)),), ())
 
 
 def test_every_day_of_a_range_is_counted_once_and_no_other():
-    """For ranges starting and ending on every day around a few month ends (and open): the months read
-    plus the days added less the days taken away are the range's days, each once."""
+    """For ranges starting and ending on many days around a few month ends and middles (and open): the
+    half months read plus the days added less the days taken away are the range's days, each once."""
     days = [D(2025, 12, 20) + datetime.timedelta(days=n) for n in range(0, 110, 3)]
+    days += [D(2026, 2, 13) + datetime.timedelta(days=n) for n in range(5)]
     calendar = [D(2025, 11, 1) + datetime.timedelta(days=n) for n in range(200)]
 
     def inside(day, first, last):
@@ -120,12 +162,12 @@ def test_every_day_of_a_range_is_counted_once_and_no_other():
                 for today in (D(2026, 1, 15), LATER):
                     split = selectors.date_split(ReportFilters(completed_from=start, completed_to=end), today)
                     for day in calendar:
-                        month = day.replace(day=1)
+                        period = selectors.period_start(day)
                         counted = 0
-                        if split.has_months and inside(
-                            month,
-                            split.first_month,
-                            split.stop_month and split.stop_month - datetime.timedelta(1),
+                        if split.has_periods and inside(
+                            period,
+                            split.first_period,
+                            split.stop_period and split.stop_period - datetime.timedelta(1),
                         ):
                             counted += 1
                         counted += sum(inside(day, *days_) for days_ in split.plus)

@@ -56,14 +56,15 @@ def local(year, month, day, hour=12, minute=0):
 
 def spread_dates(world):
     """Completions and enrolments over several months, some a minute either side of a local midnight
-    that starts a month (the previous UTC day), one marked completed-at but not completed."""
+    that starts a month or its second half (the previous UTC day), one marked completed-at but not
+    completed."""
     learners = list(world.learners.values())
     shared = world.courses["shared"].pk
     moments = [
         local(2026, 1, 31, 23, 59),
         local(2026, 2, 1, 0, 1),
-        local(2026, 2, 14),
-        local(2026, 3, 31, 23, 59),
+        local(2026, 2, 16, 0, 1),
+        local(2026, 3, 15, 23, 59),
     ]
     for learner, moment in zip(learners, moments, strict=True):
         Enrolment.objects.filter(learner=learner, course_id=shared).update(
@@ -79,8 +80,8 @@ def spread_dates(world):
     )
 
 
-# "Completed between" and "enrolled between" ranges: whole months, partial months at either end, one
-# day, open ends, inside one month, empty, and upside down.
+# "Completed between" and "enrolled between" ranges: whole months and half months, parts of them at either
+# end, one day, open ends, inside one month, empty, and upside down.
 DATE_RANGES = [
     (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),
     (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28)),
@@ -94,6 +95,12 @@ DATE_RANGES = [
     (datetime.date(2025, 12, 31), None),
     (datetime.date(2026, 2, 10), datetime.date(2026, 2, 20)),
     (datetime.date(2026, 5, 1), datetime.date(2026, 3, 1)),
+    (datetime.date(2026, 2, 16), datetime.date(2026, 3, 15)),
+    (datetime.date(2026, 1, 16), datetime.date(2026, 2, 15)),
+    (datetime.date(2026, 2, 8), datetime.date(2026, 3, 23)),
+    (datetime.date(2026, 2, 16), datetime.date(2026, 2, 16)),
+    (datetime.date(2026, 3, 16), None),
+    (None, datetime.date(2026, 2, 15)),
 ]
 
 
@@ -289,7 +296,10 @@ def test_months_are_months_of_the_sites_time_zone(world):
     assert selectors.place_count(**args) == 1
     tallies.month_tally_fold()
     assert EnrolmentMonthTally.objects.filter(
-        dated_by="c", month=datetime.date(2026, 1, 1), unit_id=world.units["重庆市"].pk
+        dated_by="c", period=datetime.date(2026, 1, 16), unit_id=world.units["重庆市"].pk
+    ).exists()
+    assert EnrolmentMonthTally.objects.filter(
+        dated_by="c", period=datetime.date(2026, 2, 16), unit_id=world.units["重庆市"].pk
     ).exists()
     with timezone.override(datetime.UTC):
         assert not selectors.use_tallies(january)

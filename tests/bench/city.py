@@ -352,6 +352,7 @@ def _targets() -> dict:
 
     city_admin = User.objects.get(username=citygen.CITY_ADMIN)
     district_manager = User.objects.get(username=citygen.DISTRICT_MANAGER)
+    street_manager = User.objects.get(username=citygen.STREET_MANAGER)
     district = district_manager.managed_unit
     street = (
         OrgUnit.objects.filter(path__startswith=district.path, depth=district.depth + 1)
@@ -370,7 +371,11 @@ def _targets() -> dict:
         .first()["learner_id"]
     )
     return {
-        "users": {"city admin": city_admin, "district manager": district_manager},
+        "users": {
+            "city admin": city_admin,
+            "district manager": district_manager,
+            "street manager": street_manager,
+        },
         "district": district,
         "street": street,
         "community": community,
@@ -387,6 +392,7 @@ def _view_cases(t: dict) -> list[tuple[str, str, str, dict]]:
     completion = reverse("reports:completion")
     people = reverse("reports:people")
     overdue = reverse("reports:overdue")
+    history = reverse("wagtailadmin_reports:site_history")
     return [
         ("Wagtail admin home (for reference)", "city admin", reverse("wagtailadmin_home"), {}),
         ("completion dashboard, city", "city admin", completion, {}),
@@ -410,6 +416,13 @@ def _view_cases(t: dict) -> list[tuple[str, str, str, dict]]:
             "city admin",
             completion,
             {"completed_from": "2026-06-16", "completed_to": "2026-11-14"},
+        ),
+        (
+            # The most a date range counts live: eight days at either end (half of a 16-day half month).
+            "completion, city, completed in a range of part half months",
+            "city admin",
+            completion,
+            {"completed_from": "2026-07-24", "completed_to": "2026-10-23"},
         ),
         (
             "completion, city, enrolled in a date range",
@@ -438,6 +451,16 @@ def _view_cases(t: dict) -> list[tuple[str, str, str, dict]]:
         ("overdue, city", "city admin", overdue, {}),
         ("overdue, district", "district manager", overdue, {}),
         ("transcript", "district manager", reverse("reports:transcript", args=[t["learner_id"]]), {}),
+        ("site history, city (page 1)", "city admin", history, {}),
+        ("site history, district", "district manager", history, {}),
+        ("site history, street", "street manager", history, {}),
+        (
+            "site history, district, one action",
+            "district manager",
+            history,
+            {"action": "progress.completion_override"},
+        ),
+        ("site history, city, page 100", "city admin", history, {"p": 100}),
     ]
 
 

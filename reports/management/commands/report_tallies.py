@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = (
         "Check the enrolment tallies and month tallies against a live count (the default), fold pending "
         "changes into them (--fold), or count everything again (--rebuild, for repair, or after changing "
-        "TIME_ZONE: the month tallies count months of the site's time zone; the triggers keep them as "
+        "TIME_ZONE: the month tallies count half months of the site's time zone; the triggers keep them as "
         "progress changes). PostgreSQL only."
     )
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 tallies.month_tallies_install(zone=settings.TIME_ZONE)
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Tallies counted again from the enrolments (months in {settings.TIME_ZONE})."
+                    f"Tallies counted again from the enrolments (half months in {settings.TIME_ZONE})."
                 )
             )
             return
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             raise CommandError("The tallies do not match a live count: run with --rebuild.")
         if zone != settings.TIME_ZONE:
             raise CommandError(
-                f"The month tallies count months in {zone}, the site is in {settings.TIME_ZONE} (reports "
-                "filtered by date count live): run with --rebuild."
+                f"The month tallies count half months in {zone}, the site is in {settings.TIME_ZONE} "
+                "(reports filtered by date count live): run with --rebuild."
             )
         self.stdout.write(self.style.SUCCESS("The tallies match a live count."))
