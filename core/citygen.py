@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 
 ROOT_NAME = "重庆市"
@@ -347,6 +347,7 @@ def reset(log: Callable[[str], None] = print) -> None:
         )
         log(f"  reset: {deleted:,} rows of {model._meta.db_table}")
     Assignment.objects.filter(course_id__in=course_ids).delete()
+    _reset_audit_log()
     generated_users().delete()
     for course in CoursePage.objects.filter(pk__in=course_ids):
         course.delete()
@@ -354,6 +355,35 @@ def reset(log: Callable[[str], None] = print) -> None:
         Assignment.units.through.objects.filter(orgunit__path__startswith=root.path).delete()
         OrgUnit.objects.filter(path__startswith=root.path).delete()
     log(f"  reset done in {time.monotonic() - started:.1f} s")
+
+
+def _reset_audit_log() -> None:
+    """The entries `CityGenerator.audit_log` wrote: about the generated people and units, or made by
+    the generated managers."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models.functions import Cast
+    from wagtail.models import ModelLogEntry
+
+    from accounts.models import OrgUnit, User
+
+    types = ContentType.objects.get_for_models(User, OrgUnit, for_concrete_models=False)
+    as_text = {"id_text": Cast("pk", output_field=models.CharField())}
+    users = generated_users().annotate(**as_text).values("id_text")
+    units = OrgUnit.objects.filter(depth=1, code=ROOT_CODE).values_list("path", flat=True)
+    unit_ids = (
+        OrgUnit.objects.filter(
+            Q.create([("path__startswith", path) for path in units], connector=Q.OR)
+            if units
+            else Q(pk__in=[])
+        )
+        .annotate(**as_text)
+        .values("id_text")
+    )
+    ModelLogEntry.objects.filter(
+        Q(user__in=generated_users().filter(username__in=MANAGERS))
+        | Q(content_type=types[User], object_id__in=users)
+        | Q(content_type=types[OrgUnit], object_id__in=unit_ids)
+    )._raw_delete(connection.alias)
 
 
 # --- the generator --------------------------------------------------------------------------------
@@ -379,6 +409,7 @@ class CityGenerator:
             self.courses()
             self.assignments()
             self.history()
+            self.audit_log()
         self.vacuum()
         self.result.seconds = time.monotonic() - self.started
         self.step(f"done in {self.result.seconds:.1f} s")
@@ -507,6 +538,7 @@ class CityGenerator:
         insert_rows(User, fields + list(defaults), (row + tuple(defaults.values()) for row in rows))
         ids = dict(User.objects.filter(username__startswith=STAFF_PREFIX).values_list("username", "id"))
         self.staff_ids = [ids[row[0]] for row in rows]
+        self.staff_names = [row[2] for row in rows]
         del rows
 
         managers = Group.objects.get_or_create(name=MANAGERS_GROUP)[0]
@@ -712,6 +744,7 @@ class CityGenerator:
         }
         totals = dict.fromkeys(tables, 0)
         statuses = dict.fromkeys(("not_started", "in_progress", "completed"), 0)
+        self.overrides: list[tuple[int, int, str, int]] = []  # (learner, course, completed at, by whom)
         overdue = 0
         with bulk_load([model for model, _fields in tables.values()]):
             for n, course_id in enumerate(self.course_ids):
@@ -719,6 +752,11 @@ class CityGenerator:
                 overdue += self._course_history(n, course_id, *rows.values())
                 for row in rows["enrolments"]:
                     statuses[row[2]] += 1
+                self.overrides += [
+                    (row[0], course_id, row[2], row[5])
+                    for row in rows["course completions"]
+                    if row[5] is not None
+                ]
                 for name, (model, fields) in tables.items():
                     totals[name] += insert_rows(model, fields, rows[name])
                 self.step(
@@ -739,7 +777,9 @@ class CityGenerator:
         lessons = self.course_items[n]
         today = _day(now)
         overdue = 0
-        override_by = self.manager_ids[DISTRICT_MANAGER]
+        # A manager marks complete only inside their part of the tree: the first district's manager
+        # there, the city admin elsewhere.
+        override_by = (self.manager_ids[DISTRICT_MANAGER], self.manager_ids[CITY_ADMIN])
         for i, (joined, community, position, engagement) in enumerate(self.staff):
             learner = self.staff_ids[i]
             covering = [plan for plan in plans if self._covers(plan, community, position)]
@@ -819,7 +859,7 @@ class CityGenerator:
                             completed_at,
                             "manager_override" if override else "all_required_items",
                             len(lessons),
-                            override_by if override else None,
+                            override_by[district != 0] if override else None,
                             "线下集中培训已完成" if override else "",
                         )
                     )
@@ -846,6 +886,91 @@ class CityGenerator:
                 )
             )
         return overdue
+
+    # Site history ---------------------------------------------------------------------------------
+
+    def audit_log(self) -> None:
+        """What running the city leaves in Wagtail's audit log, which the site history report reads:
+        every organisation unit created, every account brought in by a staff import (one entry per
+        person, as accounts.staff_import writes them: the first district's staff by its manager, the
+        rest by the city admin, a district at a time at launch and a few people a day since), and every
+        course a manager marked complete. About 120,000 entries at city scale."""
+        import json
+        import uuid
+
+        from django.contrib.contenttypes.models import ContentType
+        from wagtail.models import ModelLogEntry
+
+        from accounts.models import OrgUnit, User
+        from accounts.staff_import import IMPORT_LOG_ACTION
+        from courses.models import CoursePage
+        from progress.services import OVERRIDE_LOG_ACTION
+
+        rng = self.rng
+        types = ContentType.objects.get_for_models(User, OrgUnit, for_concrete_models=False)
+        city, district = self.manager_ids[CITY_ADMIN], self.manager_ids[DISTRICT_MANAGER]
+        launched = self.now - 330 * DAY
+        fields = ["content_type", "object_id", "label", "action", "data", "timestamp", "uuid", "user"]
+        defaults = {"content_changed": True, "deleted": False}
+        rows = []
+        at_launch = _ts(launched - 2 * DAY)
+        created_units = str(uuid.UUID(int=rng.getrandbits(128)))
+        for unit_id, name in OrgUnit.objects.filter(pk__in=self._unit_ids()).values_list("pk", "name"):
+            rows.append(
+                (
+                    types[OrgUnit].pk,
+                    str(unit_id),
+                    name,
+                    "wagtail.create",
+                    "{}",
+                    at_launch,
+                    created_units,
+                    city,
+                )
+            )
+        batches: dict[tuple[int, int], str] = {}  # (district, day) → the import's id
+        for i, (joined, community, _position, _engagement) in enumerate(self.staff):
+            d = self.communities[community][1]
+            when = max(joined, launched) + rng.uniform(0, 8 * 3600)
+            batch = batches.setdefault((d, int(when // DAY)), str(uuid.UUID(int=rng.getrandbits(128))))
+            data = {"source": f"staff-{d + 1:02d}.xlsx", "row": i + 2, "outcome": "created", "fields": []}
+            rows.append(
+                (
+                    types[User].pk,
+                    str(self.staff_ids[i]),
+                    self.staff_names[i],
+                    IMPORT_LOG_ACTION,
+                    json.dumps(data, ensure_ascii=False),
+                    _ts(when),
+                    batch,
+                    district if d == 0 else city,
+                )
+            )
+        titles = dict(CoursePage.objects.filter(pk__in=self.course_ids).values_list("pk", "title"))
+        names = dict(zip(self.staff_ids, self.staff_names, strict=True))
+        for learner, course_id, completed_at, by in self.overrides:
+            data = {"course": course_id, "course_title": titles[course_id], "reason": "线下集中培训已完成"}
+            rows.append(
+                (
+                    types[User].pk,
+                    str(learner),
+                    names[learner],
+                    OVERRIDE_LOG_ACTION,
+                    json.dumps(data, ensure_ascii=False),
+                    completed_at,
+                    str(uuid.UUID(int=rng.getrandbits(128))),
+                    by,
+                )
+            )
+        rows.sort(key=lambda row: row[5])  # written as they happened
+        count = insert_rows(
+            ModelLogEntry, fields + list(defaults), (row + tuple(defaults.values()) for row in rows)
+        )
+        self.result.counts["audit log entries"] = count
+        self.step(f"site history: {count:,} audit log entries")
+
+    def _unit_ids(self) -> list[int]:
+        return [self.root_id, *self.district_ids, *self.street_ids, *(c[0] for c in self.communities)]
 
     # Finish ---------------------------------------------------------------------------------------
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Model, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Field, ForeignObject, Lookup, Model, Q, QuerySet
+from django.db.models.lookups import In
 from wagtail.log_actions import registry as log_action_registry
 from wagtail.models.audit_log import LogEntryQuerySet
 
@@ -53,9 +53,36 @@ def _tree_models() -> dict[type[Model], Callable[..., QuerySet]]:
     }
 
 
-def _ids_as_text(objects: QuerySet) -> QuerySet:
-    # Log entries keep the object's id as text, whatever the type of its primary key.
-    return objects.order_by().annotate(id_text=Cast("pk", output_field=CharField())).values("id_text")
+class Ids:
+    """A list of ids for `AnyOf`, with its PostgreSQL array literal made once (the report filters by
+    the same lists several times a request). Not a list, so that Django passes it through as it is."""
+
+    def __init__(self, ids):
+        self.values = list(ids)
+        self.literal = "{" + ",".join(str(value) for value in self.values) + "}"
+
+
+class AnyOf(Lookup):
+    """``field__any_of=Ids(…)``: ``field = ANY(%s)`` with the whole list as one array parameter on
+    PostgreSQL; ``IN (…)`` elsewhere. ``IN`` with a district's 5,000 people, once as numbers and once as
+    text, several times a request, spent 300 ms in Django and psycopg preparing 30,000 parameters."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [value.literal]
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor != "postgresql":
+            return In(self.lhs, self.rhs.values).as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        kind = "text" if self.lhs.output_field.get_internal_type() in ("CharField", "TextField") else "bigint"
+        return f"{lhs} = ANY(%s::{kind}[])", [*lhs_params, self.rhs.literal]
+
+
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)  # related fields keep lookups of their own
 
 
 def _names_objects(log_model) -> bool:
@@ -63,12 +90,50 @@ def _names_objects(log_model) -> bool:
     return any(field.name == "object_id" for field in log_model._meta.concrete_fields)
 
 
+def _scope_ids(viewer, scope: Scope, log_model) -> tuple[Ids, dict[type[Model], Ids]]:
+    """(the people in the viewer's part of the tree, {tree model: ids of its objects there that
+    ``log_model``'s entries may name}), looked up once per request (kept on ``viewer``, which is
+    ``request.user``) and given to the database as arrays: the report asks three times per log model
+    (rows, their count, the filter choices), and as subqueries each ask scanned every account of the
+    city again (a district's site history took 780 ms over 120,000 entries). Log entries keep an
+    object's id as text; the ids here are integers, whose text is the same.
+
+    People and units come from the tree (a district: ~5,000 people, 111 units, found by unit id).
+    The other types (assignments, certificates) come from the log first: the few objects of that type
+    that entries name, of which those in scope (a district may hold tens of thousands of certificates,
+    but only revocations and re-training are logged)."""
+    from accounts.models import OrgUnit
+    from accounts.viewsets import users_in_scope
+
+    cache = viewer.__dict__.setdefault("_scoped_log_ids", {})
+    if log_model in cache:
+        return cache[log_model]
+    if "people" not in cache:
+        unit_ids = list(scope.units().values_list("pk", flat=True))
+        people = get_user_model().objects.filter(org_unit_id__in=unit_ids)
+        cache["units"] = Ids(unit_ids)
+        cache["people"] = Ids(users_in_scope(viewer, people).values_list("pk", flat=True))
+    objects = {get_user_model(): cache["people"], OrgUnit: cache["units"]}
+    if _names_objects(log_model):
+        types = ContentType.objects.get_for_models(*_tree_models(), for_concrete_models=False)
+        for model, objects_in_scope in _tree_models().items():
+            if model in objects:
+                continue
+            named = log_model.objects.filter(content_type_id=types[model].pk).values_list(
+                "object_id", flat=True
+            )
+            ids = [int(pk) for pk in set(named) if pk.isdigit()]
+            found = (
+                objects_in_scope(viewer, scope).filter(pk__in=ids).values_list("pk", flat=True) if ids else []
+            )
+            objects[model] = Ids(found)
+    cache[log_model] = (cache["people"], objects)
+    return cache[log_model]
+
+
 def log_entries_in_scope(entries: QuerySet, viewer, *, scope: Scope | None = None) -> QuerySet:
     """``entries`` (of one log model, already limited by Wagtail's permission rule) that ``viewer`` may
-    see. Works on ``values()`` querysets too: it only filters.
-
-    Each condition is an uncorrelated ``IN (subquery)`` over the viewer's part of the tree, so the
-    database hashes it once (no subquery per log entry)."""
+    see. Works on ``values()`` querysets too: it only filters, on lists of ids (`_scope_ids`)."""
     scope = scope or scope_for(viewer)
     if viewer.is_superuser or scope.everything:
         return entries
@@ -78,18 +143,42 @@ def log_entries_in_scope(entries: QuerySet, viewer, *, scope: Scope | None = Non
         if not _names_objects(entries.model):
             return entries
         return entries.exclude(content_type_id__in=[content_type.pk for content_type in types.values()])
-    # Made by the viewer or someone in their part of the tree (this covers what they deleted, which
-    # has no unit left to check).
-    visible = Q(user_id=viewer.pk) | Q(user_id__in=tree[get_user_model()](viewer, scope).values("pk"))
-    if _names_objects(entries.model):
-        for model, objects_in_scope in tree.items():
-            visible |= Q(
-                content_type_id=types[model].pk, object_id__in=_ids_as_text(objects_in_scope(viewer, scope))
-            )
-    return entries.filter(visible)
+    found = viewer.__dict__.setdefault("_visible_log_entries", {})
+    if entries.model not in found:
+        people, objects = _scope_ids(viewer, scope, entries.model)
+        # Made by the viewer or someone in their part of the tree (this covers what they deleted, which
+        # has no unit left to check).
+        visible = Q(user_id=viewer.pk) | Q(user_id__any_of=people)
+        if _names_objects(entries.model):
+            for model, ids in objects.items():
+                visible |= Q(content_type_id=types[model].pk, object_id__any_of=ids)
+        # The entries themselves, found once per request (one pass over the log): the report then
+        # reads its page, its count and its filter choices by primary key, not in three more passes.
+        found[entries.model] = Ids(entries.model.objects.filter(visible).values_list("pk", flat=True))
+    return entries.filter(pk__any_of=found[entries.model])
+
+
+def allow_content_types(viewer) -> None:
+    """Tell Wagtail's ``viewable_by_user`` which content types ``viewer`` has any permission on, before
+    it works that out itself by listing the distinct types of the whole log (a scan of every entry, 50–70
+    ms at city scale, on every request). It keeps the types that have entries *and* a permission; these
+    are the types with a permission, which lets the same entries through. A superuser is not asked."""
+    if viewer.is_superuser or hasattr(viewer, "_allowed_content_type_ids"):
+        return
+    from django.contrib.auth.models import Permission
+
+    granted = viewer.get_all_permissions()
+    viewer._allowed_content_type_ids = {
+        content_type_id
+        for content_type_id, app_label, codename in Permission.objects.values_list(
+            "content_type_id", "content_type__app_label", "codename"
+        )
+        if f"{app_label}.{codename}" in granted
+    }
 
 
 def log_entries_visible_to(viewer, log_model) -> QuerySet:
+    allow_content_types(viewer)
     return log_entries_in_scope(log_model.objects.viewable_by_user(viewer), viewer)
 
 

@@ -242,17 +242,27 @@ REPORT_WORK_MEM = "32MB"
 
 
 @contextmanager
-def _report_planning() -> Iterator[None]:
-    """Runs the statements inside without PostgreSQL's JIT compilation, and with `REPORT_WORK_MEM`: a
-    report's aggregate over many rows is estimated costly enough to compile, and compiling took longer
-    (up to 1.5 s, measured) than the query itself. One statement more; elsewhere, nothing."""
+def planner_settings(**values: str) -> Iterator[None]:
+    """Runs the statements inside with these PostgreSQL settings, for this transaction only (a
+    transaction of its own unless one is open): one statement more; elsewhere, nothing."""
     if connection.vendor != "postgresql":
         yield
         return
+    names = sorted(values)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('jit', 'off', true), set_config('work_mem', %s, true)", [REPORT_WORK_MEM]
+            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+            [item for name in names for item in (name, values[name])],
         )
+        yield
+
+
+@contextmanager
+def _report_planning() -> Iterator[None]:
+    """Runs the statements inside without PostgreSQL's JIT compilation, and with `REPORT_WORK_MEM`: a
+    report's aggregate over many rows is estimated costly enough to compile, and compiling took longer
+    (up to 1.5 s, measured) than the query itself."""
+    with planner_settings(jit="off", work_mem=REPORT_WORK_MEM):
         yield
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, F
+from wagtail.models import ModelLogEntry
 
 from accounts.models import OrgUnit, User
 from assignments.models import Assignment, AssignmentMember
@@ -114,17 +115,46 @@ def test_tree_people_and_history_are_consistent():
         ).values_list("due_on", flat=True)
         assert enrolment.due_on == (min(dues) if dues else None)
 
+    # The site history: every unit created, every person imported, every course marked complete.
+    log = ModelLogEntry.objects.all()
+    assert log.filter(action="wagtail.create").count() == OrgUnit.objects.count() - 1  # not the new one
+    imported = log.filter(action="accounts.staff_import")
+    assert set(imported.values_list("object_id", flat=True)) == {
+        str(pk) for pk in staff.values_list("pk", flat=True)
+    }
+    overrides = CourseCompletion.objects.filter(rule="manager_override")
+    assert log.filter(action="progress.completion_override").count() == overrides.count() > 0
+    assert set(imported.values_list("user_id", flat=True)) == {
+        district_manager.pk,
+        User.objects.get(username=citygen.CITY_ADMIN).pk,
+    }
+
 
 def test_a_second_run_refuses_unless_reset():
     generate("--courses=2")
-    counts = (User.objects.count(), OrgUnit.objects.count(), Enrolment.objects.count())
+    counts = (
+        User.objects.count(),
+        OrgUnit.objects.count(),
+        Enrolment.objects.count(),
+        ModelLogEntry.objects.count(),
+    )
 
     with pytest.raises(CommandError, match="already has a generated city"):
         generate("--courses=2")
-    assert (User.objects.count(), OrgUnit.objects.count(), Enrolment.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        OrgUnit.objects.count(),
+        Enrolment.objects.count(),
+        ModelLogEntry.objects.count(),
+    ) == counts
 
     generate("--courses=2", "--reset")  # the same seed gives the same city again
-    assert (User.objects.count(), OrgUnit.objects.count(), Enrolment.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        OrgUnit.objects.count(),
+        Enrolment.objects.count(),
+        ModelLogEntry.objects.count(),
+    ) == counts
     assert not any(OrgUnit.find_problems())
 
 

@@ -127,6 +127,7 @@ def main(argv=None) -> None:
     parser.add_argument("--runs", type=int, default=20, help="timed requests per view (default 20)")
     parser.add_argument("--export-runs", type=int, default=3, help="timed runs per export (default 3)")
     parser.add_argument("--no-exports", action="store_true")
+    parser.add_argument("--only", metavar="TEXT", help="time only the views whose name contains TEXT")
     parser.add_argument(
         "--huge", action="store_true", help="also export every assigned enrolment of the city as CSV (slow)"
     )
@@ -163,7 +164,7 @@ def main(argv=None) -> None:
     print("Dataset:", json.dumps(dataset, ensure_ascii=False), flush=True)
 
     print(f"Timing the views ({args.runs} requests each)…", flush=True)
-    views = worker(env, "views", str(args.runs))
+    views = worker(env, "views", str(args.runs), *([args.only] if args.only else []))
     exports = []
     if not args.no_exports:
         for case in EXPORT_CASES:
@@ -291,7 +292,7 @@ def run_worker(args: list[str]) -> None:
     elif kind == "counts":
         result = dataset_counts()
     elif kind == "views":
-        result = time_views(int(rest[0]))
+        result = time_views(int(rest[0]), *rest[1:])
     elif kind == "export":
         result = time_export(rest[0], rest[1], int(rest[2]))
     else:
@@ -505,7 +506,7 @@ class QueryLog:
             self.queries.append(((time.perf_counter() - started) * 1000, shown[:4000]))
 
 
-def time_views(runs: int) -> list[dict]:
+def time_views(runs: int, only: str | None = None) -> list[dict]:
     from django.test import Client
 
     t = _targets()
@@ -515,6 +516,8 @@ def time_views(runs: int) -> list[dict]:
         clients[role].force_login(user)
     results = []
     for name, viewer, url, query in _view_cases(t):
+        if only and only not in name:
+            continue
         client = clients[viewer]
         for _ in range(2):  # warm-up: templates, caches, the database's buffers
             _request(client, url, query)
