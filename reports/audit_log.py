@@ -27,10 +27,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Field, ForeignObject, Lookup, Model, Q, QuerySet
 from django.db.models.lookups import In
 from wagtail.log_actions import registry as log_action_registry
-from wagtail.models.audit_log import LogEntryQuerySet
+from wagtail.models.audit_log import BaseLogEntryManager, LogEntryQuerySet
 
 from accounts.scope import Scope, scope_for
 
@@ -153,8 +154,14 @@ def log_entries_in_scope(entries: QuerySet, viewer, *, scope: Scope | None = Non
             for model, ids in objects.items():
                 visible |= Q(content_type_id=types[model].pk, object_id__any_of=ids)
         # The entries themselves, found once per request (one pass over the log): the report then
-        # reads its page, its count and its filter choices by primary key, not in three more passes.
-        found[entries.model] = Ids(entries.model.objects.filter(visible).values_list("pk", flat=True))
+        # reads its page and its count by primary key, and its filter choices from these rows.
+        rows = list(
+            entries.model.objects.filter(visible).values_list("pk", "user_id", "action", "content_type_id")
+        )
+        found[entries.model] = Ids(pk for pk, *_rest in rows)
+        viewer.__dict__.setdefault("_visible_log_kinds", {})[entries.model] = {
+            tuple(rest) for _pk, *rest in rows
+        }
     return entries.filter(pk__any_of=found[entries.model])
 
 
@@ -192,16 +199,62 @@ class LogFilterChoices:
     content_type_ids: frozenset
 
 
+def _distinct_values(log_model, column: str, content_type_ids: set | None) -> set:
+    """The distinct values of ``column`` among ``log_model``'s entries of these types (None: all), each
+    found by one probe of the column's index (PostgreSQL: a "skip scan"; a log holds few actors, actions
+    and types, and a DISTINCT over a city's log read all 120,000 entries, 40–90 ms)."""
+    entries = log_model.objects.order_by()
+    if content_type_ids is not None:
+        entries = entries.filter(content_type_id__in=content_type_ids)
+    if connection.vendor != "postgresql":
+        return set(entries.values_list(column, flat=True).distinct())
+    table = connection.ops.quote_name(log_model._meta.db_table)
+    name = connection.ops.quote_name(log_model._meta.get_field(column).column)
+    kinds = "" if content_type_ids is None else "AND content_type_id = ANY(%s)"
+    params = [] if content_type_ids is None else [list(content_type_ids)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE found(value) AS (
+                (SELECT {name} FROM {table} WHERE {name} IS NOT NULL {kinds} ORDER BY {name} LIMIT 1)
+                UNION ALL
+                SELECT (SELECT {name} FROM {table} WHERE {name} > found.value {kinds} ORDER BY {name} LIMIT 1)
+                FROM found WHERE found.value IS NOT NULL
+            )
+            SELECT value FROM found WHERE value IS NOT NULL
+            """,  # noqa: S608 - names from the model
+            params * 2,
+        )
+        return {value for (value,) in cursor.fetchall()}
+
+
 def log_filter_choices(viewer) -> LogFilterChoices:
-    """One pass over each log model's visible entries, kept on ``viewer`` (``request.user``: one
-    request) for the three filters that ask."""
+    """The actors, actions and types of each log model's visible entries, kept on ``viewer``
+    (``request.user``: one request) for the three filters that ask. For a log Wagtail limits by content
+    type alone (the model log): below the city, from the entries already found; for the whole city, by
+    probing the log's indexes. Otherwise (the page log, which Wagtail limits by page permissions) one
+    DISTINCT over the visible entries."""
     cached = getattr(viewer, "_scoped_log_filter_choices", None)
     if cached is not None:
         return cached
     user_ids, actions, type_ids = set(), set(), set()
+    scope = scope_for(viewer)
     for log_model in log_action_registry.get_log_entry_models():
         entries = log_entries_visible_to(viewer, log_model)
-        rows = list(entries.order_by().values_list("user_id", "action", "content_type_id").distinct())
+        by_type = type(log_model.objects).viewable_by_user is BaseLogEntryManager.viewable_by_user
+        allowed = None if viewer.is_superuser else viewer._allowed_content_type_ids
+        if by_type and (viewer.is_superuser or scope.everything):
+            user_ids.update(_distinct_values(log_model, "user", allowed))
+            actions.update(_distinct_values(log_model, "action", allowed))
+            type_ids.update(_distinct_values(log_model, "content_type", allowed))
+            continue
+        kinds = getattr(viewer, "_visible_log_kinds", {}).get(log_model)
+        if by_type and kinds is not None:
+            rows = [
+                (user, action, kind) for user, action, kind in kinds if allowed is None or kind in allowed
+            ]
+        else:
+            rows = list(entries.order_by().values_list("user_id", "action", "content_type_id").distinct())
         user_ids.update(user_id for user_id, _action, _type in rows)
         actions.update(action for _user, action, _type in rows)
         if type(entries).get_content_type_ids is LogEntryQuerySet.get_content_type_ids:

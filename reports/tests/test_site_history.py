@@ -255,3 +255,31 @@ def test_a_managers_entries_are_found_once_per_request(history):
         second = set(log_entries_visible_to(viewer, ModelLogEntry).values_list("label", flat=True))
     assert second == first
     assert len(again.captured_queries) == 1  # the entries themselves, by id
+
+
+@pytest.mark.parametrize(
+    "role", ["district_manager", "street_manager", "community_manager", "trainer", "city_admin", "superuser"]
+)
+def test_filter_choices_are_those_of_the_visible_entries(history, role):
+    """However they are found (the entries already found, the log's indexes, or a DISTINCT), the
+    choices are the actors, actions and types of the entries the viewer sees."""
+    from wagtail.log_actions import registry
+
+    from reports.audit_log import log_entries_visible_to, log_filter_choices
+
+    if role == "superuser":
+        viewer = make_user("root", name="超级管理员", is_superuser=True, is_staff=True)
+    else:
+        viewer = User.objects.get(pk=history.users[role].pk)
+    expected_users, expected_actions, expected_types = set(), set(), set()
+    for log_model in registry.get_log_entry_models():
+        entries = log_entries_visible_to(User.objects.get(pk=viewer.pk), log_model)
+        for user_id, action, content_type_id in entries.values_list("user_id", "action", "content_type_id"):
+            expected_users.add(user_id)
+            expected_actions.add(action)
+            if log_model.__name__ != "PageLogEntry":
+                expected_types.add(content_type_id)
+    choices = log_filter_choices(User.objects.get(pk=viewer.pk))
+    assert choices.user_ids == expected_users - {None}
+    assert choices.actions == expected_actions
+    assert expected_types - {None} <= choices.content_type_ids
