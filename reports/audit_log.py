@@ -55,12 +55,14 @@ def _tree_models() -> dict[type[Model], Callable[..., QuerySet]]:
 
 
 class Ids:
-    """A list of ids for `AnyOf`, with its PostgreSQL array literal made once (the report filters by
-    the same lists several times a request). Not a list, so that Django passes it through as it is."""
+    """A list of integer ids for `AnyOf`, with its PostgreSQL array literal made once (the report filters
+    by the same lists several times a request). Not a list, so that Django passes it through as it is;
+    integers only, so that the literal needs no quoting (their text is also how log entries name
+    objects)."""
 
     def __init__(self, ids):
-        self.values = list(ids)
-        self.literal = "{" + ",".join(str(value) for value in self.values) + "}"
+        self.values = [int(value) for value in ids]
+        self.literal = "{" + ",".join(map(str, self.values)) + "}"
 
 
 class AnyOf(Lookup):
@@ -74,11 +76,13 @@ class AnyOf(Lookup):
     def get_db_prep_lookup(self, value, connection):
         return "%s", [value.literal]
 
+    ARRAY_TYPES = {"CharField": "text", "TextField": "text"}  # anything else: an integer column
+
     def as_sql(self, compiler, connection):
         if connection.vendor != "postgresql":
             return In(self.lhs, self.rhs.values).as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        kind = "text" if self.lhs.output_field.get_internal_type() in ("CharField", "TextField") else "bigint"
+        kind = self.ARRAY_TYPES.get(self.lhs.output_field.get_internal_type(), "bigint")
         return f"{lhs} = ANY(%s::{kind}[])", [*lhs_params, self.rhs.literal]
 
 
@@ -124,9 +128,7 @@ def _scope_ids(viewer, scope: Scope, log_model) -> tuple[Ids, dict[type[Model], 
                 "object_id", flat=True
             )
             ids = [int(pk) for pk in set(named) if pk.isdigit()]
-            found = (
-                objects_in_scope(viewer, scope).filter(pk__in=ids).values_list("pk", flat=True) if ids else []
-            )
+            found = objects_in_scope(viewer, scope).filter(pk__any_of=Ids(ids)).values_list("pk", flat=True)
             objects[model] = Ids(found)
     cache[log_model] = (cache["people"], objects)
     return cache[log_model]

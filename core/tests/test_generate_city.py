@@ -130,31 +130,20 @@ def test_tree_people_and_history_are_consistent():
     }
 
 
+def _counts() -> tuple[int, ...]:
+    return tuple(model.objects.count() for model in (User, OrgUnit, Enrolment, ModelLogEntry))
+
+
 def test_a_second_run_refuses_unless_reset():
     generate("--courses=2")
-    counts = (
-        User.objects.count(),
-        OrgUnit.objects.count(),
-        Enrolment.objects.count(),
-        ModelLogEntry.objects.count(),
-    )
+    counts = _counts()
 
     with pytest.raises(CommandError, match="already has a generated city"):
         generate("--courses=2")
-    assert (
-        User.objects.count(),
-        OrgUnit.objects.count(),
-        Enrolment.objects.count(),
-        ModelLogEntry.objects.count(),
-    ) == counts
+    assert _counts() == counts
 
     generate("--courses=2", "--reset")  # the same seed gives the same city again
-    assert (
-        User.objects.count(),
-        OrgUnit.objects.count(),
-        Enrolment.objects.count(),
-        ModelLogEntry.objects.count(),
-    ) == counts
+    assert _counts() == counts
     assert not any(OrgUnit.find_problems())
 
 
