@@ -46,8 +46,9 @@ class Assignment(index.Indexed, models.Model):
         null=True,
         blank=True,
         help_text=_(
-            "Counted from the day the person joins, or from the day of this assignment for people who "
-            "were already there."
+            "Counted from the day the person joins or comes under this assignment, whichever is later: "
+            "people already there count from the day of this assignment, people who move in later from "
+            "the day they move."
         ),
     )
     mandatory = models.BooleanField(_("mandatory"), default=True)
@@ -84,12 +85,17 @@ class Assignment(index.Indexed, models.Model):
         if self.due_mode == self.DueMode.DAYS_AFTER_JOINING and not self.due_days:
             raise ValidationError({"due_days": _("Give the number of days.")})
 
-    def due_for(self, *, joined: datetime.date, assigned: datetime.date) -> datetime.date | None:
-        """The due date this assignment gives someone who joined on ``joined``."""
+    def due_for(
+        self, *, joined: datetime.date, assigned: datetime.date, covered: datetime.date | None = None
+    ) -> datetime.date | None:
+        """The due date this assignment gives someone who joined on ``joined`` and came under it on
+        ``covered`` (by moving in, a new position, or an edit that took in their unit; default: the
+        day of the assignment). "N days after joining" counts from the latest of the three days, so
+        no one is overdue the day the course reaches them."""
         if self.due_mode == self.DueMode.DATE:
             return self.due_date
         if self.due_mode == self.DueMode.DAYS_AFTER_JOINING and self.due_days:
-            return max(joined, assigned) + datetime.timedelta(days=self.due_days)
+            return max(joined, assigned, covered or assigned) + datetime.timedelta(days=self.due_days)
         return None
 
 

@@ -35,6 +35,7 @@ from django.db import connections, models, transaction
 from django.db.models import (
     Case,
     DateField,
+    DateTimeField,
     Exists,
     F,
     OuterRef,
@@ -269,18 +270,30 @@ def _assigned_day(assignment: Assignment) -> datetime.date:
     return timezone.localtime(assignment.created_at, timezone.get_default_timezone()).date()
 
 
-def _joined_day(joined: datetime.datetime) -> datetime.date:
-    return timezone.localtime(joined, timezone.get_default_timezone()).date()
+def _local_day(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment, timezone.get_default_timezone()).date()
 
 
-def _due_expression(assignment: Assignment):
-    """`Assignment.due_for` as SQL over users: max(joined, assigned) + N = max(joined + N, assigned + N)."""
+def _due_expression(assignment: Assignment, *, has_members: bool = True):
+    """`Assignment.due_for` as SQL over users: max(joined, assigned, covered) + N = the greatest of
+    joined + N, assigned + N and covered + N, where covered is when their member row was made (people
+    covered before keep their day; people new to it are covered now). Without members yet (a new
+    assignment) everyone is covered now, and their rows are not looked up: while the member rows are
+    being inserted, a lookup of each in the same table can scan everything inserted so far."""
     if assignment.due_mode == Assignment.DueMode.DATE:
         return Value(assignment.due_date, output_field=DateField())
     if assignment.due_mode == Assignment.DueMode.DAYS_AFTER_JOINING and assignment.due_days:
         days = datetime.timedelta(days=assignment.due_days)
+        zone = timezone.get_default_timezone()
+        covered = Value(timezone.now(), output_field=DateTimeField())
+        if has_members:
+            member = AssignmentMember.objects.filter(assignment_id=assignment.pk, learner_id=OuterRef("pk"))
+            covered = Coalesce(
+                Subquery(member.values("matched_at")[:1]), covered, output_field=DateTimeField()
+            )
         return Greatest(
-            TruncDate(F("date_joined") + Value(days), tzinfo=timezone.get_default_timezone()),
+            TruncDate(F("date_joined") + Value(days), tzinfo=zone),
+            TruncDate(covered + Value(days), tzinfo=zone),
             Value(_assigned_day(assignment) + days, output_field=DateField()),
             output_field=DateField(),
         )
@@ -423,6 +436,7 @@ def assignment_apply(assignment: Assignment) -> ApplyResult:
         unit_paths = _outermost(assignment.units.values_list("path", flat=True))
         users = _covered_users(unit_paths, list(assignment.positions.values_list("pk", flat=True)))
         removed, _by_model = members.filter(~Exists(users.filter(pk=OuterRef("learner_id")))).delete()
+        has_members = members.exists()
         _insert_select(
             AssignmentMember,
             users,
@@ -430,20 +444,21 @@ def assignment_apply(assignment: Assignment) -> ApplyResult:
                 "assignment": Value(assignment.pk),
                 "learner": F("pk"),
                 "course": Value(course_id),
-                "due_on": _due_expression(assignment),
+                "due_on": _due_expression(assignment, has_members=has_members),
                 "mandatory": Value(assignment.mandatory),
             },
             conflict=["assignment", "learner"],
             update=["course", "due_on", "mandatory"],
         )
-        # New enrolments take this assignment's values; the rare person also covered by another
-        # assignment of the course is put right by the summary below.
+        # New enrolments take this assignment's values as for someone covered now; the rare person
+        # also covered by another assignment of the course, or covered before but not enrolled, is put
+        # right by the summary below.
         enrolled = _enrol_missing(
             course_id,
             users,
             {
                 "assigned": Value(True),
-                "due_on": _due_expression(assignment),
+                "due_on": _due_expression(assignment, has_members=False),
                 "mandatory": Value(assignment.mandatory),
             },
         )
@@ -474,8 +489,10 @@ class _Rule:
             return False
         return not self.position_ids or position_id in self.position_ids
 
-    def due_on(self, joined: datetime.datetime) -> datetime.date | None:
-        return self.assignment.due_for(joined=_joined_day(joined), assigned=self.assigned_day)
+    def due_on(self, joined: datetime.datetime, covered: datetime.datetime) -> datetime.date | None:
+        return self.assignment.due_for(
+            joined=_local_day(joined), assigned=self.assigned_day, covered=_local_day(covered)
+        )
 
 
 def _active_rules() -> list[_Rule]:
@@ -519,6 +536,13 @@ def learners_assignments_refresh(user_ids: Iterable[int]) -> None:
 def _refresh_batch(ids: list[int], rules: list[_Rule]) -> None:
     _without_jit()
     steplen = OrgUnit.steplen
+    existing = {
+        (member.assignment_id, member.learner_id): member
+        for member in AssignmentMember.objects.filter(learner_id__in=ids).only(
+            "pk", "assignment_id", "learner_id", "course_id", "due_on", "mandatory", "matched_at"
+        )
+    }
+    now = timezone.now()
     wanted: dict[tuple[int, int], tuple[int, datetime.date | None, bool]] = {}
     people = User.objects.filter(pk__in=ids).values_list(
         "pk", "is_active", "org_unit__path", "position_id", "date_joined"
@@ -530,18 +554,13 @@ def _refresh_batch(ids: list[int], rules: list[_Rule]) -> None:
         for rule in rules:
             if rule.covers(ancestors=ancestors, position_id=position_id):
                 assignment = rule.assignment
+                member = existing.get((assignment.pk, pk))
                 wanted[(assignment.pk, pk)] = (
                     assignment.course_id,
-                    rule.due_on(joined),
+                    rule.due_on(joined, member.matched_at if member else now),
                     assignment.mandatory,
                 )
 
-    existing = {
-        (member.assignment_id, member.learner_id): member
-        for member in AssignmentMember.objects.filter(learner_id__in=ids).only(
-            "pk", "assignment_id", "learner_id", "course_id", "due_on", "mandatory"
-        )
-    }
     stale = [member.pk for key, member in existing.items() if key not in wanted]
     if stale:
         AssignmentMember.objects.filter(pk__in=stale).delete()

@@ -326,6 +326,94 @@ def test_days_after_joining_counts_from_the_assignment_day_for_people_already_th
     assert enrolment(recent, course).due_on == datetime.date(2027, 2, 15)
 
 
+def _backdate(assignment, days):
+    """As if the assignment had been made ``days`` days ago, covering the same people since then."""
+    then = timezone.now() - datetime.timedelta(days=days)
+    Assignment.objects.filter(pk=assignment.pk).update(created_at=then)
+    AssignmentMember.objects.filter(assignment=assignment).update(matched_at=then)
+    assignment.refresh_from_db()
+    return timezone.localtime(then, TZ).date()
+
+
+def test_days_after_joining_counts_from_the_move_for_people_who_move_in(
+    units, city_admin, course, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    veteran = make_user(org_unit=units["A社区"], date_joined=local(2020, 5, 1))
+    mover = make_user(org_unit=units["C社区"], date_joined=local(2020, 5, 1))
+    assignment = assign(city_admin, course, [units["A社区"]], due_mode="days", due_days=30)
+    assigned_day = _backdate(assignment, 60)
+    services.assignment_apply(assignment)  # the people already there keep their day
+    assert enrolment(veteran, course).due_on == assigned_day + datetime.timedelta(days=30)  # overdue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mover.org_unit = units["A社区"]
+        mover.save()
+    # Moving in is when the course reaches them: 30 days from today, not overdue on arrival.
+    assert enrolment(mover, course).due_on == today + datetime.timedelta(days=30)
+    member = AssignmentMember.objects.get(assignment=assignment, learner=mover)
+    assert timezone.localtime(member.matched_at, TZ).date() == today
+
+    # Re-applying (the SQL path) and refreshing (the Python path) keep both clocks where they are.
+    services.assignment_apply(assignment)
+    services.learners_assignments_refresh([veteran.pk, mover.pk])
+    due = dict(AssignmentMember.objects.filter(assignment=assignment).values_list("learner_id", "due_on"))
+    assert due == {
+        veteran.pk: assigned_day + datetime.timedelta(days=30),
+        mover.pk: today + datetime.timedelta(days=30),
+    }
+
+    # A change of the number of days counts again from the same days.
+    services.assignment_update(
+        assignment=assignment,
+        units=[units["A社区"]],
+        positions=[],
+        due_mode=Assignment.DueMode.DAYS_AFTER_JOINING,
+        due_days=90,
+        mandatory=True,
+        actor=city_admin,
+    )
+    due = dict(AssignmentMember.objects.filter(assignment=assignment).values_list("learner_id", "due_on"))
+    assert due == {
+        veteran.pk: assigned_day + datetime.timedelta(days=90),
+        mover.pk: today + datetime.timedelta(days=90),
+    }
+    assert enrolment(mover, course).due_on == today + datetime.timedelta(days=90)
+
+
+def test_days_after_joining_counts_from_the_edit_for_people_an_edit_takes_in(units, city_admin, course):
+    today = timezone.localdate()
+    first = make_user(org_unit=units["A社区"], date_joined=local(2020, 5, 1))
+    added = make_user(org_unit=units["B社区"], date_joined=local(2020, 5, 1))
+    assignment = assign(city_admin, course, [units["A社区"]], due_mode="days", due_days=14)
+    assigned_day = _backdate(assignment, 30)
+    services.assignment_update(
+        assignment=assignment,
+        units=[units["A社区"], units["B社区"]],
+        positions=[],
+        due_mode=Assignment.DueMode.DAYS_AFTER_JOINING,
+        due_days=14,
+        mandatory=True,
+        actor=city_admin,
+    )
+    assert enrolment(first, course).due_on == assigned_day + datetime.timedelta(days=14)
+    assert enrolment(added, course).due_on == today + datetime.timedelta(days=14)
+
+
+def test_someone_who_leaves_and_comes_back_counts_from_their_return(
+    units, city_admin, course, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    person = make_user(org_unit=units["A社区"], date_joined=local(2020, 5, 1))
+    assignment = assign(city_admin, course, [units["A社区"]], due_mode="days", due_days=30)
+    _backdate(assignment, 60)
+    for unit in ("C社区", "A社区"):
+        with django_capture_on_commit_callbacks(execute=True):
+            person.org_unit = units[unit]
+            person.save()
+    assert enrolment(person, course).due_on == today + datetime.timedelta(days=30)
+
+
 def test_a_fixed_date_is_the_same_for_everyone(units, city_admin, course):
     people = [make_user(org_unit=units["A社区"], date_joined=local(year, 1, 1)) for year in (2019, 2027)]
     assign(city_admin, course, [units["A社区"]], due_mode="date", due_date=datetime.date(2099, 6, 30))
