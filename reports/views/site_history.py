@@ -9,6 +9,8 @@ mounted ahead of Wagtail's admin in config/urls.py), so Wagtail's menu item and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from wagtail.admin.filters import ContentTypeFilter
@@ -16,7 +18,7 @@ from wagtail.admin.views.reports.audit_logging import LogEntriesView, SiteHistor
 from wagtail.log_actions import registry as log_action_registry
 
 from accounts.scope import scope_for
-from reports.audit_log import allow_content_types, log_entries_in_scope, log_filter_choices
+from reports.audit_log import allow_content_types, log_entries_in_scope, log_filter_choices, visible_log_times
 from reports.selectors import planner_settings
 
 # A manager below the city sees the entries found by id (thousands of index probes: `reports.audit_log`).
@@ -58,6 +60,28 @@ class ScopedSiteHistoryFilterSet(SiteHistoryReportFilterSet):
         pass
 
 
+class LogRows(Sequence):
+    """The unfiltered listing of a manager below the city, newest first, from entries already found:
+    what Wagtail's `UNION` query returns (``pk``, ``timestamp``, ``log_model_index``), for its
+    paginator (a length and slices) and its exports (every row)."""
+
+    def __init__(self, rows: list[tuple]):
+        self.rows = rows  # (timestamp, pk, log model index), newest first
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._row(row) for row in self.rows[index]]
+        return self._row(self.rows[index])
+
+    @staticmethod
+    def _row(row):
+        timestamp, pk, log_model_index = row
+        return {"pk": pk, "timestamp": timestamp, "log_model_index": log_model_index}
+
+
 class ScopedSiteHistoryView(LogEntriesView):
     filterset_class = ScopedSiteHistoryFilterSet
 
@@ -67,6 +91,23 @@ class ScopedSiteHistoryView(LogEntriesView):
             return super().dispatch(request, *args, **kwargs)  # the whole log: parallel scans help
         with planner_settings(**LOG_PLANNING):
             return super().dispatch(request, *args, **kwargs)
+
+    def get_filtered_queryset(self):
+        # A manager below the city, no filter: every entry they see was found once for this request
+        # (reports.audit_log), so the page and the count come from those rows instead of two more
+        # passes over them in SQL (Wagtail's query sorts and counts them all again, 15–20 ms for a
+        # district). With a filter, Wagtail's query with the scope applied.
+        if self.is_filtering:
+            return super().get_filtered_queryset()
+        self.log_models = list(log_action_registry.get_log_entry_models())
+        rows = []
+        for index, log_model in enumerate(self.log_models):
+            found = visible_log_times(self.request.user, log_model)
+            if found is None:
+                return super().get_filtered_queryset()
+            rows += [(timestamp, pk, index) for pk, timestamp in found]
+        rows.sort(reverse=True)
+        return LogRows(rows)
 
     def filter_queryset(self, queryset):
         # LogEntriesView calls this once per log model, on that model's viewable entries, before it
