@@ -325,3 +325,30 @@ def test_the_unfiltered_listing_from_the_entries_found_equals_wagtails_query(
         everything = client.get(url, {"export": export})
         filtered = client.get(url, {"export": export, "is_commenting_action": "false"})
         assert body_text(everything) == body_text(filtered)
+
+
+def test_entries_in_both_logs_are_interleaved_by_wagtails_query(client, history):
+    """A manager who also edits pages sees entries of the page log too: Wagtail's query puts the two
+    logs in one order."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission, Page, PageLogEntry
+
+    from reports.views.site_history import LogRows
+
+    world = history
+    viewer = world.users["community_manager"]
+    editors = Group.objects.create(name="社区编辑")
+    GroupPagePermission.objects.create(
+        group=editors,
+        page=Page.get_first_root_node(),
+        permission=Permission.objects.get(codename="change_page"),
+    )
+    viewer.groups.add(editors)
+    PageLogEntry.objects.log_action(world.lessons["A社区"], "wagtail.edit", user=viewer)
+    login(client, viewer)
+    response = client.get(reverse("wagtailadmin_reports:site_history"))
+    assert response.status_code == 200
+    assert type(response.context["view"].object_list) is not LogRows
+    shown = [(type(entry).__name__, entry.label) for entry in response.context["object_list"]]
+    assert shown[0] == ("PageLogEntry", "课时A")  # the newest entry, from the page log
+    assert {label for _log, label in shown[1:]} == _about(world, "A社区")

@@ -18,7 +18,7 @@ from wagtail.admin.views.reports.audit_logging import LogEntriesView, SiteHistor
 from wagtail.log_actions import registry as log_action_registry
 
 from accounts.scope import scope_for
-from reports.audit_log import allow_content_types, log_entries_in_scope, log_filter_choices, visible_log_times
+from reports.audit_log import allow_content_types, log_entries_in_scope, log_filter_choices, visible_log_ids
 from reports.selectors import planner_settings
 
 # A manager below the city sees the entries found by id (thousands of index probes: `reports.audit_log`).
@@ -61,25 +61,20 @@ class ScopedSiteHistoryFilterSet(SiteHistoryReportFilterSet):
 
 
 class LogRows(Sequence):
-    """The unfiltered listing of a manager below the city, newest first, from entries already found:
-    what Wagtail's `UNION` query returns (``pk``, ``timestamp``, ``log_model_index``), for its
-    paginator (a length and slices) and its exports (every row)."""
+    """The unfiltered listing of a manager below the city, from the entries already found: the rows
+    of Wagtail's `UNION` query (``pk``, ``log_model_index``; its ``timestamp`` only ordered them) for
+    its paginator (a length and slices) and its exports (every row)."""
 
-    def __init__(self, rows: list[tuple]):
-        self.rows = rows  # (timestamp, pk, log model index), newest first
+    def __init__(self, ids: list[int], log_model_index: int):
+        self.ids, self.log_model_index = ids, log_model_index  # newest first
 
     def __len__(self):
-        return len(self.rows)
+        return len(self.ids)
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [self._row(row) for row in self.rows[index]]
-        return self._row(self.rows[index])
-
-    @staticmethod
-    def _row(row):
-        timestamp, pk, log_model_index = row
-        return {"pk": pk, "timestamp": timestamp, "log_model_index": log_model_index}
+            return [{"pk": pk, "log_model_index": self.log_model_index} for pk in self.ids[index]]
+        return {"pk": self.ids[index], "log_model_index": self.log_model_index}
 
 
 class ScopedSiteHistoryView(LogEntriesView):
@@ -93,21 +88,24 @@ class ScopedSiteHistoryView(LogEntriesView):
             return super().dispatch(request, *args, **kwargs)
 
     def get_filtered_queryset(self):
-        # A manager below the city, no filter: every entry they see was found once for this request
-        # (reports.audit_log), so the page and the count come from those rows instead of two more
-        # passes over them in SQL (Wagtail's query sorts and counts them all again, 15–20 ms for a
-        # district). With a filter, Wagtail's query with the scope applied.
+        # A manager below the city, no filter, entries in one log only (managers edit no pages): every
+        # entry they see was found once for this request, newest first (reports.audit_log), so the
+        # page and the count come from those ids instead of two more passes over them in SQL. With a
+        # filter, or entries in both logs to interleave, Wagtail's query with the scope applied.
         if self.is_filtering:
             return super().get_filtered_queryset()
         self.log_models = list(log_action_registry.get_log_entry_models())
-        rows = []
+        found = {}
         for index, log_model in enumerate(self.log_models):
-            found = visible_log_times(self.request.user, log_model)
-            if found is None:
+            ids = visible_log_ids(self.request.user, log_model)
+            if ids is None:
                 return super().get_filtered_queryset()
-            rows += [(timestamp, pk, index) for pk, timestamp in found]
-        rows.sort(reverse=True)
-        return LogRows(rows)
+            if ids:
+                found[index] = ids
+        if len(found) > 1:
+            return super().get_filtered_queryset()
+        index, ids = next(iter(found.items()), (0, []))
+        return LogRows(ids, index)
 
     def filter_queryset(self, queryset):
         # LogEntriesView calls this once per log model, on that model's viewable entries, before it
