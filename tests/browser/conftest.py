@@ -44,7 +44,9 @@ def pytest_collection_modifyitems(config, items):
 def browser():
     """One browser per test. Playwright's sync API runs an event loop in this thread, and while
     it runs Django hands out fresh database connections; starting it after the test database is
-    set up (and stopping it before teardown) keeps transactional tests' data restores working."""
+    set up (and stopping it before teardown) keeps transactional tests' data restores working.
+    Fixtures that write data go before it in a test's arguments: one set up after it opened a
+    connection that nothing closed, and the test database could not be dropped at the end."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -65,7 +65,7 @@ def pass_the_quiz(page):
 
 
 def test_finish_the_course_get_a_certificate_and_verify_it(
-    browser, phone, demo_learner_before_the_last_lesson
+    demo_learner_before_the_last_lesson, browser, phone
 ):
     page = phone.page
     last_lesson = demo_learner_before_the_last_lesson
