@@ -9,12 +9,13 @@ import io
 from collections.abc import Sequence
 
 from accounts.staff_import import MAX_ROWS, Credential
+from core.spreadsheets import xlsx_cell
 
 TEMPLATE_HEADERS = ("姓名", "手机号", "组织", "岗位", "用户名", "邮箱")
 _EXAMPLES = (
     ("张伟", "13800000001", "渝中区/解放碑街道/民生路社区", "网格员", "", ""),
     ("李娜", "138 0000 0002", "渝中区/解放碑街道/民生路社区", "社区工作者", "lina", "lina@example.com"),
-    ("王强", "+86 138-0000-0003", "重庆市/渝中区/七星岗街道/通远门社区", "志愿者", "", ""),
+    ("王强", "138 0000 0003", "重庆市/渝中区/七星岗街道/通远门社区", "志愿者", "", ""),
 )
 _INSTRUCTIONS = (
     ("姓名", "必填。最多 50 个字。"),
@@ -82,8 +83,8 @@ def template_xlsx(*, unit_paths: Sequence[str] = (), position_names: Sequence[st
     for title, values in (("组织路径", unit_paths), ("岗位", position_names)):
         extra = workbook.create_sheet(title)
         extra.append((title,))
-        for value in values:
-            extra.append((value,))
+        for value in values:  # names people typed: a "=…" position stays text
+            extra.append((xlsx_cell(extra, value),))
         _style_header(extra, Font, PatternFill)
         extra.column_dimensions["A"].width = 60
 
@@ -93,7 +94,9 @@ def template_xlsx(*, unit_paths: Sequence[str] = (), position_names: Sequence[st
 
 
 def credentials_xlsx(credentials: Sequence[Credential]) -> bytes:
-    """The new accounts' initial passwords, to hand to each person privately."""
+    """The new accounts' initial passwords, to hand to each person privately. Names, usernames and
+    unit paths come from the uploaded file and the tree: text that starts like a formula is written
+    as text (core.spreadsheets)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
@@ -103,13 +106,16 @@ def credentials_xlsx(credentials: Sequence[Credential]) -> bytes:
     sheet.append(("姓名", "手机号", "用户名", "初始密码", "组织"))
     for credential in credentials:
         sheet.append(
-            (
-                credential.name,
-                credential.mobile,
-                credential.username,
-                credential.password,
-                credential.unit_path,
-            )
+            [
+                xlsx_cell(sheet, value)
+                for value in (
+                    credential.name,
+                    credential.mobile,
+                    credential.username,
+                    credential.password,
+                    credential.unit_path,
+                )
+            ]
         )
     _style_header(sheet, Font, PatternFill)
     for column, width in zip("ABCDE", (10, 16, 18, 14, 40), strict=True):

@@ -3,7 +3,8 @@
 Both stream: the rows come from an iterator (a server-side cursor read in chunks), CSV goes out line by
 line, Excel is written by openpyxl in write-only mode to a temporary file on disk that is then sent;
 neither holds the rows in memory. Cells are the very text the screen shows (`cell_text`), except that
-Excel gets numbers and dates as such. A sheet holds 1,048,576 rows (`XLSX_MAX_ROWS`, the heading
+Excel gets numbers and dates as such, and that text a spreadsheet would run as a formula is escaped
+by the site's one rule (core.spreadsheets). A sheet holds 1,048,576 rows (`XLSX_MAX_ROWS`, the heading
 included): longer exports go on in further sheets, "people (2)" and so on, each with the heading row.
 """
 
@@ -22,10 +23,10 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import content_disposition_header
 
+from core.spreadsheets import csv_cell, is_number, xlsx_cell
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINES_PER_WRITE = 500
-# Spreadsheet programs run cells that start like a formula; CSV has no cell types to prevent it.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Rows in one Excel sheet, the heading row included; longer exports go on in another sheet.
 XLSX_MAX_ROWS = 1_048_576
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -67,7 +68,7 @@ def _xlsx_value(value):
 
 def _csv_text(value) -> str:
     text = cell_text(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return text if is_number(value) else csv_cell(text)
 
 
 class _Line:
@@ -117,7 +118,6 @@ def xlsx_response(columns: list[ReportColumn], rows: Iterable, name: str, sheet:
     """One sheet per `XLSX_MAX_ROWS` rows: a longer list goes on in ``sheet (2)``, ``sheet (3)`` …,
     each starting with the heading row, so every row of the screen is in the file."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     heading = [force_str(column.heading) for column in columns]
     workbook = Workbook(write_only=True)
@@ -130,11 +130,6 @@ def xlsx_response(columns: list[ReportColumn], rows: Iterable, name: str, sheet:
         made.append(heading)
         return made
 
-    def text_cell(value: str):
-        cell = WriteOnlyCell(worksheet, value)
-        cell.data_type = "s"  # text that merely looks like a formula stays text
-        return cell
-
     worksheet = next_sheet()
     rows_in_sheet = 1  # the heading
     per_sheet = XLSX_MAX_ROWS  # read per export, so that tests can lower it
@@ -143,7 +138,7 @@ def xlsx_response(columns: list[ReportColumn], rows: Iterable, name: str, sheet:
             worksheet = next_sheet()
             rows_in_sheet = 1
         values = [_xlsx_value(column.value(row)) for column in columns]
-        worksheet.append([text_cell(v) if isinstance(v, str) and v.startswith("=") else v for v in values])
+        worksheet.append([xlsx_cell(worksheet, value) for value in values])
         rows_in_sheet += 1
     # On disk and already unlinked; FileResponse closes it once sent, so no context manager here.
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
