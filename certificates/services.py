@@ -16,6 +16,7 @@ from certificates.models import Certificate
 from core.models import SiteSettings
 from courses.models import CoursePage
 from progress.models import CourseCompletion
+from progress.selectors import enrolment_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +56,22 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate | None:
     """The certificate for a course completion, issued the first time this is called.
 
     Idempotent: calling it again, or from two processes at once, returns the one certificate.
-    Returns None when the course no longer exists (nothing left to name on the certificate)."""
+    Returns None when the course no longer exists (nothing left to name on the certificate), or
+    when the enrolment rule does not let the learner learn in it (a completion recorded around the
+    rule certifies nothing)."""
     existing = Certificate.objects.filter(completion=completion).first()
     if existing is not None:
         return existing
     course = CoursePage.objects.filter(pk=completion.course_id).first()
     if course is None:
+        return None
+    if not enrolment_allowed(learner=completion.learner_id, course=course):
+        logger.warning(
+            "No certificate for completion %s: course %s is not open to learner %s and they are not enrolled",
+            completion.pk,
+            course.pk,
+            completion.learner_id,
+        )
         return None
     learner = completion.learner
     months = course.certificate_valid_months

@@ -228,6 +228,31 @@ def _urgency(state: CourseState) -> tuple:
     return (state.due_on is None, state.due_on or datetime.date.max, not state.mandatory)
 
 
+def enrolment_allowed(*, learner, course: CoursePage | int) -> bool:
+    """The enrolment rule, decided here for every write of learner history (opening or finishing an
+    item, starting, answering and submitting a quiz, the certificate): may this learner learn in
+    this course?
+
+    Yes when they hold an enrolment, however it came about: joined while the course was open, given
+    by an assignment (an assignment that ends leaves its enrolments and progress in place), or added
+    by a manager. Yes too when the course is open to everyone, where learning in it joins it. No
+    otherwise: a course without open enrolment is for the people it is assigned to.
+
+    ``course``: the page (no query for an open course, else one), or only its id, as a quiz attempt
+    holds it (one query when enrolled, two when not)."""
+    if isinstance(course, CoursePage):
+        if course.open_enrolment:
+            return True
+        course_id = course.pk
+    else:
+        course_id = course
+    if Enrolment.objects.filter(learner=learner, course_id=course_id).exists():
+        return True
+    return not isinstance(course, CoursePage) and (
+        CoursePage.objects.filter(pk=course_id, open_enrolment=True).exists()
+    )
+
+
 def statuses_cache_key(learner_id: int, course_id: int) -> str:
     return f"item-statuses:{learner_id}:{course_id}"
 

@@ -1,16 +1,18 @@
 """Writes of learner history. Every action is idempotent: repeating it changes nothing."""
 
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from courses.models import CourseItemPage, CoursePage
 from progress import rules
 from progress.models import CourseCompletion, Enrolment, ItemProgress
-from progress.selectors import statuses_cache_key
+from progress.selectors import enrolment_allowed, statuses_cache_key
 
 
 def _forget_statuses(learner, course) -> None:
@@ -20,7 +22,34 @@ def _forget_statuses(learner, course) -> None:
     transaction.on_commit(lambda: cache.delete(key))
 
 
+class NotEnrolled(PermissionDenied):
+    """The learner may not learn in this course (see `progress.selectors.enrolment_allowed`).
+
+    Raised before anything is written. A PermissionDenied, so a view that does not answer it
+    itself still refuses with a 403, never a 500."""
+
+    message = _(
+        "This course is not open to you: it is for the people it is assigned to. "
+        "If you need it, ask your training manager."
+    )
+
+    def __str__(self):
+        return str(self.message)
+
+
+def enrolment_require(*, learner, course: CoursePage | int) -> None:
+    """Refuse (NotEnrolled) unless the enrolment rule lets this learner learn in the course.
+    Every write of learner history calls it first."""
+    if not enrolment_allowed(learner=learner, course=course):
+        raise NotEnrolled
+
+
 def enrolment_join(*, learner, course: CoursePage, source: str = Enrolment.Source.SELF) -> Enrolment:
+    """The learner's enrolment, created if they have none. The learner joining themselves (source
+    "self") must be allowed by the rule (NotEnrolled otherwise); an assignment or a manager enrols
+    whoever their own rights let them reach."""
+    if source == Enrolment.Source.SELF:
+        enrolment_require(learner=learner, course=course)
     enrolment, _created = Enrolment.objects.get_or_create(
         learner=learner,
         course_id=course.pk,
@@ -40,8 +69,11 @@ def item_seen(*, learner, item: CourseItemPage, course: CoursePage) -> None:
     """Record that the learner opened an item, for "continue where you stopped".
 
     Two statements, whatever happened before: an upsert that keeps the first-seen time,
-    and an update of the enrolment's resume point (a no-op when not enrolled).
+    and an update of the enrolment's resume point (a no-op when not enrolled: opening an item of
+    an open course does not join it). Refused (NotEnrolled, nothing written) when the course is
+    not open to the learner.
     """
+    enrolment_require(learner=learner, course=course)
     now = timezone.now()
     ItemProgress.objects.bulk_create(
         [
@@ -60,10 +92,12 @@ def item_seen(*, learner, item: CourseItemPage, course: CoursePage) -> None:
 
 @transaction.atomic
 def item_complete(*, learner, item: CourseItemPage, course: CoursePage) -> CourseCompletion | None:
-    """Mark an item done (joining the course if needed) and re-check the course.
+    """Mark an item done (joining the course if it is open and the learner had not joined) and
+    re-check the course.
 
     Completing twice keeps the first completion time; returns the course completion if the
-    course is complete now."""
+    course is complete now. Refused (NotEnrolled, nothing written) when the course is not open
+    to the learner."""
     now = timezone.now()
     enrolment_join(learner=learner, course=course)
     progress, _created = ItemProgress.objects.get_or_create(
@@ -81,7 +115,8 @@ def item_complete(*, learner, item: CourseItemPage, course: CoursePage) -> Cours
 
 
 def course_completion_evaluate(*, learner, course: CoursePage) -> CourseCompletion | None:
-    """Apply the completion rule; record the completion once, the first time it holds."""
+    """Apply the completion rule; record the completion once, the first time it holds (only for a
+    learner the enrolment rule allows: NotEnrolled otherwise)."""
     existing = CourseCompletion.objects.filter(learner=learner, course_id=course.pk).first()
     if existing is not None:
         return existing
@@ -93,6 +128,7 @@ def course_completion_evaluate(*, learner, course: CoursePage) -> CourseCompleti
     ).values_list("item_id", flat=True)
     if not rules.course_is_complete(required, done):
         return None
+    enrolment_require(learner=learner, course=course)  # a completion is where a certificate comes from
     completion, _created = CourseCompletion.objects.get_or_create(
         learner=learner,
         course_id=course.pk,

@@ -30,13 +30,20 @@ def _live_course(course_id: int) -> CoursePage:
     return get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
 
 
+def _not_open_to_learner(request, course: CoursePage, error: services.NotEnrolled):
+    """Back to the course page, saying why: the course is not open to this learner."""
+    messages.error(request, str(error))
+    return redirect(course.url)
+
+
 @require_POST
 @login_required
 def course_join(request, course_id: int):
     course = _live_course(course_id)
-    if not course.open_enrolment:
-        raise Http404  # assignment-only courses are not joinable by URL either
-    services.enrolment_join(learner=request.user, course=course)
+    try:
+        services.enrolment_join(learner=request.user, course=course)
+    except services.NotEnrolled as error:  # assignment-only courses are not joinable by URL either
+        return _not_open_to_learner(request, course, error)
     first = course.items().first()
     return redirect(first.url if first else course.url)
 
@@ -52,7 +59,10 @@ def item_complete(request, item_id: int):
     if course is None:
         raise Http404
     was_complete = CourseCompletion.objects.filter(learner=request.user, course_id=course.pk).exists()
-    completion = services.item_complete(learner=request.user, item=item, course=course)
+    try:
+        completion = services.item_complete(learner=request.user, item=item, course=course)
+    except services.NotEnrolled as error:
+        return _not_open_to_learner(request, course, error)
     if completion is not None and not was_complete:
         messages.success(request, _("Well done! You have completed “%(course)s”.") % {"course": course.title})
         return redirect(course.url)

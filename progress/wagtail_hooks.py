@@ -35,10 +35,17 @@ def record_seen_and_add_statuses(request, page, context):
     statuses_key = statuses_cache_key(request.user.pk, course.pk)
     cached = cache.get_many([seen_key, statuses_key])  # one round trip for both
     statuses = cached.get(statuses_key)
+    # A recent "seen" means the learner was allowed to learn here a moment ago.
+    may_learn = True
     if cached.get(seen_key) != page.pk:
-        services.item_seen(learner=request.user, item=page, course=course)
-        cache.set(seen_key, page.pk, SEEN_WRITE_INTERVAL)
-        statuses = None  # item_seen may have changed them
+        try:
+            services.item_seen(learner=request.user, item=page, course=course)
+        except services.NotEnrolled:
+            # Reading a course that is not open to them records nothing and offers no "finish".
+            may_learn = False
+        else:
+            cache.set(seen_key, page.pk, SEEN_WRITE_INTERVAL)
+            statuses = None  # item_seen may have changed them
     if statuses is None:
         statuses = statuses_for(learner=request.user, course=course)
     for row in context["outline"]:
@@ -47,8 +54,8 @@ def record_seen_and_add_statuses(request, page, context):
     # Learners at the same point share one cached rendering of the outline.
     context["outline_signature"] = tuple(sorted(statuses.items()))
     if context.get("page_cache_key"):
-        context["page_cache_key"] = (*context["page_cache_key"], context["outline_signature"])
-    context["learner_signed_in"] = True
+        context["page_cache_key"] = (*context["page_cache_key"], context["outline_signature"], may_learn)
+    context["learner_signed_in"] = may_learn
 
 
 @hooks.register("register_log_actions")

@@ -483,11 +483,15 @@ def test_progress_made_before_the_assignment_is_kept(units, city_admin, course):
     tried = make_user(org_unit=units["A社区"])
     finished = make_user(org_unit=units["A社区"])
     self_enrolled = make_user(org_unit=units["A社区"])
+    course.open_enrolment = True  # open to everyone until it was assigned
+    course.save(update_fields=["open_enrolment"])
     progress_services.item_seen(learner=tried, item=lessons[1], course=course)  # opened, never joined
     for lesson in lessons:
         progress_services.item_complete(learner=finished, item=lesson, course=course)
     Enrolment.objects.filter(learner=finished).delete()  # e.g. from before enrolments were kept
     own = progress_services.enrolment_join(learner=self_enrolled, course=course)
+    course.open_enrolment = False
+    course.save(update_fields=["open_enrolment"])
 
     assign(city_admin, course, [units["A社区"]], due_mode="date", due_date=datetime.date(2099, 1, 1))
 

@@ -13,7 +13,7 @@ from certificates.codes import ALPHABET
 from certificates.models import Certificate, CertificateState
 from certificates.services import add_months, certificate_issue, certificates_issue_missing
 from progress import services as progress_services
-from progress.models import CourseCompletion
+from progress.models import CourseCompletion, Enrolment, ItemProgress
 from tests.factories import make_course, make_lesson, make_user
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +162,49 @@ def test_a_failing_issue_never_breaks_the_completion(
     assert CourseCompletion.objects.filter(learner=learner).exists()
     assert not Certificate.objects.exists()
     assert certificates_issue_missing() == 1
+
+
+# -- the enrolment rule: a certificate only for a learner the course is open to -------------------------
+
+
+@pytest.fixture
+def closed_course(db):
+    course = make_course("指派课程：消防检查", open_enrolment=False)
+    make_lesson(course, "唯一一课")
+    return course
+
+
+def test_finishing_a_course_not_open_to_the_learner_issues_nothing(
+    closed_course, learner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(progress_services.NotEnrolled):
+        for lesson in closed_course.items().specific():
+            progress_services.item_complete(learner=learner, item=lesson, course=closed_course)
+    assert not Enrolment.objects.exists() and not ItemProgress.objects.exists()
+    assert not CourseCompletion.objects.exists() and not Certificate.objects.exists()
+
+
+def test_a_completion_recorded_around_the_rule_certifies_nothing(closed_course, learner):
+    # e.g. recorded before the rule held, by someone never assigned the course
+    completion = CourseCompletion.objects.create(
+        learner=learner, course_id=closed_course.pk, completed_at=timezone.now(), rule="all_required_items"
+    )
+    assert certificate_issue(completion=completion) is None
+    assert certificates_issue_missing() == 0
+    assert not Certificate.objects.exists()
+
+
+def test_an_assigned_learner_is_certified_for_a_course_not_open_to_everyone(closed_course, learner, complete):
+    Enrolment.objects.create(learner=learner, course_id=closed_course.pk, source=Enrolment.Source.ASSIGNED)
+    assert complete(learner, closed_course).course_title == "指派课程：消防检查"
+
+
+def test_a_manager_override_certifies_for_a_course_not_open_to_everyone(
+    closed_course, learner, django_capture_on_commit_callbacks
+):
+    manager = make_user("manager-closed", is_superuser=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        completion = progress_services.course_completion_override(
+            learner=learner, course=closed_course, actor=manager, reason="线下培训已完成"
+        )
+    assert Certificate.objects.get().completion == completion

@@ -87,7 +87,9 @@ def test_learner_actions_are_post_with_csrf(learner, course):
 def test_assignment_only_courses_cannot_be_joined_by_url(client, learner):
     closed = make_course("指派课程", open_enrolment=False)
     make_lesson(closed)
-    assert client.post(reverse("progress:course_join", args=(closed.pk,))).status_code == 404
+    response = client.post(reverse("progress:course_join", args=(closed.pk,)))
+    assert response.status_code == 302 and response["Location"] == closed.url  # refused, with the reason
+    assert not Enrolment.objects.exists()
     assert closed.pk not in [
         c.pk for c in client.get(reverse("progress:my_learning")).context["learning"].available
     ]

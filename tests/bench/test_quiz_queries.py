@@ -16,9 +16,10 @@ pytestmark = pytest.mark.django_db
 # count the save). The session and the signed-in user come from the shared cache in production (the
 # session read is left out here: without Redis it is a database query).
 SAVE_QUERIES = 2
-# Submit of an attempt that does not pass: the attempt read with its row lock, its answers, one short
-# UPDATE per distinct mark (right, wrong, or a partial credit), the attempt's result.
-SUBMIT_QUERIES_BEFORE_MARKS = 3
+# Submit of an attempt that does not pass: the enrolment rule (progress.selectors.enrolment_allowed: the
+# learner's enrolment), the attempt read with its row lock, its answers, one short UPDATE per distinct
+# mark (right, wrong, or a partial credit), the attempt's result.
+SUBMIT_QUERIES_BEFORE_MARKS = 4
 
 
 def statements(client, method, url, data, **headers) -> tuple[int, object]:
