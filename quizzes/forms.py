@@ -1,6 +1,7 @@
 """Reading a learner's answer from a plain HTML form (works without JavaScript)."""
 
 from quizzes.questiondata import QuestionData, QuestionKind
+from quizzes.selectors import shown_order
 
 # Hotspot screenshots are shown this wide (CSS px) when JavaScript is off, so the tap that an
 # <input type="image"> reports can be turned into fractions of the image.
@@ -14,8 +15,15 @@ def _int(value) -> int | None:
         return None
 
 
-def response_from_post(data: QuestionData, post, image: dict | None) -> object | None:
+def ordering_field_name(row: int) -> str:
+    """The field giving a place to the step shown in ``row`` (0 = shown first). Named by the row
+    as shown, never by the step: a step's index is its place in the right order."""
+    return f"row-{row}"
+
+
+def response_from_post(data: QuestionData, post, entry: dict) -> object | None:
     """The response for ``data`` posted in ``post`` (a QueryDict), or None if unanswered.
+    ``entry``: the question as the attempt stored it (its image, the order its steps are shown in).
     Shapes follow quizzes.grading; anything odd is passed on for coerce_response to refuse."""
     match data.kind:
         case QuestionKind.SINGLE:
@@ -29,15 +37,18 @@ def response_from_post(data: QuestionData, post, image: dict | None) -> object |
             text = post.get("answer", "")
             return text if text.strip() else None
         case QuestionKind.ORDERING:
-            positions = {}
-            for index in range(len(data.steps)):
-                position = _int(post.get(f"position-{index}"))
-                if position is None:
+            # Each row shown names the place the learner gave it; the attempt's display order says
+            # which step that row showed. The response lists step indexes, first place first.
+            shown = shown_order(entry, len(data.steps))
+            places = []
+            for row, step in enumerate(shown):
+                place = _int(post.get(ordering_field_name(row)))
+                if place is None:
                     return None
-                positions[index] = position
-            if sorted(positions.values()) != list(range(1, len(data.steps) + 1)):
+                places.append((place, step))
+            if sorted(place for place, _step in places) != list(range(1, len(data.steps) + 1)):
                 return "duplicate-positions"  # refused by coerce_response, with a clear message
-            return [index for index, _position in sorted(positions.items(), key=lambda item: item[1])]
+            return [step for _place, step in sorted(places)]
         case QuestionKind.HOTSPOT:
             # JavaScript posts fractions; without it, <input type="image" name="tap"> posts pixels.
             fx, fy = post.get("tap_fx"), post.get("tap_fy")
@@ -47,6 +58,7 @@ def response_from_post(data: QuestionData, post, image: dict | None) -> object |
                 except ValueError:
                     return "bad"
             x, y = _int(post.get("tap.x")), _int(post.get("tap.y"))
+            image = entry.get("image")
             if x is None or y is None or not image:
                 return None
             shown_height = HOTSPOT_FALLBACK_WIDTH * image["height"] / image["width"]

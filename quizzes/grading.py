@@ -32,6 +32,7 @@ Without partial credit every kind is all-or-nothing.
 from __future__ import annotations
 
 import math
+import random
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -273,3 +274,21 @@ def grade(q: QuestionData, response: object, *, aspect: float = 1.0) -> Grade:
         case QuestionKind.HOTSPOT:
             return grade_hotspot(q, response, aspect=aspect)
     raise ValueError(f"unknown question kind {q.kind!r}")
+
+
+# -- the order an ordering question lists its steps in --------------------------------------------
+
+
+def ordering_start_order(steps: int, *, rng: random.Random) -> list[int]:
+    """The order in which a new attempt lists an ordering question's steps (indexes into ``steps``,
+    which hold the right order): each of the ``steps!`` orders with the same chance, the right one
+    included.
+
+    Why the right order is not left out: left out, the order shown depends on the answer. With two
+    steps only the reverse remains, so every attempt gave the answer away; with more, each order
+    shown rules one answer out. Drawn from every order alike, the list tells nothing about the answer
+    whatever the number of steps. Showing the steps in the right order now and then answers nothing
+    either: the learner still gives each step its place, and nothing is filled in for them."""
+    order = list(range(steps))
+    rng.shuffle(order)
+    return order

@@ -1,9 +1,38 @@
-"""The learner's quiz attempts (with their answers) and guided practice, for their data download."""
+"""The learner's quiz attempts (with their answers) and guided practice, for their data download.
 
-from quizzes.models import PracticeRecord, QuizAttempt
+The download shows no more than the quiz screens did: whether an answer was right only where the
+learner was shown it, under the feedback setting the attempt ran under (its snapshot of the quiz's
+rules, so changing the setting later neither reveals nor hides old answers)."""
+
+from quizzes.models import AttemptAnswer, PracticeRecord, QuizAttempt, QuizPage
+from quizzes.questiondata import QuestionKind
+
+
+def answer_marking_shown(attempt: QuizAttempt, answer: AttemptAnswer) -> bool:
+    """Whether the learner was shown if this answer was right: once checked, with feedback after
+    each question; on the result page, for every answer of a closed attempt, unless feedback is
+    "never" (the score and the verdict only)."""
+    mode = attempt.rules.get("feedback_mode")
+    if mode == QuizPage.Feedback.NEVER:
+        return False
+    if attempt.is_open:
+        return mode == QuizPage.Feedback.EACH and answer.checked
+    return True
+
+
+def _response(entry: dict | None, response):
+    """The answer as the learner gave it. An ordering answer is stored as indexes into the steps in
+    their right order, so the indexes themselves would reveal that order: it is given as the steps'
+    texts, in the learner's order."""
+    data = (entry or {}).get("data") or {}
+    if data.get("kind") == QuestionKind.ORDERING and isinstance(response, list):
+        steps = data.get("steps") or []
+        return [steps[i] if isinstance(i, int) and 0 <= i < len(steps) else None for i in response]
+    return response
 
 
 def quiz_personal_data(user) -> dict:
+    """Three queries: the attempts, their answers, the guided practice."""
     attempts = QuizAttempt.objects.filter(learner=user).prefetch_related("answers").order_by("started_at")
     return {
         "quiz_attempts": [
@@ -17,16 +46,9 @@ def quiz_personal_data(user) -> dict:
                 "percent": attempt.percent,
                 "passed": attempt.passed,
                 "earlier_training": attempt.superseded,
+                "feedback": attempt.rules.get("feedback_mode"),
                 "answers": [
-                    {
-                        "question": attempt.questions[answer.position]["data"].get("text")
-                        if answer.position < len(attempt.questions)
-                        else None,
-                        "response": answer.response,
-                        "saved_at": answer.saved_at,
-                        "correct": answer.correct,
-                    }
-                    for answer in sorted(attempt.answers.all(), key=lambda a: a.position)
+                    _answer(attempt, answer) for answer in sorted(attempt.answers.all(), key=_position)
                 ],
             }
             for attempt in attempts
@@ -36,4 +58,19 @@ def quiz_personal_data(user) -> dict:
             .order_by("completed_at")
             .values("lesson_id", "block_id", "completed_at", "misses")
         ),
+    }
+
+
+def _position(answer: AttemptAnswer) -> int:
+    return answer.position
+
+
+def _answer(attempt: QuizAttempt, answer: AttemptAnswer) -> dict:
+    entry = attempt.questions[answer.position] if answer.position < len(attempt.questions) else None
+    return {
+        "question": entry["data"].get("text") if entry else None,
+        "response": _response(entry, answer.response),
+        "saved_at": answer.saved_at,
+        # None where the learner was not shown it, as for an answer not marked yet.
+        "correct": answer.correct if answer_marking_shown(attempt, answer) else None,
     }

@@ -66,6 +66,16 @@ def attempt_for_learner(*, uuid, learner, lock: bool = False) -> QuizAttempt:
     return get_object_or_404(attempts, uuid=uuid, learner=learner)
 
 
+def shown_order(entry: dict, count: int) -> list[int]:
+    """The order an attempt shows a question's ``count`` options or steps in: indexes into them,
+    as stored in the attempt's question snapshot (``option_order``), or as written when the
+    snapshot holds none or one that does not fit."""
+    order = entry.get("option_order")
+    if isinstance(order, list) and sorted(order) == list(range(count)):
+        return order
+    return list(range(count))
+
+
 @dataclass
 class QuestionView:
     """One question as the learner sees it: options in display order, never the answer key."""
@@ -88,13 +98,10 @@ class QuestionView:
     @property
     def options(self) -> list[tuple[int, str]]:
         """(original index, text) in the order this attempt shows them."""
-        order = self.entry.get("option_order")
         if self.data.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-            order = order or list(range(len(self.data.choices)))
-            return [(i, self.data.choices[i].text) for i in order]
+            return [(i, self.data.choices[i].text) for i in shown_order(self.entry, len(self.data.choices))]
         if self.data.kind == QuestionKind.ORDERING:
-            order = order or list(range(len(self.data.steps)))
-            return [(i, self.data.steps[i]) for i in order]
+            return [(i, self.data.steps[i]) for i in shown_order(self.entry, len(self.data.steps))]
         return []
 
     @property
@@ -114,8 +121,11 @@ class QuestionView:
 
     @property
     def ordering_rows(self) -> list[tuple[int, str, int | None]]:
+        """For ordering: (row as shown, step text, the place the learner gave it), in the order
+        shown. The row, not the step's index, names the learner's field: the step's index is its
+        place in the right order, so it must never reach the page."""
         positions = self.step_positions
-        return [(i, text, positions.get(i)) for i, text in self.options]
+        return [(row, text, positions.get(step)) for row, (step, text) in enumerate(self.options)]
 
     @property
     def correct_answer_text(self) -> str:

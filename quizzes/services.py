@@ -2,6 +2,7 @@
 locked for each write, a closed attempt never changes again, and the database refuses a
 second open attempt or a duplicate attempt number."""
 
+import contextlib
 import functools
 import random
 from datetime import timedelta
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage
 from progress import services as progress_services
-from quizzes.grading import InvalidResponse, coerce_response, grade
+from quizzes.grading import InvalidResponse, coerce_response, grade, ordering_start_order
 from quizzes.models import AttemptAnswer, Question, QuizAttempt, QuizPage
 from quizzes.questiondata import QuestionKind
 
@@ -87,20 +88,21 @@ def quiz_questions_draw(quiz: QuizPage, *, rng: random.Random) -> list[dict]:
                 rng.shuffle(order)
             entry["option_order"] = order
         elif data.kind == QuestionKind.ORDERING:
-            order = list(range(len(data.steps)))
-            while len(order) > 1 and order == sorted(order):  # never show the answer as the start
-                rng.shuffle(order)
-            entry["option_order"] = order
+            entry["option_order"] = ordering_start_order(len(data.steps), rng=rng)
         snapshot.append(entry)
     return snapshot
 
 
 def attempt_start(*, learner, quiz: QuizPage, course: CoursePage, now=None, rng=None) -> QuizAttempt:
     """Resume the open attempt, or start the next one if the limit allows. Concurrent starts by
-    the same learner queue on a row lock and all get the same attempt."""
+    the same learner queue on a row lock and all get the same attempt.
+
+    Only for a learner the enrolment rule allows (``progress_services.NotEnrolled`` otherwise,
+    nothing written); starting a quiz of an open course joins the course."""
     now = now or timezone.now()
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=learner.pk).first()
+        progress_services.enrolment_join(learner=learner, course=course)
         open_attempt = QuizAttempt.objects.filter(
             learner=learner, quiz_id=quiz.pk, state="in_progress"
         ).first()
@@ -132,9 +134,13 @@ def attempt_start(*, learner, quiz: QuizPage, course: CoursePage, now=None, rng=
                 )
         except IntegrityError:  # a concurrent start won (databases without row locks)
             return QuizAttempt.objects.get(learner=learner, quiz_id=quiz.pk, state="in_progress")
-        progress_services.enrolment_join(learner=learner, course=course)
     progress_services.item_seen(learner=learner, item=quiz, course=course)
     return attempt
+
+
+def _enrolment_require(attempt: QuizAttempt) -> None:
+    """The learner's writes to an attempt follow the enrolment rule, as starting it did."""
+    progress_services.enrolment_require(learner=attempt.learner_id, course=attempt.course_id)
 
 
 def _expired(attempt: QuizAttempt, now) -> bool:
@@ -161,7 +167,11 @@ def answer_save(*, attempt: QuizAttempt, position: int, response, now=None, lock
     ``locked``: the caller already holds this attempt's row lock in the current transaction
     (``attempt_for_learner(..., lock=True)``), so it is not taken again. Otherwise only the
     attempt's state and deadline are read under the lock: the question snapshot never changes
-    after the attempt starts, so the caller's copy serves."""
+    after the attempt starts, so the caller's copy serves.
+
+    Refused (``progress_services.NotEnrolled``) for a learner the enrolment rule does not allow."""
+    # No enrolment check here, on the hot path (one save per answer): an open attempt exists only because
+    # starting it passed the rule, an answer completes nothing, and submitting checks again.
     now = now or timezone.now()
     if locked:
         if not connection.in_atomic_block:
@@ -237,6 +247,7 @@ def _answer_upsert(attempt_id: int, position: int, question_id: int, value, now)
 
 def answer_check(*, attempt: QuizAttempt, position: int) -> AttemptAnswer:
     """Feedback after each question: mark this answer now and lock it."""
+    _enrolment_require(attempt)
     with transaction.atomic():
         locked = _locked(attempt.pk)
         if locked.rules.get("feedback_mode") != QuizPage.Feedback.EACH or not locked.is_open:
@@ -292,14 +303,19 @@ def _close(attempt: QuizAttempt, *, now, state: str) -> QuizAttempt:
     if attempt.passed:
         quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
         course = CoursePage.objects.filter(pk=attempt.course_id).first()
+        # The learner's submit was checked against the enrolment rule; an attempt closed by its
+        # deadline is graded whoever took it, but completes the item only for a learner allowed.
         if quiz is not None and course is not None:
-            progress_services.item_complete(learner=attempt.learner, item=quiz, course=course)
+            with contextlib.suppress(progress_services.NotEnrolled):
+                progress_services.item_complete(learner=attempt.learner, item=quiz, course=course)
     return attempt
 
 
 def attempt_submit(*, attempt: QuizAttempt, now=None, locked: bool = False) -> QuizAttempt:
     """Grade and close. Double clicks, two tabs or replayed requests all get the one result.
-    ``locked``: the caller holds the attempt's row lock in its transaction (read with the lock)."""
+    ``locked``: the caller holds the attempt's row lock in its transaction (read with the lock).
+    Refused (``progress_services.NotEnrolled``) for a learner the enrolment rule does not allow."""
+    _enrolment_require(attempt)
     now = now or timezone.now()
     with transaction.atomic(savepoint=not locked):
         current = attempt if locked else _locked(attempt.pk)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import CoursePage
+from progress.services import NotEnrolled
 from quizzes import services
 from quizzes.forms import HOTSPOT_FALLBACK_WIDTH, response_from_post
 from quizzes.models import QuizAttempt, QuizPage
@@ -28,12 +29,25 @@ def _course_of(quiz: QuizPage) -> CoursePage:
     return course
 
 
+def _not_open_to_learner(request, course_id: int, error: NotEnrolled):
+    """The course is not open to this learner: say so (to the page's script as JSON), on the
+    course page."""
+    if _wants_json(request):
+        return JsonResponse({"saved": False, "error": str(error)}, status=403)
+    messages.error(request, str(error))
+    course = CoursePage.objects.live().filter(pk=course_id).first()
+    return redirect(course.url if course is not None else "progress:my_learning")
+
+
 @require_POST
 @login_required
 def quiz_start(request, quiz_id: int):
     quiz = get_object_or_404(QuizPage.objects.live().public(), pk=quiz_id)
+    course = _course_of(quiz)
     try:
-        attempt = services.attempt_start(learner=request.user, quiz=quiz, course=_course_of(quiz))
+        attempt = services.attempt_start(learner=request.user, quiz=quiz, course=course)
+    except NotEnrolled as error:
+        return _not_open_to_learner(request, course.pk, error)
     except services.QuizError as error:
         messages.error(request, str(error))
         return redirect(quiz.url)
@@ -81,12 +95,14 @@ def attempt_question(request, uuid, number: int):
                 return closed
             action = request.POST.get("action", "next")
             entry = attempt.questions[position]
-            response = response_from_post(attempt.question_data(position), request.POST, entry.get("image"))
+            response = response_from_post(attempt.question_data(position), request.POST, entry)
             try:
                 if response is not None:
                     services.answer_save(attempt=attempt, position=position, response=response, locked=True)
                 if action == "check" and response is not None:
                     services.answer_check(attempt=attempt, position=position)
+            except NotEnrolled as exc:
+                return _not_open_to_learner(request, attempt.course_id, exc)
             except services.AttemptClosed:
                 return _closed_redirect(request, attempt)
             except services.QuizError as exc:
@@ -135,7 +151,10 @@ def attempt_submit(request, uuid):
     if request.method == "POST":
         with transaction.atomic():
             attempt = attempt_for_learner(uuid=uuid, learner=request.user, lock=True)
-            services.attempt_submit(attempt=attempt, locked=True)
+            try:
+                services.attempt_submit(attempt=attempt, locked=True)
+            except NotEnrolled as error:
+                return _not_open_to_learner(request, attempt.course_id, error)
         return redirect("quizzes:result", attempt.uuid)
     attempt = services.attempt_close_if_expired(attempt=attempt_for_learner(uuid=uuid, learner=request.user))
     if not attempt.is_open:

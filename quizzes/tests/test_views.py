@@ -67,8 +67,11 @@ def test_answers_survive_reload_and_the_whole_journey_grades(client, learner, qu
         q_url(attempt, 3), {"answer": "二维码", "action": "save"}, HTTP_X_REQUESTED_WITH="fetch"
     )
     assert json.loads(response.content) == {"saved": True, "error": None}
+    # ordering: each row shown gets its step's right place (rows follow the attempt's shuffle)
+    shown = attempt.questions[3]["option_order"]
     client.post(
-        q_url(attempt, 4), {"position-0": "1", "position-1": "2", "position-2": "3", "action": "next"}
+        q_url(attempt, 4),
+        {**{f"row-{row}": str(step + 1) for row, step in enumerate(shown)}, "action": "next"},
     )
     # no JavaScript: the tapped pixel on a 320 px wide picture of a 400x800 image
     client.post(q_url(attempt, 5), {"tap.x": "64", "tap.y": "128", "action": "finish"})
@@ -85,7 +88,7 @@ def test_answers_survive_reload_and_the_whole_journey_grades(client, learner, qu
 
 def test_duplicate_positions_in_ordering_get_a_clear_error(client, learner, quiz):
     attempt, _ = begin(client, quiz)
-    response = client.post(q_url(attempt, 4), {"position-0": "1", "position-1": "1", "position-2": "3"})
+    response = client.post(q_url(attempt, 4), {"row-0": "1", "row-1": "1", "row-2": "3"})
     assert response.status_code == 400
     assert "无法识别这个答案" in response.content.decode()
     assert not AttemptAnswer.objects.exists()
