@@ -1,13 +1,13 @@
-import re
+import unicodedata
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 
 from accounts import throttle
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
 USER_CACHE_SECONDS = 300
 
 
@@ -20,6 +20,22 @@ def forget_cached_users(user_ids) -> None:
     cache.delete_many([user_cache_key(user_id) for user_id in user_ids])
 
 
+def sign_in_account(typed: str) -> tuple[AbstractBaseUser | None, str]:
+    """The account a typed username or mobile number names (or None), and its ``throttle.account_key``.
+
+    The text is NFKC-normalised first, as Django stores usernames, so full-width letters and other
+    compatibility forms name the same account on every database. A mobile number may be typed with
+    spaces, dashes, full-width digits or +86, as in the staff import."""
+    # Imported here: staff_import imports this module (forget_cached_users).
+    from accounts.staff_import import mobile_normalise
+
+    identifier = unicodedata.normalize("NFKC", typed).strip()
+    mobile = mobile_normalise(identifier)
+    lookup = {"mobile": mobile} if mobile else {"username__iexact": identifier}
+    user = get_user_model()._default_manager.filter(**lookup).order_by("pk").first()
+    return user, throttle.account_key(mobile or identifier, user)
+
+
 class UsernameOrMobileBackend(ModelBackend):
     """Sign in with a username or an 11-digit mobile number, throttled per account and address.
 
@@ -30,19 +46,16 @@ class UsernameOrMobileBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
-        identifier = username.strip()
+        user, account = sign_in_account(username)
         address = throttle.client_address(request)
-        if throttle.is_locked(identifier, address):
+        if throttle.is_locked(account, address):
             raise PermissionDenied("too many failed sign-ins")  # stops every backend
-        User = get_user_model()
-        lookup = {"mobile": identifier} if MOBILE.match(identifier) else {"username__iexact": identifier}
-        user = User._default_manager.filter(**lookup).order_by("pk").first()
         if user is None:
-            User().set_password(password)  # same work as a real check: no timing hint
+            get_user_model()().set_password(password)  # same work as a real check: no timing hint
         elif user.check_password(password) and self.user_can_authenticate(user):
-            throttle.reset_account(identifier)
+            throttle.reset_account(account)
             return user
-        throttle.record_failure(identifier, address)
+        throttle.record_failure(account, address)
         return None
 
     def get_user(self, user_id):

@@ -2,6 +2,7 @@
 comes from environment variables (see the configuration table in README.md)."""
 
 import os
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -86,6 +87,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise, so static files get the headers too.
+    "core.security.SecurityHeadersMiddleware",  # Content-Security-Policy and Permissions-Policy
+    "core.security.UntrustedProxyMiddleware",  # warns when TRUSTED_PROXY_COUNT is 0 behind a proxy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.CookieLanguageMiddleware",
@@ -190,6 +194,9 @@ USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Wagtail offers every zone the system has; Debian's include "localtime", a file and no zone, which
+# browsers refuse (the account screen's script fails on it).
+WAGTAIL_USER_TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime"})
 
 # --- Static and media files ---------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -250,6 +257,10 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "core.CustomImage"
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"gif": "webp", "bmp": "webp", "tiff": "webp"}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Wagtail's default is 128 million. A whole-page phone screenshot at 3× is under 15 million and an 8K
+# screen 33 million; every picture is decoded in full (4 bytes a pixel) when it is resized. Profile
+# pictures have the same two limits (core.security.AvatarForm).
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = [
     "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "csv", "zip", "mp4", "webm",
@@ -259,6 +270,7 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no outbound requests
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff e-mail hashes to a third party: Wagtail's default avatar
 WAGTAILADMIN_USER_LOGIN_FORM = "wagtail.admin.forms.auth.LoginForm"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -291,8 +303,60 @@ SIGN_IN_ADDRESS_LIMIT = env_int("SIGN_IN_ADDRESS_LIMIT", 30)  # failures per add
 SIGN_IN_WINDOW_SECONDS = env_int("SIGN_IN_WINDOW_SECONDS", 15 * 60)
 # Behind N reverse proxies that append to X-Forwarded-For, the client is the Nth from the right.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Whether clients reach this server through a reverse proxy: true, false, or unknown (None). With 0
+# trusted proxies, "true" stops production from starting and "unknown" is a `check --deploy` warning:
+# every visitor would share the proxy's address (core.checks, core.security.UntrustedProxyMiddleware).
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY") if env("DJANGO_BEHIND_PROXY") is not None else None
 
 # Published content is cached in each app server's memory (core.content_cache); a server
 # re-reads the shared "content generation" at most this often, so a publish on one server
 # shows on the others within this many seconds.
 CONTENT_CACHE_GENERATION_SECONDS = float(env("CONTENT_CACHE_GENERATION_SECONDS", "1.0"))
+
+# --- Browser security headers (core.security.SecurityHeadersMiddleware) --------------------------
+# Every script, style, font, image and frame comes from this site: no third-party origin at all
+# (a system check warns about one). Media served from another host (object storage) would have to
+# be added to img-src and media-src in that deployment's settings module.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],  # no inline script on the learner site
+    # The one inline <style>: the 500 page's, which must render when nothing else does
+    # (site/templates/500.html; core/tests/test_security.py keeps the hash in step).
+    "style-src": ["'self'", "'sha256-fEbKl5dDKkx3KIJVXjCRIjEp+mNtpHQvV6P2G9UAXkQ='"],
+    # Progress bars and the tap-the-spot picture are sized in a style attribute; no inline <style>.
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# The Wagtail admin (its screens, choosers and previews): Wagtail's templates carry inline scripts
+# (inline panels, date pickers) and inline styles; its image uploads preview through blob: URLs,
+# and the preview panel frames the admin's own preview URLs.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    **CONTENT_SECURITY_POLICY,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-ancestors": ["'self'"],
+}
+# Nothing on the site uses these (uploads from a phone's camera go through the file picker, which
+# needs no permission); fullscreen, autoplay and the clipboard keep the browser's same-origin default.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+}

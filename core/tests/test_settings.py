@@ -9,6 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "x7#Qp2$Lm9!vR4&tZ8*wK1^cN6@bH3%jF5(dS0)gA-yU_eI+oP=rT~qW{zX}cV|bN"
+GOOD = {"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "learn.example.org"}
+BEHIND_ONE_PROXY = {"DJANGO_BEHIND_PROXY": "true", "TRUSTED_PROXY_COUNT": "1"}  # the README's shape
 
 
 def run_manage(*args, env_overrides):
@@ -33,16 +35,47 @@ def test_production_refuses_to_start_without_key_and_hosts(overrides, message):
     assert message in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("behind_proxy", "proxies", "message"),
+    [
+        ("true", "0", "TRUSTED_PROXY_COUNT is 0"),  # everyone would share the proxy's address
+        ("false", "1", "TRUSTED_PROXY_COUNT is not 0"),  # anyone could write their own address
+    ],
+)
+def test_production_refuses_to_start_when_the_proxy_settings_disagree(behind_proxy, proxies, message):
+    overrides = {**GOOD, "DJANGO_BEHIND_PROXY": behind_proxy, "TRUSTED_PROXY_COUNT": proxies}
+    result = run_manage("check", env_overrides=overrides)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 def test_production_passes_check_deploy():
     result = run_manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        env_overrides={"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "learn.example.org"},
+        env_overrides={**GOOD, **BEHIND_ONE_PROXY},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_no_proxy_is_trusted_and_none_is_declared():
+    result = run_manage("check", "--deploy", env_overrides={**GOOD, "TRUSTED_PROXY_COUNT": "0"})
+    assert "core.W001" in result.stderr + result.stdout
+    assert "TRUSTED_PROXY_COUNT is 0" in result.stderr + result.stdout
+
+
+def test_check_deploy_is_quiet_when_clients_are_declared_to_connect_directly():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides={**GOOD, "DJANGO_BEHIND_PROXY": "false", "TRUSTED_PROXY_COUNT": "0"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_wsgi_defaults_to_production_settings():

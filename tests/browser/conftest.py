@@ -25,6 +25,15 @@ PHONE = {
 }
 # The Wagtail admin is used on office computers.
 DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "zh-CN"}
+# Every page and frame reports what its Content-Security-Policy blocked, with where it happened
+# (Chromium's own console message names neither the page nor the frame).
+CSP_VIOLATION_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy violation on ${location.pathname}: ${event.effectiveDirective} `
+    + `blocked ${event.blockedURI || "inline code"} (${event.sourceFile || ""}:${event.lineNumber})`);
+});
+"""
+LOCAL_SCHEMES = ("data:", "blob:", "about:")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -56,15 +65,27 @@ def browser():
 
 
 class PhonePage:
-    """A phone-sized page that records console errors and saves screenshots as artifacts."""
+    """A phone-sized page that records console errors, Content-Security-Policy violations and
+    requests to other sites, and saves screenshots as artifacts."""
 
     def __init__(self, page, base_url: str, name: str):
         self.page = page
         self.base_url = base_url
         self.name = name
         self.errors: list[str] = []
+        self.third_party_requests: list[str] = []
         page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on("request", self._record_request)
+
+    def _record_request(self, request) -> None:
+        url = request.url
+        if not (url.startswith(self.base_url + "/") or url.startswith(LOCAL_SCHEMES)):
+            self.third_party_requests.append(url)
+
+    @property
+    def csp_violations(self) -> list[str]:
+        return [error for error in self.errors if "Content Security Policy" in error]
 
     def goto(self, path: str):
         response = self.page.goto(self.base_url + path)
@@ -81,10 +102,13 @@ class PhonePage:
 def _recorded_page(browser, live_server, request, options):
     context = browser.new_context(**options)
     context.set_default_timeout(15_000)
+    context.add_init_script(CSP_VIOLATION_REPORTER)
     page = context.new_page()
     wrapper = PhonePage(page, live_server.url, request.node.name)
     yield wrapper
     context.close()
+    assert wrapper.csp_violations == [], f"Content-Security-Policy violations: {wrapper.csp_violations}"
+    assert wrapper.third_party_requests == [], f"requests to other sites: {wrapper.third_party_requests}"
     assert wrapper.errors == [], f"console errors: {wrapper.errors}"
 
 

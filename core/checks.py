@@ -1,0 +1,67 @@
+"""System checks for the deployment: proxies the settings do not trust, third-party origins in the
+Content-Security-Policy. The proxy checks run with `manage.py check --deploy`."""
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+from core.security import untrusted_proxy_seen
+
+PROXY_HINT = (
+    "Behind the reverse proxy of the production setup (README, 'Running in production'), set "
+    "TRUSTED_PROXY_COUNT to the number of proxies that append to X-Forwarded-For (usually 1) and "
+    "DJANGO_BEHIND_PROXY=true. If clients connect to this server directly, set DJANGO_BEHIND_PROXY=false."
+)
+# What a Content-Security-Policy source may be here: keywords, hashes and local schemes, never a host.
+LOCAL_SOURCES = {"'self'", "'none'", "'unsafe-inline'", "'unsafe-hashes'", "data:", "blob:"}
+
+
+@register(Tags.security, deploy=True)
+def proxy_trust_check(app_configs=None, **kwargs):
+    if getattr(settings, "TRUSTED_PROXY_COUNT", 0):
+        return []
+    warnings = []
+    seen = untrusted_proxy_seen()
+    if seen:
+        warnings.append(
+            Warning(
+                f"Requests came through a proxy ({seen.get('remote_addr') or 'a Unix socket'} sent "
+                f"X-Forwarded-For, at {seen.get('seen_at')}) but TRUSTED_PROXY_COUNT is 0: every "
+                "visitor has the proxy's address, and one person's failed sign-ins lock everybody out.",
+                hint=PROXY_HINT,
+                id="core.W002",
+            )
+        )
+    elif getattr(settings, "BEHIND_PROXY", None) is not False:
+        warnings.append(
+            Warning(
+                "TRUSTED_PROXY_COUNT is 0, so the client address is the address of whatever connects to "
+                "this server: behind a proxy every visitor would share the proxy's address, and one "
+                "person's failed sign-ins would lock everybody out.",
+                hint=PROXY_HINT,
+                id="core.W001",
+            )
+        )
+    return warnings
+
+
+@register(Tags.security)
+def content_security_policy_check(app_configs=None, **kwargs):
+    """No page loads anything from another site (issue 12): a host in a policy is a decision to review."""
+    warnings = []
+    for name in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_ADMIN"):
+        for directive, sources in getattr(settings, name, {}).items():
+            foreign = [
+                source
+                for source in sources
+                if source not in LOCAL_SOURCES and not source.startswith(("'sha256-", "'nonce-"))
+            ]
+            if foreign:
+                warnings.append(
+                    Warning(
+                        f"{name}['{directive}'] allows another origin: {', '.join(foreign)}.",
+                        hint="Pages load nothing from third parties. If media really live on another "
+                        "host (object storage), silence core.W003 in that deployment's settings.",
+                        id="core.W003",
+                    )
+                )
+    return warnings
