@@ -9,9 +9,10 @@ class AccountsConfig(AppConfig):
     default = True
 
     def ready(self):
-        from accounts import signals
+        from accounts import policies, signals
 
         signals.connect()
+        policies.register()  # before any admin screen asks Wagtail for a fallback policy
 
 
 class UsersAdminConfig(WagtailUsersAppConfig):

@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import PermissionDenied
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from accounts import throttle
+from accounts.backends import sign_in_account
 from accounts.models import OrgUnit, User
+from accounts.rights import ROLE_HELP, Role, grantable_roles, manageable_units, role_of
 
 
 class SignInForm(AuthenticationForm):
@@ -36,13 +38,12 @@ class SignInForm(AuthenticationForm):
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is not None and password:
-            address = throttle.client_address(self.request)
-            if throttle.is_locked(username.strip(), address):
+            # The lock is the found account's, whichever way it was typed (see accounts.throttle).
+            _user, account = sign_in_account(username)
+            if throttle.is_locked(account, throttle.client_address(self.request)):
                 raise self._throttled()
-            try:
-                self.user_cache = authenticate(self.request, username=username, password=password)
-            except PermissionDenied:
-                raise self._throttled() from None
+            # A lock reached meanwhile makes the backend refuse, which authenticate() returns as None.
+            self.user_cache = authenticate(self.request, username=username, password=password)
             if self.user_cache is None:
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
@@ -88,22 +89,82 @@ class StaffFieldsMixin(forms.ModelForm):
         return self.cleaned_data.get("mobile") or None
 
 
-class StaffCreationForm(StaffFieldsMixin, UserCreationForm):
+class RoleFieldsMixin(forms.Form):
+    """The person's role in the words people use, and the unit a training manager manages, in place of
+    Wagtail's "administrator" flag and group checkboxes. What an editor may give is set by
+    :meth:`limit_to` (accounts.rights); the view saves it through ``accounts.services.user_role_set``."""
+
+    # Not required: a form sent without it (a script, an old page) leaves the role as it is.
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Role.choices, initial=Role.LEARNER, widget=forms.RadioSelect, required=False
+    )
+    managed_unit = OrgUnitChoiceField(
+        queryset=OrgUnit.objects.order_by("path"),
+        label=_("Unit managed"),
+        required=False,
+        help_text=_("For a training manager: they see and act on this unit and everything below it only."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("is_superuser", "groups"):
+            self.fields.pop(name, None)
+        if self.instance and self.instance.pk:
+            self.fields["role"].initial = role_of(self.instance)
+            self.fields["managed_unit"].initial = self.instance.managed_unit_id
+
+    def limit_to(self, actor, *, editing_self: bool = False) -> None:
+        """Offer only what ``actor`` may give; nobody changes their own role."""
+        if editing_self:
+            self.fields.pop("role")
+            self.fields.pop("managed_unit")
+            return
+        roles = grantable_roles(actor)
+        self.fields["role"].choices = [(role.value, role.label) for role in roles]
+        self.fields["role"].help_text = format_html_join(
+            "", '<span class="w-block">{}: {}</span>', ((role.label, ROLE_HELP[role]) for role in roles)
+        )
+        self.fields["managed_unit"].queryset = manageable_units(actor).order_by("path")
+
+    def clean(self):
+        cleaned = super().clean()
+        if "role" not in self.fields:
+            return cleaned
+        if cleaned.get("role") == Role.MANAGER:
+            if not cleaned.get("managed_unit"):
+                self.add_error("managed_unit", _("Choose the unit this training manager manages."))
+        else:
+            cleaned["managed_unit"] = None
+        return cleaned
+
+
+class StaffCreationForm(RoleFieldsMixin, StaffFieldsMixin, UserCreationForm):
     """New accounts made by an admin must choose their own password at first sign-in."""
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = UserCreationForm.Meta.fields | {"name", "mobile", "org_unit", "position"}
+        fields = (UserCreationForm.Meta.fields - {"is_superuser", "groups"}) | {
+            "name",
+            "mobile",
+            "org_unit",
+            "position",
+        }
 
     def save(self, commit=True):
         self.instance.must_change_password = True
         return super().save(commit=commit)
 
 
-class StaffEditForm(StaffFieldsMixin, UserEditForm):
+class StaffEditForm(RoleFieldsMixin, StaffFieldsMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
         model = User
-        fields = UserEditForm.Meta.fields | {"name", "mobile", "org_unit", "position", "must_change_password"}
+        fields = (UserEditForm.Meta.fields - {"is_superuser", "groups"}) | {
+            "name",
+            "mobile",
+            "org_unit",
+            "position",
+            "must_change_password",
+        }
 
 
 class OrgUnitForm(forms.ModelForm):

@@ -41,6 +41,7 @@ from wagtail.models import ModelLogEntry
 
 from accounts.backends import forget_cached_users
 from accounts.models import OrgUnit, Position, User
+from accounts.rights import manageable_users
 from accounts.scope import Scope, scope_for
 from quizzes.formats import MAX_BYTES, InputRefused, check_size, decode_text
 
@@ -447,6 +448,7 @@ def staff_import_plan(*, rows: Sequence[StaffRow], actor, lock: bool = False) ->
         _check_values(plan, tree=tree, positions=positions, scope=scope, seen=first_line_of_mobile)
 
     existing = _users_by_mobile({plan.mobile for plan in plans if plan.mobile}, lock=lock)
+    manageable = _manageable_ids(actor, [user.pk for user in existing.values()])
     wanted = {
         (plan.username or plan.mobile).lower()
         for plan in plans
@@ -459,7 +461,7 @@ def staff_import_plan(*, rows: Sequence[StaffRow], actor, lock: bool = False) ->
             continue
         user = existing.get(plan.mobile)
         if user is not None:
-            _plan_update(plan, user, actor=actor, scope=scope, tree=tree, positions=positions)
+            _plan_update(plan, user, manageable=user.pk in manageable, tree=tree, positions=positions)
         else:
             _plan_create(plan, taken=taken, seen=first_line_of_username)
     return StaffImportPlan(rows=plans)
@@ -607,6 +609,14 @@ def _users_by_mobile(mobiles: set[str], *, lock: bool) -> dict[str, User]:
     return found
 
 
+def _manageable_ids(actor, ids: list[int]) -> set[int]:
+    found: set[int] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        found.update(manageable_users(actor, User.objects.filter(pk__in=chunk)).values_list("pk", flat=True))
+    return found
+
+
 def _usernames_taken(lowered: set[str]) -> set[str]:
     # Sign-in matches usernames ignoring case, so two accounts may not differ only in case.
     taken: set[str] = set()
@@ -644,17 +654,19 @@ def _plan_create(plan: RowPlan, *, taken: set[str], seen: dict[str, int]) -> Non
 
 
 def _plan_update(
-    plan: RowPlan, user: User, *, actor, scope: Scope, tree: _OrgTree, positions: _Positions
+    plan: RowPlan, user: User, *, manageable: bool, tree: _OrgTree, positions: _Positions
 ) -> None:
     plan.user = user
     current_unit = tree.by_pk.get(user.org_unit_id)
-    # A manager may not take over (or rename) someone from elsewhere, nor an account above them.
-    if (user.is_superuser and not actor.is_superuser) or not scope.contains(current_unit):
+    # A manager may not take over (or rename) an account they may not manage (accounts.rights): someone
+    # elsewhere, or someone with more rights inside their part of the tree. One message for every case,
+    # which says neither where the account is nor what it holds.
+    if not manageable:
         plan.error(
             "user_out_of_scope",
             gettext(
-                "The mobile number %(mobile)s belongs to an account outside the part of the organisation "
-                "you manage; ask an administrator to move it."
+                "The mobile number %(mobile)s cannot be used in your import. Check the number, or ask a "
+                "site administrator."
             )
             % {"mobile": plan.mobile},
         )

@@ -24,18 +24,13 @@ from accounts import staff_import, staff_import_sheets
 from accounts.models import Position
 from accounts.scope import scope_for
 from accounts.selectors import org_unit_path_names
+from core import rights
 
 USERS_LISTING_URL_NAME = "wagtailusers_users:index"
 
 
 def refused(request, message: str) -> TemplateResponse:
-    # Not PermissionDenied: Wagtail's admin turns that into a redirect to the dashboard.
-    return TemplateResponse(
-        request,
-        "accounts/staff_import/refused.html",
-        {"page_title": gettext("Import staff"), "header_icon": "warning", "message": message},
-        status=403,
-    )
+    return rights.forbidden(request, message)
 
 
 class StaffImportAccessMixin:

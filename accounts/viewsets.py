@@ -1,21 +1,20 @@
 """Admin screens for staff accounts, the organisation tree and positions.
 
-Staff accounts and units are scoped like every report (accounts.scope): a training manager lists,
-opens and edits only the people and units of their own part of the tree, and every other URL answers
-404; the unit choices in the forms stop at the edge of their scope. Managers never see or edit anyone
-with more power than themselves (superusers, managers of a wider part of the tree), cannot make
-anyone a superuser and can only give the groups they are in themselves.
+Who may see and change which account or unit is decided by their permission policies
+(accounts.policies, the one rule of accounts.rights): every view of these viewsets, and Wagtail's bulk
+actions, load objects only through them (core.rights.ScopedViewSetMixin), so an account or unit
+outside the viewer's reach answers 404 everywhere. The forms offer only the units, roles and managed
+units the viewer may give.
 """
 
 from django.contrib import messages
-from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpResponseRedirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail.users.views import users as wagtail_users
@@ -23,119 +22,117 @@ from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from accounts import services
 from accounts.forms import OrgUnitForm, StaffCreationForm, StaffEditForm
-from accounts.models import OrgUnit, Position, User
+from accounts.models import OrgUnit, Position
+from accounts.rights import role_of
 from accounts.scope import scope_for
+from core.rights import ScopedViewSetMixin
 
 # -- staff accounts ------------------------------------------------------------------------------
 
 
-def users_in_scope(viewer, users: QuerySet[User] | None = None) -> QuerySet[User]:
-    """The accounts ``viewer`` may list and open in the admin (of ``users``, default all)."""
-    users = User.objects.all() if users is None else users
-    if viewer.is_superuser:
-        return users
-    scope = scope_for(viewer)
-    users = users.filter(scope.q("org_unit")).filter(is_superuser=False)
-    if not scope.everything:
-        users = users.filter(Q(managed_unit__isnull=True) | scope.q("managed_unit"))
-    return users
+class UserFormMixin:
+    """Units within the viewer's scope; the roles and managed units the viewer may give; the role saved
+    through accounts.services (audit log, cached user dropped)."""
 
+    editing_self = False
 
-def grantable_groups(viewer) -> QuerySet[Group]:
-    return Group.objects.all() if viewer.is_superuser else viewer.groups.all()
-
-
-def limit_user_form(form, viewer) -> None:
-    """Unit choices within the viewer's scope; no superuser flag and only the viewer's own groups for
-    anyone but a superuser."""
-    if viewer.is_superuser:
-        return
-    scope = scope_for(viewer)
-    units = scope.units().order_by("path")
-    for name in ("org_unit", "managed_unit"):
-        if name in form.fields:
-            form.fields[name].queryset = units
-    if "org_unit" in form.fields and not scope.everything:
-        form.fields["org_unit"].required = True  # someone with no unit would drop out of the scope
-    form.fields.pop("is_superuser", None)
-    if "groups" in form.fields:
-        form.fields["groups"].queryset = grantable_groups(viewer)
-
-
-class ScopedUserQuerysetMixin:
-    def get_queryset(self):
-        return users_in_scope(self.request.user)
-
-
-class ScopedUserFormMixin:
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        limit_user_form(form, self.request.user)
+        viewer = self.request.user
+        if not viewer.is_superuser:
+            scope = scope_for(viewer)
+            form.fields["org_unit"].queryset = scope.units().order_by("path")
+            if not scope.everything:
+                form.fields["org_unit"].required = True  # someone with no unit would drop out of the scope
+        form.limit_to(viewer, editing_self=self.editing_self)
         return form
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:  # rolled back with the rest of the save
+            form.add_error(None, error)
+            return self.form_invalid(form)
+
+    def save_role(self, instance):
+        data = self.form.cleaned_data
+        if not data.get("role"):
+            return
+        try:
+            services.user_role_set(
+                user=instance, role=data["role"], managed_unit=data["managed_unit"], actor=self.request.user
+            )
+        except PermissionDenied:  # the form offers only what the viewer may give: a forged request
+            raise ValidationError(_("You cannot give this role.")) from None
 
 
 class UserIndexView(wagtail_users.IndexView):
     def get_base_queryset(self):
-        # The unit comes with each user: the listing's "Transcript" button checks it without a query.
-        return users_in_scope(self.request.user, super().get_base_queryset()).select_related("org_unit")
+        # The unit comes with each user (the "Transcript" button checks it), and the groups for the role
+        # column: no query per row.
+        return (
+            super().get_base_queryset().select_related("org_unit", "managed_unit").prefetch_related("groups")
+        )
+
+    @cached_property
+    def columns(self):
+        # Wagtail's "access level" (administrator or blank) becomes the role in words, and the unit shows.
+        columns = []
+        for column in super().columns:
+            if column.name == "is_superuser":
+                columns.append(Column("role", label=_("Role"), accessor=_role_label, width="15%"))
+                columns.append(
+                    Column(
+                        "org_unit",
+                        label=_("organisation unit"),
+                        accessor=lambda user: user.org_unit.name if user.org_unit_id else "",
+                        width="15%",
+                    )
+                )
+            else:
+                columns.append(column)
+        return columns
 
 
-class UserCreateView(ScopedUserFormMixin, wagtail_users.CreateView):
-    pass
+def _role_label(user) -> str:
+    label = str(role_of(user).label)
+    return f"{label}（{user.managed_unit.name}）" if user.managed_unit_id else label
 
 
-class UserEditView(ScopedUserFormMixin, ScopedUserQuerysetMixin, wagtail_users.EditView):
+class UserCreateView(UserFormMixin, wagtail_users.CreateView):
     def save_instance(self):
-        # Groups the editor cannot give are not in the form; keep the ones the person already has.
-        kept = list(self.object.groups.exclude(pk__in=grantable_groups(self.request.user).values("pk")))
         instance = super().save_instance()
-        if kept:
-            instance.groups.add(*kept)
+        self.save_role(instance)
         return instance
 
 
-class UserDeleteView(ScopedUserQuerysetMixin, wagtail_users.DeleteView):
-    pass
+class UserEditView(UserFormMixin, wagtail_users.EditView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.editing_self = request.user.pk == self.object.pk
+
+    def save_instance(self):
+        password_set = bool(self.form.cleaned_data.get("password1"))
+        instance = super().save_instance()
+        if password_set and not self.editing_self and not instance.must_change_password:
+            # A password someone else chose is a temporary one: the person picks their own next time.
+            instance.must_change_password = True
+            instance.save(update_fields=["must_change_password"])
+        self.save_role(instance)
+        return instance
 
 
-class UserHistoryView(wagtail_users.HistoryView):
-    def get_base_object_queryset(self):
-        return users_in_scope(self.request.user)
-
-
-class UserUsageView(UsageView):
-    def get_base_object_queryset(self):
-        return users_in_scope(self.request.user)
-
-
-class UserViewSet(WagtailUserViewSet):
+class UserViewSet(ScopedViewSetMixin, WagtailUserViewSet):
     index_view_class = UserIndexView
     add_view_class = UserCreateView
     edit_view_class = UserEditView
-    delete_view_class = UserDeleteView
-    history_view_class = UserHistoryView
-    usage_view_class = UserUsageView
-    copy_view_enabled = False  # a copy would carry someone's groups and unit past the scope checks
+    copy_view_enabled = False  # a copy would carry someone's groups and unit past the rights checks
 
     def get_form_class(self, for_update=False):
         return StaffEditForm if for_update else StaffCreationForm
 
 
 # -- the organisation tree -----------------------------------------------------------------------
-
-
-def units_in_scope(viewer) -> QuerySet[OrgUnit]:
-    return OrgUnit.objects.all() if viewer.is_superuser else scope_for(viewer).units()
-
-
-def units_editable_by(viewer) -> QuerySet[OrgUnit]:
-    """Units a manager may change or delete: those below their own, not the one they are attached to."""
-    scope = scope_for(viewer)
-    if viewer.is_superuser or scope.everything:
-        return OrgUnit.objects.all()
-    if scope.unit is None:
-        return OrgUnit.objects.none()
-    return scope.units().filter(depth__gt=scope.unit.depth)
 
 
 class ScopedUnitFormMixin:
@@ -155,13 +152,7 @@ class OrgUnitIndexView(generic.IndexView):
 
     def get_base_queryset(self):
         # One query: units in tree order with their own head count.
-        return (
-            super()
-            .get_base_queryset()
-            .filter(pk__in=units_in_scope(self.request.user).values("pk"))
-            .annotate(member_count=Count("members"))
-            .order_by("path")
-        )
+        return super().get_base_queryset().annotate(member_count=Count("members")).order_by("path")
 
 
 class OrgUnitCreateView(ScopedUnitFormMixin, generic.CreateView):
@@ -184,9 +175,6 @@ class OrgUnitCreateView(ScopedUnitFormMixin, generic.CreateView):
 
 
 class OrgUnitEditView(ScopedUnitFormMixin, generic.EditView):
-    def get_queryset(self):
-        return units_editable_by(self.request.user)
-
     def save_instance(self):
         data = self.form.cleaned_data
         return services.org_unit_update(
@@ -207,9 +195,6 @@ class OrgUnitEditView(ScopedUnitFormMixin, generic.EditView):
 
 
 class OrgUnitDeleteView(generic.DeleteView):
-    def get_queryset(self):
-        return units_editable_by(self.request.user)
-
     def form_valid(self, form):
         try:
             services.org_unit_delete(unit=self.object, actor=self.request.user)
@@ -220,17 +205,7 @@ class OrgUnitDeleteView(generic.DeleteView):
         return HttpResponseRedirect(self.get_success_url())
 
 
-class OrgUnitHistoryView(generic.HistoryView):
-    def get_base_object_queryset(self):
-        return units_in_scope(self.request.user)
-
-
-class OrgUnitUsageView(UsageView):
-    def get_base_object_queryset(self):
-        return units_in_scope(self.request.user)
-
-
-class OrgUnitViewSet(ModelViewSet):
+class OrgUnitViewSet(ScopedViewSetMixin, ModelViewSet):
     model = OrgUnit
     form_class = OrgUnitForm
     icon = "site"
@@ -241,8 +216,6 @@ class OrgUnitViewSet(ModelViewSet):
     add_view_class = OrgUnitCreateView
     edit_view_class = OrgUnitEditView
     delete_view_class = OrgUnitDeleteView
-    history_view_class = OrgUnitHistoryView
-    usage_view_class = OrgUnitUsageView
     copy_view_enabled = False
     search_fields = ["name", "code"]
     list_filter = ["level"]

@@ -2,6 +2,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from accounts import staff_import_hooks  # noqa: F401  (registers the staff import)
+from accounts.bulk_actions import SetRoleBulkAction
 from accounts.viewsets import OrgUnitViewSet, PositionViewSet
 
 
@@ -11,6 +12,33 @@ def register_org_unit_viewset():
 
 
 register_snippet(PositionViewSet)
+
+# Later than Wagtail's own (order 0): the registry keeps the last class for an action name.
+hooks.register("register_bulk_action", SetRoleBulkAction, order=100)
+
+
+@hooks.register("register_log_actions")
+def register_role_log_action(actions):
+    from django.utils.translation import gettext_lazy as _
+    from wagtail.log_actions import LogFormatter
+
+    from accounts.rights import Role
+    from accounts.services import ROLE_LOG_ACTION
+
+    @actions.register_action(ROLE_LOG_ACTION)
+    class RoleFormatter(LogFormatter):
+        label = _("Change role")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            labels = {role.value: role.label for role in Role}
+            message = _("Role changed from %(before)s to %(after)s") % {
+                "before": labels.get(data.get("from"), data.get("from", "")),
+                "after": labels.get(data.get("to"), data.get("to", "")),
+            }
+            if data.get("unit"):
+                message += _(" (manages %(unit)s)") % {"unit": data["unit"]}
+            return message
 
 
 @hooks.register("after_bulk_action")

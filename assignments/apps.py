@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AssignmentsConfig(AppConfig):
     name = "assignments"
     verbose_name = _("Assignments")
+
+    def ready(self):
+        from assignments import policies
+
+        policies.register()

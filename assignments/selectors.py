@@ -1,6 +1,6 @@
 """Reads of course assignments, always through the viewer's scope (accounts.scope)."""
 
-from django.db.models import BooleanField, Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.scope import Scope, scope_for
@@ -9,29 +9,38 @@ from assignments.models import Assignment, AssignmentMember
 Targets = Assignment.units.through
 
 
+def visible_q(scope: Scope) -> Q:
+    """Assignments that target at least one unit in ``scope`` (all of them for the city)."""
+    if scope.everything:
+        return Q()
+    if scope.nothing:
+        return Q(pk__in=[])
+    return Q(
+        Exists(
+            Targets.objects.filter(assignment_id=OuterRef("pk"), orgunit__path__startswith=scope.unit.path)
+        )
+    )
+
+
+def manageable_q(scope: Scope) -> Q:
+    """Assignments whose every target unit lies in ``scope``: the ones a manager may change or end."""
+    if scope.everything or scope.nothing:
+        return visible_q(scope)
+    outside = Targets.objects.filter(assignment_id=OuterRef("pk")).exclude(
+        orgunit__path__startswith=scope.unit.path
+    )
+    return visible_q(scope) & ~Q(Exists(outside))
+
+
 def assignments_visible_to(user, *, scope: Scope | None = None) -> QuerySet[Assignment]:
     """Assignments that target at least one unit in the viewer's scope (all of them for the city)."""
-    scope = scope or scope_for(user)
-    if scope.everything:
-        return Assignment.objects.all()
-    if scope.nothing:
-        return Assignment.objects.none()
-    inside = Targets.objects.filter(assignment_id=OuterRef("pk"), orgunit__path__startswith=scope.unit.path)
-    return Assignment.objects.filter(Exists(inside))
+    return Assignment.objects.filter(visible_q(scope or scope_for(user)))
 
 
 def assignments_manageable_by(user, *, scope: Scope | None = None) -> QuerySet[Assignment]:
     """Assignments the viewer may change or end: every unit they target lies in the viewer's scope
     (`assignments.services.assignment_manageable` for one assignment)."""
-    scope = scope or scope_for(user)
-    if scope.everything:
-        return Assignment.objects.all()
-    if scope.nothing:
-        return Assignment.objects.none()
-    outside = Targets.objects.filter(assignment_id=OuterRef("pk")).exclude(
-        orgunit__path__startswith=scope.unit.path
-    )
-    return assignments_visible_to(user, scope=scope).exclude(Exists(outside))
+    return Assignment.objects.filter(manageable_q(scope or scope_for(user)))
 
 
 def assignment_rows(user) -> QuerySet[Assignment]:

@@ -1,4 +1,5 @@
-"""The "Assignments" admin area: one viewset, scoped views (assignments/views.py)."""
+"""The "Assignments" admin area: one viewset whose views load assignments through the assignment
+permission policy (assignments.policies, core.rights)."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -7,9 +8,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from assignments import views
 from assignments.forms import AssignmentForm
 from assignments.models import Assignment
+from core.rights import ScopedViewSetMixin
 
 
-class AssignmentViewSet(ModelViewSet):
+class AssignmentViewSet(ScopedViewSetMixin, ModelViewSet):
     model = Assignment
     icon = "clipboard-list"
     menu_label = _("Assignments")

@@ -28,9 +28,9 @@ from wagtail.admin.widgets.button import Button, HeaderButton, MenuItem
 
 from certificates.codes import code_normalize
 from certificates.models import Certificate, CertificateState
-from certificates.permissions import certificates_in_scope
 from certificates.qr import verification_url
 from certificates.services import RevokeRefused, certificate_revoke
+from core.rights import ScopedViewSetMixin
 
 
 class CertificateFilterSet(WagtailFilterSet):
@@ -56,14 +56,12 @@ class CertificateFilterSet(WagtailFilterSet):
         return queryset
 
 
-class ScopedObjectMixin:
-    """Objects outside the viewer's part of the tree do not exist for them (404)."""
-
-    def get_base_object_queryset(self):
-        return certificates_in_scope(self.request.user, Certificate.objects.all())
+class ObjectMixin:
+    """The certificate named in the URL; the viewset's policy answers 404 for one outside the viewer's
+    part of the tree (core.rights)."""
 
     def get_object(self, queryset=None):
-        return get_object_or_404(self.get_base_object_queryset(), pk=self.kwargs["pk"])
+        return get_object_or_404(Certificate, pk=self.kwargs["pk"])
 
 
 def _revoke_url(view, instance) -> str | None:
@@ -75,9 +73,6 @@ def _revoke_url(view, instance) -> str | None:
 class CertificateIndexView(generic.IndexView):
     revoke_url_name = None
     default_ordering = "-issued_at"
-
-    def get_base_queryset(self):
-        return certificates_in_scope(self.request.user, super().get_base_queryset())
 
     def search_queryset(self, queryset):
         """Names and course titles by substring; codes however they were typed."""
@@ -100,7 +95,7 @@ class CertificateIndexView(generic.IndexView):
         return buttons
 
 
-class CertificateInspectView(ScopedObjectMixin, generic.InspectView):
+class CertificateInspectView(ObjectMixin, generic.InspectView):
     revoke_url_name = None
     history_url_name = None
     certificate_fields = [
@@ -165,7 +160,7 @@ class CertificateInspectView(ScopedObjectMixin, generic.InspectView):
         return buttons
 
 
-class CertificateHistoryView(ScopedObjectMixin, generic.HistoryView):
+class CertificateHistoryView(generic.HistoryView):
     @cached_property
     def header_buttons(self):
         url = self.get_edit_url(self.object)  # the detail page: certificates have no edit form
@@ -184,7 +179,7 @@ class RevokeForm(forms.Form):
     )
 
 
-class CertificateRevokeView(ScopedObjectMixin, PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+class CertificateRevokeView(ObjectMixin, PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
     model = Certificate
     permission_required = "change"
     template_name = "certificates/admin/revoke.html"
@@ -245,7 +240,7 @@ class CertificateRevokeView(ScopedObjectMixin, PermissionCheckedMixin, WagtailAd
         return context
 
 
-class CertificateViewSet(ModelViewSet):
+class CertificateViewSet(ScopedViewSetMixin, ModelViewSet):
     model = Certificate
     icon = "tick-inverse"
     menu_label = _("Certificates")

@@ -5,14 +5,18 @@ by completing a course and are part of the learning record. ``change`` is the ri
 (``certificates.change_certificate``); ``view`` lets someone look them up. What a manager sees is
 limited to their part of the organisation tree (accounts.scope)."""
 
-from wagtail.permission_policies import ModelPermissionPolicy
+from django.db.models import Q
 
 from accounts.scope import scope_for
+from core.rights import ScopedPermissionPolicy
 
 NEVER = frozenset({"add", "delete"})
 
 
-class CertificatePermissionPolicy(ModelPermissionPolicy):
+class CertificatePermissionPolicy(ScopedPermissionPolicy):
+    def scope_q(self, user, action: str) -> Q:
+        return scope_for(user).q("learner__org_unit")
+
     def user_has_permission(self, user, action):
         if action in NEVER:
             return False

@@ -11,6 +11,7 @@ from courses import views as course_views
 urlpatterns = [
     # Scoped replacements of Wagtail admin screens: ahead of Wagtail's, at the same URLs.
     path("admin/reports/", include("reports.site_history_urls")),
+    path("admin/", include("core.admin_urls")),  # bulk actions through the rights system
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", course_views.search, name="search"),

@@ -7,6 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from core import signals
+        from core import checks, security, signals, spreadsheets  # noqa: F401 (checks registers itself)
 
         signals.connect()
+        spreadsheets.wagtail_exporter_escape()
+        security.avatar_uploads_limit()

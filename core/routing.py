@@ -2,7 +2,7 @@
 of routes (with the page itself) for published pages."""
 
 from django.http import Http404
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
 from core import content_cache
@@ -82,10 +82,17 @@ class CachedRoutingMiddleware:
 
 
 class CachedViewRestrictionsMixin:
-    """View restrictions of a page and its ancestors, from the content cache (normally none)."""
+    """View restrictions of a page and its ancestors, their ids from the content cache (normally none).
+
+    Still a queryset, as Wagtail's callers expect (``.order_by``, ``.exists``): empty — the usual case —
+    it costs no query; otherwise one, for a page that is restricted."""
 
     def get_view_restrictions(self):
-        return content_cache.get_or_build(
-            ("restrictions", self.path),
-            lambda: list(super(CachedViewRestrictionsMixin, self).get_view_restrictions()),
+        ids = content_cache.get_or_build(
+            ("restriction-ids", self.path),
+            lambda: list(
+                super(CachedViewRestrictionsMixin, self).get_view_restrictions().values_list("pk", flat=True)
+            ),
         )
+        restrictions = PageViewRestriction.objects
+        return restrictions.filter(pk__in=ids) if ids else restrictions.none()

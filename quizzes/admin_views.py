@@ -32,6 +32,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.permissions import policy_registry
 
 from accounts.scope import scope_for
+from core import rights
 from quizzes import importing
 from quizzes.formats import spreadsheet
 from quizzes.models import KIND_CHOICES, AttemptAnswer, Question, QuestionCategory, QuizAttempt, QuizPage
@@ -57,12 +58,12 @@ def user_can_see_question_bank(user) -> bool:
 
 
 def forbidden(request) -> TemplateResponse:
-    # Not PermissionDenied: Wagtail's admin turns that into a redirect to the dashboard.
-    return TemplateResponse(
+    return rights.forbidden(
         request,
-        "quizzes/admin/forbidden.html",
-        {"page_title": gettext("Permission denied"), "header_icon": "warning"},
-        status=403,
+        gettext(
+            "You do not have permission to use this part of the question bank. Ask an administrator if you "
+            "need it."
+        ),
     )
 
 

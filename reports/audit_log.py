@@ -9,7 +9,7 @@ of the tree, as the admin screens for those things are:
 - superusers and city admins: everything Wagtail shows them;
 - a manager below the city: entries about the people, units, assignments and certificates in their
   subtree (the ones they can list in the admin), and entries made by the viewer or by someone in
-  their subtree (staff, managers below them: users_in_scope), which keeps what they deleted, as a
+  their subtree (accounts.rights.users_in_scope), which keeps what they deleted, as a
   deleted account leaves no unit to check (someone who moves in brings their earlier entries along).
   Nothing else: content (pages, questions, positions) edited by others is not part of their subtree,
   and its history stays with the people who edit it;
@@ -40,7 +40,7 @@ def _tree_models() -> dict[type[Model], Callable[..., QuerySet]]:
     """Models the organisation tree divides up → (viewer, scope) → the instances the viewer may see,
     as the admin lists them."""
     from accounts.models import OrgUnit
-    from accounts.viewsets import users_in_scope
+    from accounts.rights import users_in_scope
     from assignments.models import Assignment
     from assignments.selectors import assignments_visible_to
     from certificates.models import Certificate
@@ -108,7 +108,7 @@ def _scope_ids(viewer, scope: Scope, log_model) -> tuple[Ids, dict[type[Model], 
     that entries name, of which those in scope (a district may hold tens of thousands of certificates,
     but only revocations and re-training are logged)."""
     from accounts.models import OrgUnit
-    from accounts.viewsets import users_in_scope
+    from accounts.rights import users_in_scope
 
     cache = viewer.__dict__.setdefault("_scoped_log_ids", {})
     if log_model in cache:

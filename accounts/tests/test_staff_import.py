@@ -604,7 +604,7 @@ def test_admin_users_without_the_permission_or_a_unit_are_refused(units):
         client.force_login(user)
         for response in (client.get(UPLOAD), client.get(f"{UPLOAD}template.xlsx"), upload(client, b"x")):
             assert response.status_code == 403
-            assert 'id="staff-import-refused"' in response.content.decode()
+            assert 'id="forbidden-message"' in response.content.decode()
 
 
 @pytest.mark.django_db

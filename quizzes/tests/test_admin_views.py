@@ -485,7 +485,7 @@ def test_staff_without_question_permissions_get_the_forbidden_page(client, train
         response = getattr(client, method)(url)
         assert response.status_code == 403, url
         assert "你没有权限使用题库的这部分功能" in response.content.decode(), url
-        assert "quizzes/admin/forbidden.html" in [t.name for t in response.templates], url
+        assert "core/forbidden.html" in [t.name for t in response.templates], url
     assert not Question.objects.exists()
 
 

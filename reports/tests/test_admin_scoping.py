@@ -18,9 +18,9 @@ def options(response, name: str) -> set[str]:
     return {option.get_text(strip=True) for option in select.find_all("option") if option.get("value")}
 
 
-def checkbox_values(response, name: str) -> set[str]:
+def input_values(response, name: str, kind: str = "radio") -> set[str]:
     soup = BeautifulSoup(response.content, "html.parser")
-    return {box["value"] for box in soup.find_all("input", attrs={"name": name, "type": "checkbox"})}
+    return {box["value"] for box in soup.find_all("input", attrs={"name": name, "type": kind})}
 
 
 def new_user(**fields):
@@ -33,6 +33,7 @@ def new_user(**fields):
         "mobile": "",
         "position": "",
         "is_active": "on",
+        "role": "learner",
     }
     data.update(fields)
     return data
@@ -65,7 +66,10 @@ def test_user_form_offers_only_units_in_scope_and_no_superuser_flag(client, worl
         "B社区",
     }
     assert b'name="is_superuser"' not in response.content
-    assert checkbox_values(response, "groups") == {str(Group.objects.get(name="Managers").pk)}
+    assert b'name="groups"' not in response.content
+    # A street manager gives the learner role, or makes a manager of a unit below their street.
+    assert input_values(response, "role") == {"learner", "manager"}
+    assert {name.strip("\u3000") for name in options(response, "managed_unit")} == {"A社区", "B社区"}
 
     outside = client.post(reverse("wagtailusers_users:add"), new_user(org_unit=world.units["C社区"].pk))
     assert outside.status_code == 200
@@ -82,39 +86,78 @@ def test_user_form_offers_only_units_in_scope_and_no_superuser_flag(client, worl
     assert not created.is_superuser
 
 
-def test_editing_keeps_groups_the_manager_cannot_give(client, world):
+def _edit_data(user, **fields):
+    data = {
+        "username": user.username,
+        "name": user.name,
+        "email": "",
+        "mobile": "",
+        "org_unit": user.org_unit_id,
+        "position": "",
+        "is_active": "on",
+        "password1": "",
+        "password2": "",
+        "role": "learner",
+        "managed_unit": "",
+    }
+    data.update(fields)
+    return data
+
+
+def test_a_manager_makes_a_community_manager_and_nothing_more(client, world):
     learner = world.learners["A社区"]
-    learner.groups.add(Group.objects.get(name="Trainers"))
     login(client, world.users["street_manager"])
     url = reverse("wagtailusers_users:edit", args=[learner.pk])
-    form = client.get(url)
-    assert form.status_code == 200
-    assert checkbox_values(form, "groups") == {str(Group.objects.get(name="Managers").pk)}
+    # Made a manager of a unit outside what the street manager manages below them: refused by the form.
+    for unit in ("C社区", "解放碑街道"):
+        response = client.post(url, _edit_data(learner, role="manager", managed_unit=world.units[unit].pk))
+        assert response.status_code == 200
+    # Roles the street manager may not give, and Wagtail's own fields, are ignored or refused.
+    for role in ("trainer", "reviewer", "administrator"):
+        assert client.post(url, _edit_data(learner, role=role)).status_code == 200
     response = client.post(
         url,
-        {
-            "username": learner.username,
-            "name": "甲学员改",
-            "email": "",
-            "mobile": "",
-            "org_unit": world.units["B社区"].pk,
-            "position": "",
-            "is_active": "on",
-            "is_superuser": "on",
-            "groups": [Group.objects.get(name="Managers").pk],
-            "password1": "",
-            "password2": "",
-        },
+        _edit_data(
+            learner,
+            name="甲学员改",
+            role="manager",
+            managed_unit=world.units["A社区"].pk,
+            is_superuser="on",
+            groups=[Group.objects.get(name="Reviewers").pk],
+        ),
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     learner.refresh_from_db()
     assert learner.name == "甲学员改"
     assert not learner.is_superuser
-    assert set(learner.groups.values_list("name", flat=True)) == {"Trainers", "Managers"}
-    moved_out = client.post(url, {"username": learner.username, "org_unit": world.units["C社区"].pk})
+    assert learner.managed_unit == world.units["A社区"]
+    assert set(learner.groups.values_list("name", flat=True)) == {"Managers"}
+    moved_out = client.post(
+        url,
+        _edit_data(
+            learner, org_unit=world.units["C社区"].pk, role="manager", managed_unit=world.units["A社区"].pk
+        ),
+    )
     assert moved_out.status_code == 200
     learner.refresh_from_db()
-    assert learner.org_unit_id == world.units["B社区"].pk
+    assert learner.org_unit_id == world.units["A社区"].pk
+
+
+def test_people_with_more_rights_in_the_subtree_are_out_of_reach(client, world):
+    trainer = make_user("placed_trainer", org_unit=world.units["A社区"], groups=["Trainers"])
+    reviewer = make_user("placed_reviewer", org_unit=world.units["B社区"], groups=["Reviewers"])
+    login(client, world.users["street_manager"])
+    listing = client.get(reverse("wagtailusers_users:index")).content.decode()
+    for user in (trainer, reviewer):
+        assert user.username not in listing
+        assert client.get(reverse("wagtailusers_users:edit", args=[user.pk])).status_code == 404
+        response = client.post(
+            reverse("wagtailusers_users:edit", args=[user.pk]),
+            _edit_data(user, password1="Taken-Over-2026", password2="Taken-Over-2026"),
+        )
+        assert response.status_code == 404
+        user.refresh_from_db()
+        assert not user.check_password("Taken-Over-2026")
 
 
 def test_org_unit_screens_are_scoped(client, world):

@@ -20,6 +20,7 @@ from wagtail.admin.views.reports import ReportView
 
 from accounts.models import OrgUnit
 from accounts.scope import Scope, scope_for
+from core import rights
 from reports import exports
 from reports.filters import HIDDEN, ReportFilters
 from reports.selectors import Place
@@ -35,12 +36,12 @@ def user_can_see_reports(user) -> bool:
 
 
 def forbidden(request) -> TemplateResponse:
-    # Not PermissionDenied: Wagtail's admin turns that into a redirect to the dashboard.
-    return TemplateResponse(
+    return rights.forbidden(
         request,
-        "reports/forbidden.html",
-        {"page_title": gettext("Permission denied"), "header_icon": "warning"},
-        status=403,
+        gettext(
+            "Training reports are for training managers: your account is not attached to a part of the "
+            "organisation. Ask an administrator if you need them."
+        ),
     )
 
 

@@ -9,15 +9,18 @@ mounted ahead of Wagtail's admin in config/urls.py), so Wagtail's menu item and 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.filters import ContentTypeFilter
 from wagtail.admin.views.reports.audit_logging import LogEntriesView, SiteHistoryReportFilterSet
 from wagtail.log_actions import registry as log_action_registry
 
 from accounts.scope import scope_for
+from core.rights import prime_instance_checks
 from reports.audit_log import allow_content_types, log_entries_in_scope, log_filter_choices, visible_log_ids
 from reports.selectors import planner_settings
 
@@ -106,6 +109,28 @@ class ScopedSiteHistoryView(LogEntriesView):
             return super().get_filtered_queryset()
         index, ids = next(iter(found.items()), (0, []))
         return LogRows(ids, index)
+
+    def decorate_paginated_queryset(self, queryset):
+        # As Wagtail's, but the rights of the page's objects are checked together (core.rights): its URL
+        # finder asks the permission policy once per row, a query each for scoped objects.
+        rows = list(queryset)
+        pks_by_index = defaultdict(list)
+        for row in rows:
+            pks_by_index[row["log_model_index"]].append(row["pk"])
+        url_finder = AdminURLFinder(self.request.user)
+        entries = {}
+        for index, pks in pks_by_index.items():
+            pairs = list(
+                self.log_models[index]
+                .objects.prefetch_related("user__wagtail_userprofile", "content_type")
+                .filter(pk__in=pks)
+                .with_instances()
+            )
+            prime_instance_checks(self.request.user, "change", (instance for _entry, instance in pairs))
+            for entry, instance in pairs:
+                entry.edit_url = url_finder.get_edit_url(instance)
+                entries[(index, entry.pk)] = entry
+        return [entries[(row["log_model_index"], row["pk"])] for row in rows]
 
     def filter_queryset(self, queryset):
         # LogEntriesView calls this once per log model, on that model's viewable entries, before it
