@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
+from wagtail.models import Collection
 
 from core.models import HomePage
 from courses.models import CourseIndexPage, CoursePage, LessonPage, Topic
@@ -28,7 +29,9 @@ def publish(parent, page):
 def make_image(title: str = "截图", size=(360, 640), colour=(10, 79, 148)):
     buffer = io.BytesIO()
     PILImage.new("RGB", size, colour).save(buffer, format="PNG")
-    image = get_image_model()(title=title)
+    # Where trainers' screenshots live (core migration 0004): trainers may choose them.
+    material = Collection.objects.filter(name="课程素材 Course material").first()
+    image = get_image_model()(title=title, **({"collection": material} if material else {}))
     image.file = ImageFile(buffer, name=f"test-{next(_counter)}.png")
     image.save()
     return image
