@@ -19,6 +19,7 @@ from quizzes.models import QuestionCategory, QuizPage
 from quizzes.questiondata import Choice, HotspotArea, QuestionData, QuestionKind
 
 DEMO_COLLECTION = "演示素材"
+COURSE_MATERIAL_COLLECTION = "课程素材 Course material"
 
 
 @dataclass
@@ -49,9 +50,11 @@ class _Images:
 
     @staticmethod
     def _collection():
+        # Inside the course material collection (core migration 0004), where trainers may edit them.
         root = Collection.get_first_root_node()
-        existing = root.get_children().filter(name=DEMO_COLLECTION).first()
-        return existing or root.add_child(name=DEMO_COLLECTION)
+        parent = root.get_children().filter(name=COURSE_MATERIAL_COLLECTION).first() or root
+        existing = parent.get_children().filter(name=DEMO_COLLECTION).first()
+        return existing or parent.add_child(name=DEMO_COLLECTION)
 
     def get(self, key: str):
         if key in self.cache:
@@ -156,23 +159,28 @@ def load_curriculum() -> LoadReport:
     return report
 
 
+def demo_question_data(spec: dict) -> QuestionData:
+    """A question of core.demo.quiz_bank as `QuestionData` (its screenshot, "image", is left out)."""
+    spec = {key: value for key, value in spec.items() if key != "image"}
+    return QuestionData(
+        kind=QuestionKind(spec.pop("kind")),
+        choices=tuple(
+            Choice(text=c["text"], correct=c.get("correct", False)) for c in spec.pop("choices", ())
+        ),
+        areas=tuple(HotspotArea(**area) for area in spec.pop("areas", ())),
+        accepted_answers=tuple(spec.pop("accepted_answers", ())),
+        steps=tuple(spec.pop("steps", ())),
+        **spec,
+    )
+
+
 def _load_quiz(course: CoursePage, title: str, questions: list[dict], images: _Images, report: LoadReport):
     """A published bank category holding the course's questions, and a quiz page last in the course."""
     category, _created = QuestionCategory.objects.get_or_create(name=f"演示：{course.title}")
     blocks = []
     for spec in questions:
-        spec = dict(spec)
-        image_key = spec.pop("image", None)
-        data = QuestionData(
-            kind=QuestionKind(spec.pop("kind")),
-            choices=tuple(
-                Choice(text=c["text"], correct=c.get("correct", False)) for c in spec.pop("choices", ())
-            ),
-            areas=tuple(HotspotArea(**area) for area in spec.pop("areas", ())),
-            accepted_answers=tuple(spec.pop("accepted_answers", ())),
-            steps=tuple(spec.pop("steps", ())),
-            **spec,
-        )
+        image_key = spec.get("image")
+        data = demo_question_data(spec)
         question = question_from_data(data, category=category)
         question.title = data.text[:60]
         if image_key:

@@ -12,7 +12,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--with-accounts",
             action="store_true",
-            help="Create admin/trainer/reviewer/learner accounts with known passwords (local only).",
+            help=(
+                "Create admin/trainer/reviewer/learner and district/community manager accounts with known "
+                "passwords, and demo staff with assignments and progress for the reports (local only)."
+            ),
         )
 
     def handle(self, *args, with_accounts=False, verbosity=1, **options):
@@ -24,6 +27,8 @@ class Command(BaseCommand):
         # Imported here so the refusal above needs no database or demo assets.
         from core.demo.accounts import DEMO_ACCOUNTS, ensure_demo_accounts
         from core.demo.loader import load_curriculum
+        from core.demo.people import ensure_demo_staff
+        from core.demo.training import ensure_demo_training
 
         report = load_curriculum()
         self.stdout.write(
@@ -37,10 +42,18 @@ class Command(BaseCommand):
         )
         if with_accounts:
             created = ensure_demo_accounts()
+            staff_created = ensure_demo_staff()
+            training = ensure_demo_training()
+            self.stdout.write(
+                f"Demo staff and training: {staff_created} staff and {training.assignments_created} "
+                f"assignments created; progress in {training.histories} of their enrolments, with "
+                f"{training.quiz_attempts} quiz attempts."
+            )
             self.stdout.write("")
             self.stdout.write(self.style.WARNING("Local demo accounts (for this machine only):"))
             for account in DEMO_ACCOUNTS:
                 state = "created" if account.username in created else "already existed, password unchanged"
                 sign_in = f"{account.username} / {account.password}"
-                self.stdout.write(f"  {account.role:<9} {sign_in:<32} {state}")
+                manages = f"  manages {account.manages}" if account.manages else ""
+                self.stdout.write(f"  {account.role:<10} {sign_in:<34} {state}{manages}")
             self.stdout.write("  Admin: http://127.0.0.1:8000/admin/   Site: http://127.0.0.1:8000/")
