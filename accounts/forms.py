@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.html import format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
@@ -122,7 +123,12 @@ class RoleFieldsMixin(forms.Form):
         roles = grantable_roles(actor)
         self.fields["role"].choices = [(role.value, role.label) for role in roles]
         self.fields["role"].help_text = format_html_join(
-            "", '<span class="w-block">{}: {}</span>', ((role.label, ROLE_HELP[role]) for role in roles)
+            "",
+            '<span class="w-block">{}</span>',
+            (
+                (gettext("%(role)s: %(help)s") % {"role": role.label, "help": ROLE_HELP[role]},)
+                for role in roles
+            ),
         )
         self.fields["managed_unit"].queryset = manageable_units(actor).order_by("path")
 
