@@ -30,9 +30,10 @@ install-dev: $(VENV)/.dev
 
 test: install-dev browser-deps lint check pytest ## lint, system checks, migrations check, the whole suite
 
-lint: install-dev
+lint: install-dev ## ruff, and the dependency rules between apps (import-linter, pyproject.toml)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff format .

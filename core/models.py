@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
@@ -8,6 +9,10 @@ from wagtail.models import Page
 
 from core import content_cache
 from core.routing import CachedViewRestrictionsMixin, remember_route, route_by_url_path
+
+# Extension point: the content apps fill the home page (the courses app adds its newest courses as
+# ``courses``) without core importing them. Each hook is called as hook(request, page, context).
+HOME_PAGE_CONTEXT_HOOK = "frontline_home_page_context"
 
 
 class CustomImage(AbstractImage):
@@ -66,12 +71,9 @@ class HomePage(CachedViewRestrictionsMixin, Page):
         return route_by_url_path(self, request, path_components)
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_cards
-
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = course_cards(root=self, newest_first=True, request=request)[
-            : self.featured_count
-        ]
+        for extend in hooks.get_hooks(HOME_PAGE_CONTEXT_HOOK):
+            extend(request, self, context)
         return context
 
 

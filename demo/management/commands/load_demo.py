@@ -25,10 +25,10 @@ class Command(BaseCommand):
                 "Create real accounts with `manage.py createsuperuser` instead."
             )
         # Imported here so the refusal above needs no database or demo assets.
-        from core.demo.accounts import DEMO_ACCOUNTS, ensure_demo_accounts
-        from core.demo.loader import load_curriculum
-        from core.demo.people import ensure_demo_staff
-        from core.demo.training import ensure_demo_training
+        from demo.accounts import DEMO_ACCOUNTS, ensure_demo_accounts
+        from demo.loader import load_curriculum
+        from demo.people import ensure_demo_staff
+        from demo.training import ensure_demo_training
 
         report = load_curriculum()
         self.stdout.write(

@@ -1,7 +1,7 @@
-/* Hotspot editor (quizzes/widgets.py HotspotAreasWidget): draw target boxes on a screenshot.
+/* Hotspot editor (core/hotspot_editor.py HotspotAreasWidget): draw target boxes on a screenshot.
  *
  * The screenshot is the one chosen in a sibling image chooser (Wagtail fires "change" on its hidden
- * input); its editor-sized preview comes from /admin/quizzes/image-preview/<id>/. Areas are kept in
+ * input); its editor-sized preview comes from /admin/hotspot/image-preview/<id>/. Areas are kept in
  * the widget's hidden input as JSON: [{"shape": "rect", "x", "y", "w", "h"}] in fractions of the
  * image. Circles from imports are shown and can be deleted; new areas are rectangles.
  * Runs as a Stimulus controller in Wagtail's admin, so it also starts inside StreamField blocks

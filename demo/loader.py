@@ -1,4 +1,4 @@
-"""Builds the demo site from core.demo.curriculum. Idempotent: pages are found by slug,
+"""Builds the demo site from demo.curriculum. Idempotent: pages are found by slug,
 images by title, topics by slug; anything that exists is left untouched."""
 
 import io
@@ -9,11 +9,11 @@ from django.db import transaction
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page
 
-from core.demo import curriculum, illustrations, quiz_bank
-from core.demo.people import ensure_org_tree, ensure_positions
 from core.models import HomePage, SiteSettings
 from courses.blocks import EMPTY_IMAGE
 from courses.models import CourseIndexPage, CoursePage, LessonPage, Topic
+from demo import curriculum, illustrations, quiz_bank
+from demo.people import ensure_org_tree, ensure_positions
 from quizzes.importing import question_from_data
 from quizzes.models import QuestionCategory, QuizPage
 from quizzes.questiondata import Choice, HotspotArea, QuestionData, QuestionKind
@@ -160,7 +160,7 @@ def load_curriculum() -> LoadReport:
 
 
 def demo_question_data(spec: dict) -> QuestionData:
-    """A question of core.demo.quiz_bank as `QuestionData` (its screenshot, "image", is left out)."""
+    """A question of demo.quiz_bank as `QuestionData` (its screenshot, "image", is left out)."""
     spec = {key: value for key, value in spec.items() if key != "image"}
     return QuestionData(
         kind=QuestionKind(spec.pop("kind")),

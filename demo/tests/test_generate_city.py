@@ -10,8 +10,8 @@ from wagtail.models import ModelLogEntry
 
 from accounts.models import OrgUnit, User
 from assignments.models import Assignment, AssignmentMember
-from core import citygen
 from courses.models import CoursePage, LessonPage
+from demo import citygen
 from progress.models import CourseCompletion, Enrolment, ItemProgress
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,10 @@
-"""Generate a city-sized dataset for the report benchmark: see core.citygen and docs/benchmarks.md."""
+"""Generate a city-sized dataset for the report benchmark: see demo.citygen and docs/benchmarks.md."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from core import citygen
+from demo import citygen
 
 # Without PostgreSQL the generator is for tests only: SQLite takes minutes per million rows.
 SQLITE_MAX_STAFF = 5_000

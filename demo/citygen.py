@@ -21,16 +21,30 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import json
 import random
 import secrets
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models import Q
+from django.db.models.functions import Cast
+from wagtail.models import ModelLogEntry
+
+from accounts.models import OrgUnit, Position, User
+from accounts.staff_import import IMPORT_LOG_ACTION
+from assignments.models import Assignment, AssignmentMember
+from core.models import HomePage
+from courses.models import CourseIndexPage, CoursePage, LessonPage
+from progress.models import CourseCompletion, Enrolment, ItemProgress
+from progress.services import OVERRIDE_LOG_ACTION
 
 ROOT_NAME = "重庆市"
 ROOT_CODE = "500000"
@@ -100,7 +114,7 @@ MOBILE_PREFIXES = _words(
     "166 173 175 176 177 178 180 181 182 183 185 186 187 188 189 191 198 199"
 )
 
-# Same names as the demo positions (core.demo.people), with how many staff hold each.
+# Same names as the demo positions (demo.people), with how many staff hold each.
 POSITION_SHARES = [
     ("社区工作者", 0.34),
     ("网格员", 0.30),
@@ -312,15 +326,10 @@ DAY = 86_400.0
 
 
 def generated_users():
-    from accounts.models import User
-
     return User.objects.filter(Q(username__startswith=STAFF_PREFIX) | Q(username__in=MANAGERS))
 
 
 def generated_present() -> bool:
-    from accounts.models import OrgUnit
-    from courses.models import CoursePage
-
     return (
         OrgUnit.objects.filter(depth=1, code=ROOT_CODE).exists()
         or generated_users().exists()
@@ -331,10 +340,6 @@ def generated_present() -> bool:
 @transaction.atomic
 def reset(log: Callable[[str], None] = print) -> None:
     """Remove everything a previous run generated (and history that points at it)."""
-    from accounts.models import OrgUnit
-    from assignments.models import Assignment, AssignmentMember
-    from courses.models import CoursePage
-    from progress.models import CourseCompletion, Enrolment, ItemProgress
 
     started = time.monotonic()
     user_ids = generated_users().values("pk")
@@ -360,11 +365,6 @@ def reset(log: Callable[[str], None] = print) -> None:
 def _reset_audit_log() -> None:
     """The entries `CityGenerator.audit_log` wrote: about the generated people and units, or made by
     the generated managers."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models.functions import Cast
-    from wagtail.models import ModelLogEntry
-
-    from accounts.models import OrgUnit, User
 
     types = ContentType.objects.get_for_models(User, OrgUnit, for_concrete_models=False)
     as_text = {"id_text": Cast("pk", output_field=models.CharField())}
@@ -392,7 +392,7 @@ def _reset_audit_log() -> None:
 class CityGenerator:
     def __init__(self, options: Options, log: Callable[[str], None] = print):
         self.o = options
-        self.rng = random.Random(options.seed)  # noqa: S311 - made-up data, repeatable by seed
+        self.rng = random.Random(options.seed)  # made-up data, repeatable by seed
         self.log = log
         self.started = time.monotonic()
         self.now = time.time()
@@ -427,8 +427,6 @@ class CityGenerator:
         return sorted(names)
 
     def tree(self) -> None:
-        from accounts.models import OrgUnit
-
         rng, o = self.rng, self.o
         root = OrgUnit.add_root(name=ROOT_NAME, level=OrgUnit.Level.CITY, code=ROOT_CODE)
         districts = DISTRICTS[: o.districts] + [
@@ -477,8 +475,6 @@ class CityGenerator:
         )
 
     def positions(self) -> None:
-        from accounts.models import Position
-
         self.position_ids = []
         for order, (name, _share) in enumerate(POSITION_SHARES):
             position, _created = Position.objects.get_or_create(name=name, defaults={"sort_order": order})
@@ -488,10 +484,6 @@ class CityGenerator:
     # People ---------------------------------------------------------------------------------------
 
     def people(self) -> None:
-        from django.contrib.auth.models import Group
-
-        from accounts.models import OrgUnit, User
-
         rng, o = self.rng, self.o
         password_hash = make_password(o.password)
         # Communities differ in size (20–80 staff at city scale) and every district in how well its
@@ -566,9 +558,6 @@ class CityGenerator:
     # Courses --------------------------------------------------------------------------------------
 
     def courses(self) -> None:
-        from core.models import HomePage
-        from courses.models import CourseIndexPage, CoursePage, LessonPage
-
         rng = self.rng
         home = HomePage.objects.filter(depth=2).first()
         if home is None:
@@ -614,7 +603,6 @@ class CityGenerator:
 
     def assignments(self) -> None:
         """One or two assignments per course; each remembers which staff it covers as a test."""
-        from assignments.models import Assignment
 
         rng = self.rng
         D = len(self.district_ids)
@@ -707,9 +695,6 @@ class CityGenerator:
     # History --------------------------------------------------------------------------------------
 
     def history(self) -> None:
-        from assignments.models import AssignmentMember
-        from progress.models import CourseCompletion, Enrolment, ItemProgress
-
         tables = {
             "enrolments": (
                 Enrolment,
@@ -895,16 +880,6 @@ class CityGenerator:
         person, as accounts.staff_import writes them: the first district's staff by its manager, the
         rest by the city admin, a district at a time at launch and a few people a day since), and every
         course a manager marked complete. About 120,000 entries at city scale."""
-        import json
-        import uuid
-
-        from django.contrib.contenttypes.models import ContentType
-        from wagtail.models import ModelLogEntry
-
-        from accounts.models import OrgUnit, User
-        from accounts.staff_import import IMPORT_LOG_ACTION
-        from courses.models import CoursePage
-        from progress.services import OVERRIDE_LOG_ACTION
 
         rng = self.rng
         types = ContentType.objects.get_for_models(User, OrgUnit, for_concrete_models=False)
@@ -978,10 +953,6 @@ class CityGenerator:
         if connection.in_atomic_block:  # inside a test's transaction
             return
         if connection.vendor == "postgresql":
-            from accounts.models import OrgUnit, User
-            from assignments.models import AssignmentMember
-            from progress.models import CourseCompletion, Enrolment, ItemProgress
-
             with connection.cursor() as cursor:
                 for model in (OrgUnit, User, Enrolment, ItemProgress, CourseCompletion, AssignmentMember):
                     cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

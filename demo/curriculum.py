@@ -1,8 +1,8 @@
 """The demo curriculum: six short, practical courses for community frontline staff.
 
-Pure data, read by core.demo.loader. Lesson bodies are lists of (block_type, raw_value) in the shapes
+Pure data, read by demo.loader. Lesson bodies are lists of (block_type, raw_value) in the shapes
 courses.blocks expects; {"illustration": key, "alt": text} stands for an image that the loader draws
-with core.demo.illustrations and puts in the image library. "社区通" is a made-up app name.
+with demo.illustrations and puts in the image library. "社区通" is a made-up app name.
 """
 
 from __future__ import annotations

@@ -1,17 +1,17 @@
-"""The hotspot editor widget, its image-preview endpoint, and tap-the-spot questions made in the admin."""
+"""Tap-the-spot questions made in the question bank's admin with the hotspot editor
+(the widget itself and its preview endpoint: core/tests/test_hotspot_editor.py)."""
 
 import html
 import json
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
+from core.hotspot_editor import HotspotAreasWidget
 from quizzes.models import Question
-from quizzes.widgets import HotspotAreasWidget
-from tests.factories import make_image, make_user
+from tests.factories import make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -20,36 +20,11 @@ AREAS = [
     {"shape": "circle", "x": 0.5, "y": 0.5, "r": 0.1},
 ]
 ADD_URL_NAME = "wagtailsnippets_quizzes_question:add"
-XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 
 
 def hidden_input(markup: str) -> dict:
     tag = re.search(r"<input [^>]*type=\"hidden\"[^>]*>", markup).group(0)
     return {name: html.unescape(value) for name, value in re.findall(r'([\w-]+)="([^"]*)"', tag)}
-
-
-def preview_url(image_id) -> str:
-    return reverse("quizzes_hotspot_image_preview", args=[image_id])
-
-
-# -- the widget -------------------------------------------------------------------------------------
-
-
-def test_widget_renders_hidden_json_input_inside_the_editor_container():
-    markup = HotspotAreasWidget().render("areas", AREAS, attrs={"id": "id_areas"})
-    assert 'data-controller="hotspot-editor"' in markup
-    attrs = hidden_input(markup)
-    assert attrs["name"] == "areas" and attrs["id"] == "id_areas"
-    assert attrs["data-hotspot-editor-target"] == "input"
-    assert json.loads(attrs["value"]) == AREAS
-    assert 'data-hotspot-editor-image-field-value="image"' in markup
-    assert f'data-hotspot-editor-preview-url-value="{preview_url(0)[:-2]}"' in markup
-    assert "Choose the screenshot above first" in markup or "请先" in markup
-
-
-def test_widget_without_value_submits_an_empty_list_not_null():
-    attrs = hidden_input(HotspotAreasWidget().render("areas", None, attrs={"id": "id_areas"}))
-    assert attrs["value"] == "[]"
 
 
 def test_widget_value_round_trips_through_the_model_form_field():
@@ -59,53 +34,6 @@ def test_widget_value_round_trips_through_the_model_form_field():
     assert field.clean(raw) == AREAS
     assert field.widget.value_omitted_from_data({}, {}, "areas")
     assert not field.widget.value_omitted_from_data(posted, {}, "areas")
-
-
-def test_widget_media_brings_the_editor_script_and_styles():
-    media = HotspotAreasWidget().media
-    assert any("quizzes/hotspot-editor.js" in path for path in media._js)
-    assert any("quizzes/hotspot-editor.css" in path for paths in media._css.values() for path in paths)
-
-
-# -- the image-preview endpoint ---------------------------------------------------------------------
-
-
-def test_preview_returns_an_editor_sized_rendition_for_a_trainer(client):
-    image = make_image(size=(1080, 1920))
-    client.force_login(make_user(groups=["Trainers"]))
-    response = client.get(preview_url(image.pk), **XHR)
-    assert response.status_code == 200
-    data = response.json()
-    assert data["url"].startswith("/media/") and "max-800x800" in data["url"]
-    assert (data["width"], data["height"]) == (450, 800)
-
-
-def test_preview_refuses_an_admin_user_who_may_not_choose_images(client):
-    image = make_image()
-    user = make_user()
-    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    client.force_login(user)
-    for headers in ({}, XHR):
-        response = client.get(preview_url(image.pk), **headers)
-        assert response.status_code == 403
-        assert "url" not in response.json()
-
-
-def test_preview_refuses_learners_and_visitors(client):
-    image = make_image()
-    assert client.get(preview_url(image.pk), **XHR).status_code == 403
-    client.force_login(make_user())
-    assert client.get(preview_url(image.pk), **XHR).status_code == 403
-
-
-def test_preview_of_an_unknown_image_is_404(admin_client):
-    response = admin_client.get(preview_url(999_999), **XHR)
-    assert response.status_code == 404
-    assert response.json()["error"]
-
-
-def test_preview_is_get_only(admin_client):
-    assert admin_client.post(preview_url(make_image().pk), **XHR).status_code == 405
 
 
 # -- making a tap-the-spot question in the question bank --------------------------------------------
@@ -136,7 +64,7 @@ def test_add_view_shows_the_hotspot_editor(admin_client):
     assert response.status_code == 200
     content = response.content.decode()
     assert 'data-controller="hotspot-editor"' in content
-    assert "quizzes/hotspot-editor.js" in content and "quizzes/hotspot-editor.css" in content
+    assert "core/hotspot-editor.js" in content and "core/hotspot-editor.css" in content
     assert 'id="id_image"' in content and 'id="id_areas"' in content
 
 

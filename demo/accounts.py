@@ -6,8 +6,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from accounts import services as accounts_services
 from accounts.models import Position
-from core.demo.people import (
+from demo.people import (
     DEMO_DISTRICT,
     DEMO_LEARNER_UNIT,
     find_demo_unit,
@@ -58,7 +59,7 @@ DEMO_ACCOUNTS = (
 def ensure_demo_accounts() -> set[str]:
     """Create the demo accounts that do not exist yet; return the usernames created."""
     User = get_user_model()
-    created = set()
+    created, placed = set(), []
     for account in DEMO_ACCOUNTS:
         if User.objects.filter(username=account.username).exists():
             continue
@@ -83,4 +84,7 @@ def ensure_demo_accounts() -> set[str]:
             place_demo_learner(user)
             start_demo_learning(user)
         created.add(account.username)
+        placed.append(user.pk)
+    # Enrolled in the assignments that cover them once this commits, as people made in the admin are.
+    accounts_services.people_placed(user_ids=placed)
     return created

@@ -8,11 +8,11 @@ from wagtail.images import get_image_model
 
 from accounts.scope import scope_for
 from assignments.models import Assignment, AssignmentMember
-from core.demo import curriculum, quiz_bank
-from core.demo.loader import demo_question_data
-from core.demo.people import demo_staff
-from core.demo.training import demo_answer
 from courses.models import CoursePage, LessonPage, Topic
+from demo import curriculum, quiz_bank
+from demo.loader import demo_question_data
+from demo.people import demo_staff
+from demo.training import demo_answer
 from progress.models import CourseCompletion, Enrolment, ItemProgress
 from quizzes.grading import grade
 from quizzes.models import AttemptAnswer, QuizAttempt

@@ -5,7 +5,11 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from accounts import services as accounts_services
 from accounts.models import OrgUnit, Position
+from courses.models import CoursePage
+from progress import services as progress_services
+from progress.models import Enrolment
 
 POSITIONS = ["社区工作者", "网格员", "物业人员", "志愿者", "楼栋长", "业委会成员"]
 
@@ -86,6 +90,7 @@ def ensure_org_tree() -> int:
 
 
 def place_demo_learner(user) -> None:
+    """Put the demo learner in their community; the caller announces them (accounts.services)."""
     if user.org_unit_id is None:
         user.org_unit = find_demo_unit(DEMO_LEARNER_UNIT)
         user.position = Position.objects.filter(name=DEMO_LEARNER_POSITION).first()
@@ -94,9 +99,6 @@ def place_demo_learner(user) -> None:
 
 def start_demo_learning(user) -> None:
     """Give the demo learner something to continue: the first course begun, the second joined."""
-    from courses.models import CoursePage
-    from progress import services
-    from progress.models import Enrolment
 
     if Enrolment.objects.filter(learner=user).exists():
         return
@@ -105,11 +107,11 @@ def start_demo_learning(user) -> None:
         return
     first_items = list(courses[0].items()[:2])
     if first_items:
-        services.item_complete(learner=user, item=first_items[0], course=courses[0])
+        progress_services.item_complete(learner=user, item=first_items[0], course=courses[0])
     if len(first_items) > 1:
-        services.item_seen(learner=user, item=first_items[1], course=courses[0])
+        progress_services.item_seen(learner=user, item=first_items[1], course=courses[0])
     if len(courses) > 1:
-        services.enrolment_join(learner=user, course=courses[1])
+        progress_services.enrolment_join(learner=user, course=courses[1])
 
 
 def find_demo_unit(name: str) -> OrgUnit | None:
@@ -167,7 +169,7 @@ def ensure_demo_staff() -> int:
     )
     units = {name: find_demo_unit(name) for name, _stem, _count in STAFF_UNITS}
     positions = dict(Position.objects.filter(name__in=POSITIONS).values_list("name", "pk"))
-    created = 0
+    created = []
     for person in staff:
         if person["username"] in existing:
             continue
@@ -179,6 +181,8 @@ def ensure_demo_staff() -> int:
         )
         user.set_unusable_password()
         user.full_clean()
-        user.save()  # accounts' signals enrol them in the assignments that cover them, once this commits
-        created += 1
-    return created
+        user.save()
+        created.append(user.pk)
+    # Enrolled in the assignments that cover them once this commits, as staff made in the admin are.
+    accounts_services.people_placed(user_ids=created)
+    return len(created)

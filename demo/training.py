@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from assignments import services as assignment_services
 from assignments.models import Assignment
-from core.demo.people import demo_staff, find_demo_unit
 from courses.models import CoursePage
+from demo.people import demo_staff, find_demo_unit
 from progress import services as progress_services
 from progress.models import Enrolment, ItemProgress
 from quizzes import services as quiz_services
