@@ -1,17 +1,19 @@
-"""Bulk staff import from a spreadsheet: read the file (pure), plan it (the dry run: reads, never
-writes), import it (all or nothing), and keep an upload between its preview and its confirmation.
+"""Bulk staff import: a parser (`staff_file_read`), a row form (`StaffRowForm`), the dry run
+(`staff_import_plan`: reads, never writes) and the import (`staff_import`: all or nothing), run as a
+staged import (core.staged_import: upload → preview → confirm once) by `STAFF_IMPORT`.
 
 A file holds one staff member per row; row 1 holds the column headers, in Chinese or English and in any
 order: 姓名/name, 手机号/mobile, 组织/organisation path (e.g. 渝中区/解放碑街道/某某社区), 岗位/position, and
 optionally 用户名/username and 邮箱/email. The mobile number identifies a person: a row whose number is
 already on an account updates that account (name, unit, position, email) instead of creating one.
+Reading the file (encodings, Excel, limits) is core.tabular's, as for every import.
 
 Initial passwords: every new account gets its own random password and must choose a new one at its
 first sign-in (``must_change_password``). There is never a shared default. The passwords are shown to the
 importer once, as a downloadable sheet right after the import: until then they are kept only in the
 server-side cache, for that importer, for at most ``CREDENTIALS_SECONDS``, and the first download removes
-them. (One-time sign-in codes would need a model and a migration of their own; a random password that
-must be changed at once is as safe and needs neither.)
+them (`staged_import_hold` / `staged_import_take`). (One-time sign-in codes would need a model and a
+migration of their own; a random password that must be changed at once is as safe and needs neither.)
 """
 
 from __future__ import annotations
@@ -19,14 +21,13 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.conf import settings
+from django import forms
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -43,22 +44,35 @@ from accounts.backends import forget_cached_users
 from accounts.models import OrgUnit, Position, User
 from accounts.rights import manageable_users
 from accounts.scope import Scope, scope_for
-from quizzes.formats import MAX_BYTES, InputRefused, check_size, decode_text
-
-# The spreadsheet plumbing of the question import (encodings, zip-bomb limits, Excel quirks) is reused
-# as it is; only the meaning of the columns differs.
-from quizzes.formats.spreadsheet import _cell, _csv_rows, _fold, _xlsx_rows
+from accounts.services import people_placed
+from core import tabular
+from core.staged_import import (
+    FileRefused,
+    ImportKind,
+    Plan,
+    RowError,
+    RowForm,
+    RowOutcome,
+    StagedImport,
+    StagedImportRefused,
+    form_row_errors,
+    staged_import_confirm,
+    staged_import_create_from_rows,
+    staged_import_hold,
+)
 
 __all__ = [
     "IMPORT_LOG_ACTION",
     "MAX_BYTES",
     "MAX_ROWS",
+    "STAFF_IMPORT",
     "Outcome",
     "StaffFile",
     "StaffImportPlan",
     "StaffImportRefused",
     "StaffImportResult",
     "StaffRow",
+    "StaffRowForm",
     "importer_scope",
     "mobile_normalise",
     "staff_file_read",
@@ -68,10 +82,10 @@ __all__ = [
 ]
 
 IMPORT_LOG_ACTION = "accounts.staff_import"
+MAX_BYTES = tabular.MAX_BYTES
 MAX_ROWS = 5000
 """Staff (data rows) per file, not counting the header row."""
 ACCEPTED_EXTENSIONS = (".csv", ".xlsx", ".xlsm")
-_OLD_OR_ENCRYPTED = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: .xls, or an .xlsx saved with a password
 _CHUNK = 500
 
 # -- who may import, and where ---------------------------------------------------------------------
@@ -109,7 +123,7 @@ def _check_importer(actor) -> Scope:
     return scope_for(actor)
 
 
-# -- reading a file --------------------------------------------------------------------------------
+# -- reading a file (the parser) --------------------------------------------------------------------
 
 _COLUMNS: dict[str, str] = {}
 for _column, _aliases in {
@@ -156,6 +170,17 @@ for _column, _aliases in {
 REQUIRED_COLUMNS = {"name": "姓名", "mobile": "手机号", "org_path": "组织"}
 
 
+# The limits and header rules are core.tabular's; these say them for this import.
+_FILE_MESSAGES = {
+    "no_header": _("Row 1 must hold the column headers (姓名, 手机号, 组织, 岗位): use the import template."),
+    "no_rows": _("The file has a header row but no staff."),
+    "too_many_rows": _(
+        "The file has more than %(limit)s staff. At most %(limit)s can be imported at once: split the file "
+        "and import the parts."
+    ),
+}
+
+
 @dataclass(frozen=True)
 class StaffRow:
     """One row of the file as written (cells stripped); `line` is the row number Excel shows."""
@@ -167,6 +192,16 @@ class StaffRow:
     position: str = ""
     username: str = ""
     email: str = ""
+
+    def cells(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "mobile": self.mobile,
+            "org_path": self.org_path,
+            "position": self.position,
+            "username": self.username,
+            "email": self.email,
+        }
 
 
 @dataclass
@@ -180,96 +215,21 @@ class StaffFile:
         return not self.errors
 
 
-def file_extension(filename: str) -> str:
-    return "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-
-
 def staff_file_read(data: bytes | str, filename: str = "") -> StaffFile:
     """The rows of a CSV or .xlsx upload, or why the file cannot be used. Never raises on bad input;
     `filename` only helps tell the two formats apart."""
-    if isinstance(data, str):
-        data = data.encode("utf-8", "surrogatepass")
     try:
-        check_size(data)
-        extension = file_extension(filename)
-        head = bytes(data[:8])
-        if head.startswith(_OLD_OR_ENCRYPTED) or extension == ".xls":
-            return StaffFile(
-                errors=[
-                    gettext(
-                        "Old .xls files and password-protected Excel files cannot be read. Save the file "
-                        "in Excel as .xlsx (without a password) or as CSV."
-                    )
-                ]
-            )
-        if head.startswith(b"PK\x03\x04"):
-            rows: Generator[Sequence[object]] = _xlsx_rows(bytes(data))
-        elif extension in (".xlsx", ".xlsm"):
-            return StaffFile(errors=[gettext("The file is named .xlsx but is not an Excel file.")])
-        else:
-            rows = _csv_rows(decode_text(data))
-        try:
-            return _read_rows(rows)
-        finally:
-            rows.close()  # releases the workbook even when reading stopped early
-    except InputRefused as refused:
-        return StaffFile(errors=[refused.error.message])
-
-
-def _read_rows(rows: Iterable[Sequence[object]]) -> StaffFile:
-    iterator = iter(rows)
-    header = next(iterator, None)
-    if header is None:
-        return StaffFile(errors=[gettext("The file is empty.")])
-    columns, errors = _columns([_cell(value) for value in header])
-    if errors:
-        return StaffFile(errors=errors)
-    staff: list[StaffRow] = []
-    for number, values in enumerate(iterator, start=2):
-        # Cheap test first: a sheet formatted down to row 1,048,576 yields a million empty rows.
-        if values.count(None) + values.count("") == len(values):
-            continue
-        cells = {key: _cell(values[i]) if i < len(values) else "" for key, i in columns.items()}
-        if not any(cells.values()):
-            continue  # empty, or only notes in columns that are not imported
-        if len(staff) >= MAX_ROWS:
-            return StaffFile(
-                errors=[
-                    gettext(
-                        "The file has more than %(limit)s staff. At most %(limit)s can be imported at "
-                        "once: split the file and import the parts."
-                    )
-                    % {"limit": MAX_ROWS}
-                ]
-            )
-        staff.append(StaffRow(line=number, **cells))
-    if not staff:
-        return StaffFile(errors=[gettext("The file has a header row but no staff.")])
-    return StaffFile(rows=staff)
-
-
-def _columns(headers: list[str]) -> tuple[dict[str, int], list[str]]:
-    columns: dict[str, int] = {}
-    errors: list[str] = []
-    if not any(headers):
-        return columns, [
-            gettext("Row 1 must hold the column headers (姓名, 手机号, 组织, 岗位): use the import template.")
-        ]
-    for index, header in enumerate(headers):
-        key = _COLUMNS.get(_fold(header))
-        if key is None:
-            continue  # notes columns such as 备注 or 序号 are allowed and ignored
-        if key in columns:
-            errors.append(gettext("Row 1: the column “%(header)s” appears twice.") % {"header": header})
-            continue
-        columns[key] = index
-    for key, label in REQUIRED_COLUMNS.items():
-        if key not in columns:
-            errors.append(
-                gettext("The column “%(column)s” is missing: use the headers of the import template.")
-                % {"column": label}
-            )
-    return columns, errors
+        records = tabular.records_read(
+            data,
+            filename,
+            aliases=_COLUMNS,
+            required=REQUIRED_COLUMNS,
+            max_rows=MAX_ROWS,
+            messages=_FILE_MESSAGES,
+        )
+    except tabular.TabularRefused as refused:
+        return StaffFile(errors=refused.messages)
+    return StaffFile(rows=[StaffRow(line=record.line, **record.cells) for record in records])
 
 
 # -- values ----------------------------------------------------------------------------------------
@@ -311,6 +271,8 @@ class _OrgTree:
             parent = unit.path[: -OrgUnit.steplen]
             self.children.setdefault(parent, {}).setdefault(_name_key(unit.name), []).append(unit)
         self.roots = [unit for unit in units if unit.depth == 1]
+        # Most rows of a file name the same few units: each path is resolved once.
+        self._resolved: dict[tuple[str, ...], tuple[list[OrgUnit], int]] = {}
 
     def display(self, unit: OrgUnit | None) -> str:
         if unit is None:
@@ -325,12 +287,17 @@ class _OrgTree:
     def resolve(self, parts: list[str]) -> tuple[list[OrgUnit], int]:
         """Units whose names from the top down are `parts`; the path may start at the top unit (the city)
         or just below it. Returns the matches and, when there are none, how many parts did match."""
+        key = tuple(_name_key(part) for part in parts)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(key)
+        return self._resolved[key]
+
+    def _resolve(self, keys: tuple[str, ...]) -> tuple[list[OrgUnit], int]:
         matches: dict[str, OrgUnit] = {}
         progress = 0
         for start in ["", *(root.path for root in self.roots)]:
             current = [start]
-            for index, part in enumerate(parts):
-                key = _name_key(part)
+            for index, key in enumerate(keys):
                 found = [unit for parent in current for unit in self.children.get(parent, {}).get(key, ())]
                 if not found:
                     progress = max(progress, index)
@@ -350,6 +317,152 @@ class _Positions:
         self.by_pk = {position.pk: position for position in self.all}
 
 
+# -- one row (the row form) ------------------------------------------------------------------------
+
+
+class StaffRowForm(RowForm):
+    """The rules of one row, each error with its code. What needs the other rows or the accounts
+    (a number twice in the file, existing accounts, usernames taken, who may be updated) is checked by
+    `staff_import_plan`, in bulk. `tree`, `positions` and `scope` are read once per file."""
+
+    error_codes = {
+        ("name", "required"): "missing_name",
+        ("mobile", "required"): "missing_mobile",
+        ("org_path", "required"): "missing_unit",
+    }
+
+    name = forms.CharField(error_messages={"required": _("The name (姓名) is missing.")})
+    mobile = forms.CharField(error_messages={"required": _("The mobile number (手机号) is missing.")})
+    org_path = forms.CharField(
+        error_messages={"required": _("The organisation (组织) is missing, e.g. 渝中区/解放碑街道/某某社区.")}
+    )
+    position = forms.CharField(required=False)
+    email = forms.CharField(required=False)
+    username = forms.CharField(required=False)
+
+    def __init__(self, *args, tree: _OrgTree, positions: _Positions, scope: Scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tree, self.positions, self.scope = tree, positions, scope
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if len(name) > _NAME_MAX:
+            raise ValidationError(
+                gettext("The name is too long (at most %(limit)s characters).") % {"limit": _NAME_MAX},
+                code="bad_name",
+            )
+        return name
+
+    def clean_mobile(self) -> str:
+        """The 11 digits, however they were typed."""
+        typed = self.cleaned_data["mobile"]
+        mobile = mobile_normalise(typed)
+        if mobile is None:
+            raise ValidationError(
+                gettext(
+                    "“%(value)s” is not an 11-digit mainland mobile number such as 13800138000. (If Excel "
+                    "shows it as 1.38E+10, format the column as text and type the numbers again.)"
+                )
+                % {"value": typed},
+                code="bad_mobile",
+            )
+        if mobile in EXAMPLE_MOBILES:
+            raise ValidationError(
+                gettext("This is an example row from the template: delete it before importing."),
+                code="example_row",
+            )
+        return mobile
+
+    def clean_org_path(self) -> OrgUnit:
+        """The unit the path names, inside the importer's part of the tree."""
+        typed = self.cleaned_data["org_path"]
+        parts = org_path_parts(typed)
+        if not parts:
+            raise ValidationError(self.fields["org_path"].error_messages["required"], code="missing_unit")
+        tree = self.tree
+        matches, progress = tree.resolve(parts)
+        if not matches:
+            if progress == 0:
+                message = gettext(
+                    "There is no unit called “%(name)s” at the top of the organisation tree. Write the "
+                    "path from the district (or the city) down, e.g. 渝中区/解放碑街道/某某社区."
+                ) % {"name": parts[0]}
+            else:
+                message = gettext("There is no unit called “%(name)s” under “%(parent)s”.") % {
+                    "name": parts[progress],
+                    "parent": "/".join(parts[:progress]),
+                }
+            raise ValidationError(message, code="unknown_unit")
+        if len(matches) > 1:
+            raise ValidationError(
+                gettext("“%(path)s” matches more than one unit (%(units)s): write the whole path.")
+                % {"path": typed, "units": "；".join(tree.display(unit) for unit in matches)},
+                code="ambiguous_unit",
+            )
+        unit = matches[0]
+        if not self.scope.contains(unit):
+            raise ValidationError(
+                gettext("“%(path)s” is outside the part of the organisation you manage (%(scope)s).")
+                % {"path": tree.display(unit), "scope": tree.display(self.scope.unit)},
+                code="unit_out_of_scope",
+            )
+        return unit
+
+    def clean_position(self) -> Position | None:
+        """None when empty: an update then keeps the account's position."""
+        typed = self.cleaned_data["position"]
+        if not typed:
+            return None
+        found = self.positions.by_key.get(_name_key(typed), [])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ValidationError(
+                gettext("More than one position is called “%(name)s”: rename one of them first.")
+                % {"name": typed},
+                code="ambiguous_position",
+            )
+        names = "、".join(position.name for position in self.positions.all[:15])
+        raise ValidationError(
+            gettext("There is no position called “%(name)s”. Positions: %(names)s.")
+            % {"name": typed, "names": names or "—"},
+            code="unknown_position",
+        )
+
+    def clean_email(self) -> str:
+        typed = self.cleaned_data["email"]
+        if not typed:
+            return ""
+        try:
+            if len(typed) > _EMAIL_MAX:
+                raise ValidationError("too long")
+            validate_email(typed)
+        except ValidationError:
+            raise ValidationError(
+                gettext("“%(value)s” is not a valid email address.") % {"value": typed}, code="bad_email"
+            ) from None
+        return User.objects.normalize_email(typed)
+
+    def clean_username(self) -> str:
+        typed = self.cleaned_data["username"]
+        if not typed:
+            return ""
+        try:
+            if len(typed) > _USERNAME_MAX:
+                raise ValidationError("too long")
+            UnicodeUsernameValidator()(typed)
+        except ValidationError:
+            raise ValidationError(
+                gettext(
+                    "The username “%(value)s” may only hold letters, digits and @ . + - _ "
+                    "(at most %(limit)s characters)."
+                )
+                % {"value": typed, "limit": _USERNAME_MAX},
+                code="bad_username",
+            ) from None
+        return typed
+
+
 # -- the plan (dry run) ----------------------------------------------------------------------------
 
 
@@ -358,12 +471,6 @@ class Outcome(TextChoices):
     UPDATE = "update", _("Update")
     UNCHANGED = "unchanged", _("No change")
     ERROR = "error", _("Error")
-
-
-@dataclass(frozen=True)
-class RowError:
-    code: str
-    message: str
 
 
 @dataclass(frozen=True)
@@ -437,15 +544,35 @@ EXAMPLE_MOBILES = frozenset({"13800000001", "13800000002", "13800000003"})
 def staff_import_plan(*, rows: Sequence[StaffRow], actor, lock: bool = False) -> StaffImportPlan:
     """What importing `rows` as `actor` would do, row by row, with every error found; writes nothing.
 
-    A fixed number of queries whatever the number of rows: the tree and the positions are read once,
-    existing accounts in chunks. `lock` (inside a transaction) locks the accounts to be updated.
+    Each row goes through `StaffRowForm`; then what needs all the rows: numbers and usernames used
+    twice, and the existing accounts. A fixed number of queries whatever the number of rows: the tree
+    and the positions are read once, existing accounts in chunks. `lock` (inside a transaction) locks
+    the accounts to be updated.
     """
     scope = _check_importer(actor)
     tree, positions = _OrgTree(), _Positions()
-    plans = [RowPlan(row=row) for row in rows]
+    plans: list[RowPlan] = []
     first_line_of_mobile: dict[str, int] = {}
-    for plan in plans:
-        _check_values(plan, tree=tree, positions=positions, scope=scope, seen=first_line_of_mobile)
+    for row in rows:
+        form = StaffRowForm(data=row.cells(), tree=tree, positions=positions, scope=scope)
+        plan = RowPlan(row=row, errors=list(form_row_errors(form, StaffRowForm.error_codes)))
+        values = form.cleaned_data  # the fields that are valid, even when others are not
+        mobile = values.get("mobile")
+        if mobile in first_line_of_mobile:
+            plan.error(
+                "duplicate_mobile",
+                gettext("The mobile number %(mobile)s is also on row %(line)s; each person needs their own.")
+                % {"mobile": mobile, "line": first_line_of_mobile[mobile]},
+            )
+        elif mobile:
+            first_line_of_mobile[mobile] = row.line
+            plan.mobile = mobile
+        plan.unit = values.get("org_path")
+        plan.unit_path = tree.display(plan.unit)
+        plan.position = values.get("position")
+        plan.email = values.get("email", "")
+        plan.username = values.get("username", "")
+        plans.append(plan)
 
     existing = _users_by_mobile({plan.mobile for plan in plans if plan.mobile}, lock=lock)
     manageable = _manageable_ids(actor, [user.pk for user in existing.values()])
@@ -465,136 +592,6 @@ def staff_import_plan(*, rows: Sequence[StaffRow], actor, lock: bool = False) ->
         else:
             _plan_create(plan, taken=taken, seen=first_line_of_username)
     return StaffImportPlan(rows=plans)
-
-
-def _check_values(
-    plan: RowPlan, *, tree: _OrgTree, positions: _Positions, scope: Scope, seen: dict[str, int]
-) -> None:
-    row = plan.row
-    if not row.name:
-        plan.error("missing_name", gettext("The name (姓名) is missing."))
-    elif len(row.name) > _NAME_MAX:
-        plan.error(
-            "bad_name",
-            gettext("The name is too long (at most %(limit)s characters).") % {"limit": _NAME_MAX},
-        )
-
-    if not row.mobile:
-        plan.error("missing_mobile", gettext("The mobile number (手机号) is missing."))
-    else:
-        mobile = mobile_normalise(row.mobile)
-        if mobile is None:
-            plan.error(
-                "bad_mobile",
-                gettext(
-                    "“%(value)s” is not an 11-digit mainland mobile number such as 13800138000. (If Excel "
-                    "shows it as 1.38E+10, format the column as text and type the numbers again.)"
-                )
-                % {"value": row.mobile},
-            )
-        elif mobile in EXAMPLE_MOBILES:
-            plan.error(
-                "example_row",
-                gettext("This is an example row from the template: delete it before importing."),
-            )
-        elif mobile in seen:
-            plan.error(
-                "duplicate_mobile",
-                gettext("The mobile number %(mobile)s is also on row %(line)s; each person needs their own.")
-                % {"mobile": mobile, "line": seen[mobile]},
-            )
-        else:
-            seen[mobile] = row.line
-            plan.mobile = mobile
-
-    _check_unit(plan, tree=tree, scope=scope)
-
-    if row.position:
-        found = positions.by_key.get(_name_key(row.position), [])
-        if len(found) == 1:
-            plan.position = found[0]
-        elif found:
-            plan.error(
-                "ambiguous_position",
-                gettext("More than one position is called “%(name)s”: rename one of them first.")
-                % {"name": row.position},
-            )
-        else:
-            names = "、".join(position.name for position in positions.all[:15])
-            plan.error(
-                "unknown_position",
-                gettext("There is no position called “%(name)s”. Positions: %(names)s.")
-                % {"name": row.position, "names": names or "—"},
-            )
-
-    if row.email:
-        try:
-            if len(row.email) > _EMAIL_MAX:
-                raise ValidationError("too long")
-            validate_email(row.email)
-        except ValidationError:
-            plan.error(
-                "bad_email", gettext("“%(value)s” is not a valid email address.") % {"value": row.email}
-            )
-        else:
-            plan.email = User.objects.normalize_email(row.email)
-
-    if row.username:
-        try:
-            if len(row.username) > _USERNAME_MAX:
-                raise ValidationError("too long")
-            UnicodeUsernameValidator()(row.username)
-        except ValidationError:
-            plan.error(
-                "bad_username",
-                gettext(
-                    "The username “%(value)s” may only hold letters, digits and @ . + - _ "
-                    "(at most %(limit)s characters)."
-                )
-                % {"value": row.username, "limit": _USERNAME_MAX},
-            )
-        else:
-            plan.username = row.username
-
-
-def _check_unit(plan: RowPlan, *, tree: _OrgTree, scope: Scope) -> None:
-    parts = org_path_parts(plan.row.org_path)
-    if not parts:
-        plan.error(
-            "missing_unit",
-            gettext("The organisation (组织) is missing, e.g. 渝中区/解放碑街道/某某社区."),
-        )
-        return
-    matches, progress = tree.resolve(parts)
-    if not matches:
-        if progress == 0:
-            message = gettext(
-                "There is no unit called “%(name)s” at the top of the organisation tree. Write the "
-                "path from the district (or the city) down, e.g. 渝中区/解放碑街道/某某社区."
-            ) % {"name": parts[0]}
-        else:
-            message = gettext("There is no unit called “%(name)s” under “%(parent)s”.") % {
-                "name": parts[progress],
-                "parent": "/".join(parts[:progress]),
-            }
-        plan.error("unknown_unit", message)
-        return
-    if len(matches) > 1:
-        plan.error(
-            "ambiguous_unit",
-            gettext("“%(path)s” matches more than one unit (%(units)s): write the whole path.")
-            % {"path": plan.row.org_path, "units": "；".join(tree.display(unit) for unit in matches)},
-        )
-        return
-    unit = matches[0]
-    if not scope.contains(unit):
-        plan.error(
-            "unit_out_of_scope",
-            gettext("“%(path)s” is outside the part of the organisation you manage (%(scope)s).")
-            % {"path": tree.display(unit), "scope": tree.display(scope.unit)},
-        )
-        return
-    plan.unit, plan.unit_path = unit, tree.display(unit)
 
 
 def _users_by_mobile(mobiles: set[str], *, lock: bool) -> dict[str, User]:
@@ -758,7 +755,9 @@ def staff_import(*, rows: Sequence[StaffRow], actor, source: str = "") -> StaffI
 
     New accounts get a random password they must change at their first sign-in (returned in
     `credentials`, nowhere else); updates change name, unit, position and email, never a password.
-    Each created or updated account gets an `accounts.staff_import` entry in the audit log.
+    Each created or updated account gets an `accounts.staff_import` entry in the audit log. The new
+    people and those placed in another unit or position are announced once for the whole file
+    (`accounts.services.people_placed`: their course assignments follow once the import commits).
     """
     if not rows:
         raise StaffImportRefused(messages=[gettext("There are no staff to import.")])
@@ -823,11 +822,9 @@ def _apply(plan: StaffImportPlan, *, actor, source: str) -> StaffImportResult:
         # values are committed (until then, the cached old ones are still the truth).
         ids = [user.pk for _row, user in updated]
         transaction.on_commit(lambda: forget_cached_users(ids))
-    # Bulk writes send no post_save: match new and moved people to course assignments ourselves.
-    from assignments.services import learners_assignments_refresh_on_commit
-
-    learners_assignments_refresh_on_commit(
-        [user.pk for _row, user in created]
+    # The new and the moved, announced once for the whole file (their course assignments follow).
+    people_placed(
+        user_ids=[user.pk for _row, user in created]
         + [
             user.pk
             for row, user in updated
@@ -890,120 +887,99 @@ def _validate(user: User, row: RowPlan) -> None:
         ) from exc
 
 
-# -- keeping an upload between its preview and its confirmation ------------------------------------
+# -- the staged import (core.staged_import) --------------------------------------------------------
 
-STAGE_SECONDS = 60 * 60
 CREDENTIALS_SECONDS = 30 * 60
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
-@dataclass(frozen=True)
-class StagedStaffImport:
-    token: str
-    user_id: int
-    filename: str
-    rows: tuple[StaffRow, ...]
+@dataclass(frozen=True, kw_only=True)
+class StaffPreviewRow(RowOutcome):
+    """One row as the preview shows it: what was found, else what was typed."""
+
+    name: str
+    mobile: str
+    unit_path: str
+    position: str
+    username: str
+    changes: tuple[Change, ...] = ()
 
 
-class StagedImportNotFound(Exception):
-    """No upload under this token for this user: never made, expired, or someone else's."""
-
-
-class StagedImportAlreadyDone(Exception):
-    pass
-
-
-def _cache():
-    # Shared by every app process (Redis in production): preview and confirmation may reach different
-    # workers.
-    return caches[getattr(settings, "STAFF_IMPORT_CACHE", "default")]
-
-
-def _cache_key(token: str, part: str = "") -> str:
-    return f"accounts:staff-import:{token}" + (f":{part}" if part else "")
-
-
-def staff_import_stage(*, rows: Sequence[StaffRow], filename: str, actor) -> StagedStaffImport:
-    """Keep the rows of an upload for an hour, for `actor` only; returns them with their token."""
-    staged = StagedStaffImport(
-        token=secrets.token_urlsafe(32), user_id=actor.pk, filename=filename[:255], rows=tuple(rows)
+def staff_preview_plan(plan: StaffImportPlan) -> Plan:
+    return Plan(
+        rows=[
+            StaffPreviewRow(
+                line=row.line,
+                outcome=row.outcome,
+                errors=tuple(row.errors),
+                name=row.row.name,
+                mobile=row.mobile or row.row.mobile,
+                unit_path=row.unit_path or row.row.org_path,
+                position=row.position.name if row.position else row.row.position,
+                username=row.username,
+                changes=tuple(row.changes),
+            )
+            for row in plan.rows
+        ]
     )
-    _cache().set(_cache_key(staged.token), staged, STAGE_SECONDS)
-    return staged
 
 
-def staff_import_staged(*, token: str, actor) -> StagedStaffImport:
-    """The upload kept under `token` for `actor`; `StagedImportAlreadyDone` once it has been imported."""
-    if not _TOKEN.fullmatch(token or ""):
-        raise StagedImportNotFound
-    values = _cache().get_many([_cache_key(token), _cache_key(token, "done")])
-    done = values.get(_cache_key(token, "done"))
-    if isinstance(done, dict) and done.get("user_id") == actor.pk:
-        raise StagedImportAlreadyDone
-    staged = values.get(_cache_key(token))
-    if not isinstance(staged, StagedStaffImport) or staged.user_id != actor.pk:
-        raise StagedImportNotFound
-    return staged
+class StaffImport(ImportKind):
+    """Staff from a spreadsheet: `staff_file_read` parses, `staff_import_plan` (a `StaffRowForm` per
+    row, then the checks across rows and accounts) plans, `staff_import` saves in bulk."""
+
+    key = "accounts.staff"
+
+    def parse(self, upload) -> list[StaffRow]:
+        staff_file = staff_file_read(upload.data, upload.name)
+        if not staff_file.ok:
+            raise FileRefused(staff_file.errors)
+        return staff_file.rows
+
+    def plan(self, rows, *, actor, options) -> Plan:
+        return staff_preview_plan(staff_import_plan(rows=rows, actor=actor))
+
+    def can_import(self, plan: Plan) -> bool:
+        """No error anywhere, and something to do."""
+        counts = plan.counts
+        return super().can_import(plan) and counts.get(Outcome.CREATE, 0) + counts.get(Outcome.UPDATE, 0) > 0
+
+    def apply(self, rows, *, actor, staged: StagedImport) -> StaffImportResult:
+        try:
+            result = staff_import(rows=rows, actor=actor, source=staged.filename)
+        except StaffImportRefused as refused:
+            # The accounts or the tree changed since the preview: it will show the file as it stands now.
+            plan = staff_preview_plan(refused.plan) if refused.plan else None
+            raise StagedImportRefused(refused.messages, plan=plan) from refused
+        if result.credentials:
+            staged_import_hold(
+                kind=self,
+                token=staged.token,
+                actor=actor,
+                name="credentials",
+                value=result.credentials,
+                seconds=CREDENTIALS_SECONDS,
+            )
+        return result
+
+    def result_summary(self, result: StaffImportResult) -> dict:
+        return {
+            "created": len(result.created),
+            "updated": len(result.updated),
+            "unchanged": result.unchanged,
+            "credentials": len(result.credentials),
+        }
+
+
+STAFF_IMPORT = StaffImport()
+
+
+def staff_import_stage(*, rows: Sequence[StaffRow], filename: str, actor) -> StagedImport:
+    """Stage rows already read (the upload view stages the file itself)."""
+    return staged_import_create_from_rows(kind=STAFF_IMPORT, rows=rows, filename=filename, actor=actor)
 
 
 def staff_import_staged_confirm(*, token: str, actor) -> StaffImportResult:
-    """Import the upload kept under `token`, once: a second confirmation (double click, replayed request,
-    second tab) raises `StagedImportAlreadyDone` and imports nothing."""
-    staged = staff_import_staged(token=token, actor=actor)
-    cache = _cache()
-    claim = _cache_key(token, "claim")
-    # add() is atomic: of two concurrent confirmations only one gets past here.
-    if not cache.add(claim, actor.pk, STAGE_SECONDS):
-        raise StagedImportAlreadyDone
-    try:
-        result = staff_import(rows=staged.rows, actor=actor, source=staged.filename)
-    except BaseException:
-        cache.delete(claim)
-        raise
-    if result.credentials:
-        cache.set(
-            _cache_key(token, "credentials"),
-            {"user_id": actor.pk, "credentials": result.credentials},
-            CREDENTIALS_SECONDS,
-        )
-    done = {
-        "user_id": actor.pk,
-        "filename": staged.filename,
-        "created": len(result.created),
-        "updated": len(result.updated),
-        "unchanged": result.unchanged,
-        "credentials": len(result.credentials),
-    }
-    cache.set(_cache_key(token, "done"), done, STAGE_SECONDS)
-    cache.delete(_cache_key(token))
-    return result
-
-
-def staff_import_done(*, token: str, actor) -> dict | None:
-    """What the import under `token` did, for the importer only (None if not imported or not theirs)."""
-    done = _cache().get(_cache_key(token, "done")) if _TOKEN.fullmatch(token or "") else None
-    if not isinstance(done, dict) or done.get("user_id") != actor.pk:
-        return None
-    return done
-
-
-def staff_import_credentials_waiting(*, token: str, actor) -> bool:
-    credentials = _cache().get(_cache_key(token, "credentials")) if _TOKEN.fullmatch(token or "") else None
-    return isinstance(credentials, dict) and credentials.get("user_id") == actor.pk
-
-
-def staff_import_credentials_take(*, token: str, actor) -> list[Credential] | None:
-    """The new accounts' passwords, once, for the importer only; None when already taken or expired."""
-    if not staff_import_credentials_waiting(token=token, actor=actor):
-        return None
-    cache = _cache()
-    if not cache.add(_cache_key(token, "credentials-taken"), actor.pk, CREDENTIALS_SECONDS):
-        return None
-    kept = cache.get(_cache_key(token, "credentials"))
-    cache.delete(_cache_key(token, "credentials"))
-    if not isinstance(kept, dict) or kept.get("user_id") != actor.pk:
-        return None
-    return list(kept["credentials"])
+    return staged_import_confirm(kind=STAFF_IMPORT, token=token, actor=actor)
 
 
 def unit_paths_in_scope(scope: Scope) -> list[str]:

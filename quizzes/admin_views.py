@@ -1,15 +1,14 @@
-"""Admin screens for the question bank: import (upload → preview → confirm), import templates, GIFT
-export of a category, and per-question answer statistics.
+"""Admin screens for the question bank: import (upload → preview → confirm, core.staged_import's
+pipeline run by quizzes.importing.QUESTION_IMPORT), import templates, GIFT export of a category, and
+per-question answer statistics.
 
 Every view checks its own permission (the menu only hides links) and answers 403 when it is missing.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import django_filters
 from django import forms
@@ -27,16 +26,23 @@ from django.views import View
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.permissions import policy_registry
 
 from accounts.scope import scope_for
 from core import rights
+from core.staged_import_views import (
+    XLSX_CONTENT_TYPE,
+    StagedImportForm,
+    StagedImportPreviewView,
+    StagedImportUploadView,
+    attachment,
+)
 from quizzes import importing
 from quizzes.formats import spreadsheet
-from quizzes.models import KIND_CHOICES, AttemptAnswer, Question, QuestionCategory, QuizAttempt, QuizPage
-from quizzes.questiondata import TRUE_FALSE_LABELS, ParseResult, QuestionData, QuestionKind
+from quizzes.importing import QUESTION_IMPORT
+from quizzes.models import AttemptAnswer, Question, QuestionCategory, QuizAttempt, QuizPage
+from quizzes.questiondata import TRUE_FALSE_LABELS, QuestionData, QuestionKind
 
 BANK_LISTING_URL_NAME = "wagtailsnippets_quizzes_question:list"
 
@@ -78,14 +84,6 @@ class QuestionBankPermissionMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-def attachment(response: HttpResponse, filename: str, fallback: str) -> HttpResponse:
-    """Content-Disposition with an ASCII name for old clients and the real (Chinese) one per RFC 5987."""
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
-
-
 # -- import: upload --------------------------------------------------------------------------------
 
 FORMAT_CHOICES = [
@@ -96,15 +94,12 @@ FORMAT_CHOICES = [
 ]
 
 
-class QuestionImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_(
-            "GIFT or Aiken (.gift, .txt), or a spreadsheet from our template (.csv, .xlsx). Up to 2 MB."
-        ),
-        error_messages={"required": _("Choose a file to import."), "empty": _("The file is empty.")},
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(importing.ACCEPTED_EXTENSIONS)}),
+class QuestionImportForm(StagedImportForm):
+    accepted_extensions = importing.ACCEPTED_EXTENSIONS
+    help_text = _(
+        "GIFT or Aiken (.gift, .txt), or a spreadsheet from our template (.csv, .xlsx). Up to 2 MB."
     )
+
     file_format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, initial=importing.FORMAT_AUTO)
     default_category = forms.ModelChoiceField(
         label=_("Category"),
@@ -114,79 +109,33 @@ class QuestionImportForm(forms.Form):
         help_text=_("For questions whose file gives no category ($CATEGORY in GIFT, the 分类 column)."),
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > importing.MAX_BYTES:
-            raise forms.ValidationError(
-                gettext(
-                    "The file is too large (%(size)s MB); the limit is %(limit)s MB. "
-                    "Split it and import the parts."
-                )
-                # Rounded up: a file just over 2 MB must not read as "2.0 MB; the limit is 2 MB".
-                % {
-                    "size": f"{math.ceil(upload.size * 10 / 1024 / 1024) / 10:.1f}",
-                    "limit": importing.MAX_BYTES // (1024 * 1024),
-                }
-            )
-        return upload
+    def extension_allowed(self, extension, cleaned_data):
+        # A format chosen by hand reads any file name; detecting it needs a known extension.
+        return cleaned_data.get("file_format") != importing.FORMAT_AUTO or super().extension_allowed(
+            extension, cleaned_data
+        )
 
-    def clean(self):
-        cleaned = super().clean()
-        upload = cleaned.get("file")
-        if upload is None:
-            return cleaned
-        raw = upload.read(importing.MAX_BYTES + 1)
-        if not raw:
-            self.add_error("file", gettext("The file is empty."))
-            return cleaned
-        if len(raw) > importing.MAX_BYTES:  # the declared size was wrong
-            self.add_error("file", gettext("The file is too large; the limit is 2 MB."))
-            return cleaned
-        file_format = cleaned.get("file_format")
+    def upload_options(self):
+        file_format = self.cleaned_data["file_format"]
         if file_format == importing.FORMAT_AUTO:
-            file_format = importing.import_format_detect(upload.name, raw)
-            if file_format is None:
-                self.add_error(
-                    "file",
-                    gettext("Files of type “%(extension)s” cannot be imported. Use %(accepted)s.")
-                    % {
-                        "extension": importing.file_extension(upload.name) or upload.name,
-                        "accepted": " ".join(importing.ACCEPTED_EXTENSIONS),
-                    },
-                )
-                return cleaned
-        cleaned["raw"] = raw
-        cleaned["resolved_format"] = file_format
-        return cleaned
+            file_format = importing.import_format_detect(self.cleaned_data["file"].name, self.raw)
+        category = self.cleaned_data["default_category"]
+        return {"file_format": file_format, "default_category_id": category.pk if category else None}
 
 
-class QuestionImportView(QuestionBankPermissionMixin, WagtailAdminTemplateMixin, View):
+class QuestionImportView(QuestionBankPermissionMixin, StagedImportUploadView):
     permission_test = staticmethod(user_can_import_questions)
+    kind = QUESTION_IMPORT
+    form_class = QuestionImportForm
+    preview_url_name = "quizzes_admin:import_preview"
     template_name = "quizzes/admin/import.html"
     page_title = _("Import questions")
-    header_icon = "upload"
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
             {"url": reverse(BANK_LISTING_URL_NAME), "label": gettext("Question bank")},
             {"url": "", "label": self.get_page_title()},
         ]
-
-    def get(self, request):
-        return self.render_to_response(self.get_context_data(form=QuestionImportForm()))
-
-    def post(self, request):
-        form = QuestionImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        staged = importing.import_stage(
-            raw=form.cleaned_data["raw"],
-            filename=form.cleaned_data["file"].name,
-            file_format=form.cleaned_data["resolved_format"],
-            default_category=form.cleaned_data["default_category"],
-            actor=request.user,
-        )
-        return redirect("quizzes_admin:import_preview", token=staged.token)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -202,71 +151,15 @@ class QuestionImportView(QuestionBankPermissionMixin, WagtailAdminTemplateMixin,
 # -- import: preview and confirm -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PreviewRow:
-    number: int
-    line: int
-    kind_label: str
-    title: str
-    text: str
-    category: str
-    new_category: bool
-    answer: list[str]
-
-
-def answer_summary(data: QuestionData) -> list[str]:
-    """What counts as right, one line per item, for a trainer to check at a glance."""
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    if data.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-        lines = []
-        for letter, choice in zip(letters, data.choices, strict=False):
-            mark = "✓" if choice.correct else "✗"
-            weight = f"（{choice.weight * 100:g}%）" if data.partial_credit and choice.weight else ""
-            lines.append(f"{mark} {letter}. {Truncator(choice.text).chars(80)}{weight}")
-        return lines
-    if data.kind == QuestionKind.TRUE_FALSE:
-        return [TRUE_FALSE_LABELS[0] if data.true_answer else TRUE_FALSE_LABELS[1]]
-    if data.kind == QuestionKind.FILL_BLANK:
-        return [" | ".join(data.accepted_answers)]
-    if data.kind == QuestionKind.ORDERING:
-        return [f"{n}. {Truncator(step).chars(80)}" for n, step in enumerate(data.steps, start=1)]
-    return [
-        ngettext("%(count)s target area", "%(count)s target areas", len(data.areas))
-        % {"count": len(data.areas)}
-    ]
-
-
-# The bank's own (translated) type names, as in its listing, rather than the parsers' Chinese ones.
-KIND_LABELS = dict(KIND_CHOICES)
-
-
-def preview_rows(result: ParseResult, default_category: QuestionCategory | None) -> list[PreviewRow]:
-    names = {data.category for data in result.questions if data.category}
-    existing = set(QuestionCategory.objects.filter(name__in=names).values_list("name", flat=True))
-    default_name = default_category.name if default_category else ""
-    return [
-        PreviewRow(
-            number=number,
-            line=data.source_line,
-            kind_label=str(KIND_LABELS.get(data.kind.value, data.kind.value)),
-            title=data.title,
-            text=data.text,
-            category=data.category or default_name,
-            new_category=bool(data.category) and data.category not in existing,
-            answer=answer_summary(data),
-        )
-        for number, data in enumerate(result.questions, start=1)
-    ]
-
-
-class QuestionImportPreviewView(QuestionBankPermissionMixin, WagtailAdminTemplateMixin, View):
-    """GET shows what the kept upload will import; POST imports it, all or nothing, once."""
+class QuestionImportPreviewView(QuestionBankPermissionMixin, StagedImportPreviewView):
+    """GET shows a page of what the staged upload will import; POST imports it, all or nothing, once."""
 
     permission_test = staticmethod(user_can_import_questions)
+    kind = QUESTION_IMPORT
+    upload_url_name = "quizzes_admin:import"
     template_name = "quizzes/admin/import_preview.html"
     page_title = _("Import questions")
     page_subtitle = _("Check before importing")
-    header_icon = "upload"
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
@@ -275,29 +168,17 @@ class QuestionImportPreviewView(QuestionBankPermissionMixin, WagtailAdminTemplat
             {"url": "", "label": gettext("Check before importing")},
         ]
 
-    def get(self, request, token):
-        try:
-            staged = importing.import_staged(token=token, actor=request.user)
-        except importing.ImportNotFound:
-            return self._expired()
-        except importing.ImportAlreadyDone as done:
-            return self._already_done(done)
-        return self._preview(staged, staged.parse())
+    def preview_context(self, staged):
+        return {
+            "format_label": dict(FORMAT_CHOICES).get(
+                staged.options["file_format"], staged.options["file_format"]
+            ),
+            "max_questions": importing.MAX_IMPORT_QUESTIONS,
+        }
 
-    def post(self, request, token):
-        try:
-            created = importing.import_staged_confirm(token=token, actor=request.user)
-        except importing.ImportNotFound:
-            return self._expired()
-        except importing.ImportAlreadyDone as done:
-            return self._already_done(done)
-        except importing.ImportHasErrors as refused:
-            return self._preview(importing.import_staged(token=token, actor=request.user), refused.result)
-        except importing.ImportRefused as refused:
-            staged = importing.import_staged(token=token, actor=request.user)
-            return self._preview(staged, staged.parse(), save_errors=refused.messages)
+    def confirmed(self, token, created):
         messages.success(
-            request,
+            self.request,
             ngettext(
                 "%(count)s question was imported and published.",
                 "%(count)s questions were imported and published.",
@@ -307,44 +188,15 @@ class QuestionImportPreviewView(QuestionBankPermissionMixin, WagtailAdminTemplat
         )
         return redirect(BANK_LISTING_URL_NAME)
 
-    def _preview(self, staged: importing.StagedImport, result: ParseResult, save_errors=()):
-        too_many = len(result.questions) > importing.MAX_IMPORT_QUESTIONS
-        default_category = staged.default_category
-        context = self.get_context_data(
-            staged=staged,
-            format_label=dict(FORMAT_CHOICES).get(staged.file_format, staged.file_format),
-            result=result,
-            rows=preview_rows(result, default_category),
-            default_category=default_category,
-            too_many=too_many,
-            max_questions=importing.MAX_IMPORT_QUESTIONS,
-            save_errors=list(save_errors),
-            can_import=result.ok and bool(result.questions) and not too_many and not save_errors,
-        )
-        return self.render_to_response(context)
-
-    def _expired(self):
-        messages.error(
-            self.request,
-            gettext(
-                "This upload was not found or has expired (uploads are kept for an hour). "
-                "Please upload the file again."
-            ),
-        )
-        return redirect("quizzes_admin:import")
-
-    def _already_done(self, done: importing.ImportAlreadyDone):
-        messages.warning(
-            self.request, gettext("This file has already been imported; nothing was imported again.")
-        )
-        return redirect(BANK_LISTING_URL_NAME)
+    def done_url(self, token):
+        return reverse(BANK_LISTING_URL_NAME)
 
 
 # -- templates and export --------------------------------------------------------------------------
 
 TEMPLATE_FILES = {
     "csv": ("text/csv; charset=utf-8", spreadsheet.template_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", spreadsheet.template_xlsx),
+    "xlsx": (XLSX_CONTENT_TYPE, spreadsheet.template_xlsx),
 }
 
 

@@ -4,31 +4,43 @@ The formats themselves (`quizzes/formats/`) are pure functions over bytes; this 
 `QuestionData` meets the database. An import is all-or-nothing: either every question of a file is
 created, published and logged, or nothing is.
 
-Between the preview and the confirmation the upload is kept server-side in the cache under a random
-token bound to the user who uploaded it (the raw bytes, re-parsed on confirm, so a preview can never be
-tampered with on its way back). A token imports at most once.
+The upload → preview → confirm-once pipeline is core.staged_import's, run by `QUESTION_IMPORT`: the file
+is parsed once, when it is uploaded; the questions it read (never the bytes) wait server-side in the cache
+under a random token bound to the uploader until the confirmation, which imports them at most once.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext
+from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 from wagtail.log_actions import LogContext, log
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from core.staged_import import (
+    CREATE,
+    ERROR,
+    ImportKind,
+    Plan,
+    RowError,
+    RowOutcome,
+    StagedImport,
+    StagedImportRefused,
+    Upload,
+    staged_import_confirm,
+    staged_import_create,
+)
+from core.tabular import file_extension
 from quizzes.formats import InputRefused, aiken, decode_text, gift, spreadsheet
-from quizzes.models import Question, QuestionCategory
-from quizzes.questiondata import TRUE_FALSE_LABELS, ParseResult, QuestionData, QuestionKind
+from quizzes.models import KIND_CHOICES, Question, QuestionCategory
+from quizzes.questiondata import TRUE_FALSE_LABELS, ParseError, ParseResult, QuestionData, QuestionKind
 
 IMPORT_LOG_ACTION = "quizzes.import"
 # Each question costs a few dozen queries (save, first revision, publish, search index, audit log):
@@ -272,10 +284,6 @@ _AIKEN_ANSWER_LINE = re.compile(
 _GIFT_ANSWER_BLOCK = re.compile(r"(?<!\\)\{")
 
 
-def file_extension(filename: str) -> str:
-    return "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-
-
 def import_format_detect(filename: str, raw: bytes) -> str | None:
     """The format a file is in, from its extension (and, for text, its content); None if unknown.
 
@@ -303,113 +311,153 @@ def import_parse(raw: bytes, *, filename: str, file_format: str) -> ParseResult:
     return gift.parse(raw)
 
 
-# -- keeping an upload between preview and confirmation --------------------------------------------
+# -- the staged import (core.staged_import) --------------------------------------------------------
 
-STAGE_SECONDS = 60 * 60
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
+# The bank's own (translated) type names, as in its listing, rather than the parsers' Chinese ones.
+KIND_LABELS = dict(KIND_CHOICES)
 
 
-@dataclass(frozen=True)
-class StagedImport:
-    token: str
-    user_id: int
-    filename: str
-    file_format: str
-    raw: bytes
-    default_category_id: int | None
+def answer_summary(data: QuestionData) -> list[str]:
+    """What counts as right, one line per item, for a trainer to check at a glance."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    if data.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        lines = []
+        for letter, choice in zip(letters, data.choices, strict=False):
+            mark = "✓" if choice.correct else "✗"
+            weight = f"（{choice.weight * 100:g}%）" if data.partial_credit and choice.weight else ""
+            lines.append(f"{mark} {letter}. {Truncator(choice.text).chars(80)}{weight}")
+        return lines
+    if data.kind == QuestionKind.TRUE_FALSE:
+        return [TRUE_FALSE_LABELS[0] if data.true_answer else TRUE_FALSE_LABELS[1]]
+    if data.kind == QuestionKind.FILL_BLANK:
+        return [" | ".join(data.accepted_answers)]
+    if data.kind == QuestionKind.ORDERING:
+        return [f"{n}. {Truncator(step).chars(80)}" for n, step in enumerate(data.steps, start=1)]
+    return [
+        ngettext("%(count)s target area", "%(count)s target areas", len(data.areas))
+        % {"count": len(data.areas)}
+    ]
 
-    def parse(self) -> ParseResult:
-        return import_parse(self.raw, filename=self.filename, file_format=self.file_format)
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionPreviewRow(RowOutcome):
+    """A question read from the file (`question`, its `number` among them), or a problem the parser
+    found at `line` (in `errors`). Labels are worked out when shown, in the viewer's language."""
+
+    number: int = 0
+    question: QuestionData | None = None
+    category: str = ""
+    new_category: bool = False
 
     @property
-    def default_category(self) -> QuestionCategory | None:
-        if self.default_category_id is None:
-            return None
-        return QuestionCategory.objects.filter(pk=self.default_category_id).first()
+    def kind_label(self) -> str:
+        if self.question is None:
+            return ""
+        return str(KIND_LABELS.get(self.question.kind.value, self.question.kind.value))
+
+    @property
+    def title(self) -> str:
+        return self.question.title if self.question else ""
+
+    @property
+    def text(self) -> str:
+        return self.question.text if self.question else ""
+
+    @property
+    def answer(self) -> list[str]:
+        return answer_summary(self.question) if self.question else []
 
 
-class ImportNotFound(Exception):
-    """No upload under this token for this user: never made, expired, or someone else's."""
+def _line(item: QuestionData | ParseError) -> int:
+    return item.source_line if isinstance(item, QuestionData) else item.line
 
 
-class ImportAlreadyDone(Exception):
-    def __init__(self, count: int | None):
-        super().__init__(count)
-        self.count = count
+class QuestionImport(ImportKind):
+    """Questions from GIFT, Aiken or a spreadsheet. The parsers (quizzes.formats) validate each
+    question themselves (`QuestionData.validate`), so there is no row form: a row is a question read,
+    or a problem found at a line; `questions_import` saves them all or none."""
+
+    key = "quizzes.questions"
+
+    def parse(self, upload: Upload) -> list[QuestionData | ParseError]:
+        """The questions and the problems of the file, in file order. Never refuses the file: a file
+        that cannot be read is one problem at line 0, shown on the preview."""
+        result = import_parse(upload.data, filename=upload.name, file_format=upload.options["file_format"])
+        return sorted([*result.questions, *result.errors], key=_line)
+
+    def plan(self, rows, *, actor, options) -> Plan:
+        questions = [item for item in rows if isinstance(item, QuestionData)]
+        names = {data.category for data in questions if data.category}
+        existing = set(QuestionCategory.objects.filter(name__in=names).values_list("name", flat=True))
+        default = _category_or_none(options.get("default_category_id"))
+        default_name = default.name if default else ""
+        outcomes: list[RowOutcome] = []
+        number = 0
+        for item in rows:
+            if isinstance(item, ParseError):
+                outcomes.append(
+                    QuestionPreviewRow(
+                        line=item.line, outcome=ERROR, errors=(RowError("parse", item.message),)
+                    )
+                )
+                continue
+            number += 1
+            outcomes.append(
+                QuestionPreviewRow(
+                    line=item.source_line,
+                    outcome=CREATE,
+                    number=number,
+                    question=item,
+                    category=item.category or default_name,
+                    new_category=bool(item.category) and item.category not in existing,
+                )
+            )
+        return Plan(
+            rows=outcomes,
+            summary={
+                "questions": len(questions),
+                "too_many": len(questions) > MAX_IMPORT_QUESTIONS,
+                "default_category": default_name,
+            },
+        )
+
+    def can_import(self, plan: Plan) -> bool:
+        return super().can_import(plan) and not plan.summary["too_many"]
+
+    def apply(self, rows, *, actor, staged: StagedImport) -> list[Question]:
+        try:
+            return questions_import(
+                questions=[item for item in rows if isinstance(item, QuestionData)],
+                # Looked up again: the category may have gone since the upload.
+                default_category=_category_or_none(staged.options.get("default_category_id")),
+                actor=actor,
+                source=staged.filename,
+            )
+        except ImportRefused as refused:
+            raise StagedImportRefused(refused.messages) from refused
 
 
-class ImportHasErrors(Exception):
-    def __init__(self, result: ParseResult):
-        super().__init__(len(result.errors))
-        self.result = result
+def _category_or_none(pk: int | None) -> QuestionCategory | None:
+    return QuestionCategory.objects.filter(pk=pk).first() if pk is not None else None
 
 
-def _cache():
-    # Must be shared by every app process (Redis in production): the preview and the confirmation
-    # may be served by different workers.
-    return caches[getattr(settings, "QUIZ_IMPORT_CACHE", "default")]
-
-
-def _keys(token: str) -> tuple[str, str, str]:
-    return f"quizzes:import:{token}", f"quizzes:import:{token}:claim", f"quizzes:import:{token}:done"
+QUESTION_IMPORT = QuestionImport()
 
 
 def import_stage(
     *, raw: bytes, filename: str, file_format: str, default_category: QuestionCategory | None, actor
 ) -> StagedImport:
-    """Keep an upload for an hour for `actor` only; returns it with its token."""
+    """Parse and stage an upload for `actor` (the upload view does the same through its form)."""
     if file_format not in FORMATS:
         raise ValueError(f"unknown format {file_format!r}")
-    staged = StagedImport(
-        token=secrets.token_urlsafe(32),
-        user_id=actor.pk,
-        filename=filename[:255],
-        file_format=file_format,
-        raw=bytes(raw),
-        default_category_id=default_category.pk if default_category else None,
+    options = {
+        "file_format": file_format,
+        "default_category_id": default_category.pk if default_category else None,
+    }
+    return staged_import_create(
+        kind=QUESTION_IMPORT, upload=Upload(name=filename, data=bytes(raw), options=options), actor=actor
     )
-    upload_key, _claim, _done = _keys(staged.token)
-    _cache().set(upload_key, staged, STAGE_SECONDS)
-    return staged
-
-
-def import_staged(*, token: str, actor) -> StagedImport:
-    """The upload kept under `token` for `actor`, or `ImportNotFound` (`ImportAlreadyDone` once imported)."""
-    if not _TOKEN.fullmatch(token or ""):
-        raise ImportNotFound
-    upload_key, _claim, done_key = _keys(token)
-    values = _cache().get_many([upload_key, done_key])
-    done = values.get(done_key)
-    if done is not None and done["user_id"] == actor.pk:
-        raise ImportAlreadyDone(done["count"])
-    staged = values.get(upload_key)
-    if not isinstance(staged, StagedImport) or staged.user_id != actor.pk:
-        raise ImportNotFound
-    return staged
 
 
 def import_staged_confirm(*, token: str, actor) -> list[Question]:
-    """Import the upload kept under `token`, once. A second confirmation (double click, replayed
-    request, second tab) raises `ImportAlreadyDone` and imports nothing."""
-    staged = import_staged(token=token, actor=actor)
-    cache = _cache()
-    upload_key, claim_key, done_key = _keys(token)
-    # add() is atomic: of two concurrent confirmations only one gets past here.
-    if not cache.add(claim_key, actor.pk, STAGE_SECONDS):
-        raise ImportAlreadyDone(None)
-    try:
-        result = staged.parse()
-        if not result.ok:
-            raise ImportHasErrors(result)
-        created = questions_import(
-            questions=result.questions,
-            default_category=staged.default_category,
-            actor=actor,
-            source=staged.filename,
-        )
-    except BaseException:
-        cache.delete(claim_key)
-        raise
-    cache.set(done_key, {"user_id": actor.pk, "count": len(created)}, STAGE_SECONDS)
-    cache.delete(upload_key)
-    return created
+    return staged_import_confirm(kind=QUESTION_IMPORT, token=token, actor=actor)

@@ -3,6 +3,7 @@ one-time hand-over of initial passwords."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth.hashers import check_password
@@ -794,3 +795,33 @@ def test_imported_and_moved_staff_get_the_courses_assigned_to_their_units(
         )
     assigned = Enrolment.objects.filter(course_id=course.pk, assigned=True)
     assert set(assigned.values_list("learner__name", flat=True)) == {"王五", "李四"}
+
+
+@pytest.mark.django_db
+def test_the_preview_pages_through_a_large_file_read_and_checked_once(monkeypatch, units, manager_client):
+    calls = {"read": 0, "plan": 0}
+
+    def counting(name, function):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(staff_import, "staff_file_read", counting("read", staff_import.staff_file_read))
+    monkeypatch.setattr(staff_import, "staff_import_plan", counting("plan", staff_import.staff_import_plan))
+    rows = [[f"人{n}", f"1390000{n:04d}", "渝中区/解放碑街道/A社区"] for n in range(249)]
+    rows.append(["坏行", "123", "渝中区/解放碑街道/A社区"])
+    preview_url = upload(manager_client, csv_bytes(rows))["Location"]
+
+    pages = [manager_client.get(preview_url, {"p": number}).content.decode() for number in (1, 2, 3)]
+    assert [html.count("data-outcome=") for html in pages] == [100, 100, 50]
+    assert (
+        'data-row="2" data-outcome="create"' in pages[0] and 'data-row="251" data-outcome="error"' in pages[2]
+    )
+    assert all('data-row="251" data-code="bad_mobile"' in html for html in pages)  # the errors, on every page
+    counts = re.search(r'id="staff-import-counts">(.*?)</p>', pages[2], re.S).group(1)
+    assert re.findall(r"\d+", counts) == ["250", "249", "0", "0", "1"]  # read; new, update, unchanged, errors
+    assert 'href="?p=2#staff-import-rows-heading"' in pages[0] and 'aria-current="page">3<' in pages[2]
+    assert calls == {"read": 1, "plan": 1}
+    assert not User.objects.filter(mobile__startswith="1390000").exists()

@@ -8,14 +8,27 @@ See README.md in this folder for exactly what each format supports.
 
 from __future__ import annotations
 
-import codecs
+from core import tabular
+from quizzes.questiondata import ParseError, ParseResult, QuestionData
 
-from quizzes.questiondata import ParseError, ParseResult, QuestionData, strip_control_chars
+MAX_BYTES = tabular.MAX_BYTES
 
-MAX_BYTES = 2 * 1024 * 1024
-
-# Tried in order; GB18030 is a superset of GBK/GB2312, what Chinese Windows saves "ANSI" text as.
-_TEXT_ENCODINGS = ("utf-8", "gb18030")
+# The formats speak Chinese whatever the admin's language (see README.md): core.tabular finds what is
+# wrong with a file, and these are its words for the question import, as trainers have always read them.
+CHINESE = {
+    "not_bytes": "无法读取上传的内容",
+    "too_large": f"文件太大：最大 {MAX_BYTES // (1024 * 1024)} MB，请拆分后分批导入",
+    "encoding": "无法识别文件的文字编码：请在编辑器或 Excel 中另存为“UTF-8”编码后重试",
+    "binary": "文件不是文本格式（含有二进制数据），请检查是否选错了文件",
+    "old_excel": "不支持旧版 .xls 文件或设置了密码的 Excel 文件：请在 Excel 中另存为 .xlsx（不设密码）或 CSV",
+    "not_xlsx": "文件扩展名是 .xlsx，但内容不是 Excel 文件，可能已损坏",
+    "bad_zip": "无法打开 Excel 文件：文件可能已损坏",
+    "not_workbook": "这不是 Excel .xlsx 文件；WPS、LibreOffice 等表格请先另存为 .xlsx 或 CSV",
+    "unzipped_too_large": "Excel 文件解压后过大，请删除多余的工作表、图片和格式后重试",
+    "unreadable_xlsx": "无法读取 Excel 文件：文件可能已损坏，请在 Excel 中重新保存后再试",
+    "no_sheet": "Excel 文件里没有工作表",
+    "csv_error": "CSV 格式错误，无法继续读取（{detail}）",
+}
 
 
 class InputRefused(Exception):
@@ -25,53 +38,27 @@ class InputRefused(Exception):
         super().__init__(error.message)
         self.error = error
 
-
-def size_of(data: bytes | str) -> int:
-    if isinstance(data, str):
-        if len(data) > MAX_BYTES:  # every character is at least one byte: no need to encode
-            return len(data)
-        return len(data.encode("utf-8", "surrogatepass"))
-    return len(data)
+    @classmethod
+    def from_tabular(cls, refused: tabular.TabularRefused) -> InputRefused:
+        return cls(ParseError.at(refused.line, CHINESE[refused.code].format(**refused.params)))
 
 
 def check_size(data: bytes | str) -> None:
-    if not isinstance(data, bytes | bytearray | memoryview | str):
-        raise InputRefused(ParseError(0, "无法读取上传的内容"))
-    if size_of(data) > MAX_BYTES:
-        raise InputRefused(ParseError(0, f"文件太大：最大 {MAX_BYTES // (1024 * 1024)} MB，请拆分后分批导入"))
+    try:
+        tabular.size_check(data, MAX_BYTES)
+    except tabular.TabularRefused as refused:
+        raise InputRefused.from_tabular(refused) from None
 
 
 def decode_text(data: bytes | str) -> str:
-    """Text with Unix newlines and no control characters.
+    """Text with Unix newlines and no control characters (core.tabular.text_decode).
 
     Bytes may be UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030/GBK.
     """
-    check_size(data)
-    if isinstance(data, str):
-        text = data
-    else:
-        raw = bytes(data)
-        text = _decode_bytes(raw)
-    if "\x00" in text:
-        raise InputRefused(ParseError(0, "文件不是文本格式（含有二进制数据），请检查是否选错了文件"))
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return strip_control_chars(text)
-
-
-def _decode_bytes(raw: bytes) -> str:
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
-        encodings: tuple[str, ...] = ("utf-8",)
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ("utf-16",)
-    else:
-        encodings = _TEXT_ENCODINGS
-    for encoding in encodings:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputRefused(ParseError(0, "无法识别文件的文字编码：请在编辑器或 Excel 中另存为“UTF-8”编码后重试"))
+    try:
+        return tabular.text_decode(data, limit=MAX_BYTES)
+    except tabular.TabularRefused as refused:
+        raise InputRefused.from_tabular(refused) from None
 
 
 def keep_if_valid(question: QuestionData, questions: list[QuestionData], errors: list[ParseError]) -> None:

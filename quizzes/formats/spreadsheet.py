@@ -10,16 +10,18 @@ import csv
 import io
 import re
 import unicodedata
-import warnings
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime, time
+from collections.abc import Iterable, Sequence
 
-from quizzes.formats import MAX_BYTES, InputRefused, check_size, decode_text, finish, keep_if_valid
-from quizzes.questiondata import Choice, ParseError, ParseResult, QuestionData, QuestionKind, clean_text
+from core import tabular
+from core.tabular import cell_text as _cell
+from core.tabular import header_fold as _fold
+from quizzes.formats import MAX_BYTES, InputRefused, finish, keep_if_valid
+from quizzes.questiondata import Choice, ParseError, ParseResult, QuestionData, QuestionKind
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "TEMPLATE_HEADERS", "parse", "template_csv", "template_xlsx"]
 
+# Reading the file (encodings, Excel, zip-bomb limits) is core.tabular's, shared with every import.
+MAX_UNZIPPED_BYTES = tabular.MAX_UNZIPPED_BYTES
 MAX_ROWS = 5000
 """Data rows (questions) per file, not counting the header row."""
 OPTION_LETTERS = "ABCDEFGH"
@@ -33,17 +35,6 @@ TEMPLATE_HEADERS: tuple[str, ...] = (
     "解析",
     "部分得分",
 )
-
-# An .xlsx is a zip of XML: its unzipped size, not the upload size, is what costs memory and time.
-MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
-MAX_ZIP_MEMBERS = 500
-MAX_COLUMNS = 64
-# openpyxl fills gaps between rows with empty rows; stopping at Excel's own last row bounds the work a
-# crafted file (a cell at row 100,000,000) can cause, and no file Excel wrote goes further.
-EXCEL_MAX_ROW = 1_048_576
-
-_XLSX_EXTENSIONS = (".xlsx", ".xlsm")
-_OLD_OR_ENCRYPTED = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: .xls, or an .xlsx saved with a password
 
 _TYPES: dict[str, QuestionKind] = {}
 for _kind, _names in {
@@ -76,25 +67,6 @@ _NO = ("否", "n", "no", "false", "f", "0", "×", "")
 _LETTER_SEPARATORS = re.compile(r"[\s,，、;；/|｜]+")
 
 
-def _fold(value: str) -> str:
-    """For matching names: NFKC, casefold, no spaces, underscores, hyphens or bracketed notes."""
-    value = unicodedata.normalize("NFKC", value).casefold()
-    value = re.sub(r"[(\[【].*?[)\]】]", "", value)
-    return re.sub(r"[\s_\-*:]+", "", value)
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return clean_text(str(value))
-
-
 def _category(value: str) -> str:
     return "/".join(part.strip() for part in value.split("/") if part.strip())
 
@@ -103,89 +75,15 @@ def _category(value: str) -> str:
 
 
 def parse(data: bytes | str, filename: str = "") -> ParseResult:
-    """Read a CSV or .xlsx upload; `filename` only helps choose which. Never raises."""
+    """Read a CSV or .xlsx upload (core.tabular); `filename` only helps choose which. Never raises."""
     try:
-        check_size(data)
-        extension = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-        head = data[:8].encode() if isinstance(data, str) else bytes(data[:8])
-        if head.startswith(_OLD_OR_ENCRYPTED) or extension == ".xls":
-            raise InputRefused(
-                ParseError(
-                    0,
-                    "不支持旧版 .xls 文件或设置了密码的 Excel 文件："
-                    "请在 Excel 中另存为 .xlsx（不设密码）或 CSV",
-                )
-            )
-        if isinstance(data, bytes | bytearray | memoryview) and head.startswith(b"PK\x03\x04"):
-            rows: Iterable[Sequence[object]] = _xlsx_rows(bytes(data))
-        elif extension in _XLSX_EXTENSIONS:
-            raise InputRefused(ParseError(0, "文件扩展名是 .xlsx，但内容不是 Excel 文件，可能已损坏"))
-        else:
-            rows = _csv_rows(decode_text(data))
+        rows = tabular.sheet_rows(data, filename, limit=MAX_BYTES)
         try:
             return _read_rows(rows)
         finally:
-            if isinstance(rows, Iterator) and hasattr(rows, "close"):
-                rows.close()  # releases the workbook even when reading stopped early
-    except InputRefused as refused:
-        return ParseResult(errors=[refused.error])
-
-
-def _xlsx_rows(data: bytes) -> Iterator[Sequence[object]]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except Exception as exc:  # BadZipFile, NotImplementedError for exotic zip versions, …
-        raise InputRefused(ParseError(0, "无法打开 Excel 文件：文件可能已损坏")) from exc
-    names = {member.filename for member in members}
-    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-        raise InputRefused(
-            ParseError(0, "这不是 Excel .xlsx 文件；WPS、LibreOffice 等表格请先另存为 .xlsx 或 CSV")
-        )
-    if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-        raise InputRefused(ParseError(0, "Excel 文件解压后过大，请删除多余的工作表、图片和格式后重试"))
-
-    # openpyxl raises many kinds of exception on a damaged file; all of them mean the same to a trainer.
-    unreadable = ParseError(0, "无法读取 Excel 文件：文件可能已损坏，请在 Excel 中重新保存后再试")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            import openpyxl
-
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise InputRefused(unreadable) from exc
-    try:
-        if not workbook.worksheets:
-            raise InputRefused(ParseError(0, "Excel 文件里没有工作表"))
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=EXCEL_MAX_ROW)
-        while True:
-            try:
-                row = next(rows)
-            except StopIteration:
-                return
-            except Exception as exc:
-                raise InputRefused(unreadable) from exc
-            yield row
-    finally:
-        workbook.close()
-
-
-def _csv_rows(text: str) -> Iterator[Sequence[object]]:
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",\t;", key=first_line.count) if first_line else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    number = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise InputRefused(ParseError.at(number + 1, f"CSV 格式错误，无法继续读取（{exc}）")) from exc
-        number += 1
-        yield row
+            rows.close()  # releases the workbook even when reading stopped early
+    except tabular.TabularRefused as refused:
+        return ParseResult(errors=[InputRefused.from_tabular(refused).error])
 
 
 # -- rows to questions ----------------------------------------------------------------------------
@@ -206,8 +104,7 @@ def _read_rows(rows: Iterable[Sequence[object]]) -> ParseResult:
 
     seen_data = False
     for number, values in enumerate(iterator, start=2):
-        # Cheap test first: a sheet formatted down to row 1,048,576 yields a million empty rows.
-        if values.count(None) + values.count("") == len(values):
+        if tabular.is_blank_row(values):
             continue
         cells = [_cell(v) for v in values]
         if not any(cells):

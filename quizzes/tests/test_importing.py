@@ -3,6 +3,14 @@
 import pytest
 from wagtail.models import ModelLogEntry
 
+from core.staged_import import (
+    StagedImportAlreadyDone,
+    StagedImportBlocked,
+    StagedImportNotFound,
+    StagedImportRefused,
+    staged_import_get,
+    staged_import_page,
+)
 from quizzes import importing
 from quizzes.formats import gift
 from quizzes.grading import grade
@@ -331,24 +339,25 @@ def test_a_staged_upload_imports_once_and_only_for_its_owner():
     staged = importing.import_stage(
         raw=GIFT, filename="题库.gift", file_format="gift", default_category=None, actor=owner
     )
+    kind = importing.QUESTION_IMPORT
 
-    with pytest.raises(importing.ImportNotFound):
-        importing.import_staged(token=staged.token, actor=other)
-    with pytest.raises(importing.ImportNotFound):
+    with pytest.raises(StagedImportNotFound):
+        staged_import_get(kind=kind, token=staged.token, actor=other)
+    with pytest.raises(StagedImportNotFound):
         importing.import_staged_confirm(token=staged.token, actor=other)
-    with pytest.raises(importing.ImportNotFound):
-        importing.import_staged(token="../../etc", actor=owner)
+    with pytest.raises(StagedImportNotFound):
+        staged_import_get(kind=kind, token="../../etc", actor=owner)
 
     created = importing.import_staged_confirm(token=staged.token, actor=owner)
     assert [q.text for q in created] == ["访客需要出示什么？"]
 
-    with pytest.raises(importing.ImportAlreadyDone) as done:
+    with pytest.raises(StagedImportAlreadyDone) as done:
         importing.import_staged_confirm(token=staged.token, actor=owner)
-    assert done.value.count == 1
+    assert done.value.result["count"] == 1
     assert Question.objects.count() == 1
 
 
-def test_a_staged_upload_with_errors_imports_nothing_and_can_be_retried_later():
+def test_a_staged_upload_with_errors_imports_nothing():
     owner = make_user()
     staged = importing.import_stage(
         raw="没有答案块的题目\n".encode(),
@@ -357,11 +366,30 @@ def test_a_staged_upload_with_errors_imports_nothing_and_can_be_retried_later():
         default_category=None,
         actor=owner,
     )
-    for _ in range(2):  # the claim is released: a second try gets the same answer, not "already done"
-        with pytest.raises(importing.ImportHasErrors) as refused:
+    assert not staged.can_import
+    for _ in range(2):  # a second try gets the same answer, not "already done"
+        with pytest.raises(StagedImportBlocked) as blocked:
             importing.import_staged_confirm(token=staged.token, actor=owner)
-        assert refused.value.result.errors[0].line == 1
+        (error_row,) = staged_import_page(blocked.value.staged, 1, errors_only=True)
+        assert error_row.line == 1 and error_row.outcome == "error"
     assert not Question.objects.exists()
+
+
+def test_a_refused_import_can_be_confirmed_again(monkeypatch):
+    owner = make_user()
+    staged = importing.import_stage(
+        raw=GIFT, filename="x.gift", file_format="gift", default_category=None, actor=owner
+    )
+
+    def refuse(**kwargs):
+        raise importing.ImportRefused(["第 1 行：数据库暂时不可用"])
+
+    monkeypatch.setattr(importing, "questions_import", refuse)
+    with pytest.raises(StagedImportRefused) as refused:
+        importing.import_staged_confirm(token=staged.token, actor=owner)
+    assert refused.value.messages == ["第 1 行：数据库暂时不可用"] and refused.value.staged.can_import
+    monkeypatch.undo()
+    assert len(importing.import_staged_confirm(token=staged.token, actor=owner)) == 1
 
 
 def test_the_default_category_may_disappear_before_confirming():

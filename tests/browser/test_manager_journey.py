@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from accounts.models import OrgUnit, User
 from assignments.models import Assignment
-from core.demo.people import DEMO_LEARNER_UNIT
+from demo.people import DEMO_LEARNER_UNIT
 from tests.browser.conftest import PHONE, PhonePage, _recorded_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -1,0 +1,389 @@
+"""Reading uploaded tables: CSV (any encoding Chinese offices save) and Excel .xlsx, for every import.
+
+Every bulk import reads its file through here, so every import refuses the same files for the same
+reasons and with the same limits:
+
+- **Size**: at most ``MAX_BYTES`` (2 MB) of upload. An .xlsx is a zip, so its unzipped size and member
+  count are checked before openpyxl sees it (a zip bomb is refused, not unpacked), and only the first
+  ``MAX_COLUMNS`` columns of the **first** worksheet are read, never past Excel's own last row.
+- **Text**: UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's "Unicode text"), and GB18030 —
+  a superset of GBK/GB2312, what Chinese Windows saves as "ANSI" — as the fallback. Newlines become
+  ``\\n``; control characters and lone surrogates are dropped (they break the spreadsheets we send back).
+  A file holding NUL bytes is refused as binary.
+- **Which format**: content starting like a zip is read as .xlsx whatever the file is called; OLE2 content
+  (an old .xls, or an .xlsx saved with a password) and the .xls extension are refused with "save it as
+  .xlsx or CSV"; a file named .xlsx that is not a zip is refused; anything else is CSV, split on whichever
+  of ``,`` tab ``;`` the header line holds most of.
+- **Cells** become stripped text: ``110.0`` → ``110``, Excel booleans ``TRUE``/``FALSE``, dates ISO text.
+  Merged cells: openpyxl's read-only mode gives a merged range's value in its top-left cell only, and the
+  others read as empty, which is what a person means by a merged title cell.
+
+Nothing here raises anything but :class:`TabularRefused` on bad input, whose ``code`` says what went wrong
+(for callers that word it themselves) and ``message`` says it in the user's language.
+
+Two levels: :func:`sheet_rows` (raw rows, for a format with columns of its own, like the question
+spreadsheet) and :func:`records_read` (a header row matched against column aliases, then one
+:class:`Record` per non-empty row with its Excel row number), which is what a new import kind wants.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+__all__ = [
+    "MAX_BYTES",
+    "Record",
+    "TabularRefused",
+    "cell_text",
+    "file_extension",
+    "header_fold",
+    "is_blank_row",
+    "records_read",
+    "sheet_rows",
+    "size_check",
+    "text_decode",
+]
+
+MAX_BYTES = 2 * 1024 * 1024
+# An .xlsx is a zip of XML: its unzipped size, not the upload size, is what costs memory and time.
+MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
+MAX_ZIP_MEMBERS = 500
+MAX_COLUMNS = 64
+# openpyxl fills gaps between rows with empty rows; stopping at Excel's own last row bounds the work a
+# crafted file (a cell at row 100,000,000) can cause, and no file Excel wrote goes further.
+EXCEL_MAX_ROW = 1_048_576
+XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an .xlsx saved with a password
+ZIP_SIGNATURE = b"PK\x03\x04"
+# Tried in order when there is no BOM.
+TEXT_ENCODINGS = ("utf-8", "gb18030")
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+MESSAGES: dict[str, Any] = {
+    "not_bytes": _("The upload could not be read."),
+    "too_large": _("The file is too large; the limit is %(limit)s MB. Split it and import the parts."),
+    "encoding": _(
+        "The file's text encoding is not recognised: save it as UTF-8 (in a text editor or in Excel) "
+        "and try again."
+    ),
+    "binary": _("The file is not text (it holds binary data): check that you chose the right file."),
+    "old_excel": _(
+        "Old .xls files and password-protected Excel files cannot be read. Save the file in Excel as "
+        ".xlsx (without a password) or as CSV."
+    ),
+    "not_xlsx": _("The file is named .xlsx but is not an Excel file."),
+    "bad_zip": _("The Excel file cannot be opened: it may be damaged."),
+    "not_workbook": _(
+        "This is not an Excel .xlsx file. Save spreadsheets from WPS, LibreOffice and other programs as "
+        ".xlsx or CSV first."
+    ),
+    "unzipped_too_large": _(
+        "The Excel file is too large once unzipped: delete unneeded sheets, pictures and formatting, and "
+        "try again."
+    ),
+    "unreadable_xlsx": _(
+        "The Excel file cannot be read: it may be damaged. Save it again in Excel and try again."
+    ),
+    "no_sheet": _("The Excel file has no worksheet."),
+    "csv_error": _("Row %(line)s: the CSV file cannot be read any further (%(detail)s)."),
+    # records_read
+    "empty": _("The file is empty."),
+    "no_header": _("Row 1 must hold the column headers: use the import template."),
+    "duplicate_column": _("Row 1: the column “%(header)s” appears twice."),
+    "missing_column": _("The column “%(column)s” is missing: use the headers of the import template."),
+    "no_rows": _("The file has a header row but no data rows."),
+    "too_many_rows": _(
+        "The file has more than %(limit)s rows. At most %(limit)s can be imported at once: split the "
+        "file and import the parts."
+    ),
+}
+
+
+class TabularRefused(ValueError):
+    """The file (or, for ``csv_error``, everything from row ``line`` on) cannot be read.
+
+    ``code`` is one of :data:`MESSAGES`' keys; ``line`` the row concerned (0: the whole file);
+    ``message`` the explanation in the active language, worded by ``messages`` when the caller gave its own.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        *,
+        line: int = 0,
+        messages: Mapping[str, Any] | None = None,
+        more: Sequence[TabularRefused] = (),
+        **params,
+    ):
+        self.code = code
+        self.line = line
+        self.params = params
+        self.more = list(more)
+        self._wording = (messages or {}).get(code) or MESSAGES[code]
+        super().__init__(code, params)
+
+    @property
+    def message(self) -> str:
+        return str(self._wording) % {"line": self.line, **self.params}
+
+    @property
+    def messages(self) -> list[str]:
+        """This problem's message, then those of the others found with it (all of a header's)."""
+        return [self.message, *(other.message for other in self.more)]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# -- bytes to text ---------------------------------------------------------------------------------
+
+
+def file_extension(filename: str) -> str:
+    """``".xlsx"`` for ``"员工.XLSX"``; ``""`` when the name has no extension."""
+    return "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+
+
+def size_check(data: bytes | str, limit: int = MAX_BYTES) -> None:
+    """Refuse what is not bytes or text, and more than `limit` bytes (text is counted as UTF-8)."""
+    if not isinstance(data, bytes | bytearray | memoryview | str):
+        raise TabularRefused("not_bytes")
+    if isinstance(data, str):
+        # Every character is at least one byte: only text that might fit needs encoding.
+        size = len(data) if len(data) > limit else len(data.encode("utf-8", "surrogatepass"))
+    else:
+        size = len(data)
+    if size > limit:
+        raise TabularRefused("too_large", limit=limit // (1024 * 1024))
+
+
+def control_chars_strip(value: str) -> str:
+    """Drop control characters and lone surrogates; keep tabs and newlines."""
+    return _CONTROL_CHARS.sub("", value)
+
+
+def text_decode(data: bytes | str, *, limit: int = MAX_BYTES) -> str:
+    """The text of an upload, with Unix newlines, no BOM and no control characters."""
+    size_check(data, limit)
+    text = data if isinstance(data, str) else _bytes_decode(bytes(data))
+    if "\x00" in text:
+        raise TabularRefused("binary")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return control_chars_strip(text)
+
+
+def _bytes_decode(raw: bytes) -> str:
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+        encodings: tuple[str, ...] = ("utf-8",)
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ("utf-16",)
+    else:
+        encodings = TEXT_ENCODINGS
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TabularRefused("encoding")
+
+
+# -- rows ------------------------------------------------------------------------------------------
+
+
+def sheet_rows(
+    data: bytes | str, filename: str = "", *, limit: int = MAX_BYTES
+) -> Iterator[Sequence[object]]:
+    """The rows of a CSV or .xlsx upload (the first worksheet), as the values the file holds.
+
+    A generator: the format is recognised (and refused) at the first ``next()``; close it when stopping
+    early, which releases the workbook. `filename` only helps tell the formats apart.
+    """
+    size_check(data, limit)
+    extension = file_extension(filename)
+    head = data[:8].encode() if isinstance(data, str) else bytes(data[:8])
+    if head.startswith(OLE2_SIGNATURE) or extension == ".xls":
+        raise TabularRefused("old_excel")
+    if not isinstance(data, str) and head.startswith(ZIP_SIGNATURE):
+        yield from _xlsx_rows(bytes(data))
+    elif extension in XLSX_EXTENSIONS:
+        raise TabularRefused("not_xlsx")
+    else:
+        yield from _csv_rows(text_decode(data, limit=limit))
+
+
+def _xlsx_rows(data: bytes) -> Iterator[Sequence[object]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except Exception as exc:  # BadZipFile, NotImplementedError for exotic zip versions, …
+        raise TabularRefused("bad_zip") from exc
+    names = {member.filename for member in members}
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise TabularRefused("not_workbook")
+    if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+        raise TabularRefused("unzipped_too_large")
+
+    # openpyxl raises many kinds of exception on a damaged file; all of them mean the same to a person.
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import openpyxl  # parses with defusedxml when it is installed (it is: Wagtail needs it)
+
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise TabularRefused("unreadable_xlsx") from exc
+    try:
+        if not workbook.worksheets:
+            raise TabularRefused("no_sheet")
+        rows = workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=EXCEL_MAX_ROW)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:
+                raise TabularRefused("unreadable_xlsx") from exc
+            end = len(row)
+            while end and row[end - 1] is None:  # read-only sheets pad every row to the widest
+                end -= 1
+            yield row[:end]
+    finally:
+        workbook.close()
+
+
+def _csv_rows(text: str) -> Iterator[Sequence[object]]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first_line.count) if first_line else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    number = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # e.g. a cell over 128 KB
+            raise TabularRefused("csv_error", line=number + 1, detail=str(exc)) from exc
+        number += 1
+        yield row
+
+
+def cell_text(value: object) -> str:
+    """A cell as the text a person typed: numbers without a trailing ``.0``, stripped, no control chars."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return control_chars_strip(str(value)).strip()
+
+
+def header_fold(value: str) -> str:
+    """For matching names: NFKC, casefold, no spaces, underscores, hyphens, ``*``, ``:`` or bracketed
+    notes — so ``手机号码（必填）``, ``Mobile_Number`` and ``ＭＯＢＩＬＥ`` all match their alias."""
+    value = unicodedata.normalize("NFKC", value).casefold()
+    value = re.sub(r"[(\[【].*?[)\]】]", "", value)
+    return re.sub(r"[\s_\-*:]+", "", value)
+
+
+def is_blank_row(values: Sequence[object]) -> bool:
+    """Cheap first test: a sheet formatted down to row 1,048,576 yields a million empty rows."""
+    return values.count(None) + values.count("") == len(values)
+
+
+# -- records: a header row, then one record per row ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    """One non-empty row: ``line`` is the row number Excel shows (the header is row 1); ``cells`` maps
+    each known column's key to the stripped text of its cell ("" when empty or missing)."""
+
+    line: int
+    cells: dict[str, str]
+
+
+def records_read(
+    data: bytes | str,
+    filename: str = "",
+    *,
+    aliases: Mapping[str, str],
+    required: Mapping[str, str],
+    max_rows: int,
+    messages: Mapping[str, Any] | None = None,
+) -> list[Record]:
+    """The rows of a table whose first row holds column headers.
+
+    `aliases` maps folded header names (:func:`header_fold`) to column keys; other columns (notes, 序号)
+    are ignored. `required` maps the keys that must be present to the label named when one is missing.
+    Rows that are empty, or hold only ignored columns, are skipped (their numbers still count). More
+    than `max_rows` records refuse the whole file. `messages` rewords :data:`MESSAGES` for one import
+    (say "staff" rather than "rows"). Raises :class:`TabularRefused`, nothing else.
+    """
+    rows = sheet_rows(data, filename)
+    try:
+        return _records(rows, aliases=aliases, required=required, max_rows=max_rows, messages=messages)
+    except TabularRefused as refused:
+        if messages and refused.code in messages and not refused.more:
+            raise TabularRefused(
+                refused.code, line=refused.line, messages=messages, **refused.params
+            ) from None
+        raise
+    finally:
+        rows.close()  # releases the workbook even when reading stopped early
+
+
+def _records(rows, *, aliases, required, max_rows, messages) -> list[Record]:
+    header = next(rows, None)
+    if header is None:
+        raise TabularRefused("empty", messages=messages)
+    headers = [cell_text(value) for value in header]
+    if not any(headers):
+        raise TabularRefused("no_header", line=1, messages=messages)
+    columns: dict[str, int] = {}
+    problems: list[TabularRefused] = []  # every problem of the header at once: one round of fixing
+    for index, text in enumerate(headers):
+        key = aliases.get(header_fold(text))
+        if key is None:
+            continue
+        if key in columns:
+            problems.append(TabularRefused("duplicate_column", line=1, messages=messages, header=text))
+            continue
+        columns[key] = index
+    problems += [
+        TabularRefused("missing_column", line=1, messages=messages, column=label)
+        for key, label in required.items()
+        if key not in columns
+    ]
+    if problems:
+        first, *more = problems
+        raise TabularRefused(first.code, line=1, messages=messages, more=more, **first.params)
+
+    records: list[Record] = []
+    for number, values in enumerate(rows, start=2):
+        if is_blank_row(values):
+            continue
+        cells = {key: cell_text(values[i]) if i < len(values) else "" for key, i in columns.items()}
+        if not any(cells.values()):
+            continue  # only notes in columns that are not imported
+        if len(records) >= max_rows:
+            raise TabularRefused("too_many_rows", messages=messages, limit=max_rows)
+        records.append(Record(line=number, cells=cells))
+    if not records:
+        raise TabularRefused("no_rows", messages=messages)
+    return records
