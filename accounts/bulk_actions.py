@@ -1,14 +1,23 @@
-"""The user listing's "set role" bulk action, in the words of accounts.rights.
+"""The user listing's bulk actions that change people, through accounts.services.
 
-Replaces Wagtail's "assign role", which adds any group to anyone: here the choices are the roles the
-viewer may give, each person gets exactly that role through ``accounts.services.user_role_set`` (the
-same checks, audit log and cache drop as the edit form), and nobody can pick themselves. Which people
-may be selected at all is the user permission policy's answer (core.rights loads them through it).
+"Set role" replaces Wagtail's "assign role", which adds any group to anyone: here the choices are the
+roles the viewer may give, each person gets exactly that role through ``accounts.services.user_role_set``
+(the same checks, audit log and cache drop as the edit form), and nobody can pick themselves.
+
+"Set active state" replaces Wagtail's own, a bare ``queryset.update()``, with
+``accounts.services.users_active_set``: the same one statement, plus the cache drop and the
+announcement that the people were placed (deactivated staff leave their course assignments).
+
+Which people may be selected at all is the user permission policy's answer (core.rights loads them
+through it).
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from wagtail.users.views.bulk_actions.set_active_state import (
+    SetActiveStateBulkAction as WagtailSetActiveStateBulkAction,
+)
 from wagtail.users.views.bulk_actions.user_bulk_action import UserBulkAction
 
 from accounts import services
@@ -69,3 +78,11 @@ class SetRoleBulkAction(UserBulkAction):
             "%(count)d people are now: %(role)s",
             num_parent_objects,
         ) % {"count": num_parent_objects, "role": Role(self.cleaned_form.cleaned_data["role"]).label}
+
+
+class SetActiveStateBulkAction(WagtailSetActiveStateBulkAction):
+    """Wagtail's "set active state" (same URL, form and messages), written by the accounts service."""
+
+    @classmethod
+    def execute_action(cls, objects, mark_as_active=False, user=None, **kwargs):
+        return services.users_active_set(users=objects, active=mark_as_active, actor=user), 0

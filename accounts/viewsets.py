@@ -32,7 +32,8 @@ from core.rights import ScopedViewSetMixin
 
 class UserFormMixin:
     """Units within the viewer's scope; the roles and managed units the viewer may give; the role saved
-    through accounts.services (audit log, cached user dropped)."""
+    through accounts.services (audit log, cached user dropped); a new or moved person announced through
+    accounts.services (their course assignments follow)."""
 
     editing_self = False
 
@@ -103,6 +104,8 @@ class UserCreateView(UserFormMixin, wagtail_users.CreateView):
     def save_instance(self):
         instance = super().save_instance()
         self.save_role(instance)
+        # A new person: matched to the course assignments that cover them (once this request commits).
+        services.user_placement_announce(user=instance, before=None)
         return instance
 
 
@@ -110,6 +113,8 @@ class UserEditView(UserFormMixin, wagtail_users.EditView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.editing_self = request.user.pk == self.object.pk
+        # Where they work as loaded, before the form writes the posted values onto the object.
+        self.placed_before = services.Placement.of(self.object)
 
     def save_instance(self):
         password_set = bool(self.form.cleaned_data.get("password1"))
@@ -119,6 +124,8 @@ class UserEditView(UserFormMixin, wagtail_users.EditView):
             instance.must_change_password = True
             instance.save(update_fields=["must_change_password"])
         self.save_role(instance)
+        # Another unit, position or active flag: re-matched to the course assignments after commit.
+        services.user_placement_announce(user=instance, before=self.placed_before)
         return instance
 
 

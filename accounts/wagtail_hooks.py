@@ -1,8 +1,15 @@
+"""Wagtail hooks of the accounts app: only registration. The screens live in viewsets.py and
+bulk_actions.py."""
+
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from accounts import staff_import_hooks  # noqa: F401  (registers the staff import)
-from accounts.bulk_actions import SetRoleBulkAction
+from accounts.bulk_actions import SetActiveStateBulkAction, SetRoleBulkAction
+from accounts.rights import Role
+from accounts.services import ROLE_LOG_ACTION
 from accounts.viewsets import OrgUnitViewSet, PositionViewSet
 
 
@@ -13,18 +20,15 @@ def register_org_unit_viewset():
 
 register_snippet(PositionViewSet)
 
-# Later than Wagtail's own (order 0): the registry keeps the last class for an action name.
+# The hook's value is the action class itself (defined in bulk_actions.py), so it is registered by a call,
+# as Wagtail registers its own bulk actions. Later than Wagtail's own (order 0): the registry keeps the
+# last class for an action name, so these replace Wagtail's "assign role" and "set active state".
 hooks.register("register_bulk_action", SetRoleBulkAction, order=100)
+hooks.register("register_bulk_action", SetActiveStateBulkAction, order=100)
 
 
 @hooks.register("register_log_actions")
 def register_role_log_action(actions):
-    from django.utils.translation import gettext_lazy as _
-    from wagtail.log_actions import LogFormatter
-
-    from accounts.rights import Role
-    from accounts.services import ROLE_LOG_ACTION
-
     @actions.register_action(ROLE_LOG_ACTION)
     class RoleFormatter(LogFormatter):
         label = _("Change role")
@@ -39,17 +43,3 @@ def register_role_log_action(actions):
             if data.get("unit"):
                 message += _(" (manages %(unit)s)") % {"unit": data["unit"]}
             return message
-
-
-@hooks.register("after_bulk_action")
-def forget_users_after_bulk_activation(request, action_type, objects, action_class_instance):
-    """Wagtail's bulk "mark as active/inactive" is a queryset update: drop the cached users it changed,
-    once committed, so that a deactivated person is signed out at their next click, as with a save."""
-    from django.contrib.auth import get_user_model
-    from django.db import transaction
-
-    from accounts.backends import forget_cached_users
-
-    if action_type == "set_active_state" and objects and isinstance(objects[0], get_user_model()):
-        ids = [user.pk for user in objects]
-        transaction.on_commit(lambda: forget_cached_users(ids))

@@ -7,11 +7,13 @@ assignment names positions, holds one of them. Two ways keep that in step:
 - `assignment_apply` re-matches one assignment against all staff, set-based: a handful of statements
   whatever the number of people (INSERT … SELECT, UPDATE … subquery; no row travels to Python), so an
   assignment to a whole city of 100,000 people takes seconds. Create, update and end call it.
-- `learners_assignments_refresh` re-matches some people against all active assignments. accounts.signals
-  calls it after the transaction commits whenever a user is created or saved with another unit, position or
-  active flag (admin edits and the staff import both save), and for everyone in a unit that moved with
-  its subtree. A bulk ``User.objects.filter(…).update(org_unit=…)`` sends no signal: call
-  ``learners_assignments_refresh(ids)`` yourself after it (and ``accounts.backends.forget_cached_users``).
+- `learners_assignments_refresh` re-matches some people against all active assignments. The accounts
+  services that create people or place them elsewhere (the admin's user forms, the staff import, bulk
+  activation, moving a unit with its subtree, the demo loader) announce them through the
+  ``frontline_people_placed`` hook (accounts.services.people_placed); assignments/wagtail_hooks.py
+  registers `learners_assignments_refresh_on_commit` on it, so they are refreshed once the transaction
+  commits, in one batch. Nothing follows a bare ``User.save()`` or ``queryset.update()``: after one,
+  call ``accounts.services.people_placed(user_ids=…)``.
 
 Each covered person gets an `AssignmentMember` row with the due date this assignment gives them and, if
 they had none, an `Enrolment` (source "assigned"; progress made before is kept: the status follows what
@@ -523,7 +525,8 @@ def learners_assignments_refresh(user_ids: Iterable[int]) -> None:
     to date and re-summarise assigned/due_on/mandatory. About a dozen queries per batch of 500 people
     (plus one per course they are newly enrolled in), whatever the number of assignments.
 
-    Not called by a bulk ``queryset.update()`` of users (no signal): call it yourself afterwards."""
+    Reached through ``accounts.services.people_placed`` (see the module's docstring); nothing calls it
+    on a model save."""
     ids = sorted({int(pk) for pk in user_ids})
     if not ids:
         return
@@ -620,11 +623,12 @@ def _refresh_batch(ids: list[int], rules: list[_Rule]) -> None:
 
 def learners_assignments_refresh_on_commit(user_ids: Iterable[int], *, using: str = "default") -> None:
     """Refresh these people once the current transaction commits (at once outside a transaction).
+    Registered on accounts' ``frontline_people_placed`` hook (assignments/wagtail_hooks.py).
 
-    Every call in one transaction adds to one shared batch, so a staff import of thousands of rows
-    refreshes everyone together instead of once per row: each call registers a callback (so that
-    Django's savepoint and test machinery see one per save), and the first to run takes the whole
-    batch, leaving the others nothing to do. A rolled-back transaction drops its batch with it."""
+    Every call in one transaction adds to one shared batch, so announcements of one request or import
+    are refreshed together: each call registers a callback (so that Django's savepoint and test
+    machinery see one per call), and the first to run takes the whole batch, leaving the others
+    nothing to do. A rolled-back transaction drops its batch with it."""
     connection = connections[using]
     if not connection.in_atomic_block:
         learners_assignments_refresh(user_ids)

@@ -1,7 +1,10 @@
+"""Wagtail hooks of the assignments app: only registration. The screens live in viewsets.py and views.py."""
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from accounts.services import PEOPLE_PLACED_HOOK
 from assignments import services
 from assignments.viewsets import AssignmentViewSet
 
@@ -11,14 +14,12 @@ def register_assignment_viewset():
     return AssignmentViewSet("assignments")
 
 
-@hooks.register("after_bulk_action")
-def refresh_assignments_after_bulk_activation(request, action_type, objects, action_class_instance):
-    """Wagtail's bulk "mark as active/inactive" on users is a queryset update: no post_save, so the
-    people it changes are re-matched here (deactivated staff leave their assignments)."""
-    from django.contrib.auth import get_user_model
-
-    if action_type == "set_active_state" and objects and isinstance(objects[0], get_user_model()):
-        services.learners_assignments_refresh_on_commit([user.pk for user in objects])
+@hooks.register(PEOPLE_PLACED_HOOK)
+def refresh_assignments_of_placed_people(user_ids):
+    """People created, moved or (de)activated by an accounts service (admin forms, staff import, bulk
+    activation, a unit moved): re-matched against the assignments once the transaction commits, every
+    announcement of one transaction in one batch."""
+    services.learners_assignments_refresh_on_commit(user_ids)
 
 
 class _AssignmentLogFormatter(LogFormatter):

@@ -9,11 +9,8 @@ organisation tree.
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -26,11 +23,11 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton, MenuItem
 
-from certificates.codes import code_normalize
 from certificates.models import Certificate, CertificateState
 from certificates.qr import verification_url
+from certificates.selectors import certificates_in_state, certificates_matching
 from certificates.services import RevokeRefused, certificate_revoke
-from core.rights import ScopedViewSetMixin
+from core.rights import ScopedViewSetMixin, forbidden
 
 
 class CertificateFilterSet(WagtailFilterSet):
@@ -44,16 +41,7 @@ class CertificateFilterSet(WagtailFilterSet):
         fields = []
 
     def filter_state(self, queryset, name, value):
-        now = timezone.now()
-        if value == CertificateState.REVOKED:
-            return queryset.filter(revoked_at__isnull=False)
-        if value == CertificateState.EXPIRED:
-            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
-        if value == CertificateState.VALID:
-            return queryset.filter(
-                Q(expires_at__isnull=True) | Q(expires_at__gt=now), revoked_at__isnull=True
-            )
-        return queryset
+        return certificates_in_state(queryset, value)
 
 
 class ObjectMixin:
@@ -78,12 +66,7 @@ class CertificateIndexView(generic.IndexView):
         """Names and course titles by substring; codes however they were typed."""
         if not self.is_searching:
             return queryset
-        query = self.search_query.strip()
-        condition = Q(holder_name__icontains=query) | Q(course_title__icontains=query)
-        code = code_normalize(query)
-        if len(code) >= 4:
-            condition |= Q(code__contains=code)
-        return queryset.filter(condition)
+        return certificates_matching(queryset, self.search_query)
 
     def get_edit_url(self, instance):
         return None  # certificates are never edited; the title opens the detail page
@@ -194,9 +177,10 @@ class CertificateRevokeView(ObjectMixin, PermissionCheckedMixin, WagtailAdminTem
         self.object = None
 
     def dispatch(self, request, *args, **kwargs):
-        # Permission first, then the object: without the right, every certificate is a 403.
+        # Permission first, then the object: without the right, every certificate is a 403 (the
+        # admin's one answer, core.rights.forbidden); a certificate outside the scope is a 404.
         if not self.user_has_permission(self.permission_required):
-            raise PermissionDenied
+            return forbidden(request)
         self.object = self.get_object()
         if self.object.revoked_at is not None:
             messages.info(request, _("This certificate was already revoked."))

@@ -9,9 +9,7 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from wagtail.permissions import register_permission_policy
 
-        from certificates import signals
         from certificates.models import Certificate
         from certificates.permissions import CertificatePermissionPolicy
 
-        signals.connect()
         register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate))

@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from certificates.codes import code_is_well_formed
-from certificates.models import Certificate
+from certificates.codes import code_is_well_formed, code_normalize
+from certificates.models import Certificate, CertificateState
 
 # What the verification page may read: nothing of the holder beyond the name snapshot.
 VERIFICATION_FIELDS = (
@@ -63,3 +63,31 @@ def certificates_expiring(*, within_days: int, now=None) -> QuerySet[Certificate
         .select_related("learner")
         .order_by("expires_at", "pk")
     )
+
+
+def certificates_in_state(
+    certificates: QuerySet[Certificate], state: str, *, now=None
+) -> QuerySet[Certificate]:
+    """Those of ``certificates`` in ``state`` now (a ``CertificateState``, as ``Certificate.state``
+    tells one certificate); any other value leaves them all."""
+    now = now or timezone.now()
+    if state == CertificateState.REVOKED:
+        return certificates.filter(revoked_at__isnull=False)
+    if state == CertificateState.EXPIRED:
+        return certificates.filter(revoked_at__isnull=True, expires_at__lte=now)
+    if state == CertificateState.VALID:
+        return certificates.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now), revoked_at__isnull=True
+        )
+    return certificates
+
+
+def certificates_matching(certificates: QuerySet[Certificate], query: str) -> QuerySet[Certificate]:
+    """Those of ``certificates`` whose holder name or course title contains ``query``, or whose code
+    contains it however it was typed (from four letters or digits)."""
+    query = query.strip()
+    condition = Q(holder_name__icontains=query) | Q(course_title__icontains=query)
+    code = code_normalize(query)
+    if len(code) >= 4:
+        condition |= Q(code__contains=code)
+    return certificates.filter(condition)

@@ -102,6 +102,18 @@ def certificate_issue_for_completion_id(completion_id: int) -> Certificate | Non
     return certificate_issue(completion=completion) if completion is not None else None
 
 
+def certificate_issue_on_commit(*, completion: CourseCompletion) -> None:
+    """Issue the certificate of a completion just recorded, once its transaction commits (at once
+    outside one). Registered on progress's ``frontline_course_completed`` hook
+    (certificates/wagtail_hooks.py), which the completion services call.
+
+    After commit: a rolled-back completion gets no certificate. Robust: a failure is logged, never
+    turned into an error for the learner whose completion is already saved; ``manage.py
+    issue_missing_certificates`` issues what was missed."""
+    completion_id = completion.pk
+    transaction.on_commit(lambda: certificate_issue_for_completion_id(completion_id), robust=True)
+
+
 def certificates_issue_missing(*, batch_size: int = 500) -> int:
     """Issue certificates for completions that have none (recorded before certificates existed,
     or whose issue failed). Returns how many were issued."""

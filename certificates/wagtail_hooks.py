@@ -1,15 +1,26 @@
+"""Wagtail hooks of the certificates app: only registration. The screens live in admin_views.py."""
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from certificates import services
 from certificates.admin_views import CertificateViewSet
 from certificates.personal_data import certificate_personal_data
 from certificates.services import RETRAIN_LOG_ACTION, REVOKE_LOG_ACTION
+from progress.services import COURSE_COMPLETED_HOOK
 
 
 @hooks.register("register_admin_viewset")
 def register_certificate_viewset():
     return CertificateViewSet("certificates_admin")
+
+
+@hooks.register(COURSE_COMPLETED_HOOK)
+def issue_certificate_for_completion(completion):
+    """Every course completion gets a certificate, however it was recorded (the completion rule or a
+    manager's override), once the completion is committed."""
+    services.certificate_issue_on_commit(completion=completion)
 
 
 @hooks.register("register_log_actions")
@@ -28,5 +39,7 @@ def register_certificate_log_actions(actions):
             return _("Certificate revoked: %(reason)s") % {"reason": log_entry.data.get("reason", "")}
 
 
-# A section of the person's own data download (progress.exports).
-hooks.register("register_personal_data", certificate_personal_data)
+@hooks.register("register_personal_data")
+def add_certificates_to_personal_data(user):
+    """A section of the person's own data download (progress.exports)."""
+    return certificate_personal_data(user)

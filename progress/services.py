@@ -1,4 +1,10 @@
-"""Writes of learner history. Every action is idempotent: repeating it changes nothing."""
+"""Writes of learner history. Every action is idempotent: repeating it changes nothing.
+
+A course completion recorded here (by the completion rule or a manager's override) is announced once,
+in the transaction that records it, through `COURSE_COMPLETED_HOOK`: certificates registers on it and
+issues the certificate after commit. Nothing reacts to a bare ``CourseCompletion`` save; completions
+written around these services get their certificates from ``manage.py issue_missing_certificates``.
+"""
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -7,12 +13,17 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.log_actions import log
 
 from courses.models import CourseItemPage, CoursePage
 from progress import rules
 from progress.models import CourseCompletion, Enrolment, ItemProgress
 from progress.selectors import enrolment_allowed, statuses_cache_key
+
+# Extension point: apps above progress (certificates) act on a new course completion without progress
+# importing them. Each hook is called as hook(completion), inside the transaction that records it.
+COURSE_COMPLETED_HOOK = "frontline_course_completed"
 
 
 def _forget_statuses(learner, course) -> None:
@@ -129,7 +140,7 @@ def course_completion_evaluate(*, learner, course: CoursePage) -> CourseCompleti
     if not rules.course_is_complete(required, done):
         return None
     enrolment_require(learner=learner, course=course)  # a completion is where a certificate comes from
-    completion, _created = CourseCompletion.objects.get_or_create(
+    completion, created = CourseCompletion.objects.get_or_create(
         learner=learner,
         course_id=course.pk,
         defaults={
@@ -139,6 +150,8 @@ def course_completion_evaluate(*, learner, course: CoursePage) -> CourseCompleti
         },
     )
     _enrolment_completed(learner=learner, course=course, completion=completion)
+    if created:  # not when a concurrent request recorded it first
+        _course_completed(completion)
     return completion
 
 
@@ -146,6 +159,12 @@ def _enrolment_completed(*, learner, course: CoursePage, completion: CourseCompl
     Enrolment.objects.filter(learner=learner, course_id=course.pk).exclude(
         status=Enrolment.Status.COMPLETED
     ).update(status=Enrolment.Status.COMPLETED, completed_at=completion.completed_at)
+
+
+def _course_completed(completion: CourseCompletion) -> None:
+    """Announce a completion just recorded: every function registered for `COURSE_COMPLETED_HOOK`."""
+    for follow in hooks.get_hooks(COURSE_COMPLETED_HOOK):
+        follow(completion)
 
 
 OVERRIDE_LOG_ACTION = "progress.completion_override"
@@ -176,6 +195,7 @@ def course_completion_override(*, learner, course: CoursePage, actor, reason: st
         reason=reason[:255],
     )
     _enrolment_completed(learner=learner, course=course, completion=completion)
+    _course_completed(completion)
     _forget_statuses(learner, course)
     log(
         instance=learner,

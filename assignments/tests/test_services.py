@@ -8,7 +8,6 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from accounts import services as accounts_services
-from accounts.models import User
 from assignments import services
 from assignments.models import Assignment, AssignmentMember
 from progress import services as progress_services
@@ -58,6 +57,24 @@ def enrolment(user, course):
 
 def members(assignment):
     return set(AssignmentMember.objects.filter(assignment=assignment).values_list("learner_id", flat=True))
+
+
+def hire(**fields):
+    """A new person, announced as the admin's create form and the staff import announce them
+    (accounts.services): a bare save re-matches nobody."""
+    person = make_user(**fields)
+    accounts_services.user_placement_announce(user=person, before=None)
+    return person
+
+
+def place(person, **fields):
+    """Move someone, change their position or (de)activate them as the admin's edit form does: save,
+    then announce the change through accounts.services."""
+    before = accounts_services.Placement.of(person)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.save()
+    accounts_services.user_placement_announce(user=person, before=before)
 
 
 # -- who is covered ------------------------------------------------------------------------------------
@@ -170,13 +187,13 @@ def test_a_street_manager_cannot_change_or_end_a_district_assignment(
 # -- people who arrive, move, change position, leave ----------------------------------------------------
 
 
-def test_new_staff_are_enrolled_when_their_account_is_saved(
+def test_new_staff_are_enrolled_when_their_account_is_created(
     units, city_admin, course, django_capture_on_commit_callbacks
 ):
     assignment = assign(city_admin, course, [units["解放碑街道"]], due_mode="days", due_days=30)
     with django_capture_on_commit_callbacks(execute=True):
-        newcomer = make_user(org_unit=units["B社区"], date_joined=local(2027, 3, 1))
-        outsider = make_user(org_unit=units["C社区"])
+        newcomer = hire(org_unit=units["B社区"], date_joined=local(2027, 3, 1))
+        outsider = hire(org_unit=units["C社区"])
     assert members(assignment) == {newcomer.pk}
     row = enrolment(newcomer, course)
     assert row.assigned and row.due_on == datetime.date(2027, 3, 31)
@@ -191,16 +208,14 @@ def test_moving_in_and_out_of_an_assigned_unit(units, city_admin, course, django
     assert enrolment(person, course) is None
 
     with django_capture_on_commit_callbacks(execute=True):
-        person.org_unit = units["A社区"]
-        person.save()
+        place(person, org_unit=units["A社区"])
     row = enrolment(person, course)
     assert members(assignment) == {person.pk}
     assert (row.assigned, row.due_on, row.org_unit_id) == (True, datetime.date(2099, 1, 1), units["A社区"].pk)
 
     progress_services.item_complete(learner=person, item=course.items().first().specific, course=course)
     with django_capture_on_commit_callbacks(execute=True):
-        person.org_unit = units["C社区"]
-        person.save()
+        place(person, org_unit=units["C社区"])
     row = enrolment(person, course)
     assert members(assignment) == set()
     # Still enrolled with their progress, but no longer assigned, due or mandatory; the copy of
@@ -221,8 +236,7 @@ def test_position_change(units, city_admin, course, django_capture_on_commit_cal
     assignment = assign(city_admin, course, [units["渝中区"]], positions=[grid])
     assert members(assignment) == set()
     with django_capture_on_commit_callbacks(execute=True):
-        person.position = grid
-        person.save(update_fields=["position"])
+        place(person, position=grid)
     assert members(assignment) == {person.pk}
     assert enrolment(person, course).position_id == grid.pk
 
@@ -231,37 +245,32 @@ def test_deactivation_and_return(units, city_admin, course, django_capture_on_co
     person = make_user(org_unit=units["A社区"])
     assignment = assign(city_admin, course, [units["A社区"]])
     with django_capture_on_commit_callbacks(execute=True):
-        person.is_active = False
-        person.save()
+        place(person, is_active=False)
     assert members(assignment) == set()
     assert enrolment(person, course).assigned is False  # kept, not deleted
     with django_capture_on_commit_callbacks(execute=True):
-        person.is_active = True
-        person.save()
+        place(person, is_active=True)
     assert members(assignment) == {person.pk}
     assert enrolment(person, course).assigned is True
 
 
-def test_saves_that_do_not_touch_the_place_refresh_nothing(
+def test_changes_that_do_not_touch_the_place_refresh_nothing(
     units, city_admin, course, django_capture_on_commit_callbacks
 ):
-    pk = make_user(org_unit=units["A社区"]).pk
+    person = make_user(org_unit=units["A社区"])
     assign(city_admin, course, [units["A社区"]])
-    for person in (User.objects.get(pk=pk), User.objects.only("pk", "name").get(pk=pk)):
-        with django_capture_on_commit_callbacks() as callbacks:
-            person.name = "新名字"
-            person.save()
-        assert not [c for c in callbacks if isinstance(c, services._PendingRefresh)]
     with django_capture_on_commit_callbacks() as callbacks:
-        person.org_unit = units["B社区"]  # deferred when loaded: set now, so it counts
-        person.save()
+        place(person, name="新名字", email="new@example.com")
+    assert not [c for c in callbacks if isinstance(c, services._PendingRefresh)]
+    with django_capture_on_commit_callbacks() as callbacks:
+        place(person, org_unit=units["B社区"])
     assert [c for c in callbacks if isinstance(c, services._PendingRefresh)]
 
 
 def test_many_saves_in_one_transaction_are_refreshed_together(
     units, city_admin, course, django_capture_on_commit_callbacks, monkeypatch
 ):
-    """The staff import saves row by row inside one transaction: one refresh after it commits."""
+    """Announcements of one transaction (a request, an import) are refreshed once, after it commits."""
     assignment = assign(city_admin, course, [units["解放碑街道"]])
     batches = []
     refresh = services.learners_assignments_refresh
@@ -269,9 +278,8 @@ def test_many_saves_in_one_transaction_are_refreshed_together(
         services, "learners_assignments_refresh", lambda ids: batches.append(ids) or refresh(ids)
     )
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        people = [make_user(org_unit=units["A社区"]) for _ in range(5)]
-        people[0].org_unit = units["B社区"]
-        people[0].save()
+        people = [hire(org_unit=units["A社区"]) for _ in range(5)]
+        place(people[0], org_unit=units["B社区"])
     assert len(batches) == 1 and {person.pk for person in people} <= batches[0]
     assert members(assignment) == {person.pk for person in people}
 
@@ -281,11 +289,11 @@ def test_a_rolled_back_save_refreshes_nobody(units, city_admin, course, django_c
     with django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
-                make_user(org_unit=units["A社区"])
+                hire(org_unit=units["A社区"])
                 raise RuntimeError
         except RuntimeError:
             pass
-        later = make_user(org_unit=units["A社区"])
+        later = hire(org_unit=units["A社区"])
     assert members(assignment) == {later.pk}
 
 
@@ -347,8 +355,7 @@ def test_days_after_joining_counts_from_the_move_for_people_who_move_in(
     assert enrolment(veteran, course).due_on == assigned_day + datetime.timedelta(days=30)  # overdue
 
     with django_capture_on_commit_callbacks(execute=True):
-        mover.org_unit = units["A社区"]
-        mover.save()
+        place(mover, org_unit=units["A社区"])
     # Moving in is when the course reaches them: 30 days from today, not overdue on arrival.
     assert enrolment(mover, course).due_on == today + datetime.timedelta(days=30)
     member = AssignmentMember.objects.get(assignment=assignment, learner=mover)
@@ -409,8 +416,7 @@ def test_someone_who_leaves_and_comes_back_counts_from_their_return(
     _backdate(assignment, 60)
     for unit in ("C社区", "A社区"):
         with django_capture_on_commit_callbacks(execute=True):
-            person.org_unit = units[unit]
-            person.save()
+            place(person, org_unit=units[unit])
     assert enrolment(person, course).due_on == today + datetime.timedelta(days=30)
 
 

@@ -139,7 +139,7 @@ def test_add_months_keeps_the_local_day_and_time(start, months, expected):
 
 
 def test_missing_certificates_are_issued_by_the_command_once(course, learner, organisation, capsys):
-    # Completions recorded before certificates existed: no signal ran for them.
+    # Completions recorded before certificates existed, or around the completion services.
     CourseCompletion.objects.create(
         learner=learner, course_id=course.pk, completed_at=timezone.now(), rule="all_required_items"
     )
@@ -147,6 +147,18 @@ def test_missing_certificates_are_issued_by_the_command_once(course, learner, or
     assert "1 certificate(s) issued" in capsys.readouterr().out
     assert Certificate.objects.filter(learner=learner).count() == 1
     assert certificates_issue_missing() == 0
+
+
+def test_a_completion_written_around_the_services_waits_for_the_command(
+    course, learner, organisation, django_capture_on_commit_callbacks
+):
+    # No signal: only the completion services announce a completion (progress's hook).
+    with django_capture_on_commit_callbacks(execute=True):
+        CourseCompletion.objects.create(
+            learner=learner, course_id=course.pk, completed_at=timezone.now(), rule="all_required_items"
+        )
+    assert not Certificate.objects.exists()
+    assert certificates_issue_missing() == 1
 
 
 def test_a_failing_issue_never_breaks_the_completion(

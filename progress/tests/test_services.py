@@ -159,3 +159,25 @@ def test_manager_override_is_recorded_with_its_reason_and_logged(course_with_les
     with pytest.raises(services.OverrideRefused):
         services.course_completion_override(learner=learner, course=course, actor=manager, reason="again")
     assert CourseCompletion.objects.count() == 1
+
+
+def test_a_new_completion_is_announced_once_through_the_hook(course_with_lessons):
+    """Certificates hang on `COURSE_COMPLETED_HOOK`; a bare save of a completion announces nothing."""
+    from wagtail import hooks
+
+    course, lessons = course_with_lessons
+    learner, other, manager = make_user(), make_user(), make_user()
+    announced = []
+    with hooks.register_temporarily(services.COURSE_COMPLETED_HOOK, announced.append):
+        for lesson in lessons:
+            services.item_complete(learner=learner, item=lesson, course=course)
+        services.item_complete(learner=learner, item=lessons[0], course=course)  # again: not new
+        completion = CourseCompletion.objects.get(learner=learner)
+        completion.save()
+        override = services.course_completion_override(
+            learner=other, course=course, actor=manager, reason="线下培训"
+        )
+        CourseCompletion.objects.create(
+            learner=manager, course_id=course.pk, completed_at=timezone.now(), rule="all_required_items"
+        )
+    assert announced == [completion, override]
