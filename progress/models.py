@@ -21,6 +21,11 @@ def _page_reference(model: str, verbose_name, **kwargs):
     )
 
 
+# The reports' partial indexes (Enrolment.Meta.indexes): assigned enrolments, and what the counts group by.
+ASSIGNED = models.Q(assigned=True)
+REPORTED = ["org_unit", "course", "position", "status", "due_on"]
+
+
 class Enrolment(models.Model):
     class Source(models.TextChoices):
         SELF = "self", _("Joined by the learner")
@@ -80,6 +85,34 @@ class Enrolment(models.Model):
             models.Index(fields=["course", "learner"], name="enrolment_course_idx"),
             models.Index(fields=["org_unit", "course", "status"], name="enrolment_unit_course_status"),
             models.Index(fields=["course", "due_on"], name="enrolment_course_due"),
+            # For the training reports, which read assigned enrolments only (reports.selectors). A page of
+            # people straight off an index in (unit, learner) or (due date, unit, learner) order, instead
+            # of sorting every enrolment of a district or the city:
+            models.Index(
+                fields=["org_unit", "learner", "course"], condition=ASSIGNED, name="enrolment_assigned_unit"
+            ),
+            models.Index(
+                fields=["due_on", "org_unit", "learner", "course"],
+                condition=ASSIGNED,
+                name="enrolment_assigned_due",
+            ),
+            # The days at either end of a date range, counted index-only (what the counts group by is
+            # included), and a searched learner's enrolments counted without reading the table:
+            models.Index(
+                fields=["completed_at"],
+                include=REPORTED,
+                condition=ASSIGNED & models.Q(completed_at__isnull=False),
+                name="enrolment_assigned_completed",
+            ),
+            models.Index(
+                fields=["enrolled_at"],
+                include=REPORTED,
+                condition=ASSIGNED,
+                name="enrolment_assigned_enrolled",
+            ),
+            models.Index(
+                fields=["learner"], include=REPORTED, condition=ASSIGNED, name="enrolment_assigned_learner"
+            ),
         ]
 
     def __str__(self):

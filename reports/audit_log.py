@@ -299,3 +299,24 @@ def log_filter_choices(viewer) -> LogFilterChoices:
     choices = LogFilterChoices(frozenset(user_ids), frozenset(actions), frozenset(type_ids))
     viewer._scoped_log_filter_choices = choices
     return choices
+
+
+def log_filter_content_types(viewer) -> QuerySet[ContentType]:
+    """The "type" filter's choices: the types of the entries ``viewer`` sees, by name."""
+    return ContentType.objects.filter(pk__in=log_filter_choices(viewer).content_type_ids).order_by("model")
+
+
+def log_filter_users(viewer) -> QuerySet:
+    """The "user" filter's choices: the people behind the entries ``viewer`` sees, by username."""
+    User = get_user_model()
+    return User.objects.filter(pk__in=log_filter_choices(viewer).user_ids).order_by(User.USERNAME_FIELD)
+
+
+def log_entries_with_objects(log_model, pks: list[int]) -> list[tuple]:
+    """(entry, the object it is about or None) for these entries of ``log_model``, with each entry's user,
+    their profile and the content type: Wagtail's ``with_instances``, a query per log and type."""
+    return list(
+        log_model.objects.prefetch_related("user__wagtail_userprofile", "content_type")
+        .filter(pk__in=pks)
+        .with_instances()
+    )

@@ -1,20 +1,29 @@
-"""Running counts behind the completion dashboard (see reports/tallies.py for how they are kept).
+"""Running counts behind the completion dashboard (reports/tallies.py says how they are kept and why).
 
 Counting two million enrolments live takes over a second at city scale; these tables hold the same
 numbers per (unit, course, position, status, due date), where "unit" is the learner's unit *and every
 unit above it*, so a dashboard reads only the rows of the children of the node it shows. The keys are
 plain numbers, not foreign keys: 0 means "not placed" or "no position", and `NO_DUE_DATE` stands for
 no due date, so that every key is non-null and unique.
-"""
 
-import datetime
+The triggers that keep them are declared here, on proxy models of the tables they watch (django-pgtrigger):
+the reports own their machinery, and progress and accounts know nothing of it.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-NO_DUE_DATE = datetime.date(9999, 12, 31)
-NOT_PLACED = 0
-NO_POSITION = 0
+from accounts.models import OrgUnit
+from progress.models import Enrolment
+from reports import tallies
+from reports.tallies import (  # noqa: F401 - the tally keys' encoding, read by the selectors
+    COMPLETED_MONTH,
+    ENROLLED_MONTH,
+    NO_DUE_DATE,
+    NO_POSITION,
+    NOT_PLACED,
+    SECOND_HALF_STARTS,
+)
 
 
 class TallyKey(models.Model):
@@ -75,12 +84,6 @@ class MonthTallyKey(TallyKey):
         return f"{self.dated_by} {self.period:%Y-%m-%d} · {super().__str__()}"
 
 
-COMPLETED_MONTH = "c"
-ENROLLED_MONTH = "e"
-# The tallied periods: a month's 1st to 15th, and its 16th to its end.
-SECOND_HALF_STARTS = 16
-
-
 class EnrolmentMonthTally(MonthTallyKey):
     """How many assigned enrolments were completed (or enrolled) in a half month, folded up to date (plus
     whatever `EnrolmentMonthTallyChange` still holds): the dashboard filtered by a date range reads whole
@@ -109,3 +112,43 @@ class EnrolmentMonthTallyChange(MonthTallyKey):
         verbose_name = _("enrolment month tally change")
         verbose_name_plural = _("enrolment month tally changes")
         indexes = [models.Index(fields=["unit_id"], name="month_tally_change_unit")]
+
+
+class MonthTallyZone(models.Model):
+    """The time zone whose days the month tallies count: one row, written when they are counted from the
+    enrolments (the migration that declared the triggers, `report_tallies --rebuild`). With no row the
+    triggers keep no month tallies and the reports count date ranges live.
+
+    Not managed by Django (PostgreSQL only; reports/migrations/0008 creates it), so that ``flush``, which
+    empties every managed table (as tests do between transactional cases), leaves the zone the triggers
+    count in, as it leaves the triggers."""
+
+    time_zone = models.CharField(_("time zone"), max_length=64, primary_key=True)
+
+    class Meta:
+        managed = False
+        db_table = "reports_monthtallyzone"
+        verbose_name = _("month tally time zone")
+        verbose_name_plural = _("month tally time zones")
+
+    def __str__(self):
+        return self.time_zone
+
+
+class TalliedEnrolment(Enrolment):
+    """``progress_enrolment`` as the tallies see it: the statement triggers that append every change of
+    what they count (reports/tallies.py)."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        triggers = tallies.ENROLMENT_TRIGGERS
+
+
+class TalliedOrgUnit(OrgUnit):
+    """``accounts_orgunit`` as the tallies see it: a unit that moves takes its enrolments' counts along."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        triggers = tallies.UNIT_TRIGGERS

@@ -17,6 +17,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -64,6 +65,21 @@ def unit_children(unit: OrgUnit | None) -> list[OrgUnit]:
     if unit.numchild == 0:
         return []
     return list(OrgUnit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
+
+
+def single_root_unit() -> OrgUnit | None:
+    """The top of the tree when it has one (the city), else None. One query."""
+    roots = list(OrgUnit.get_root_nodes()[:2])
+    return roots[0] if len(roots) == 1 else None
+
+
+def unit_trail(unit: OrgUnit | None, *, scope: Scope) -> list[OrgUnit]:
+    """``unit`` and the units above it, from the top of ``scope`` down (never above it). One query."""
+    if unit is None:
+        return []
+    top_depth = scope.unit.depth if scope.unit is not None else 1
+    paths = [unit.path[: depth * STEP] for depth in range(top_depth, unit.depth + 1)]
+    return list(OrgUnit.objects.filter(path__in=paths).order_by("depth"))
 
 
 def unit_path_names(paths: Iterable[str], known: dict[str, str] | None = None) -> dict[str, str]:
@@ -191,11 +207,11 @@ def _live_counts(
     -1), in one query; people with no unit under None.
 
     Each date range is a query of its own inside (UNION ALL), so that each reads its range of a date
-    index alone (reports/migrations/0003, index-only); two ranges OR-ed together read the table (750
-    ms instead of 100 for two weeks at each end of a city's year). Each joins its enrolments to their
-    units and counts per node straight away: grouping per unit first and per node after was slower
-    (58 ms against 40 for 73,000 enrolments), the node's few groups being cheaper than the units'
-    thousands."""
+    index alone (progress.models.Enrolment.Meta.indexes, index-only); two ranges OR-ed together read
+    the table (750 ms instead of 100 for two weeks at each end of a city's year). Each joins its
+    enrolments to their units and counts per node straight away: grouping per unit first and per node
+    after was slower (58 ms against 40 for 73,000 enrolments), the node's few groups being cheaper than
+    the units' thousands."""
     # Not COUNT(id): course_id is in the date indexes, which then answer without reading the table.
     not_done = ~Q(status=COMPLETED)
     parts, params = [], []
@@ -529,6 +545,14 @@ def course_titles(course_ids: Iterable[int], known: dict[int, str] | None = None
     return known
 
 
+def quiz_title(quiz_id: int) -> str:
+    """The quiz's title; a deleted quiz keeps its number. One query."""
+    from quizzes.models import QuizPage
+
+    title = QuizPage.objects.filter(pk=quiz_id).values_list("title", flat=True).first()
+    return title or gettext("(deleted quiz #%(id)s)") % {"id": quiz_id}
+
+
 def completion_by_node(
     *,
     scope: Scope,
@@ -685,7 +709,8 @@ PEOPLE_VALUES = (
     "completed_at",
     "enrolled_at",
 )
-# Both walk a partial index (reports/migrations/0003): a page costs the same at any depth of the tree.
+# Both walk a partial index (progress.models.Enrolment.Meta.indexes): a page costs the same at any depth
+# of the tree.
 PEOPLE_ORDERING = ("org_unit_id", "learner_id", "course_id")
 OVERDUE_ORDERING = ("due_on", "org_unit_id", "learner_id", "course_id")
 
@@ -864,6 +889,19 @@ def question_rows(*, scope: Scope, place: Place, filters: ReportFilters, quiz_id
 
 
 # -- learner transcript ----------------------------------------------------------------------------
+
+
+def learner_in_scope(*, scope: Scope, learner_id: int):
+    """The person whose transcript is asked for, with their unit and position, if ``scope`` holds them:
+    anyone else is a 404. One query."""
+    return get_object_or_404(scope.users().select_related("org_unit", "position"), pk=learner_id)
+
+
+def override_course_choices(*, learner) -> QuerySet[CoursePage]:
+    """The courses a manager may mark complete for ``learner``: published and not completed yet, by
+    title. One query when listed."""
+    done = CourseCompletion.objects.filter(learner=learner).values("course_id")
+    return CoursePage.objects.live().exclude(pk__in=done).order_by("title").only("pk", "title")
 
 
 @dataclass

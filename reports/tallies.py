@@ -1,250 +1,345 @@
 """Counts of assigned enrolments kept up to date as progress changes (PostgreSQL).
 
 Why: the completion dashboard for a whole city aggregates about two million enrolments; live, that takes
-over a second even on a covering index (docs/benchmarks.md). So the database keeps the counts itself:
+over a second even on a covering index (docs/benchmarks.md). So the database keeps the counts itself, in
+two kinds of tallies (`reports.models`):
 
-- triggers on ``progress_enrolment`` (insert, update, delete, truncate) turn every statement's changed rows
-  into signed counts per (unit, course, position, status, due date) for the learner's unit and every
-  unit above it, aggregated per statement, and append them to ``reports_enrolmenttallychange``;
-- a trigger on ``accounts_orgunit`` moves the counts of a unit that moves to another parent (treebeard
-  also rewrites paths when it only shifts siblings: those change no ancestor and cost nothing);
-- ``tally_fold()`` folds the appended changes into ``reports_enrolmenttally``. It runs inside any
-  statement that produced many changes (bulk assignment, import, the city generator), and, by chance,
-  after one small statement in ~256, so that only a few thousand changes are ever pending. A reader
-  takes the tally *plus* the changes not folded yet, in one statement, so the figures are always exact.
+- the **enrolment tallies**: assigned enrolments per (unit, course, position, status, due date), where
+  "unit" is the learner's unit *and every unit above it*, so a dashboard reads only the rows of the
+  children of the node it shows;
+- the **month tallies**: the same again per half month of completion and of enrolment (the 1st–15th and
+  the 16th to the month's end, in the site's time zone), so that "completed between" and "enrolled
+  between" read whole half months and count only the days at either end live (`reports.selectors`).
 
-Learners' writes only ever append rows: no shared counter row is locked in their transactions, so the
-triggers add no waiting and no deadlocks to progress. Only one fold runs at a time (an advisory lock,
-tried, never waited for).
+How: statement triggers, declared on the proxy models `reports.models.TalliedEnrolment` (the table
+``progress_enrolment``) and `TalliedOrgUnit` (``accounts_orgunit``) with django-pgtrigger, turn every
+statement's changed rows into signed counts for each kind, aggregated per statement, and append them to
+the change tables. A unit moved to another parent takes its enrolments' counts with it. A fold adds the
+appended changes into the tallies: inside any statement that appended many (bulk assignment, import, the
+city generator), and, by chance, after one small statement in ~256, so that only a few thousand changes
+are ever pending. A reader takes the tally *plus* the changes not folded yet, in one statement, so the
+figures are always exact. Learners' writes only ever append rows: no shared counter row is locked in
+their transactions, so the triggers add no waiting and no deadlocks to progress. Only one fold of a kind
+runs at a time (an advisory lock, tried, never waited for).
 
-The same is kept per half month (``reports_enrolmentmonthtally``, the "month tallies", by triggers of their
-own, further down): counts per half month of completion and of enrolment, so that "completed between" and
-"enrolled between" read whole half months and count only the days at either end live.
-
-Triggers see every write, whichever code makes it (services, bulk ``update()``, COPY, raw deletes), which
-is why they are not Django signals. On SQLite (development and the default test run) nothing is
-installed and the reports aggregate live (`reports.selectors`). ``manage.py report_tallies`` checks,
-folds or rebuilds them (both kinds).
+The SQL below is the single source: `makemigrations` turns a change to it into a migration (pgtrigger's
+``AddTrigger``, carrying the compiled SQL), CI's ``makemigrations --check`` fails until that migration
+exists, and `trigger_drift` (run by ``manage.py report_tallies`` and by the tests) compares what the
+database runs with this code. Triggers see every write, whichever code makes it (services, bulk
+``update()``, COPY, raw deletes), which is why they are not Django signals. On SQLite (development and the
+default test run) nothing is installed and the reports aggregate live (`reports.selectors`).
+``manage.py report_tallies`` checks, folds or rebuilds both kinds.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
+from dataclasses import dataclass
 
-from django.conf import settings
-from django.db import connection
+import pgtrigger
+from django.db import connection, transaction
 from django.utils import timezone
+from pgtrigger.core import INSTALLED
 
 from accounts.models import OrgUnit
-from reports.models import COMPLETED_MONTH, ENROLLED_MONTH, SECOND_HALF_STARTS
+
+# Keys are plain numbers, not foreign keys, and never null: 0 means "not placed" or "no position", and
+# NO_DUE_DATE stands for no due date.
+NO_DUE_DATE = datetime.date(9999, 12, 31)
+NOT_PLACED = 0
+NO_POSITION = 0
+# The month tallies' ``dated_by``: which of the enrolment's dates a row counts.
+COMPLETED_MONTH = "c"
+ENROLLED_MONTH = "e"
+# The tallied periods: a month's 1st to 15th, and its 16th to its end.
+SECOND_HALF_STARTS = 16
 
 STEP = OrgUnit.steplen
-FOLD_LOCK = 7_411_001  # pg advisory lock key: one fold at a time
+COMPLETED = "completed"  # progress.models.Enrolment.Status.COMPLETED
+NO_DUE_SQL = f"DATE '{NO_DUE_DATE.isoformat()}'"
 INLINE_FOLD_ROWS = 5_000  # a statement that appends more changes than this folds them at once
 # Any other statement folds with this chance, which keeps a few thousand changes pending at most without
 # keeping any state: one learner's write in ~256 pays a few milliseconds, and never waits.
 FOLD_CHANCE = 1 / 256
-NO_DUE_SQL = "DATE '9999-12-31'"
+
+# The time zone whose days the month tallies count (`reports.models.MonthTallyZone`): as a scalar, for
+# the statements run from Python; the triggers read it into a variable once per statement.
+ZONE_TABLE = "reports_monthtallyzone"
+ZONE_SQL = f"(SELECT time_zone FROM {ZONE_TABLE} LIMIT 1)"  # noqa: S608
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of tally: its tables, its key and its fold lock."""
+
+    tally: str
+    changes: str
+    key: tuple[str, ...]
+    fold_lock: int  # pg advisory lock key: one fold of this kind at a time
+    rebuild_order: tuple[str, ...]
+
+    @property
+    def columns(self) -> str:
+        return ", ".join(self.key)
+
+    def fold_sql(self, into: str = "") -> str:
+        """The pending changes moved into the tally, in one statement whose result is (tally rows touched,
+        ids of the rows it left at zero); ``into``: PL/pgSQL's INTO clause for that result."""
+        key = self.columns
+        return f"""WITH moved AS (
+    DELETE FROM {self.changes} RETURNING {key}, change
+), summed AS (
+    SELECT {key}, SUM(change) AS n FROM moved GROUP BY {key} HAVING SUM(change) <> 0
+), upserted AS (
+    INSERT INTO {self.tally} AS t ({key}, learners)
+    SELECT {key}, n FROM summed ORDER BY {key}
+    ON CONFLICT ({key}) DO UPDATE SET learners = t.learners + EXCLUDED.learners
+    RETURNING t.id, t.learners
+)
+SELECT COUNT(*), array_agg(id) FILTER (WHERE learners = 0) {into} FROM upserted"""  # noqa: S608
+
+
+TALLIES = Kind(
+    tally="reports_enrolmenttally",
+    changes="reports_enrolmenttallychange",
+    key=("unit_id", "course_id", "position_id", "status", "due_on"),
+    fold_lock=7_411_001,
+    rebuild_order=("unit_id", "course_id", "position_id", "status", "due_on"),
+)
+MONTH_TALLIES = Kind(
+    tally="reports_enrolmentmonthtally",
+    changes="reports_enrolmentmonthtallychange",
+    key=("dated_by", "period", "unit_id", "course_id", "position_id", "status", "due_on"),
+    fold_lock=7_411_002,
+    # A unit's half months together, as readers read them (in the hash aggregate's order a city-wide
+    # year read 19,000 pages for 62,000 rows).
+    rebuild_order=("dated_by", "unit_id", "period", "course_id", "position_id", "status", "due_on"),
+)
+
+
+# -- what a statement changes ----------------------------------------------------------------------
 
 # The paths of unit u and every unit above it (none when there is no u): looked up by index, a few rows
 # per changed row. (A join on generate_series, estimated at 1,000 rows a unit, made PostgreSQL hash every
 # unit of the city for each learner's write: 0.9 ms a statement instead of 0.1.)
 _ANCESTOR_PATHS = f"ARRAY(SELECT substr(u.path, 1, k * {STEP}) FROM generate_series(1, u.depth) AS k)"  # noqa: S608
 
+_COLUMNS = "org_unit_id, course_id, position_id, status, due_on"
+_MONTH_COLUMNS = f"{_COLUMNS}, completed_at, enrolled_at"
+
 # Signed rows (org_unit_id, course_id, position_id, status, due_on, sign) → changes per ancestor unit.
-_APPEND = f"""
-    WITH src AS (
-        SELECT org_unit_id, course_id, position_id, status, due_on, SUM(sign) AS n
-        FROM ({{source}}) AS rows
-        GROUP BY org_unit_id, course_id, position_id, status, due_on
-        HAVING SUM(sign) <> 0
+_APPEND = f"""WITH src AS (
+    SELECT org_unit_id, course_id, position_id, status, due_on, SUM(sign) AS n
+    FROM ({{source}}) AS rows
+    GROUP BY org_unit_id, course_id, position_id, status, due_on
+    HAVING SUM(sign) <> 0
+)
+INSERT INTO {TALLIES.changes} ({TALLIES.columns}, change)
+SELECT COALESCE(a.id, 0), src.course_id, COALESCE(src.position_id, 0), src.status,
+       COALESCE(src.due_on, {NO_DUE_SQL}), SUM(src.n)
+FROM src
+LEFT JOIN accounts_orgunit u ON u.id = src.org_unit_id
+LEFT JOIN accounts_orgunit a ON a.path = ANY({_ANCESTOR_PATHS})
+GROUP BY 1, 2, 3, 4, 5
+HAVING SUM(src.n) <> 0"""  # noqa: S608 - SQL built from constants, no outside input
+
+# Rows (org_unit_id, course_id, position_id, status, due_on, completed_at, enrolled_at, sign) → one row
+# per date the enrolment has, with its half month (its first day) in the time zone {zone}. A completed
+# enrolment is never overdue: its due date is left out (`NO_DUE_DATE`), so that its rows stay few.
+_DATED = f"""SELECT rows.org_unit_id, rows.course_id, COALESCE(rows.position_id, 0) AS position_id,
+       rows.status,
+       CASE WHEN rows.status = '{COMPLETED}' THEN {NO_DUE_SQL} ELSE COALESCE(rows.due_on, {NO_DUE_SQL})
+       END AS due_on,
+       d.dated_by,
+       CASE WHEN extract(day FROM l.day) < {SECOND_HALF_STARTS} THEN date_trunc('month', l.day)::date
+            ELSE date_trunc('month', l.day)::date + {SECOND_HALF_STARTS - 1} END AS period,
+       rows.sign
+FROM ({{source}}) AS rows
+CROSS JOIN LATERAL (
+    VALUES ('{COMPLETED_MONTH}', rows.completed_at), ('{ENROLLED_MONTH}', rows.enrolled_at)
+) AS d(dated_by, at)
+CROSS JOIN LATERAL (SELECT (d.at AT TIME ZONE {{zone}})::date AS day) AS l
+WHERE d.at IS NOT NULL"""  # noqa: S608 - SQL built from constants, no outside input
+
+# Dated rows → changes per ancestor unit (as `_APPEND`).
+_MONTH_APPEND = f"""WITH src AS (
+    SELECT org_unit_id, course_id, position_id, status, due_on, dated_by, period, SUM(sign) AS n
+    FROM ({_DATED}) AS dated
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    HAVING SUM(sign) <> 0
+)
+INSERT INTO {MONTH_TALLIES.changes} ({MONTH_TALLIES.columns}, change)
+SELECT src.dated_by, src.period, COALESCE(a.id, 0), src.course_id, src.position_id, src.status,
+       src.due_on, SUM(src.n)
+FROM src
+LEFT JOIN accounts_orgunit u ON u.id = src.org_unit_id
+LEFT JOIN accounts_orgunit a ON a.path = ANY({_ANCESTOR_PATHS})
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+HAVING SUM(src.n) <> 0"""  # noqa: S608 - SQL built from constants, no outside input
+
+_ALL_ENROLMENTS = f"SELECT {_MONTH_COLUMNS}, 1 AS sign FROM progress_enrolment WHERE assigned"  # noqa: S608
+
+
+def _rows(columns: str, tables: dict[str, int]) -> str:
+    """The assigned rows of the transition ``tables`` (name → sign), with their sign."""
+    return " UNION ALL ".join(
+        f"SELECT {columns}, {sign} AS sign FROM {table} WHERE assigned"  # noqa: S608
+        for table, sign in tables.items()
     )
-    INSERT INTO reports_enrolmenttallychange (unit_id, course_id, position_id, status, due_on, change)
-    SELECT COALESCE(a.id, 0), src.course_id, COALESCE(src.position_id, 0), src.status,
-           COALESCE(src.due_on, {NO_DUE_SQL}), SUM(src.n)
-    FROM src
-    LEFT JOIN accounts_orgunit u ON u.id = src.org_unit_id
-    LEFT JOIN accounts_orgunit a ON a.path = ANY({_ANCESTOR_PATHS})
-    GROUP BY 1, 2, 3, 4, 5
-    HAVING SUM(src.n) <> 0
-"""  # noqa: S608 - SQL built from constants, no outside input
-
-_OLD = "SELECT org_unit_id, course_id, position_id, status, due_on, -1 AS sign FROM old_rows WHERE assigned"
-_NEW = "SELECT org_unit_id, course_id, position_id, status, due_on, 1 AS sign FROM new_rows WHERE assigned"
 
 
-def _trigger_function(name: str, source: str) -> str:
-    return f"""
-CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    appended bigint;
-BEGIN
-    {_APPEND.format(source=source)};
-    GET DIAGNOSTICS appended = ROW_COUNT;
-    IF appended > {INLINE_FOLD_ROWS} OR (appended > 0 AND random() < {FOLD_CHANCE}) THEN
-        PERFORM reports_tally_fold();
+def _fold_if_due(kind: Kind) -> str:
+    """After an append (``appended`` rows): fold that kind now if the statement appended many, or by
+    chance; unless another fold is running (its changes wait for the next)."""
+    return f"""GET DIAGNOSTICS appended = ROW_COUNT;
+IF appended > {INLINE_FOLD_ROWS} OR (appended > 0 AND random() < {FOLD_CHANCE}) THEN
+    IF pg_try_advisory_xact_lock({kind.fold_lock}) THEN
+        {kind.fold_sql(into="INTO folded, emptied")};
+        IF emptied IS NOT NULL THEN
+            DELETE FROM {kind.tally} WHERE id = ANY(emptied);
+        END IF;
     END IF;
+END IF;"""  # noqa: S608 - SQL built from constants, no outside input
+
+
+# Most of a learner's writes (the lesson they are on, when they were last seen) change nothing either kind
+# counts: a cheap check first (the assigned rows before and after, as multisets of what the month tallies
+# count, a superset of what the enrolment tallies count, are the same: the changes would cancel out), so
+# that those do not pay for planning the appends (PostgreSQL plans a statement on transition tables at
+# every call: ~0.4 ms for an append).
+_UNCHANGED = f"""IF NOT EXISTS (
+    SELECT {_MONTH_COLUMNS} FROM old_rows WHERE assigned
+    EXCEPT ALL SELECT {_MONTH_COLUMNS} FROM new_rows WHERE assigned
+) AND NOT EXISTS (
+    SELECT {_MONTH_COLUMNS} FROM new_rows WHERE assigned
+    EXCEPT ALL SELECT {_MONTH_COLUMNS} FROM old_rows WHERE assigned
+) THEN
     RETURN NULL;
-END
-$$;
-"""
+END IF;"""  # noqa: S608 - SQL built from constants, no outside input
+
+# Both kinds' variables; `tally_zone` is null when the month tallies are not kept (no zone recorded).
+_DECLARE = [("appended", "bigint"), ("folded", "bigint"), ("emptied", "bigint[]"), ("tally_zone", "text")]
+_READ_ZONE = f"SELECT time_zone INTO tally_zone FROM {ZONE_TABLE} LIMIT 1;"  # noqa: S608
 
 
-FOLD_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION reports_tally_fold() RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-    folded bigint;
-    emptied bigint[];
-BEGIN
-    IF NOT pg_try_advisory_xact_lock({FOLD_LOCK}) THEN
-        RETURN -1;  -- another fold is running; readers add the pending changes themselves
-    END IF;
-    WITH moved AS (
-        DELETE FROM reports_enrolmenttallychange
-        RETURNING unit_id, course_id, position_id, status, due_on, change
-    ), summed AS (
-        SELECT unit_id, course_id, position_id, status, due_on, SUM(change) AS n
-        FROM moved GROUP BY 1, 2, 3, 4, 5 HAVING SUM(change) <> 0
-    ), upserted AS (
-        INSERT INTO reports_enrolmenttally AS t (unit_id, course_id, position_id, status, due_on, learners)
-        SELECT unit_id, course_id, position_id, status, due_on, n FROM summed ORDER BY 1, 2, 3, 4, 5
-        ON CONFLICT (unit_id, course_id, position_id, status, due_on)
-        DO UPDATE SET learners = t.learners + EXCLUDED.learners
-        RETURNING t.id, t.learners
-    )
-    SELECT COUNT(*), array_agg(id) FILTER (WHERE learners = 0) INTO folded, emptied FROM upserted;
-    IF emptied IS NOT NULL THEN
-        DELETE FROM reports_enrolmenttally WHERE id = ANY(emptied);
-    END IF;
-    RETURN folded;
-END
-$$;
-"""  # noqa: S608 - SQL built from constants, no outside input
+def _enrolments_changed(tables: dict[str, int]) -> str:
+    """The body of the trigger on progress_enrolment that sees the transition ``tables`` (name → sign)."""
+    month = _MONTH_APPEND.format(source=_rows(_MONTH_COLUMNS, tables), zone="tally_zone")
+    return f"""{_UNCHANGED if len(tables) == 2 else ""}
+{_APPEND.format(source=_rows(_COLUMNS, tables))};
+{_fold_if_due(TALLIES)}
+{_READ_ZONE}
+IF tally_zone IS NOT NULL THEN
+    {month};
+    {_fold_if_due(MONTH_TALLIES)}
+END IF;
+RETURN NULL;"""
 
-# Each unit whose ancestors change in a statement on accounts_orgunit, with the ancestors it loses (-1) and
-# gains (+1), into a temporary table: "{table}" is its name.
-_MOVES = f"""    CREATE TEMPORARY TABLE {{table}} ON COMMIT DROP AS
-    WITH moved AS (
-        SELECT o.id, o.path AS old_path, n.path AS new_path
-        FROM old_units o JOIN new_units n ON n.id = o.id
-        WHERE o.path <> n.path
-    ), before AS (
-        SELECT id, path FROM accounts_orgunit WHERE id NOT IN (SELECT id FROM new_units)
-        UNION ALL SELECT id, path FROM old_units
-    ), old_ancestors AS (
-        SELECT m.id AS unit_id, b.id AS ancestor_id
-        FROM moved m
-        JOIN LATERAL generate_series(1, length(m.old_path) / {STEP} - 1) AS k(level) ON TRUE
-        JOIN before b ON b.path = substr(m.old_path, 1, k.level * {STEP})
-    ), new_ancestors AS (
-        SELECT m.id AS unit_id, a.id AS ancestor_id
-        FROM moved m
-        JOIN LATERAL generate_series(1, length(m.new_path) / {STEP} - 1) AS k(level) ON TRUE
-        JOIN accounts_orgunit a ON a.path = substr(m.new_path, 1, k.level * {STEP})
-    )
-    SELECT unit_id, ancestor_id, -1 AS sign
-    FROM (SELECT * FROM old_ancestors EXCEPT SELECT * FROM new_ancestors) lost
-    UNION ALL
-    SELECT unit_id, ancestor_id, 1 AS sign
-    FROM (SELECT * FROM new_ancestors EXCEPT SELECT * FROM old_ancestors) gained;
-"""  # noqa: S608 - SQL built from constants, no outside input
 
-# A unit whose ancestors change (moved to another parent) takes its enrolments' counts with it. The
-# state before the statement is the table now with the changed rows put back as they were.
-MOVE_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION reports_tally_unit_moved() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    changed_units bigint[];
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM old_units o JOIN new_units n ON n.id = o.id WHERE o.path <> n.path) THEN
-        RETURN NULL;  -- a rename, a new child counted: no path changed
-    END IF;
-{_MOVES.format(table="reports_tally_moves")}
-    SELECT array_agg(DISTINCT unit_id) INTO changed_units FROM reports_tally_moves;
-    IF changed_units IS NOT NULL THEN
-        -- No enrolment may change while its counts move (writers in flight finish first).
-        LOCK TABLE progress_enrolment IN SHARE MODE;
-        INSERT INTO reports_enrolmenttallychange (unit_id, course_id, position_id, status, due_on, change)
-        SELECT m.ancestor_id, e.course_id, COALESCE(e.position_id, 0), e.status,
-               COALESCE(e.due_on, {NO_DUE_SQL}), SUM(m.sign)
+# Each unit whose ancestors change in a statement on accounts_orgunit, with the ancestors it loses (-1)
+# and gains (+1). The state before the statement is the table now with the changed rows put back.
+_MOVES = f"""CREATE TEMPORARY TABLE reports_tally_moves ON COMMIT DROP AS
+WITH moved AS (
+    SELECT o.id, o.path AS old_path, n.path AS new_path
+    FROM old_units o JOIN new_units n ON n.id = o.id
+    WHERE o.path <> n.path
+), before AS (
+    SELECT id, path FROM accounts_orgunit WHERE id NOT IN (SELECT id FROM new_units)
+    UNION ALL SELECT id, path FROM old_units
+), old_ancestors AS (
+    SELECT m.id AS unit_id, b.id AS ancestor_id
+    FROM moved m
+    JOIN LATERAL generate_series(1, length(m.old_path) / {STEP} - 1) AS k(level) ON TRUE
+    JOIN before b ON b.path = substr(m.old_path, 1, k.level * {STEP})
+), new_ancestors AS (
+    SELECT m.id AS unit_id, a.id AS ancestor_id
+    FROM moved m
+    JOIN LATERAL generate_series(1, length(m.new_path) / {STEP} - 1) AS k(level) ON TRUE
+    JOIN accounts_orgunit a ON a.path = substr(m.new_path, 1, k.level * {STEP})
+)
+SELECT unit_id, ancestor_id, -1 AS sign
+FROM (SELECT * FROM old_ancestors EXCEPT SELECT * FROM new_ancestors) lost
+UNION ALL
+SELECT unit_id, ancestor_id, 1 AS sign
+FROM (SELECT * FROM new_ancestors EXCEPT SELECT * FROM old_ancestors) gained"""  # noqa: S608
+
+# A unit whose ancestors change (moved to another parent) takes its enrolments' counts with it (treebeard
+# also rewrites paths when it only shifts siblings: those change no ancestor and cost nothing).
+_UNITS_MOVED = f"""IF NOT EXISTS (
+    SELECT 1 FROM old_units o JOIN new_units n ON n.id = o.id WHERE o.path <> n.path
+) THEN
+    RETURN NULL;  -- a rename, a new child counted: no path changed
+END IF;
+{_MOVES};
+IF EXISTS (SELECT 1 FROM reports_tally_moves) THEN
+    -- No enrolment may change while its counts move (writers in flight finish first).
+    LOCK TABLE progress_enrolment IN SHARE MODE;
+    INSERT INTO {TALLIES.changes} ({TALLIES.columns}, change)
+    SELECT m.ancestor_id, e.course_id, COALESCE(e.position_id, 0), e.status,
+           COALESCE(e.due_on, {NO_DUE_SQL}), SUM(m.sign)
+    FROM reports_tally_moves m
+    JOIN progress_enrolment e ON e.org_unit_id = m.unit_id AND e.assigned
+    GROUP BY 1, 2, 3, 4, 5
+    HAVING SUM(m.sign) <> 0;
+    {_READ_ZONE}
+    IF tally_zone IS NOT NULL THEN
+        INSERT INTO {MONTH_TALLIES.changes} ({MONTH_TALLIES.columns}, change)
+        SELECT d.dated_by, d.period, m.ancestor_id, d.course_id, d.position_id, d.status, d.due_on,
+               SUM(m.sign)
         FROM reports_tally_moves m
-        JOIN progress_enrolment e ON e.org_unit_id = m.unit_id AND e.assigned
-        GROUP BY 1, 2, 3, 4, 5
+        JOIN ({_DATED.format(source=_ALL_ENROLMENTS, zone="tally_zone")}) d ON d.org_unit_id = m.unit_id
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
         HAVING SUM(m.sign) <> 0;
     END IF;
-    DROP TABLE reports_tally_moves;
-    RETURN NULL;
-END
-$$;
-"""  # noqa: S608 - SQL built from constants, no outside input
+END IF;
+DROP TABLE reports_tally_moves;
+RETURN NULL;"""  # noqa: S608 - SQL built from constants, no outside input
 
-TRUNCATE_FUNCTION = """
-CREATE OR REPLACE FUNCTION reports_tally_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    DELETE FROM reports_enrolmenttallychange;
-    DELETE FROM reports_enrolmenttally;
-    RETURN NULL;
-END
-$$;
-"""
+_TRUNCATED = f"""DELETE FROM {TALLIES.changes};
+DELETE FROM {TALLIES.tally};
+DELETE FROM {MONTH_TALLIES.changes};
+DELETE FROM {MONTH_TALLIES.tally};
+RETURN NULL;"""  # noqa: S608 - SQL built from constants, no outside input
 
 
-def _triggers(prefix: str) -> list[str]:
-    """The statement triggers that feed a kind of tally (``prefix``: the names of its functions)."""
-    on_enrolments = [
-        ("insert", "INSERT", "REFERENCING NEW TABLE AS new_rows", "enrolments_inserted"),
-        ("update", "UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows", "enrolments_updated"),
-        ("delete", "DELETE", "REFERENCING OLD TABLE AS old_rows", "enrolments_deleted"),
-        ("truncate", "TRUNCATE", "", "truncated"),
-    ]
-    statements = [
-        f"CREATE TRIGGER {prefix}_{name} AFTER {event} ON progress_enrolment {tables} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_{function}()"
-        for name, event, tables, function in on_enrolments
-    ]
-    statements.append(
-        f"CREATE TRIGGER {prefix}_unit_move AFTER UPDATE ON accounts_orgunit "
-        f"REFERENCING OLD TABLE AS old_units NEW TABLE AS new_units "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_unit_moved()"
+def _statement_trigger(name: str, operation, body: str, **referencing: str) -> pgtrigger.Trigger:
+    return pgtrigger.Trigger(
+        name=name,
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=operation,
+        referencing=pgtrigger.Referencing(**referencing) if referencing else None,
+        declare=_DECLARE,
+        func=body.strip(),
     )
-    return statements
 
 
-def _uninstall(prefix: str) -> list[str]:
-    """Drop what `_triggers` and the functions behind them created."""
-    return [
-        *(
-            f"DROP TRIGGER IF EXISTS {prefix}_{name} ON progress_enrolment"
-            for name in ("insert", "update", "delete", "truncate")
-        ),
-        f"DROP TRIGGER IF EXISTS {prefix}_unit_move ON accounts_orgunit",
-        *(
-            f"DROP FUNCTION IF EXISTS {prefix}_{function}()"
-            for function in (
-                "enrolments_inserted",
-                "enrolments_updated",
-                "enrolments_deleted",
-                "unit_moved",
-                "truncated",
-                "fold",
-            )
-        ),
-    ]
-
-
-INSTALL = [
-    FOLD_FUNCTION,
-    _trigger_function("reports_tally_enrolments_inserted", _NEW),
-    _trigger_function("reports_tally_enrolments_updated", f"{_OLD} UNION ALL {_NEW}"),
-    _trigger_function("reports_tally_enrolments_deleted", _OLD),
-    MOVE_FUNCTION,
-    TRUNCATE_FUNCTION,
-    *_triggers("reports_tally"),
+# Declared on `reports.models.TalliedEnrolment` (progress_enrolment) and `TalliedOrgUnit` (accounts_orgunit).
+ENROLMENT_TRIGGERS = [
+    _statement_trigger(
+        "tally_insert", pgtrigger.Insert, _enrolments_changed({"new_rows": 1}), new="new_rows"
+    ),
+    _statement_trigger(
+        "tally_update",
+        pgtrigger.Update,
+        _enrolments_changed({"old_rows": -1, "new_rows": 1}),
+        old="old_rows",
+        new="new_rows",
+    ),
+    _statement_trigger(
+        "tally_delete", pgtrigger.Delete, _enrolments_changed({"old_rows": -1}), old="old_rows"
+    ),
+    _statement_trigger("tally_truncate", pgtrigger.Truncate, _TRUNCATED),
+]
+UNIT_TRIGGERS = [
+    _statement_trigger("tally_unit_move", pgtrigger.Update, _UNITS_MOVED, old="old_units", new="new_units"),
 ]
 
-UNINSTALL = _uninstall("reports_tally")
 
-# Every assigned enrolment counted for its unit and each unit above it: what the tables must add up to.
+# -- what the tallies must add up to -----------------------------------------------------------------
+
+# Every assigned enrolment counted for its unit and each unit above it.
 EXPECTED = f"""
     SELECT COALESCE(a.id, 0) AS unit_id, e.course_id, COALESCE(e.position_id, 0) AS position_id, e.status,
            COALESCE(e.due_on, {NO_DUE_SQL}) AS due_on, COUNT(*) AS learners
@@ -256,89 +351,66 @@ EXPECTED = f"""
     GROUP BY 1, 2, 3, 4, 5
 """  # noqa: S608 - SQL built from constants, no outside input
 
-ACTUAL = """
-    SELECT unit_id, course_id, position_id, status, due_on, SUM(n) AS learners FROM (
-        SELECT unit_id, course_id, position_id, status, due_on, learners AS n FROM reports_enrolmenttally
-        UNION ALL
-        SELECT unit_id, course_id, position_id, status, due_on, change FROM reports_enrolmenttallychange
-    ) t GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0
-"""
+# Every assigned enrolment counted per half month of each of its dates, for its unit and each unit above
+# it, in the recorded time zone.
+MONTH_EXPECTED = f"""
+    SELECT d.dated_by, d.period, COALESCE(a.id, 0) AS unit_id, d.course_id, d.position_id, d.status,
+           d.due_on, COUNT(*) AS learners
+    FROM ({_DATED.format(source=_ALL_ENROLMENTS, zone=ZONE_SQL)}) d
+    LEFT JOIN accounts_orgunit u ON u.id = d.org_unit_id
+    LEFT JOIN LATERAL generate_series(1, u.depth) AS k(level) ON TRUE
+    LEFT JOIN accounts_orgunit a ON a.path = substr(u.path, 1, k.level * {STEP})
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""  # noqa: S608 - SQL built from constants, no outside input
+
+_EXPECTED = {TALLIES: EXPECTED, MONTH_TALLIES: MONTH_EXPECTED}
+
+
+def _actual(kind: Kind) -> str:
+    """The tally plus the pending changes, per key."""
+    key = kind.columns
+    return f"""
+        SELECT {key}, SUM(n) AS learners FROM (
+            SELECT {key}, learners AS n FROM {kind.tally}
+            UNION ALL
+            SELECT {key}, change FROM {kind.changes}
+        ) t GROUP BY {key} HAVING SUM(n) <> 0
+    """  # noqa: S608 - SQL built from constants, no outside input
 
 
 def tallies_supported(using=None) -> bool:
     return connection.vendor == "postgresql"
 
 
-FUNCTIONS = [
-    statement for statement in INSTALL if statement.lstrip().startswith("CREATE OR REPLACE FUNCTION")
-]
+def _fold(kind: Kind) -> int:
+    """Fold the pending changes of a kind into its tally; -1 when another fold is running. Returns the
+    number of tally rows touched. The same statements as the triggers' fold."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [kind.fold_lock])
+        if not cursor.fetchone()[0]:
+            return -1  # another fold is running; readers add the pending changes themselves
+        cursor.execute(kind.fold_sql())
+        folded, emptied = cursor.fetchone()
+        if emptied:
+            cursor.execute(f"DELETE FROM {kind.tally} WHERE id = ANY(%s)", [emptied])  # noqa: S608
+        return folded
 
 
-def tallies_install(schema_editor=None) -> None:
-    """Create the functions and triggers and count what is there already (used by the migration)."""
-    execute = schema_editor.execute if schema_editor else _execute
-    for statement in INSTALL:
-        execute(statement)
-    tally_rebuild(execute=execute)
-
-
-def tallies_functions_replace(schema_editor=None) -> None:
-    """Replace the functions with the ones here. The migration that installed them ran the SQL of its
-    day: a change to the SQL above needs a new migration that calls this."""
-    execute = schema_editor.execute if schema_editor else _execute
-    for statement in FUNCTIONS:
-        execute(statement)
-
-
-def tallies_uninstall(schema_editor=None) -> None:
-    execute = schema_editor.execute if schema_editor else _execute
-    for statement in UNINSTALL:
-        execute(statement)
-
-
-def _execute(sql: str, params=None) -> None:
+def _pending(kind: Kind) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def tally_rebuild(*, execute=_execute) -> None:
-    """Count everything again from the enrolments (installation and repair; never scheduled)."""
-    execute("LOCK TABLE progress_enrolment IN SHARE MODE")
-    execute("DELETE FROM reports_enrolmenttallychange")
-    execute("DELETE FROM reports_enrolmenttally")
-    columns = "unit_id, course_id, position_id, status, due_on, learners"
-    # In key order, so that a unit's rows lie together, as the readers read them (not in the hash
-    # aggregate's order, which scatters them over the whole table).
-    execute(
-        f"INSERT INTO reports_enrolmenttally ({columns}) SELECT * FROM ({EXPECTED}) expected "  # noqa: S608
-        "ORDER BY 1, 2, 3, 4, 5"
-    )
-
-
-def tally_fold() -> int:
-    """Fold the pending changes into the tally; -1 when another fold is running. Returns the number of
-    tally rows touched."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reports_tally_fold()")
+        cursor.execute(f"SELECT COUNT(*) FROM {kind.changes}")  # noqa: S608
         return cursor.fetchone()[0]
 
 
-def tally_pending() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM reports_enrolmenttallychange")
-        return cursor.fetchone()[0]
-
-
-def tally_differences(limit: int = 20) -> list[tuple]:
+def _differences(kind: Kind, limit: int) -> list[tuple]:
     """Keys whose counts differ from a live count: (key…, expected, actual). Empty when all is well."""
+    coalesced = ", ".join(f"COALESCE(x.{name}, y.{name})" for name in kind.key)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT COALESCE(x.unit_id, y.unit_id), COALESCE(x.course_id, y.course_id),
-                   COALESCE(x.position_id, y.position_id), COALESCE(x.status, y.status),
-                   COALESCE(x.due_on, y.due_on), COALESCE(x.learners, 0), COALESCE(y.learners, 0)
-            FROM ({EXPECTED}) x
-            FULL JOIN ({ACTUAL}) y USING (unit_id, course_id, position_id, status, due_on)
+            SELECT {coalesced}, COALESCE(x.learners, 0), COALESCE(y.learners, 0)
+            FROM ({_EXPECTED[kind]}) x
+            FULL JOIN ({_actual(kind)}) y USING ({kind.columns})
             WHERE COALESCE(x.learners, 0) <> COALESCE(y.learners, 0)
             LIMIT %s
             """,  # noqa: S608 - constants only; the limit is a parameter
@@ -347,255 +419,48 @@ def tally_differences(limit: int = 20) -> list[tuple]:
         return cursor.fetchall()
 
 
-# -- month tallies (per half month) ----------------------------------------------------------------
-#
-# The same counts again, per half month of completion and of enrolment (`reports.models.
-# EnrolmentMonthTally`: the 1st–15th and the 16th–end of each month), for the dashboard filtered by
-# "completed between" or "enrolled between": it reads the whole half months of the range here and counts
-# only the days at either end live, on the date indexes (reports.selectors): at most about a week at
-# either end. Kept exactly like the tallies above, by triggers of their own, so that the migration that
-# installed those keeps meaning what it meant: signed changes appended per statement, folded now and
-# then, read together with the pending ones. Days are days of the site's time zone (settings.TIME_ZONE
-# when installed, `reports_month_tally_zone()`): readers in another zone count live.
+def _rebuild(kind: Kind) -> None:
+    """Count a kind again from the enrolments, writing the rows in ``rebuild_order`` (a unit's rows lie
+    together, as the readers read them, not in the hash aggregate's order, which scatters them over the
+    whole table)."""
+    with connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE progress_enrolment IN SHARE MODE")
+        cursor.execute(f"DELETE FROM {kind.changes}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {kind.tally}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {kind.tally} ({kind.columns}, learners) "  # noqa: S608
+            f"SELECT {kind.columns}, learners FROM ({_EXPECTED[kind]}) expected "
+            f"ORDER BY {', '.join(kind.rebuild_order)}"
+        )
 
-MONTH_FOLD_LOCK = 7_411_002
-COMPLETED = "completed"
+
+def tally_rebuild() -> None:
+    """Count the enrolment tallies again from the enrolments (repair; never scheduled)."""
+    with transaction.atomic():
+        _rebuild(TALLIES)
+
+
+def tally_fold() -> int:
+    return _fold(TALLIES)
+
+
+def tally_pending() -> int:
+    return _pending(TALLIES)
+
+
+def tally_differences(limit: int = 20) -> list[tuple]:
+    return _differences(TALLIES, limit)
+
+
+# -- the month tallies' time zone ----------------------------------------------------------------------
+
 _ZONE_NAME = re.compile(r"^[A-Za-z0-9_+\-/]+$")
 
 
-def _zone_function(zone: str) -> str:
-    if not _ZONE_NAME.match(zone):
-        raise ValueError(f"not a time zone name: {zone!r}")
-    return f"""
-CREATE OR REPLACE FUNCTION reports_month_tally_zone() RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT text '{zone}'
-$$;
-"""
-
-
-# Rows (org_unit_id, course_id, position_id, status, due_on, completed_at, enrolled_at, sign) → one row
-# per date the enrolment has, with its half month (its first day). A completed enrolment is never overdue:
-# its due date is left out (`NO_DUE_DATE`), so that its rows stay few.
-_DATED = f"""
-    SELECT rows.org_unit_id, rows.course_id, COALESCE(rows.position_id, 0) AS position_id, rows.status,
-           CASE WHEN rows.status = '{COMPLETED}' THEN {NO_DUE_SQL} ELSE COALESCE(rows.due_on, {NO_DUE_SQL})
-           END AS due_on,
-           d.dated_by,
-           CASE WHEN extract(day FROM l.day) < {SECOND_HALF_STARTS} THEN date_trunc('month', l.day)::date
-                ELSE date_trunc('month', l.day)::date + {SECOND_HALF_STARTS - 1} END AS period,
-           rows.sign
-    FROM ({{source}}) AS rows
-    CROSS JOIN LATERAL (
-        VALUES ('{COMPLETED_MONTH}', rows.completed_at), ('{ENROLLED_MONTH}', rows.enrolled_at)
-    ) AS d(dated_by, at)
-    CROSS JOIN LATERAL (SELECT (d.at AT TIME ZONE reports_month_tally_zone())::date AS day) AS l
-    WHERE d.at IS NOT NULL
-"""  # noqa: S608 - SQL built from constants, no outside input
-
-_MONTH_KEY = "dated_by, period, unit_id, course_id, position_id, status, due_on"
-
-# Dated rows → changes per ancestor unit (as `_APPEND`).
-_MONTH_APPEND = f"""
-    WITH src AS (
-        SELECT org_unit_id, course_id, position_id, status, due_on, dated_by, period, SUM(sign) AS n
-        FROM ({_DATED}) AS dated
-        GROUP BY 1, 2, 3, 4, 5, 6, 7
-        HAVING SUM(sign) <> 0
-    )
-    INSERT INTO reports_enrolmentmonthtallychange ({_MONTH_KEY}, change)
-    SELECT src.dated_by, src.period, COALESCE(a.id, 0), src.course_id, src.position_id, src.status,
-           src.due_on, SUM(src.n)
-    FROM src
-    LEFT JOIN accounts_orgunit u ON u.id = src.org_unit_id
-    LEFT JOIN accounts_orgunit a ON a.path = ANY({_ANCESTOR_PATHS})
-    GROUP BY 1, 2, 3, 4, 5, 6, 7
-    HAVING SUM(src.n) <> 0
-"""  # noqa: S608 - SQL built from constants, no outside input
-
-_MONTH_COLUMNS = "org_unit_id, course_id, position_id, status, due_on, completed_at, enrolled_at"
-
-
-_MONTH_OLD = f"SELECT {_MONTH_COLUMNS}, -1 AS sign FROM old_rows WHERE assigned"  # noqa: S608
-_MONTH_NEW = f"SELECT {_MONTH_COLUMNS}, 1 AS sign FROM new_rows WHERE assigned"  # noqa: S608
-_MONTH_ALL = f"SELECT {_MONTH_COLUMNS}, 1 AS sign FROM progress_enrolment WHERE assigned"  # noqa: S608
-
-
-# Most of a learner's writes (the lesson they are on, when they were last seen) change nothing the month
-# tallies count: a cheap check first (the assigned rows before and after, as multisets of what is
-# counted, are the same: the changes would cancel out), so that those do not pay for planning the
-# append (PostgreSQL plans a statement on transition tables at every call: ~0.4 ms for the append).
-_MONTH_UNCHANGED = f"""
-    IF NOT EXISTS (
-        SELECT {_MONTH_COLUMNS} FROM old_rows WHERE assigned
-        EXCEPT ALL SELECT {_MONTH_COLUMNS} FROM new_rows WHERE assigned
-    ) AND NOT EXISTS (
-        SELECT {_MONTH_COLUMNS} FROM new_rows WHERE assigned
-        EXCEPT ALL SELECT {_MONTH_COLUMNS} FROM old_rows WHERE assigned
-    ) THEN
-        RETURN NULL;
-    END IF;
-"""  # noqa: S608 - SQL built from constants, no outside input
-
-
-def _month_trigger_function(name: str, source: str, *, guard: str = "") -> str:
-    return f"""
-CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    appended bigint;
-BEGIN
-    {guard}
-    {_MONTH_APPEND.format(source=source)};
-    GET DIAGNOSTICS appended = ROW_COUNT;
-    IF appended > {INLINE_FOLD_ROWS} OR (appended > 0 AND random() < {FOLD_CHANCE}) THEN
-        PERFORM reports_month_tally_fold();
-    END IF;
-    RETURN NULL;
-END
-$$;
-"""
-
-
-MONTH_FOLD_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION reports_month_tally_fold() RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-    folded bigint;
-    emptied bigint[];
-BEGIN
-    IF NOT pg_try_advisory_xact_lock({MONTH_FOLD_LOCK}) THEN
-        RETURN -1;  -- another fold is running; readers add the pending changes themselves
-    END IF;
-    WITH moved AS (
-        DELETE FROM reports_enrolmentmonthtallychange
-        RETURNING {_MONTH_KEY}, change
-    ), summed AS (
-        SELECT {_MONTH_KEY}, SUM(change) AS n
-        FROM moved GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING SUM(change) <> 0
-    ), upserted AS (
-        INSERT INTO reports_enrolmentmonthtally AS t ({_MONTH_KEY}, learners)
-        SELECT {_MONTH_KEY}, n FROM summed ORDER BY 1, 2, 3, 4, 5, 6, 7
-        ON CONFLICT ({_MONTH_KEY})
-        DO UPDATE SET learners = t.learners + EXCLUDED.learners
-        RETURNING t.id, t.learners
-    )
-    SELECT COUNT(*), array_agg(id) FILTER (WHERE learners = 0) INTO folded, emptied FROM upserted;
-    IF emptied IS NOT NULL THEN
-        DELETE FROM reports_enrolmentmonthtally WHERE id = ANY(emptied);
-    END IF;
-    RETURN folded;
-END
-$$;
-"""  # noqa: S608 - SQL built from constants, no outside input
-
-MONTH_MOVE_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION reports_month_tally_unit_moved() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    changed_units bigint[];
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM old_units o JOIN new_units n ON n.id = o.id WHERE o.path <> n.path) THEN
-        RETURN NULL;  -- a rename, a new child counted: no path changed
-    END IF;
-{_MOVES.format(table="reports_month_tally_moves")}
-    SELECT array_agg(DISTINCT unit_id) INTO changed_units FROM reports_month_tally_moves;
-    IF changed_units IS NOT NULL THEN
-        -- No enrolment may change while its counts move (writers in flight finish first).
-        LOCK TABLE progress_enrolment IN SHARE MODE;
-        INSERT INTO reports_enrolmentmonthtallychange ({_MONTH_KEY}, change)
-        SELECT d.dated_by, d.period, m.ancestor_id, d.course_id, d.position_id, d.status, d.due_on,
-               SUM(m.sign)
-        FROM reports_month_tally_moves m
-        JOIN ({_DATED.format(source=_MONTH_ALL)}) d ON d.org_unit_id = m.unit_id
-        GROUP BY 1, 2, 3, 4, 5, 6, 7
-        HAVING SUM(m.sign) <> 0;
-    END IF;
-    DROP TABLE reports_month_tally_moves;
-    RETURN NULL;
-END
-$$;
-"""  # noqa: S608 - SQL built from constants, no outside input
-
-MONTH_TRUNCATE_FUNCTION = """
-CREATE OR REPLACE FUNCTION reports_month_tally_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    DELETE FROM reports_enrolmentmonthtallychange;
-    DELETE FROM reports_enrolmentmonthtally;
-    RETURN NULL;
-END
-$$;
-"""
-
-
-def month_install_statements(zone: str) -> list[str]:
-    """The month tallies' functions and triggers, days taken in ``zone``."""
-    return [
-        _zone_function(zone),
-        MONTH_FOLD_FUNCTION,
-        _month_trigger_function("reports_month_tally_enrolments_inserted", _MONTH_NEW),
-        _month_trigger_function(
-            "reports_month_tally_enrolments_updated",
-            f"{_MONTH_OLD} UNION ALL {_MONTH_NEW}",
-            guard=_MONTH_UNCHANGED,
-        ),
-        _month_trigger_function("reports_month_tally_enrolments_deleted", _MONTH_OLD),
-        MONTH_MOVE_FUNCTION,
-        MONTH_TRUNCATE_FUNCTION,
-        *_triggers("reports_month_tally"),
-    ]
-
-
-MONTH_UNINSTALL = [*_uninstall("reports_month_tally"), "DROP FUNCTION IF EXISTS reports_month_tally_zone()"]
-
-# Every assigned enrolment counted per half month of each of its dates, for its unit and each unit above it.
-MONTH_EXPECTED = f"""
-    SELECT d.dated_by, d.period, COALESCE(a.id, 0) AS unit_id, d.course_id, d.position_id, d.status,
-           d.due_on, COUNT(*) AS learners
-    FROM ({_DATED.format(source=_MONTH_ALL)}) d
-    LEFT JOIN accounts_orgunit u ON u.id = d.org_unit_id
-    LEFT JOIN LATERAL generate_series(1, u.depth) AS k(level) ON TRUE
-    LEFT JOIN accounts_orgunit a ON a.path = substr(u.path, 1, k.level * {STEP})
-    GROUP BY 1, 2, 3, 4, 5, 6, 7
-"""  # noqa: S608 - SQL built from constants, no outside input
-
-MONTH_ACTUAL = f"""
-    SELECT {_MONTH_KEY}, SUM(n) AS learners FROM (
-        SELECT {_MONTH_KEY}, learners AS n FROM reports_enrolmentmonthtally
-        UNION ALL
-        SELECT {_MONTH_KEY}, change FROM reports_enrolmentmonthtallychange
-    ) t GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING SUM(n) <> 0
-"""  # noqa: S608 - SQL built from constants, no outside input
-
-
-def month_tallies_install(schema_editor=None, *, zone: str | None = None) -> None:
-    """Create (or replace) the month tallies' functions and triggers, days in ``zone`` (the site's time
-    zone by default), and count what is there already (used by the migration, and to change the zone)."""
-    execute = schema_editor.execute if schema_editor else _execute
-    month_tallies_uninstall(schema_editor)
-    for statement in month_install_statements(zone or settings.TIME_ZONE):
-        execute(statement)
-    month_tally_rebuild(execute=execute)
-
-
-def month_tallies_functions_replace(schema_editor=None) -> None:
-    """Replace the month tallies' functions with the ones here, keeping their time zone (as
-    `tallies_functions_replace`: a change to their SQL needs a migration that calls this)."""
-    execute = schema_editor.execute if schema_editor else _execute
-    for statement in month_install_statements("UTC")[1:]:  # not the zone
-        if statement.lstrip().startswith("CREATE OR REPLACE FUNCTION"):
-            execute(statement)
-
-
-def month_tallies_uninstall(schema_editor=None) -> None:
-    execute = schema_editor.execute if schema_editor else _execute
-    for statement in MONTH_UNINSTALL:
-        execute(statement)
-
-
 def month_tally_zone() -> str | None:
-    """The time zone the month tallies count days in; None when they are not installed."""
+    """The time zone the month tallies count days in; None when they are not kept."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regprocedure('reports_month_tally_zone()') IS NOT NULL")
-        if not cursor.fetchone()[0]:
-            return None
-        cursor.execute("SELECT reports_month_tally_zone()")
+        cursor.execute(f"SELECT {ZONE_SQL}")
         return cursor.fetchone()[0]
 
 
@@ -603,9 +468,9 @@ _zone_seen: dict[str, str | None] = {}
 
 
 def month_tallies_usable() -> bool:
-    """Whether the month tallies answer for this site: PostgreSQL, installed, and counting days in the
-    current time zone. The zone is asked once per process (changing it means a new setting, so a
-    restart, and `report_tallies --rebuild`, which installs them again in the new zone)."""
+    """Whether the month tallies answer for this site: PostgreSQL, kept, and counting days in the current
+    time zone. The zone is asked once per process (changing it means a new setting, so a restart, and
+    `report_tallies --rebuild`, which counts them again in the new zone)."""
     if not tallies_supported():
         return False
     alias = connection.alias
@@ -614,44 +479,76 @@ def month_tallies_usable() -> bool:
     return _zone_seen[alias] == timezone.get_current_timezone_name()
 
 
-def month_tally_rebuild(*, execute=_execute) -> None:
-    """Count every half month again from the enrolments (installation and repair; never scheduled)."""
-    execute("LOCK TABLE progress_enrolment IN SHARE MODE")
-    execute("DELETE FROM reports_enrolmentmonthtallychange")
-    execute("DELETE FROM reports_enrolmentmonthtally")
-    # In the key's order (dated_by, unit_id, period, …): a unit's half months lie together, as readers
-    # read them. In the hash aggregate's order a city-wide year read 19,000 pages for 62,000 rows.
-    execute(
-        f"INSERT INTO reports_enrolmentmonthtally ({_MONTH_KEY}, learners) "  # noqa: S608
-        f"SELECT * FROM ({MONTH_EXPECTED}) expected ORDER BY dated_by, unit_id, period, 4, 5, 6, 7"
-    )
+def month_tally_rebuild(zone: str | None = None) -> None:
+    """Count every half month again from the enrolments, days taken in ``zone`` (by default the zone
+    recorded, else the site's): repair, or a change of TIME_ZONE; never scheduled."""
+    zone = zone or month_tally_zone() or timezone.get_default_timezone_name()
+    if not _ZONE_NAME.match(zone):
+        raise ValueError(f"not a time zone name: {zone!r}")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE progress_enrolment IN SHARE MODE")  # no write in between
+            cursor.execute(f"DELETE FROM {ZONE_TABLE}")  # noqa: S608
+            cursor.execute(f"INSERT INTO {ZONE_TABLE} (time_zone) VALUES (%s)", [zone])  # noqa: S608
+        _rebuild(MONTH_TALLIES)
 
 
 def month_tally_fold() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reports_month_tally_fold()")
-        return cursor.fetchone()[0]
+    return _fold(MONTH_TALLIES)
 
 
 def month_tally_pending() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM reports_enrolmentmonthtallychange")
-        return cursor.fetchone()[0]
+    return _pending(MONTH_TALLIES)
 
 
 def month_tally_differences(limit: int = 20) -> list[tuple]:
     """Month keys whose counts differ from a live count: (key…, expected, actual). Empty when all is well."""
-    key = [name.strip() for name in _MONTH_KEY.split(",")]
-    coalesced = ", ".join(f"COALESCE(x.{name}, y.{name})" for name in key)
+    return _differences(MONTH_TALLIES, limit)
+
+
+# -- do the installed triggers run this code? -----------------------------------------------------------
+
+# The body of the trigger function in pgtrigger's installation SQL (which also holds its helper function).
+_FUNCTION_BODY = re.compile(r"RETURNS TRIGGER AS \$\$(.*?)\$\$", re.S)
+
+
+def declared_triggers() -> list[tuple[type, pgtrigger.Trigger]]:
+    """(model, trigger) for every trigger the tallies declare (reports.models)."""
+    return [
+        (model, trigger) for model, trigger in pgtrigger.registered() if model._meta.app_label == "reports"
+    ]
+
+
+def trigger_drift() -> list[str]:
+    """What differs between the tallies' triggers in the database and this code: empty when every declared
+    trigger is installed, enabled and runs exactly the declared function, and no other trigger of ours is
+    left on the tables. pgtrigger's own status compares the hash it stored with the trigger; the function
+    body is compared too, so that a function replaced by hand (or by an old migration) is caught."""
+    problems = []
+    declared_ids = set()
     with connection.cursor() as cursor:
+        for model, trigger in declared_triggers():
+            pgid = trigger.get_pgid(model)
+            declared_ids.add(pgid)
+            status, enabled = trigger.get_installation_status(model)
+            if status != INSTALLED:
+                problems.append(f"{trigger.get_uri(model)}: {status.lower()} ({pgid})")
+                continue
+            if not enabled:
+                problems.append(f"{trigger.get_uri(model)}: disabled ({pgid})")
+            body = _FUNCTION_BODY.search(trigger.compile(model).install_sql).group(1)
+            cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = %s", [pgid])
+            if [row[0] for row in cursor.fetchall()] != [body]:
+                problems.append(f"{trigger.get_uri(model)}: function {pgid}() is not the declared one")
         cursor.execute(
-            f"""
-            SELECT {coalesced}, COALESCE(x.learners, 0), COALESCE(y.learners, 0)
-            FROM ({MONTH_EXPECTED}) x
-            FULL JOIN ({MONTH_ACTUAL}) y USING ({_MONTH_KEY})
-            WHERE COALESCE(x.learners, 0) <> COALESCE(y.learners, 0)
-            LIMIT %s
-            """,  # noqa: S608 - constants only; the limit is a parameter
-            [limit],
+            """
+            SELECT tgname, tgrelid::regclass::text FROM pg_trigger
+            WHERE tgrelid IN ('progress_enrolment'::regclass, 'accounts_orgunit'::regclass)
+              AND NOT tgisinternal AND (tgname LIKE %s OR tgname LIKE %s)
+            """,
+            ["reports\\_%", "pgtrigger\\_tally\\_%"],  # the hand-installed ones, and ours
         )
-        return cursor.fetchall()
+        for tgname, table in cursor.fetchall():
+            if tgname not in declared_ids:
+                problems.append(f"{table}: trigger {tgname} is not declared")
+    return problems

@@ -1,8 +1,12 @@
+"""Wagtail hooks of the reports app: only registration. The screens live in views/."""
+
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.widgets.button import Button
 
+from accounts.scope import scope_for
 from reports import urls
 from reports.views.base import user_can_see_reports
 
@@ -52,10 +56,6 @@ def register_reports_menu():
 
 @hooks.register("register_user_listing_buttons")
 def transcript_button(user, request_user):
-    from wagtail.admin.widgets.button import Button
-
-    from accounts.scope import scope_for
-
     # The listing selects each user's unit with the user (accounts.viewsets): no query per row.
     scope = scope_for(request_user)
     if user_can_see_reports(request_user) and (scope.everything or scope.contains(user.org_unit)):

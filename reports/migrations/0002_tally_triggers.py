@@ -1,24 +1,9 @@
-"""Database triggers that keep the enrolment tallies as progress changes (PostgreSQL; see reports/tallies.py).
-
-On other databases nothing is installed and the reports count live."""
+"""Once installed the enrolment tallies' triggers by calling reports/tallies.py (the SQL of the day of the
+run, not of the migration). The triggers are declared now (reports/models.py, django-pgtrigger) and
+installed, with the tallies counted when a database has none yet, by 0008_declared_tally_triggers. Kept,
+empty, so that databases that ran it keep their history."""
 
 from django.db import migrations
-
-
-def install(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    from reports import tallies
-
-    tallies.tallies_install(schema_editor)
-
-
-def uninstall(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    from reports import tallies
-
-    tallies.tallies_uninstall(schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -28,4 +13,4 @@ class Migration(migrations.Migration):
         ("accounts", "0003_user_managed_unit"),
     ]
 
-    operations = [migrations.RunPython(install, uninstall)]
+    operations = []

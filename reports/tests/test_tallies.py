@@ -1,14 +1,18 @@
 """The enrolment tallies and the month tallies (PostgreSQL triggers, reports/tallies.py) always add up to a
 live count: after progress, bulk updates, deletions, moves in the tree and folds; and the dashboard and the
-people list's count read the same numbers from them as they count live, with and without a date filter."""
+people list's count read the same numbers from them as they count live, with and without a date filter.
+Whether the database runs the declared triggers and indexes: test_tally_machinery.py."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import io
 from unittest import mock
 
 import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -23,6 +27,7 @@ from reports.models import (
     EnrolmentMonthTallyChange,
     EnrolmentTally,
     EnrolmentTallyChange,
+    MonthTallyZone,
 )
 from reports.selectors import Place
 from tests.factories import make_user
@@ -307,10 +312,10 @@ def test_months_are_months_of_the_sites_time_zone(world):
         assert selectors.place_count(**args) == 2
 
 
-def test_a_zone_changed_by_installing_again(world):
+def test_a_zone_changed_by_counting_again(world):
     spread_dates(world)
     try:
-        tallies.month_tallies_install(zone="UTC")
+        tallies.month_tally_rebuild(zone="UTC")
         tallies._zone_seen.clear()
         assert tallies.month_tally_zone() == "UTC"
         january = ReportFilters(
@@ -348,3 +353,48 @@ def test_people_list_counts_come_from_the_tallies(client, world):
         if "course" in query:
             live = live.filter(course_id=world.courses["shared"].pk)
         assert response.context["paginator"].count == live.count()
+
+
+def test_without_a_time_zone_no_month_tallies_are_kept(world):
+    """No zone recorded (the month tallies were never counted): the triggers keep the enrolment tallies only
+    and the reports count date ranges live, until a rebuild counts the half months in the site's zone."""
+    spread_dates(world)
+    january = ReportFilters(completed_from=datetime.date(2026, 1, 1), completed_to=datetime.date(2026, 1, 31))
+    MonthTallyZone.objects.all().delete()
+    tallies._zone_seen.clear()
+    try:
+        tallies.month_tally_fold()
+        Enrolment.objects.filter(learner=world.learners["A社区"]).update(
+            status=Enrolment.Status.COMPLETED, completed_at=local(2026, 5, 2)
+        )
+        assert tallies.month_tally_pending() == 0  # nothing appended
+        assert tallies.tally_differences() == []
+        assert tallies.month_tally_zone() is None
+        assert not selectors.use_tallies(january)
+        tallies.month_tally_rebuild()
+        tallies._zone_seen.clear()
+        assert tallies.month_tally_zone() == settings.TIME_ZONE
+        assert selectors.use_tallies(january)
+        assert_exact()
+        dashboards_agree(world, dated=True)
+    finally:
+        tallies._zone_seen.clear()
+
+
+def test_the_command_checks_folds_and_rebuilds(world):
+    spread_dates(world)
+    out = io.StringIO()
+    call_command("report_tallies", stdout=out)
+    assert "match a live count" in out.getvalue()
+    tallies.tally_fold()
+    EnrolmentTally.objects.update(learners=99)
+    with pytest.raises(CommandError, match="do not match a live count"):
+        call_command("report_tallies", stdout=io.StringIO())
+    call_command("report_tallies", "--rebuild", stdout=io.StringIO())
+    Enrolment.objects.filter(learner=world.learners["B社区"]).update(status=Enrolment.Status.IN_PROGRESS)
+    out = io.StringIO()
+    call_command("report_tallies", "--fold", stdout=out)
+    assert "Folded pending changes" in out.getvalue()
+    assert (tallies.tally_pending(), tallies.month_tally_pending()) == (0, 0)
+    call_command("report_tallies", stdout=io.StringIO())
+    assert_exact()

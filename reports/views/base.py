@@ -23,7 +23,7 @@ from accounts.scope import Scope, scope_for
 from core import rights
 from reports import exports
 from reports.filters import HIDDEN, ReportFilters
-from reports.selectors import Place
+from reports.selectors import Place, single_root_unit, unit_trail
 
 
 def user_can_see_reports(user) -> bool:
@@ -64,8 +64,7 @@ class ScopedMixin:
         (all the roots)."""
         if self.scope.unit is not None:
             return self.scope.unit
-        roots = list(OrgUnit.get_root_nodes()[:2])
-        return roots[0] if len(roots) == 1 else None
+        return single_root_unit()
 
     @cached_property
     def place(self) -> Place:
@@ -87,11 +86,7 @@ class ScopedMixin:
 
     def unit_trail(self, unit: OrgUnit | None) -> list[OrgUnit]:
         """``unit`` and the units above it, from the top of the viewer's scope down (never above it)."""
-        if unit is None:
-            return []
-        top_depth = self.scope.unit.depth if self.scope.unit is not None else 1
-        paths = [unit.path[: depth * unit.steplen] for depth in range(top_depth, unit.depth + 1)]
-        return list(OrgUnit.objects.filter(path__in=paths).order_by("depth"))
+        return unit_trail(unit, scope=self.scope)
 
     def place_label(self, place: Place) -> str:
         if place.unplaced:

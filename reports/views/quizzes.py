@@ -104,11 +104,12 @@ class QuizQuestionsReportView(ScopedReportView):
     def export_rows(self):
         return self.rows
 
-    def get_page_subtitle(self):
-        from quizzes.models import QuizPage
+    @cached_property
+    def quiz_title(self) -> str:
+        return selectors.quiz_title(self.kwargs["quiz_id"])
 
-        title = QuizPage.objects.filter(pk=self.kwargs["quiz_id"]).values_list("title", flat=True).first()
-        return title or gettext("(deleted quiz #%(id)s)") % {"id": self.kwargs["quiz_id"]}
+    def get_page_subtitle(self):
+        return self.quiz_title
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [

@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.filters import ContentTypeFilter
 from wagtail.admin.views.reports.audit_logging import LogEntriesView, SiteHistoryReportFilterSet
@@ -21,7 +19,15 @@ from wagtail.log_actions import registry as log_action_registry
 
 from accounts.scope import scope_for
 from core.rights import prime_instance_checks
-from reports.audit_log import allow_content_types, log_entries_in_scope, log_filter_choices, visible_log_ids
+from reports.audit_log import (
+    allow_content_types,
+    log_entries_in_scope,
+    log_entries_with_objects,
+    log_filter_choices,
+    log_filter_content_types,
+    log_filter_users,
+    visible_log_ids,
+)
 from reports.selectors import planner_settings
 
 # A manager below the city sees the entries found by id (thousands of index probes: `reports.audit_log`).
@@ -32,9 +38,7 @@ LOG_PLANNING = {"random_page_cost": "1.1", "max_parallel_workers_per_gather": "0
 
 
 def _content_types_for_filter(request):
-    return ContentType.objects.filter(pk__in=log_filter_choices(request.user).content_type_ids).order_by(
-        "model"
-    )
+    return log_filter_content_types(request.user)
 
 
 class ScopedSiteHistoryFilterSet(SiteHistoryReportFilterSet):
@@ -54,10 +58,7 @@ class ScopedSiteHistoryFilterSet(SiteHistoryReportFilterSet):
     def get_users_queryset(self):
         # Wagtail's filter set lists whoever made any page log entry here (its get_user_choices is
         # not called): the people behind the viewer's own entries instead.
-        User = get_user_model()
-        return User.objects.filter(pk__in=log_filter_choices(self.request.user).user_ids).order_by(
-            User.USERNAME_FIELD
-        )
+        return log_filter_users(self.request.user)
 
     class Meta(SiteHistoryReportFilterSet.Meta):
         pass
@@ -120,12 +121,7 @@ class ScopedSiteHistoryView(LogEntriesView):
         url_finder = AdminURLFinder(self.request.user)
         entries = {}
         for index, pks in pks_by_index.items():
-            pairs = list(
-                self.log_models[index]
-                .objects.prefetch_related("user__wagtail_userprofile", "content_type")
-                .filter(pk__in=pks)
-                .with_instances()
-            )
+            pairs = log_entries_with_objects(self.log_models[index], pks)
             prime_instance_checks(self.request.user, "change", (instance for _entry, instance in pairs))
             for entry, instance in pairs:
                 entry.edit_url = url_finder.get_edit_url(instance)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -14,7 +14,6 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from courses.models import CoursePage
-from progress.models import CourseCompletion
 from progress.services import OverrideRefused, course_completion_override
 from reports import exports, selectors
 from reports.exports import ReportColumn
@@ -46,10 +45,7 @@ class OverrideForm(forms.Form):
 
     def __init__(self, *args, learner, **kwargs):
         super().__init__(*args, **kwargs)
-        done = CourseCompletion.objects.filter(learner=learner).values("course_id")
-        self.fields["course"].queryset = (
-            CoursePage.objects.live().exclude(pk__in=done).order_by("title").only("pk", "title")
-        )
+        self.fields["course"].queryset = selectors.override_course_choices(learner=learner)
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
@@ -61,9 +57,7 @@ class OverrideForm(forms.Form):
 class LearnerMixin(ScopedMixin):
     @cached_property
     def learner(self):
-        return get_object_or_404(
-            self.scope.users().select_related("org_unit", "position"), pk=self.kwargs["pk"]
-        )
+        return selectors.learner_in_scope(scope=self.scope, learner_id=self.kwargs["pk"])
 
     def may_override(self) -> bool:
         # Nobody certifies their own training.

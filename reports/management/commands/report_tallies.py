@@ -9,10 +9,10 @@ from reports import tallies
 
 class Command(BaseCommand):
     help = (
-        "Check the enrolment tallies and month tallies against a live count (the default), fold pending "
-        "changes into them (--fold), or count everything again (--rebuild, for repair, or after changing "
-        "TIME_ZONE: the month tallies count half months of the site's time zone; the triggers keep them as "
-        "progress changes). PostgreSQL only."
+        "Check that the tallies' triggers are the declared ones and that the enrolment tallies and month "
+        "tallies match a live count (the default), fold pending changes into them (--fold), or count "
+        "everything again (--rebuild, for repair, or after changing TIME_ZONE: the month tallies count half "
+        "months of the site's time zone; the triggers keep them as progress changes). PostgreSQL only."
     )
 
     def add_arguments(self, parser):
@@ -36,13 +36,21 @@ class Command(BaseCommand):
         if options["rebuild"]:
             with transaction.atomic():
                 tallies.tally_rebuild()
-                tallies.month_tallies_install(zone=settings.TIME_ZONE)
+                tallies.month_tally_rebuild(zone=settings.TIME_ZONE)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Tallies counted again from the enrolments (half months in {settings.TIME_ZONE})."
                 )
             )
             return
+        drift = tallies.trigger_drift()
+        for problem in drift:
+            self.stdout.write(f"  trigger: {problem}")
+        if drift:
+            raise CommandError(
+                "The tallies' triggers in the database are not the ones declared in reports/models.py: "
+                "run `manage.py migrate` (a change to their SQL needs its migration: `makemigrations`)."
+            )
         pending = tallies.tally_pending()
         month_pending = tallies.month_tally_pending()
         differences = tallies.tally_differences() + tallies.month_tally_differences()
@@ -57,4 +65,6 @@ class Command(BaseCommand):
                 f"The month tallies count half months in {zone}, the site is in {settings.TIME_ZONE} "
                 "(reports filtered by date count live): run with --rebuild."
             )
-        self.stdout.write(self.style.SUCCESS("The tallies match a live count."))
+        self.stdout.write(
+            self.style.SUCCESS("The triggers are the declared ones and the tallies match a live count.")
+        )
