@@ -16,6 +16,24 @@ viewer's scope. Wagtail asks the policy itself on its generic screens (menus, bu
 - :func:`forbidden` is the one "not allowed" answer, in the viewer's language.
 
 This module knows no project model: the policies live with their models (accounts.policies, ...).
+
+How a screen says no — one rule for the whole project:
+
+- **Outside the viewer's scope, or not theirs: 404**, as if it did not exist, so that nobody learns what
+  exists elsewhere in the tree. In the admin that is the policy's answer (the viewset mixins above, or a
+  lookup through the policy's or the scope's queryset); on the learner site a lookup filtered by the
+  owner (``get_object_or_404(..., learner=request.user)``, in the app's selectors) or by "published".
+- **Admin screens of our own, without the right: ``return forbidden(request, message)``**, a 403 page in
+  the admin's layout that says what was refused. Never ``raise PermissionDenied`` in an admin view:
+  Wagtail turns it into a redirect to the dashboard with a message that does not say what was refused.
+  (The model-permission check of Wagtail's generic views, and Wagtail's own screens, keep Wagtail's
+  answer.)
+- **Learner site, without the right: ``raise PermissionDenied``**; Django renders
+  ``site/templates/403.html`` (in Chinese). A service refuses the same way (``progress.services.
+  NotEnrolled`` is a PermissionDenied), so a view that does not catch it still answers 403, never 500.
+- A view *may* catch a service's refusal to say it where the person already is: a form error or a
+  message on the page they came from (the course page for a course not open to them), and for a page's
+  script, JSON ``{"error": ...}`` with status 403 or 404. It never invents its own 403 page.
 """
 
 from __future__ import annotations

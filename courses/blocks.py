@@ -10,8 +10,8 @@ from wagtail.blocks import StreamValue
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 
-from quizzes.questiondata import HotspotArea
-from quizzes.widgets import HotspotAreasWidget
+from core.hotspot_editor import HotspotAreasWidget
+from core.hotspots import HotspotArea
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
 VIDEO_EXTENSIONS = ("mp4", "webm")

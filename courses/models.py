@@ -236,6 +236,21 @@ class CourseItemPage(CachedViewRestrictionsMixin, Page):
         verbose_name = _("course item")
         verbose_name_plural = _("course items")
 
+    # The one place that knows where an item's course is: every "course of this item" goes through
+    # these two, whoever asks (lesson and quiz pages, learner views, search, progress).
+    @property
+    def course_path(self) -> str:
+        """Tree path of the course this item belongs to, without a query: items sit directly under
+        their course (``parent_page_types``), so it is the parent's path. Look courses up by it to
+        find the courses of many items in one query."""
+        return self.path[: -self.steplen]
+
+    def get_course(self, *, live: bool = False) -> CoursePage | None:
+        """The course this item belongs to, with its topic: one query. ``live``: only a published
+        course (None while it is a draft or unpublished)."""
+        courses = CoursePage.objects.live() if live else CoursePage.objects.all()
+        return courses.select_related("topic").filter(path=self.course_path).first()
+
 
 class LessonPage(CourseItemPage):
     """One short lesson: text, screenshots and step-by-step guides for one task."""

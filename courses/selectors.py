@@ -87,7 +87,7 @@ def lesson_position(lesson: CourseItemPage, request=None) -> dict:
 
 
 def _lesson_position(lesson: CourseItemPage) -> dict:
-    course = CoursePage.objects.select_related("topic").filter(path=lesson.path[: -lesson.steplen]).first()
+    course = lesson.get_course()
     lessons: list[CourseItemPage] = []
     if course is not None:
         lessons = list(
@@ -109,6 +109,20 @@ def _lesson_position(lesson: CourseItemPage) -> dict:
         "previous_lesson": lessons[index - 1] if index > 0 else None,
         "next_lesson": lessons[index + 1] if index + 1 < len(lessons) else None,
     }
+
+
+def course_next_item(*, course: CoursePage, after: CourseItemPage | None = None) -> CourseItemPage | None:
+    """The published item of ``course`` that comes after ``after`` in the outline, or its first item
+    when ``after`` is None; None past the last. One query."""
+    items = course.items()
+    if after is not None:
+        items = items.filter(path__gt=after.path)
+    return items.first()
+
+
+def published_course(course_id: int) -> CoursePage | None:
+    """The course with this id while it is published, else None. One query."""
+    return CoursePage.objects.live().filter(pk=course_id).first()
 
 
 @dataclass
@@ -153,17 +167,17 @@ def lesson_search(terms: list[str]):
 
 def lesson_hits(lessons: list[LessonPage], terms: list[str]) -> list[LessonHit]:
     """Attach each lesson's course and a short excerpt around the first match. One query."""
-    parent_paths = {lesson.path[: -lesson.steplen] for lesson in lessons}
+    course_paths = {lesson.course_path for lesson in lessons}
     courses = {
         course.path: course
-        for course in CoursePage.objects.filter(path__in=parent_paths).only(
+        for course in CoursePage.objects.filter(path__in=course_paths).only(
             "id", "title", "url_path", "path", "depth"
         )
     }
     return [
         LessonHit(
             lesson=lesson,
-            course=courses.get(lesson.path[: -lesson.steplen]),
+            course=courses.get(lesson.course_path),
             excerpt=_excerpt(lesson.summary + "\n" + lesson.search_text, terms),
         )
         for lesson in lessons

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -227,6 +228,11 @@ def manager_digest_reminders(*, today: datetime.date, rows: int = DIGEST_ROWS) -
 def notifications_for(user) -> QuerySet[Notification]:
     """Newest first; uses the (recipient, -created_at) index."""
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
+def notification_of(*, recipient, notification_id: int) -> Notification:
+    """One of the person's own notifications; anyone else's (or none) is a 404. One query."""
+    return get_object_or_404(Notification, pk=notification_id, recipient=recipient)
 
 
 def unread_cache_key(user_id: int) -> str:

@@ -5,14 +5,13 @@ another person's notification id is a 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notifications import badge, selectors, services, texts
 from notifications.forms import ReminderPreferenceForm
-from notifications.models import Notification
 
 PER_PAGE = 20
 
@@ -37,7 +36,7 @@ def notification_list(request):
 @login_required
 def notification_open(request, notification_id: int):
     """Mark it read and go where it points (a course, a certificate, the overdue report)."""
-    notification = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
+    notification = selectors.notification_of(recipient=request.user, notification_id=notification_id)
     services.notification_mark_read(notification=notification)
     badge.note_read(request)
     link = notification.link

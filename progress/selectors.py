@@ -7,7 +7,6 @@ from operator import or_
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
 from django.utils import timezone
 
 from core.images import prefetch_renditions
@@ -116,11 +115,11 @@ def items_by_course(courses: list[CoursePage]) -> dict[int, list[CourseItemPage]
     """Live items of each course in outline order. One query for any number of courses."""
     if not courses:
         return {}
-    condition = reduce(or_, (Q(path__startswith=c.path, depth=c.depth + 1) for c in courses))
+    condition = reduce(or_, (CourseItemPage.objects.child_of_q(course) for course in courses))
     by_path = {course.path: course.pk for course in courses}
     grouped: dict[int, list[CourseItemPage]] = {course.pk: [] for course in courses}
     for item in CourseItemPage.objects.live().filter(condition).order_by("path").only(*ITEM_FIELDS):
-        grouped[by_path[item.path[: -item.steplen]]].append(item)
+        grouped[by_path[item.course_path]].append(item)
     return grouped
 
 
@@ -251,6 +250,11 @@ def enrolment_allowed(*, learner, course: CoursePage | int) -> bool:
     return not isinstance(course, CoursePage) and (
         CoursePage.objects.filter(pk=course_id, open_enrolment=True).exists()
     )
+
+
+def course_completed(*, learner, course: CoursePage) -> bool:
+    """Whether the learner has completed the course (by its rule or a manager's override): one query."""
+    return CourseCompletion.objects.filter(learner=learner, course_id=course.pk).exists()
 
 
 def statuses_cache_key(learner_id: int, course_id: int) -> str:

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import CoursePage, LessonPage
+from courses.selectors import course_next_item
 from progress import services
 from progress.exports import personal_data
-from progress.models import CourseCompletion
+from progress.selectors import course_completed
 from progress.selectors import my_learning as my_learning_selector
 
 
@@ -44,7 +45,7 @@ def course_join(request, course_id: int):
         services.enrolment_join(learner=request.user, course=course)
     except services.NotEnrolled as error:  # assignment-only courses are not joinable by URL either
         return _not_open_to_learner(request, course, error)
-    first = course.items().first()
+    first = course_next_item(course=course)
     return redirect(first.url if first else course.url)
 
 
@@ -55,10 +56,10 @@ def item_complete(request, item_id: int):
 
     Lessons only: a quiz is done when it is passed, never by this button."""
     item = get_object_or_404(LessonPage.objects.live().public(), pk=item_id)
-    course = CoursePage.objects.live().filter(path=item.path[: -item.steplen]).first()
+    course = item.get_course(live=True)
     if course is None:
         raise Http404
-    was_complete = CourseCompletion.objects.filter(learner=request.user, course_id=course.pk).exists()
+    was_complete = course_completed(learner=request.user, course=course)
     try:
         completion = services.item_complete(learner=request.user, item=item, course=course)
     except services.NotEnrolled as error:
@@ -66,7 +67,7 @@ def item_complete(request, item_id: int):
     if completion is not None and not was_complete:
         messages.success(request, _("Well done! You have completed “%(course)s”.") % {"course": course.title})
         return redirect(course.url)
-    following = course.items().filter(path__gt=item.path).first()
+    following = course_next_item(course=course, after=item)
     return redirect(following.url if following else course.url)
 
 

@@ -1,4 +1,8 @@
+"""Wagtail hooks of the progress app: the learner's state on course, lesson and quiz pages (the content
+apps' context hooks), and the audit-log action of a manager's override."""
+
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from courses.models import COURSE_CONTEXT_HOOK, ITEM_CONTEXT_HOOK
@@ -60,8 +64,6 @@ def record_seen_and_add_statuses(request, page, context):
 
 @hooks.register("register_log_actions")
 def register_override_log_action(actions):
-    from django.utils.translation import gettext_lazy as _
-
     actions.register_action(
         services.OVERRIDE_LOG_ACTION, _("Mark course complete"), _("Course marked complete by a manager")
     )

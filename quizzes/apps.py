@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = _("Quizzes")
-
-    def ready(self):
-        from quizzes import learner_hooks  # noqa: F401 - registers the quiz page hook

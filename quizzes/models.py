@@ -19,15 +19,17 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail import blocks as wagtail_blocks
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
 from wagtail.search import index
 
-from courses.models import CourseItemPage
+from core.hotspot_editor import HotspotAreasWidget
+from courses.models import ITEM_CONTEXT_HOOK, CourseItemPage
+from courses.selectors import lesson_position
 from quizzes.blocks import ChoiceOptionBlock, QuizQuestionBlock, RandomQuestionsBlock
 from quizzes.questiondata import Choice, HotspotArea, QuestionData, QuestionKind
-from quizzes.widgets import HotspotAreasWidget
 
 
 class QuestionCategory(models.Model):
@@ -283,11 +285,6 @@ class QuizPage(CourseItemPage):
         }
 
     def get_context(self, request, *args, **kwargs):
-        from wagtail import hooks
-
-        from courses.models import ITEM_CONTEXT_HOOK
-        from courses.selectors import lesson_position
-
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_position(self, request))
         for extend in hooks.get_hooks(ITEM_CONTEXT_HOOK):

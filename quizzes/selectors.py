@@ -66,6 +66,20 @@ def attempt_for_learner(*, uuid, learner, lock: bool = False) -> QuizAttempt:
     return get_object_or_404(attempts, uuid=uuid, learner=learner)
 
 
+def attempt_quiz(attempt: QuizAttempt, *, live: bool = False) -> QuizPage | None:
+    """The quiz page an attempt was taken on (None once deleted; with ``live``, also while
+    unpublished). One query."""
+    quizzes = QuizPage.objects.live() if live else QuizPage.objects.all()
+    return quizzes.filter(pk=attempt.quiz_id).first()
+
+
+def first_unanswered_position(attempt: QuizAttempt) -> int:
+    """Where to resume an attempt: the first question without an answer (0-based), or the first
+    question when every one is answered. One query."""
+    answered = set(attempt.answers.values_list("position", flat=True))
+    return next((i for i in range(len(attempt.questions)) if i not in answered), 0)
+
+
 def shown_order(entry: dict, count: int) -> list[int]:
     """The order an attempt shows a question's ``count`` options or steps in: indexes into them,
     as stored in the attempt's question snapshot (``option_order``), or as written when the

@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import CoursePage
+from courses.selectors import published_course
 from progress.services import NotEnrolled
 from quizzes import services
 from quizzes.forms import HOTSPOT_FALLBACK_WIDTH, response_from_post
 from quizzes.models import QuizAttempt, QuizPage
-from quizzes.selectors import attempt_for_learner, question_views
+from quizzes.selectors import attempt_for_learner, attempt_quiz, first_unanswered_position, question_views
 
 
 def _wants_json(request) -> bool:
@@ -22,8 +23,8 @@ def _question_url(attempt: QuizAttempt, number: int) -> str:
     return reverse("quizzes:question", args=(attempt.uuid, number))
 
 
-def _course_of(quiz: QuizPage) -> CoursePage:
-    course = CoursePage.objects.live().filter(path=quiz.path[: -quiz.steplen]).first()
+def _live_course_of(quiz: QuizPage) -> CoursePage:
+    course = quiz.get_course(live=True)
     if course is None:
         raise Http404
     return course
@@ -35,7 +36,7 @@ def _not_open_to_learner(request, course_id: int, error: NotEnrolled):
     if _wants_json(request):
         return JsonResponse({"saved": False, "error": str(error)}, status=403)
     messages.error(request, str(error))
-    course = CoursePage.objects.live().filter(pk=course_id).first()
+    course = published_course(course_id)
     return redirect(course.url if course is not None else "progress:my_learning")
 
 
@@ -43,7 +44,7 @@ def _not_open_to_learner(request, course_id: int, error: NotEnrolled):
 @login_required
 def quiz_start(request, quiz_id: int):
     quiz = get_object_or_404(QuizPage.objects.live().public(), pk=quiz_id)
-    course = _course_of(quiz)
+    course = _live_course_of(quiz)
     try:
         attempt = services.attempt_start(learner=request.user, quiz=quiz, course=course)
     except NotEnrolled as error:
@@ -51,9 +52,7 @@ def quiz_start(request, quiz_id: int):
     except services.QuizError as error:
         messages.error(request, str(error))
         return redirect(quiz.url)
-    answered = set(attempt.answers.values_list("position", flat=True))
-    first_open = next((i for i in range(len(attempt.questions)) if i not in answered), 0)
-    return redirect(_question_url(attempt, first_open + 1))
+    return redirect(_question_url(attempt, first_unanswered_position(attempt) + 1))
 
 
 def _closed_redirect(request, attempt):
@@ -125,13 +124,12 @@ def attempt_question(request, uuid, number: int):
             return closed
     views = question_views(attempt)
     question = views[position]
-    quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
     return render(
         request,
         "quizzes/attempt_question.html",
         {
             "attempt": attempt,
-            "quiz": quiz,
+            "quiz": attempt_quiz(attempt),
             "question": question,
             "total": len(attempt.questions),
             "answered": sum(1 for v in views if v.response is not None),
@@ -165,7 +163,7 @@ def attempt_submit(request, uuid):
         "quizzes/attempt_submit.html",
         {
             "attempt": attempt,
-            "quiz": QuizPage.objects.filter(pk=attempt.quiz_id).first(),
+            "quiz": attempt_quiz(attempt),
             "questions": views,
             "unanswered": [v for v in views if v.response is None],
         },
@@ -179,8 +177,8 @@ def attempt_result(request, uuid):
     if attempt.is_open:
         return redirect("quizzes:submit", attempt.uuid)
     mode = attempt.rules.get("feedback_mode")
-    quiz = QuizPage.objects.live().filter(pk=attempt.quiz_id).first()
-    course = quiz and CoursePage.objects.live().filter(path=quiz.path[: -quiz.steplen]).first()
+    quiz = attempt_quiz(attempt, live=True)
+    course = quiz.get_course(live=True) if quiz is not None else None
     return render(
         request,
         "quizzes/attempt_result.html",

@@ -446,7 +446,7 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "wagtailimages_chooser:select_format": Screen(
         EDITORS, post=EDITORS, target=collected("image", "image_id")
     ),
-    "quizzes_hotspot_image_preview": Screen(EDITORS, target=collected("image", "image_id")),
+    "hotspot_image_preview": Screen(EDITORS, target=collected("image", "image_id")),
     "wagtaildocs:*": Screen(EDITORS, target=collected("document", "document_id")),
     "wagtaildocs:index": Screen(EDITORS),
     "wagtaildocs:index_results": Screen(EDITORS),

@@ -139,7 +139,7 @@ def test_lesson_edit_view_offers_the_block_with_the_hotspot_editor(admin_client,
     response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[practice_lesson.pk]))
     assert response.status_code == 200
     content = response.content.decode()
-    assert "quizzes/hotspot-editor.js" in content
+    assert "core/hotspot-editor.js" in content
     assert "hotspot-editor" in content and "screenshot-image" in content
 
 
