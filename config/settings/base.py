@@ -9,6 +9,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.sqlite import SQLITE_OPTIONS
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SITE_DIR = BASE_DIR / "site"  # site-wide templates and static files; not a Python package
 
@@ -138,8 +140,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # One writer at a time: wait for the lock instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # One writer at a time: a write-ahead log, and transactions that wait for the write lock instead of
+    # failing at once (core/sqlite.py says why).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # SQLite has no covering indexes: the reports' indexes on enrolments (progress.models) are built there
     # without their INCLUDE columns, which only PostgreSQL's index-only counts use.
