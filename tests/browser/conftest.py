@@ -36,6 +36,14 @@ document.addEventListener("securitypolicyviolation", (event) => {
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
 
 
+def pytest_configure(config):
+    """Assertions wait up to 15 s, like actions (the context's default timeout): Playwright's own 5 s was
+    shorter than an autosave's round trip on a loaded two-core CI machine."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+
+
 def pytest_collection_modifyitems(config, items):
     if Path(CHROMIUM).exists():
         return
