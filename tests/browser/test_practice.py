@@ -98,7 +98,8 @@ def target_shown(step) -> bool:
           if (target) {
             const box = target.getBoundingClientRect();
             const style = getComputedStyle(target);
-            if (box.width > 0 && box.height > 0 && style.visibility !== "hidden" && style.opacity !== "0") return true;
+            const drawn = box.width > 0 && box.height > 0 && style.visibility !== "hidden";
+            if (drawn && style.opacity !== "0") return true;
           }
           return [shot, ...shot.querySelectorAll("*")].some((el) => {
             const style = getComputedStyle(el);
