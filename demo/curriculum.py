@@ -225,7 +225,7 @@ QR_COURSE = {
                         "steps": [
                             {
                                 "screenshot": _shot(
-                                    "phone-app-home",
+                                    "phone-app-home-plain",
                                     "社区通首页：上方是个人信息卡片，中间“常用功能”有八个图标，"
                                     "第一个是蓝色二维码图标的访客登记。",
                                 ),
@@ -235,7 +235,7 @@ QR_COURSE = {
                             },
                             {
                                 "screenshot": _shot(
-                                    "phone-visitor-form",
+                                    "phone-visitor-form-plain",
                                     "访客登记表：姓名、手机号、来访事由、拜访楼栋四个输入框，"
                                     "勾选同意告知事项，最下方是蓝色的“提交登记”按钮。",
                                 ),
@@ -245,7 +245,7 @@ QR_COURSE = {
                             },
                             {
                                 "screenshot": _shot(
-                                    "phone-visitor-success",
+                                    "phone-visitor-success-plain",
                                     "登记成功页：绿色对勾，下方浅绿色的凭证区域显示时间和出入口，"
                                     "再下面是登记信息列表。",
                                 ),

@@ -10,6 +10,7 @@ Everything is deterministic, so the same key always gives the same picture.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import itertools
 import random
@@ -46,6 +47,8 @@ CHAT_GREEN = (149, 222, 120)
 MAP_BG = (236, 240, 232)
 
 Box = tuple[float, float, float, float]
+PLAIN = "-plain"  # suffix of a key: its screen without the "tap here" ring (see draw)
+_tap_hints: contextvars.ContextVar[bool] = contextvars.ContextVar("tap_hints", default=True)
 
 
 class Canvas:
@@ -325,7 +328,9 @@ class Canvas:
         return (x, y, x + size, y + size)
 
     def tap(self, box: Box, round_: bool = False, finger: str = "br") -> None:
-        """The orange "tap here" ring around the element a step is about."""
+        """The orange "tap here" ring around the element a step is about (none on a plain variant)."""
+        if not _tap_hints.get():
+            return
         x0, y0, x1, y1 = box
         pad = 12
         outer = (x0 - pad - 8, y0 - pad - 8, x1 + pad + 8, y1 + pad + 8)
@@ -493,9 +498,8 @@ def phone_app_home(key: str) -> Image.Image:
     c.megaphone(120, 1030, 26, ORANGE)
     c.lines(204, 996, [380, 300, 200], 14, 18)
     _tab_bar(c, 0)
-    if key != "phone-app-home-plain":  # the plain one is for quizzes: no hint where to tap
-        target = {"phone-app-home": 0, "phone-app-home-temp": 1}.get(key, 0)
-        c.tap(boxes[target], round_=False)
+    target = {"phone-app-home": 0, "phone-app-home-temp": 1}.get(key, 0)
+    c.tap(boxes[target], round_=False)
     return c.finish()
 
 
@@ -1651,12 +1655,29 @@ _REGISTRY: dict[str, tuple[Callable[[str], Image.Image], str]] = {
 KEYS: tuple[str, ...] = tuple(_REGISTRY)
 
 
+def _base(key: str) -> str:
+    if key.endswith(PLAIN) and key.removesuffix(PLAIN) in _REGISTRY:
+        return key.removesuffix(PLAIN)
+    return key
+
+
 def draw(key: str) -> Image.Image:
-    """The illustration for key, as an RGB image. Raises KeyError for an unknown key."""
-    painter, _title = _REGISTRY[key]
-    return painter(key)
+    """The illustration for key, as an RGB image. Raises KeyError for an unknown key.
+
+    ``<key>-plain`` is the same screen without the orange "tap here" ring: for guided practice
+    and quiz questions, where the learner has to find the spot."""
+    base = _base(key)
+    painter, _title = _REGISTRY[base]
+    token = _tap_hints.set(base == key)
+    try:
+        return painter(base)
+    finally:
+        _tap_hints.reset(token)
 
 
 def title_for(key: str) -> str:
     """A short Chinese title for the image library. Raises KeyError for an unknown key."""
-    return _REGISTRY[key][1]
+    if key in _REGISTRY:
+        return _REGISTRY[key][1]
+    base = _base(key)
+    return f"{_REGISTRY[base][1]}（无提示）" if base != key else _REGISTRY[key][1]

@@ -1,8 +1,6 @@
 """A grid worker practises on a phone: taps the wrong spot, reads the hint, taps through every
 screenshot of the demo lesson's guided practice, and the finished practice is recorded."""
 
-import re
-
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
@@ -83,33 +81,81 @@ def test_learner_misses_reads_the_hint_then_finishes_and_it_is_recorded(phone, d
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_after_three_misses_show_me_marks_the_spot(phone, demo_site_with_learner):
+def in_view(page, locator) -> bool:
+    """The element's box lies within the 740 px high window."""
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+def target_shown(step) -> bool:
+    """Anything over the screenshot that marks the spot: the target button, or any outline,
+    shadow or border drawn on the picture or its frame."""
+    return step.evaluate(
+        """(step) => {
+          const shot = step.querySelector("[data-practice-shot]");
+          const target = shot.querySelector(".practice__target");
+          if (target) {
+            const box = target.getBoundingClientRect();
+            const style = getComputedStyle(target);
+            const drawn = box.width > 0 && box.height > 0 && style.visibility !== "hidden";
+            if (drawn && style.opacity !== "0") return true;
+          }
+          return [shot, ...shot.querySelectorAll("*")].some((el) => {
+            const style = getComputedStyle(el);
+            return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
+              || style.boxShadow !== "none";
+          });
+        }"""
+    )
+
+
+def test_feedback_and_show_me_stay_by_the_screenshot_and_the_spot_stays_hidden(phone, demo_site_with_learner):
     page = phone.page
     phone.goto(LESSON_PATH)  # a visitor may practise too; only the record needs signing in
     practice = page.locator("[data-practice]")
     step = practice.locator("[data-practice-step]").first
+    feedback = practice.locator("[data-practice-feedback]")
     show = practice.locator("[data-practice-show]")
-    quiet = re.compile(r"practice__show--quiet")
-    for n in range(3):
-        # Until then the button is there for keyboard users only (it shows when focused).
-        expect(show).to_have_class(quiet)
-        tap_at(step, 0.95, 0.05 + 0.02 * n)
-    expect(show).not_to_have_class(quiet)
-    expect(show).to_be_visible()
+    step.locator("img").scroll_into_view_if_needed()
+    page.wait_for_load_state("load")  # the screenshot has its size
+
+    # After load: the feedback bar and "show me" are on screen with the picture; no spot marked.
+    image = step.locator("img")
+    assert in_view(page, image)
+    assert in_view(page, feedback) and in_view(page, show)
     assert show.bounding_box()["height"] >= 44
+    assert not target_shown(step)
+    phone.screenshot("practice-loaded", full_page=False)
+
+    # A wrong tap: the hint shows right there, still without giving the spot away.
+    tap_at(step, 0.95, 0.05)
+    expect(feedback).to_have_text(step.get_attribute("data-hint"))
+    assert in_view(page, feedback) and in_view(page, show) and in_view(page, image)
+    assert not target_shown(step)
+    phone.screenshot("practice-hint", full_page=False)
+
+    # "Show me": now (and only now) the box marks the spot, where the trainer drew it.
     show.tap()
     target = step.locator(".practice__target")
     expect(target).to_be_visible()
     expect(target).to_be_focused()
-    phone.screenshot("show-me")
-    # The highlighted box sits where the trainer drew it.
-    image_box = step.locator("img").bounding_box()
+    assert target_shown(step)
+    assert in_view(page, feedback)
+    phone.screenshot("show-me", full_page=False)
+    image_box = image.bounding_box()
     target_box = target.bounding_box()
     x, y = area_centre(step)
     assert abs(target_box["x"] + target_box["width"] / 2 - (image_box["x"] + x * image_box["width"])) < 4
     assert abs(target_box["y"] + target_box["height"] / 2 - (image_box["y"] + y * image_box["height"])) < 4
     target.tap()
-    expect(practice.locator("[data-practice-step]").nth(1)).to_be_visible()
+    next_step = practice.locator("[data-practice-step]").nth(1)
+    expect(next_step).to_be_visible()
+    # The next screenshot starts unmarked again; a right tap on it goes on without showing it.
+    assert not target_shown(next_step)
+    tap_at(next_step, *area_centre(next_step))
+    expect(feedback).to_have_text(practice.get_attribute("data-right"))
+    assert in_view(page, feedback)
 
 
 def test_without_javascript_the_steps_are_a_readable_list(browser, live_server, demo_site_with_learner):

@@ -4,7 +4,6 @@
   if (window.practiceLoaded) return; // the block template includes this script once per block
   window.practiceLoaded = true;
   const SLACK = 0.02; // a fingertip is wider than the box edge
-  const SHOW_AFTER = 3;
 
   const csrfToken = () => {
     const cookie = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
@@ -20,7 +19,6 @@
     const show = root.querySelector("[data-practice-show]");
     let current = 0;
     let misses = 0;
-    let stepMisses = 0;
     let finished = false;
 
     const say = (text, kind) => {
@@ -46,8 +44,6 @@
     const showStep = (index) => {
       steps.forEach((step, n) => { step.hidden = n !== index; });
       progress.textContent = d.progress.replace("{n}", index + 1).replace("{total}", steps.length);
-      stepMisses = 0;
-      show.classList.add("practice__show--quiet");
     };
     const record = () => {
       if (!d.lesson || !d.block) return; // e.g. the block preview in the admin
@@ -82,10 +78,8 @@
     };
     const miss = (step, shot, x, y) => {
       misses += 1;
-      stepMisses += 1;
       mark(shot, x, y, "miss");
       say(step.dataset.hint || d.again, "miss");
-      if (stepMisses >= SHOW_AFTER) show.classList.remove("practice__show--quiet");
     };
 
     steps.forEach((step) => {
