@@ -110,17 +110,33 @@ class DemoSite:
     certificate_list_url: str
 
 
-def _put_back_migrated_data() -> None:
-    """Empty the test database and reload what the migrations wrote (as pytest-django's
-    serialized_rollback does), when another test asked for that to be kept."""
+def _migrated_data_present() -> bool:
+    """Whether the test database holds what the migrations wrote (Wagtail's root page): so it does after
+    plain database tests; a transactional test leaves it empty."""
+    from wagtail.models import Page
+
+    return Page.objects.exists()
+
+
+def _reset_database(*, with_migrated_data: bool) -> None:
+    """Empty the test database and, if asked, reload what the migrations wrote (as pytest-django's
+    serialized_rollback does), with every sequence moved past the reloaded ids (on PostgreSQL a flush
+    restarts them at 1, and reloaded rows keep their ids)."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+
     for connection in connections.all():
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents is None:
-            continue
         call_command(
             "flush", database=connection.alias, interactive=False, inhibit_post_migrate=True, verbosity=0
         )
-        connection.creation.deserialize_db_from_string(contents)
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if with_migrated_data and contents is not None:
+            connection.creation.deserialize_db_from_string(contents)
+            statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+            if statements:
+                with connection.cursor() as cursor:
+                    for statement in statements:
+                        cursor.execute(statement)
 
 
 def _build_learner_data() -> tuple[str, str, str]:
@@ -170,14 +186,15 @@ def demo_site(django_db_setup, django_db_blocker):
     from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock():
-        _put_back_migrated_data()
+        found = _migrated_data_present()  # left as found, for the tests after this module
+        _reset_database(with_migrated_data=True)
         session, attempt_url, result_url = _build_learner_data()
         server = LiveServer("localhost")
         try:
             yield DemoSite(server.url, session, attempt_url, result_url, "/my/certificates/")
         finally:
             server.stop()
-            _put_back_migrated_data()
+            _reset_database(with_migrated_data=found)
 
 
 @pytest.fixture(scope="module")
