@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev serve demo test lint format check pytest browser-deps bench bench-city messages clean
+.PHONY: run install install-dev serve demo test lint format check pytest browser-deps screenshots bench bench-city messages clean
 
 run: install ## install, migrate, load the demo curriculum and accounts, serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
@@ -55,6 +55,9 @@ browser-deps: ## Debian's chromium and a CJK font for browser tests and screensh
 messages: install-dev ## extract strings into locale/*.po and compile them (needs gettext)
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --no-obsolete
 	$(PY) scripts/compile_messages.py
+
+screenshots: install-dev browser-deps ## refresh the README's phone screenshots (docs/images) from the layout browser test
+	UPDATE_DOCS_SCREENSHOTS=1 $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_layout.py
 
 bench: install-dev ## serve with gunicorn on PostgreSQL and measure (see docs/benchmarks.md)
 	$(PY) -m tests.bench.run

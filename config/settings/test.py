@@ -32,3 +32,11 @@ TASKS = {
 }
 REMINDER_EMAIL_ENABLED = True  # into the locmem outbox above
 NOTIFICATION_BADGE_MEMO_SECONDS = 0  # counts read fresh, as if every request hit another server
+
+# The test database on SQLite is one in-memory database shared between the test's connection and the live
+# server's (shared cache), where locks are per table and never waited for: a test's own transaction begun
+# IMMEDIATE would hold the write lock for the whole test and lock the live server out. Tests keep SQLite's
+# deferred transactions; core/tests/test_sqlite.py checks the site's options on a database file.
+from .base import DATABASES  # noqa: E402
+
+DATABASES["default"].get("OPTIONS", {}).pop("transaction_mode", None)

@@ -10,7 +10,9 @@ runs its own live server, and the database is put back as the migrations left it
 from __future__ import annotations
 
 import itertools
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -32,6 +34,16 @@ TEXT_SIZES = ("normal", "large")
 COURSE = "/courses/qr-visitor-registration/"
 LESSON = COURSE + "guide-visitors/"  # guided practice, screenshots and step images
 QUIZ = COURSE + "quiz/"
+
+# The README's phone screenshots (one screen each), refreshed by `make screenshots`
+# (UPDATE_DOCS_SCREENSHOTS=1): (case, page) -> file in docs/images.
+DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+README_SCREENSHOTS = {
+    ("360-zh-hans-normal", "my-learning"): "my-learning.png",
+    ("360-zh-hans-normal", "lesson"): "lesson.png",
+    ("360-en-large", "lesson"): "lesson-en-large.png",
+    ("320-zh-hans-large", "home"): "home-large-320.png",
+}
 
 # Runs in the page; returns what is wrong with it, one line per problem.
 LAYOUT_PROBLEMS = """
@@ -265,6 +277,8 @@ def test_every_learner_page_fits_the_phone(module_browser, demo_site, request, w
         if found:
             problems[name] = found
         phone.screenshot(name)
+        if (case, name) in README_SCREENSHOTS and os.environ.get("UPDATE_DOCS_SCREENSHOTS"):
+            phone.page.screenshot(path=str(DOCS_IMAGES / README_SCREENSHOTS[case, name]))
 
     try:
         check("sign-in", "/accounts/login/")
