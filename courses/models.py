@@ -10,6 +10,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from core import content_cache
+from core.folding import fold
 from core.routing import CachedViewRestrictionsMixin
 from courses.blocks import LessonStreamBlock
 
@@ -18,6 +19,12 @@ PHONE_FIRST_PREVIEW = "mobile"
 # content app importing them. Each hook is called as hook(request, page, context).
 COURSE_CONTEXT_HOOK = "frontline_course_page_context"
 ITEM_CONTEXT_HOOK = "frontline_course_item_context"
+
+
+def search_index_text(*parts: str) -> str:
+    """What search matches against: the parts folded (full-width, half-width and case alike, see
+    core.folding), one per line, capped so a huge page cannot bloat the table."""
+    return fold("\n".join(part for part in parts if part))[:100_000]
 
 
 def lesson_plain_text(lesson) -> str:
@@ -125,6 +132,9 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         ),
     )
 
+    # Folded title, summary and topic for search (see search_index_text); set on every save.
+    search_text = models.TextField(editable=False, blank=True, default="")
+
     certificate_valid_months = models.PositiveSmallIntegerField(
         _("certificate valid for (months)"),
         null=True,
@@ -166,9 +176,15 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
     def default_preview_size(self):
         return PHONE_FIRST_PREVIEW
 
+    def clean(self):
+        super().clean()
+        self.search_text = search_index_text(self.title, self.summary, self.topic.name if self.topic else "")
+
     def items(self):
-        """Published lessons (and quizzes) in the order trainers arranged them."""
-        return CourseItemPage.objects.live().child_of(self).order_by("path")
+        """Published lessons (and quizzes) in the order trainers arranged them. The one definition of
+        what a course's "N lessons" counts: the course page counts these, and course cards count the
+        same rows with courses.selectors.live_item_count."""
+        return live_course_items().child_of(self).order_by("path")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -252,12 +268,18 @@ class CourseItemPage(CachedViewRestrictionsMixin, Page):
         return courses.select_related("topic").filter(path=self.course_path).first()
 
 
+def live_course_items():
+    """Every published item of every course: lessons and quizzes, each a step of its course."""
+    return CourseItemPage.objects.live()
+
+
 class LessonPage(CourseItemPage):
     """One short lesson: text, screenshots and step-by-step guides for one task."""
 
     body = StreamField(LessonStreamBlock(), verbose_name=_("lesson content"))
-    # Plain text of the body for search: Chinese has no spaces between words, so full-text
-    # tokenisers index whole sentences as one word; we match substrings of this instead.
+    # Title, summary and the plain text of the body, folded, for search: Chinese has no spaces
+    # between words, so full-text tokenisers index whole sentences as one word; we match
+    # substrings of this instead.
     search_text = models.TextField(editable=False, blank=True, default="")
 
     is_creatable = True
@@ -286,7 +308,7 @@ class LessonPage(CourseItemPage):
 
     def clean(self):
         super().clean()
-        self.search_text = lesson_plain_text(self)[:100_000]
+        self.search_text = search_index_text(self.title, self.summary, lesson_plain_text(self))
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import lesson_position
