@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks as wagtail_blocks
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -150,6 +150,15 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
     subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
 
     content_panels = Page.content_panels + [
+        HelpPanel(
+            content=_(
+                "Lessons and quizzes appear in the order of the course's child pages. A new lesson is "
+                "placed before the course's final quiz. To change the order: in Pages, open this "
+                "course's child pages, click “Sort menu order”, drag the rows with the handle on the "
+                "left, then click “Sort menu order” again to finish."
+            ),
+            heading=_("Order of lessons"),
+        ),
         FieldPanel("summary"),
         MultiFieldPanel(
             [
@@ -179,6 +188,28 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
     def clean(self):
         super().clean()
         self.search_text = search_index_text(self.title, self.summary, self.topic.name if self.topic else "")
+
+    def place_before_closing_items(self, item: "CourseItemPage") -> "CourseItemPage | None":
+        """Move a newly added ``item`` before the items that close this course (its final quiz, see
+        ``CourseItemPage.closes_course``), where Wagtail's "add child page" puts it last. Returns the
+        item it now stands before, or None when nothing closes the course (nothing moved)."""
+        if item.closes_course:
+            return None
+        siblings = list(
+            CourseItemPage.objects.child_of(self)
+            .exclude(pk=item.pk)
+            .order_by("-path")
+            .only("id", "title", "path", "depth", "content_type_id")
+        )
+        first_closing = None
+        for sibling in siblings:  # from the end, while they close the course
+            if not getattr(sibling.specific_class, "closes_course", False):
+                break
+            first_closing = sibling
+        if first_closing is None or item.path < first_closing.path:
+            return None
+        item.move(first_closing, pos="left")
+        return first_closing
 
     def items(self):
         """Published lessons (and quizzes) in the order trainers arranged them. The one definition of
@@ -247,6 +278,9 @@ class CourseItemPage(CachedViewRestrictionsMixin, Page):
     is_creatable = False
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
+    # An item that stays at the end of its course (a final quiz): lessons added later go before it
+    # (CoursePage.place_before_closing_items).
+    closes_course = False
 
     class Meta:
         verbose_name = _("course item")

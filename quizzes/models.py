@@ -218,6 +218,8 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
 class QuizPage(CourseItemPage):
     """A quiz inside a course: fixed questions and/or random draws from categories."""
 
+    closes_course = True  # a course's last quiz stays last when lessons are added
+
     class Feedback(models.TextChoices):
         EACH = "each", _("After each question")
         END = "end", _("After submitting")
