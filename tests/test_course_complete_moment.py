@@ -44,6 +44,10 @@ def test_the_last_lesson_leads_to_the_moment_with_the_certificate(
     (notification,) = Notification.objects.filter(recipient=learner)
     assert notification.kind == Notification.Kind.COURSE_COMPLETED
     assert "扫码登记入门" in notification.subject and notification.link == moment_url
+    listing = client.get(reverse("notifications:list")).content.decode()
+    assert "扫码登记入门" in listing
+    opened = client.post(reverse("notifications:open", args=(notification.pk,)))
+    assert opened.status_code == 302 and opened["Location"] == moment_url
     # finishing again is not a second moment, nor a second notification
     finish(client, last, django_capture_on_commit_callbacks)
     assert Notification.objects.filter(recipient=learner).count() == 1
