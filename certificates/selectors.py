@@ -26,6 +26,12 @@ def certificates_of(*, learner) -> QuerySet[Certificate]:
     return Certificate.objects.filter(learner=learner).order_by("-completed_at", "-pk")
 
 
+def certificate_of_completion(*, completion) -> Certificate | None:
+    """The certificate a course completion gave (revoked or not), or None while it is not issued: one
+    query."""
+    return Certificate.objects.filter(completion=completion).first()
+
+
 def certificate_for_viewer(*, code: str, user) -> Certificate | None:
     """A certificate its holder (or a superuser) may open; None for anyone else, so that a
     stranger cannot tell a certificate that exists from one that does not."""

@@ -7,7 +7,9 @@ from wagtail.log_actions import LogFormatter
 from certificates import services
 from certificates.admin_views import CertificateViewSet
 from certificates.personal_data import certificate_personal_data
+from certificates.selectors import certificate_of_completion
 from certificates.services import RETRAIN_LOG_ACTION, REVOKE_LOG_ACTION
+from progress.selectors import COURSE_COMPLETE_CONTEXT_HOOK
 from progress.services import COURSE_COMPLETED_HOOK
 
 
@@ -21,6 +23,18 @@ def issue_certificate_for_completion(completion):
     """Every course completion gets a certificate, however it was recorded (the completion rule or a
     manager's override), once the completion is committed."""
     services.certificate_issue_on_commit(completion=completion)
+
+
+@hooks.register(COURSE_COMPLETE_CONTEXT_HOOK)
+def add_certificate_to_completion_moment(request, completion, context):
+    """The "course complete" moment links the certificate. It is issued once the completion commits,
+    so the very next page normally finds it; until then (or if issuing failed and waits for
+    ``issue_missing_certificates``) the moment says it is being prepared."""
+    certificate = certificate_of_completion(completion=completion)
+    context["certificate"] = (
+        certificate if certificate is not None and certificate.revoked_at is None else None
+    )
+    context["certificate_pending"] = certificate is None
 
 
 @hooks.register("register_log_actions")

@@ -3,13 +3,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks as wagtail_blocks
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from core import content_cache
+from core.folding import fold
 from core.routing import CachedViewRestrictionsMixin
 from courses.blocks import LessonStreamBlock
 
@@ -18,6 +19,12 @@ PHONE_FIRST_PREVIEW = "mobile"
 # content app importing them. Each hook is called as hook(request, page, context).
 COURSE_CONTEXT_HOOK = "frontline_course_page_context"
 ITEM_CONTEXT_HOOK = "frontline_course_item_context"
+
+
+def search_index_text(*parts: str) -> str:
+    """What search matches against: the parts folded (full-width, half-width and case alike, see
+    core.folding), one per line, capped so a huge page cannot bloat the table."""
+    return fold("\n".join(part for part in parts if part))[:100_000]
 
 
 def lesson_plain_text(lesson) -> str:
@@ -125,6 +132,9 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         ),
     )
 
+    # Folded title, summary and topic for search (see search_index_text); set on every save.
+    search_text = models.TextField(editable=False, blank=True, default="")
+
     certificate_valid_months = models.PositiveSmallIntegerField(
         _("certificate valid for (months)"),
         null=True,
@@ -140,6 +150,15 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
     subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
 
     content_panels = Page.content_panels + [
+        HelpPanel(
+            content=_(
+                "Lessons and quizzes appear in the order of the course's child pages. A new lesson is "
+                "placed before the course's final quiz. To change the order: in Pages, open this "
+                "course's child pages, click “Sort menu order”, drag the rows with the handle on the "
+                "left, then click “Sort menu order” again to finish."
+            ),
+            heading=_("Order of lessons"),
+        ),
         FieldPanel("summary"),
         MultiFieldPanel(
             [
@@ -166,9 +185,37 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
     def default_preview_size(self):
         return PHONE_FIRST_PREVIEW
 
+    def clean(self):
+        super().clean()
+        self.search_text = search_index_text(self.title, self.summary, self.topic.name if self.topic else "")
+
+    def place_before_closing_items(self, item: "CourseItemPage") -> "CourseItemPage | None":
+        """Move a newly added ``item`` before the items that close this course (its final quiz, see
+        ``CourseItemPage.closes_course``), where Wagtail's "add child page" puts it last. Returns the
+        item it now stands before, or None when nothing closes the course (nothing moved)."""
+        if item.closes_course:
+            return None
+        siblings = list(
+            CourseItemPage.objects.child_of(self)
+            .exclude(pk=item.pk)
+            .order_by("-path")
+            .only("id", "title", "path", "depth", "content_type_id")
+        )
+        first_closing = None
+        for sibling in siblings:  # from the end, while they close the course
+            if not getattr(sibling.specific_class, "closes_course", False):
+                break
+            first_closing = sibling
+        if first_closing is None or item.path < first_closing.path:
+            return None
+        item.move(first_closing, pos="left")
+        return first_closing
+
     def items(self):
-        """Published lessons (and quizzes) in the order trainers arranged them."""
-        return CourseItemPage.objects.live().child_of(self).order_by("path")
+        """Published lessons (and quizzes) in the order trainers arranged them. The one definition of
+        what a course's "N lessons" counts: the course page counts these, and course cards count the
+        same rows with courses.selectors.live_item_count."""
+        return live_course_items().child_of(self).order_by("path")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -231,6 +278,9 @@ class CourseItemPage(CachedViewRestrictionsMixin, Page):
     is_creatable = False
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
+    # An item that stays at the end of its course (a final quiz): lessons added later go before it
+    # (CoursePage.place_before_closing_items).
+    closes_course = False
 
     class Meta:
         verbose_name = _("course item")
@@ -252,12 +302,18 @@ class CourseItemPage(CachedViewRestrictionsMixin, Page):
         return courses.select_related("topic").filter(path=self.course_path).first()
 
 
+def live_course_items():
+    """Every published item of every course: lessons and quizzes, each a step of its course."""
+    return CourseItemPage.objects.live()
+
+
 class LessonPage(CourseItemPage):
     """One short lesson: text, screenshots and step-by-step guides for one task."""
 
     body = StreamField(LessonStreamBlock(), verbose_name=_("lesson content"))
-    # Plain text of the body for search: Chinese has no spaces between words, so full-text
-    # tokenisers index whole sentences as one word; we match substrings of this instead.
+    # Title, summary and the plain text of the body, folded, for search: Chinese has no spaces
+    # between words, so full-text tokenisers index whole sentences as one word; we match
+    # substrings of this instead.
     search_text = models.TextField(editable=False, blank=True, default="")
 
     is_creatable = True
@@ -286,7 +342,7 @@ class LessonPage(CourseItemPage):
 
     def clean(self):
         super().clean()
-        self.search_text = lesson_plain_text(self)[:100_000]
+        self.search_text = search_index_text(self.title, self.summary, lesson_plain_text(self))
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import lesson_position

@@ -7,16 +7,19 @@ from django.db.models.functions import Coalesce
 from wagtail.models import Page
 
 from core import content_cache
+from core.folding import fold, fold_find
 from core.images import prefetch_renditions
-from courses.models import CourseItemPage, CoursePage, LessonPage
+from courses.models import CourseItemPage, CoursePage, LessonPage, lesson_plain_text, live_course_items
 
 MAX_SEARCH_TERMS = 5
 MAX_QUERY_LENGTH = 100
 
 
-def _live_lesson_count():
+def live_item_count():
+    """A course's "N lessons" as a subquery: its published items (CoursePage.items(), the rows the
+    course page lists and counts), so cards and the course page always agree."""
     lessons = (
-        LessonPage.objects.live()
+        live_course_items()
         .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
         .order_by()
         .values("depth")
@@ -61,8 +64,8 @@ def _course_cards(*, root, topic, newest_first, open_only) -> list[CoursePage]:
         CoursePage.objects.live()
         .public()
         .select_related("topic", "cover_image")
-        .annotate(lesson_count=_live_lesson_count())
-        .defer("objectives")
+        .annotate(lesson_count=live_item_count())
+        .defer("objectives", "search_text")
     )
     if root is not None:
         courses = courses.descendant_of(root)
@@ -133,40 +136,45 @@ class LessonHit:
 
 
 def search_terms(query: str) -> list[str]:
-    return query[:MAX_QUERY_LENGTH].split()[:MAX_SEARCH_TERMS]
+    """The query's words, folded like the indexed text (core.folding): "ＡＩ", "Ai" and "ai" alike."""
+    return fold(query[:MAX_QUERY_LENGTH]).split()[:MAX_SEARCH_TERMS]
 
 
 def course_search(terms: list[str]) -> list[CoursePage]:
-    """Courses whose title, summary or topic contain every term. One query plus renditions."""
+    """Courses whose title, summary or topic contain every (folded) term. One query plus renditions."""
     if not terms:
         return []
     courses = CoursePage.objects.live().public().select_related("topic", "cover_image")
     for term in terms:
-        courses = courses.filter(
-            Q(title__icontains=term) | Q(summary__icontains=term) | Q(topic__name__icontains=term)
-        )
+        # The topic is matched as well as indexed: renaming a topic does not re-save its courses.
+        courses = courses.filter(Q(search_text__contains=term) | Q(topic__name__icontains=term))
     found = list(
-        courses.annotate(lesson_count=_live_lesson_count()).defer("objectives").order_by("path")[:20]
+        courses.annotate(lesson_count=live_item_count())
+        .defer("objectives", "search_text")
+        .order_by("path")[:20]
     )
     prefetch_renditions(course.cover_image for course in found)
     return found
 
 
 def lesson_search(terms: list[str]):
-    """Lessons whose title, summary or text contain every term (substring match, which is
-    what Chinese needs). Titles first. A queryset: the view paginates it."""
+    """Lessons whose title, summary or text contain every (folded) term: substring match, which is
+    what Chinese needs. A queryset: the view paginates it."""
     lessons = LessonPage.objects.live().public()
     if not terms:
         return lessons.none()
     for term in terms:
-        lessons = lessons.filter(
-            Q(title__icontains=term) | Q(summary__icontains=term) | Q(search_text__icontains=term)
-        )
-    return lessons.defer("body").order_by("path")
+        lessons = lessons.filter(search_text__contains=term)
+    return lessons.defer("body", "search_text").order_by("path")
 
 
 def lesson_hits(lessons: list[LessonPage], terms: list[str]) -> list[LessonHit]:
-    """Attach each lesson's course and a short excerpt around the first match. One query."""
+    """Attach each lesson's course and a short excerpt, as written, around the first match. Two
+    queries: the courses, and the lessons' text for the excerpts (the index is folded)."""
+    texts = {
+        lesson.pk: lesson_plain_text(lesson)
+        for lesson in LessonPage.objects.filter(pk__in=[lesson.pk for lesson in lessons]).only("id", "body")
+    }
     course_paths = {lesson.course_path for lesson in lessons}
     courses = {
         course.path: course
@@ -178,15 +186,14 @@ def lesson_hits(lessons: list[LessonPage], terms: list[str]) -> list[LessonHit]:
         LessonHit(
             lesson=lesson,
             course=courses.get(lesson.course_path),
-            excerpt=_excerpt(lesson.summary + "\n" + lesson.search_text, terms),
+            excerpt=_excerpt(lesson.summary + "\n" + texts.get(lesson.pk, ""), terms),
         )
         for lesson in lessons
     ]
 
 
 def _excerpt(text: str, terms: list[str], width: int = 60) -> str:
-    lowered = text.lower()
-    positions = [lowered.find(term.lower()) for term in terms]
+    positions = [fold_find(text, term) for term in terms]
     positions = [p for p in positions if p >= 0]
     start = max(min(positions) - width // 3, 0) if positions else 0
     snippet = " ".join(text[start : start + width].split())

@@ -18,6 +18,7 @@ class Notification(models.Model):
         OVERDUE = "overdue", _("Course overdue")
         CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring")
         MANAGER_DIGEST = "manager_digest", _("Overdue staff digest")
+        COURSE_COMPLETED = "course_completed", _("Course completed")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -91,4 +92,6 @@ class ReminderPreference(models.Model):
     }
 
     def wants_email(self, kind: str) -> bool:
-        return getattr(self, self.FIELD_FOR_KIND[kind])
+        """Kinds without a choice here (a course completed: the learner is on the page) are in-app only."""
+        field = self.FIELD_FOR_KIND.get(kind)
+        return bool(field) and getattr(self, field)

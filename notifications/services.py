@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from courses.models import CoursePage
 from notifications import selectors, texts
 from notifications.models import Notification, ReminderPreference
 from notifications.selectors import ReminderDraft
@@ -107,6 +108,31 @@ def _create_batch(batch: list[ReminderDraft]) -> int:
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     forget_unread_counts(row.recipient_id for row in rows)
     return len(rows)
+
+
+def notification_course_completed(*, completion) -> int:
+    """Tell the learner their course is complete ("你已完成《…》"), linking the completion moment with
+    its certificate. Once per completion (a course completed again after re-training is told again).
+    Registered on progress's ``frontline_course_completed`` hook, after the completion commits."""
+    course_id = completion.course_id
+    title = CoursePage.objects.filter(pk=course_id).values_list("title", flat=True).first() or ""
+    return notifications_create(
+        drafts=[
+            ReminderDraft(
+                recipient_id=completion.learner_id,
+                kind=Notification.Kind.COURSE_COMPLETED,
+                dedupe_key=f"completed:{course_id}:{completion.pk}",
+                params={"course": title},
+                link=reverse("progress:course_complete", args=[course_id]),
+            )
+        ]
+    )
+
+
+def notification_course_completed_on_commit(*, completion) -> None:
+    """Once the completion commits (a rolled-back one tells nobody); a failure is logged, never an
+    error for the learner whose completion is saved."""
+    transaction.on_commit(lambda: notification_course_completed(completion=completion), robust=True)
 
 
 # --- Emailing ------------------------------------------------------------------------------

@@ -53,6 +53,12 @@ def render(kind: str, params: dict) -> tuple[str, str]:
         )
     if kind == Kind.MANAGER_DIGEST:
         return _digest(params)
+    if kind == Kind.COURSE_COMPLETED:
+        values = {"course": params.get("course", "")}
+        return (
+            _("You have completed “%(course)s”") % values,
+            _("Well done! Open this to see your certificate."),
+        )
     raise ValueError(f"unknown notification kind {kind!r}")
 
 

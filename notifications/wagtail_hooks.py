@@ -2,10 +2,18 @@
 
 from wagtail import hooks
 
+from notifications import services
 from notifications.personal_data import notification_personal_data
+from progress.services import COURSE_COMPLETED_HOOK
 
 
 @hooks.register("register_personal_data")
 def add_notifications_to_personal_data(user):
     """A section of the person's own data download (progress.exports)."""
     return notification_personal_data(user)
+
+
+@hooks.register(COURSE_COMPLETED_HOOK)
+def tell_the_learner_their_course_is_complete(completion):
+    """「你已完成《…》」 in the learner's notifications, however the completion was recorded."""
+    services.notification_course_completed_on_commit(completion=completion)

@@ -3,6 +3,8 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from core.percent import format_percent
+
 
 @dataclass(frozen=True)
 class CourseProgress:
@@ -18,6 +20,16 @@ class CourseProgress:
         if self.total == 0:
             return 0
         return min(99, self.done * 100 // self.total)
+
+    @property
+    def percent_text(self) -> str:
+        """As shown to people (core.percent, the site's one percentage format): 2 of 3 is "66.7%";
+        never "100%" before completion. ``percent`` is the bar's whole-number value."""
+        if self.completed:
+            return format_percent(1, 1)
+        if self.total and self.done >= self.total:  # all done, the completion not recorded (yet)
+            return format_percent(999, 1000)
+        return format_percent(self.done, self.total) or "0%"
 
 
 def course_progress(

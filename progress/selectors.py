@@ -8,6 +8,7 @@ from operator import or_
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from wagtail import hooks
 
 from core.images import prefetch_renditions
 from courses.models import CourseItemPage, CoursePage
@@ -16,6 +17,9 @@ from progress import rules
 from progress.models import CourseCompletion, Enrolment, ItemProgress
 
 NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
+# Extension point: apps above progress (certificates) add to the "course complete" moment without
+# progress importing them. Each hook is called as hook(request, completion, context).
+COURSE_COMPLETE_CONTEXT_HOOK = "frontline_course_complete_context"
 STATUSES_CACHE_SECONDS = 60 * 60
 ITEM_FIELDS = (
     "id",
@@ -255,6 +259,22 @@ def enrolment_allowed(*, learner, course: CoursePage | int) -> bool:
 def course_completed(*, learner, course: CoursePage) -> bool:
     """Whether the learner has completed the course (by its rule or a manager's override): one query."""
     return CourseCompletion.objects.filter(learner=learner, course_id=course.pk).exists()
+
+
+def course_completion_of(*, learner, course: CoursePage | int) -> CourseCompletion | None:
+    """The learner's completion of the course, or None: one query."""
+    course_id = course if isinstance(course, int) else course.pk
+    return CourseCompletion.objects.filter(learner=learner, course_id=course_id).first()
+
+
+def completion_moment(*, request, completion: CourseCompletion, course: CoursePage) -> dict:
+    """What the "course complete" moment shows (progress/_course_complete.html): the course, the
+    completion, and what other apps add through COURSE_COMPLETE_CONTEXT_HOOK (the certificate, or
+    that it is being prepared). Shown after the last lesson and on the result of the last quiz."""
+    context = {"completion": completion, "course": course}
+    for extend in hooks.get_hooks(COURSE_COMPLETE_CONTEXT_HOOK):
+        extend(request, completion, context)
+    return context
 
 
 def statuses_cache_key(learner_id: int, course_id: int) -> str:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("data.json", views.my_data, name="my_data"),
     path("courses/<int:course_id>/join/", views.course_join, name="course_join"),
     path("items/<int:item_id>/complete/", views.item_complete, name="item_complete"),
+    path("courses/<int:course_id>/complete/", views.course_complete, name="course_complete"),
 ]

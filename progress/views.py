@@ -6,14 +6,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import CoursePage, LessonPage
 from courses.selectors import course_next_item
 from progress import services
 from progress.exports import personal_data
-from progress.selectors import course_completed
+from progress.selectors import completion_moment, course_completed, course_completion_of
 from progress.selectors import my_learning as my_learning_selector
 
 
@@ -65,10 +64,25 @@ def item_complete(request, item_id: int):
     except services.NotEnrolled as error:
         return _not_open_to_learner(request, course, error)
     if completion is not None and not was_complete:
-        messages.success(request, _("Well done! You have completed “%(course)s”.") % {"course": course.title})
-        return redirect(course.url)
+        return redirect("progress:course_complete", course.pk)
     following = course_next_item(course=course, after=item)
     return redirect(following.url if following else course.url)
+
+
+@require_GET
+@login_required
+def course_complete(request, course_id: int):
+    """The moment a course is complete: it says so, with the certificate one tap away. Where the
+    last lesson leads (and where the completion notification links); 404 until it is complete."""
+    course = _live_course(course_id)
+    completion = course_completion_of(learner=request.user, course=course)
+    if completion is None:
+        raise Http404
+    return render(
+        request,
+        "progress/course_complete.html",
+        {"moment": completion_moment(request=request, completion=completion, course=course)},
+    )
 
 
 @require_GET

@@ -25,12 +25,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permissions import policy_registry
 
 from accounts.scope import scope_for
 from core import rights
+from core.percent import format_percent, percent_value
 from core.staged_import_views import (
     XLSX_CONTENT_TYPE,
     StagedImportForm,
@@ -261,18 +263,23 @@ def question_statistics_rows(answers: QuerySet[AttemptAnswer]) -> QuerySet:
 class WrongAnswer:
     label: str
     times: int
+    latest: int = 0  # the most recent answer behind it, for ties
 
 
 def most_chosen_wrong_answers(
-    answers: QuerySet[AttemptAnswer], question_ids: Iterable[int]
+    answers: QuerySet[AttemptAnswer], question_ids: Iterable[int], *, choice_ids: Iterable[int] = ()
 ) -> dict[int, WrongAnswer]:
-    """For each question, the wrong response given most often (ties: the most recent), as text.
+    """For each question, the wrong answer given most often (ties: the most recent), as text.
 
-    Responses are grouped in SQL and only the top one per question is read; its text comes from the
-    question as the learner saw it (the attempt's snapshot), so later edits do not relabel old answers.
+    A wrong answer is a response that scored less than full marks; for a choice question it is an
+    *option* outside the correct set (see _most_chosen_wrong_options), so a right option ticked beside a
+    wrong one is never reported. Texts come from the question as the learner saw it (the attempt's
+    snapshot), so later edits do not relabel old answers.
     """
+    choice_ids = set(choice_ids)
+    ids = [pk for pk in question_ids if pk not in choice_ids]
+    wrong = _most_chosen_wrong_options(answers, [pk for pk in question_ids if pk in choice_ids])
     top_by_question: dict[int, tuple[int, int]] = {}
-    ids = list(question_ids)
     for start in range(0, len(ids), _CHUNK):
         grouped = (
             answers.filter(question_id__in=ids[start : start + _CHUNK], correct=False)
@@ -289,11 +296,7 @@ def most_chosen_wrong_answers(
             .values_list("question_id", "times", "sample")
         )
         top_by_question.update({question_id: (times, sample) for question_id, times, sample in grouped})
-    samples = AttemptAnswer.objects.filter(
-        pk__in=[sample for _times, sample in top_by_question.values()]
-    ).values("pk", "position", "response", "attempt__questions")
-    by_pk = {row["pk"]: row for row in samples}
-    wrong = {}
+    by_pk = _snapshots([sample for _times, sample in top_by_question.values()])
     for question_id, (times, sample) in top_by_question.items():
         row = by_pk.get(sample)
         if row is not None:
@@ -301,11 +304,66 @@ def most_chosen_wrong_answers(
     return wrong
 
 
+def _snapshots(answer_pks: list[int]) -> dict[int, dict]:
+    rows = AttemptAnswer.objects.filter(pk__in=answer_pks).values(
+        "pk", "position", "response", "attempt__questions"
+    )
+    return {row["pk"]: row for row in rows}
+
+
+def _snapshot_data(row: dict) -> QuestionData | None:
+    try:
+        return QuestionData.from_dict(row["attempt__questions"][row["position"]]["data"])
+    except (IndexError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _most_chosen_wrong_options(
+    answers: QuerySet[AttemptAnswer], question_ids: list[int]
+) -> dict[int, WrongAnswer]:
+    """Choice questions: the option outside the correct set that was ticked most often.
+
+    Responses are grouped in SQL (a question has few distinct responses); each group is read against
+    one snapshot of the question it answered, and its wrong options are tallied by their text."""
+    wrong: dict[int, WrongAnswer] = {}
+    for start in range(0, len(question_ids), _CHUNK):
+        groups = list(
+            answers.filter(question_id__in=question_ids[start : start + _CHUNK], correct=False)
+            .values("question_id", "response")
+            .annotate(times=Count("pk"), sample=Max("pk"))
+            .values_list("question_id", "response", "times", "sample")
+        )
+        by_pk = _snapshots([sample for *_rest, sample in groups])
+        tally: dict[tuple[int, str], list[int]] = {}  # (question, option text) -> [times, latest answer]
+        for question_id, response, times, sample in groups:
+            data = _snapshot_data(by_pk[sample]) if sample in by_pk else None
+            if data is None:
+                continue
+            chosen = response if isinstance(response, list) else [response]
+            correct = data.correct_indexes()
+            for index in chosen:
+                if (
+                    not isinstance(index, int)
+                    or isinstance(index, bool)
+                    or not 0 <= index < len(data.choices)
+                ):
+                    continue
+                if index in correct:
+                    continue
+                entry = tally.setdefault((question_id, Truncator(data.choices[index].text).chars(60)), [0, 0])
+                entry[0] += times
+                entry[1] = max(entry[1], sample)
+        for (question_id, label), (times, latest) in tally.items():
+            best = wrong.get(question_id)
+            if best is None or (times, latest) > (best.times, best.latest):
+                wrong[question_id] = WrongAnswer(label=label, times=times, latest=latest)
+    return wrong
+
+
 def response_label(answer_row: dict) -> str:
     """A learner's response as text, read against the question they were shown."""
-    try:
-        data = QuestionData.from_dict(answer_row["attempt__questions"][answer_row["position"]]["data"])
-    except (IndexError, KeyError, TypeError, ValueError):
+    data = _snapshot_data(answer_row)
+    if data is None:
         return NO_ANSWER
     response = answer_row["response"]
     if data.kind in CHOICE_KINDS:
@@ -330,7 +388,8 @@ def statistics_decorate(rows: list[dict], answers: QuerySet[AttemptAnswer]) -> l
         chunk = rows[start : start + _CHUNK]
         questions = Question.objects.select_related("category").in_bulk([row["question_id"] for row in chunk])
         wanted = [pk for pk, q in questions.items() if q.kind in KINDS_WITH_WRONG_ANSWER]
-        wrong = most_chosen_wrong_answers(answers, wanted)
+        choices = [pk for pk, q in questions.items() if q.kind in CHOICE_KINDS]
+        wrong = most_chosen_wrong_answers(answers, wanted, choice_ids=choices)
         for row in chunk:
             question = questions.get(row["question_id"])
             top = wrong.get(row["question_id"])
@@ -343,8 +402,8 @@ def statistics_decorate(rows: list[dict], answers: QuerySet[AttemptAnswer]) -> l
                 else None,
                 kind_label=question.get_kind_display() if question else "",
                 category_name=question.category.name if question and question.category_id else "",
-                correct_percent_display=f"{row['correct_percent']:.0f}%",
-                correct_percent_rounded=round(row["correct_percent"], 1),
+                correct_percent_display=format_percent(row["correct_count"], row["answered"]),
+                correct_percent_rounded=float(percent_value(row["correct_count"], row["answered"]) or 0),
                 wrong_answer=top.label if top else NO_ANSWER,
                 wrong_times=top.times if top else None,
                 wrong_display=(
@@ -375,8 +434,19 @@ class QuestionStatisticsFilterSet(WagtailFilterSet):
         return queryset.filter(attempt__quiz_id=value.pk)
 
 
+class QuestionRowsPaginator(WagtailPaginator):
+    """The statistics' rows are questions, not the answers they are grouped from: "7 questions"."""
+
+    @cached_property
+    def items_count_label(self):
+        return ngettext("%(count)s question", "%(count)s questions", self.count) % {"count": self.count}
+
+
 class QuestionStatisticsView(QuestionBankPermissionMixin, ReportView):
     page_title = _("Question statistics")
+    paginator_class = QuestionRowsPaginator
+    verbose_name = _("question")
+    verbose_name_plural = _("questions")
     header_icon = "table"
     index_url_name = "quizzes_admin:statistics"
     index_results_url_name = "quizzes_admin:statistics_results"

@@ -38,14 +38,13 @@ from core.staged_import import (
     staged_import_create,
 )
 from core.tabular import file_extension
-from quizzes.formats import InputRefused, aiken, decode_text, gift, spreadsheet
+from quizzes.formats import MAX_QUESTIONS, InputRefused, aiken, decode_text, gift, spreadsheet
 from quizzes.models import KIND_CHOICES, Question, QuestionCategory
 from quizzes.questiondata import TRUE_FALSE_LABELS, ParseError, ParseResult, QuestionData, QuestionKind
 
 IMPORT_LOG_ACTION = "quizzes.import"
-# Each question costs a few dozen queries (save, first revision, publish, search index, audit log):
-# a thousand stay well inside one web request's time limit. Bigger banks are imported in parts.
-MAX_IMPORT_QUESTIONS = 1000
+# One limit for every format (quizzes.formats.MAX_QUESTIONS). Bigger banks are imported in parts.
+MAX_IMPORT_QUESTIONS = MAX_QUESTIONS
 
 # -- QuestionData -> Question -----------------------------------------------------------------------
 

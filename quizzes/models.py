@@ -26,6 +26,7 @@ from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
 from wagtail.search import index
 
 from core.hotspot_editor import HotspotAreasWidget
+from core.percent import format_percent
 from courses.models import ITEM_CONTEXT_HOOK, CourseItemPage
 from courses.selectors import lesson_position
 from quizzes.blocks import ChoiceOptionBlock, QuizQuestionBlock, RandomQuestionsBlock
@@ -217,6 +218,8 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
 class QuizPage(CourseItemPage):
     """A quiz inside a course: fixed questions and/or random draws from categories."""
 
+    closes_course = True  # a course's last quiz stays last when lessons are added
+
     class Feedback(models.TextChoices):
         EACH = "each", _("After each question")
         END = "end", _("After submitting")
@@ -360,6 +363,14 @@ class QuizAttempt(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == self.State.IN_PROGRESS
+
+    @property
+    def percent_text(self) -> str:
+        """The score as shown everywhere (core.percent): 2 of 3 points is "66.7%". ``percent`` keeps
+        the whole percent, rounded down, that the pass mark was compared with."""
+        if self.score is None:
+            return ""
+        return format_percent(self.score, self.max_score) or "0%"
 
     def question_data(self, position: int) -> QuestionData:
         return QuestionData.from_dict(self.questions[position]["data"])

@@ -46,6 +46,8 @@ def quiz_state(*, learner, quiz: QuizPage) -> QuizState:
             "started_at",
             "deadline",
             "submitted_at",
+            "score",
+            "max_score",
             "percent",
             "passed",
             "superseded",

@@ -8,11 +8,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courses.models import CoursePage
 from courses.selectors import published_course
+from progress.selectors import completion_moment, course_completion_of
 from progress.services import NotEnrolled
 from quizzes import services
 from quizzes.forms import HOTSPOT_FALLBACK_WIDTH, response_from_post
 from quizzes.models import QuizAttempt, QuizPage
-from quizzes.selectors import attempt_for_learner, attempt_quiz, first_unanswered_position, question_views
+from quizzes.selectors import (
+    attempt_for_learner,
+    attempt_quiz,
+    first_unanswered_position,
+    question_views,
+    quiz_state,
+)
 
 
 def _wants_json(request) -> bool:
@@ -179,6 +186,12 @@ def attempt_result(request, uuid):
     mode = attempt.rules.get("feedback_mode")
     quiz = attempt_quiz(attempt, live=True)
     course = quiz.get_course(live=True) if quiz is not None else None
+    moment = None
+    if attempt.passed and course is not None:
+        completion = course_completion_of(learner=request.user, course=course)
+        # The moment belongs to the attempt that finished the course, not to every later pass.
+        if completion is not None and completion.completed_at >= attempt.started_at:
+            moment = completion_moment(request=request, completion=completion, course=course)
     return render(
         request,
         "quizzes/attempt_result.html",
@@ -186,6 +199,11 @@ def attempt_result(request, uuid):
             "attempt": attempt,
             "quiz": quiz,
             "course": course,
+            "moment": moment,
+            # "Try again" starts the next attempt at once (POST), when the quiz allows one more.
+            "can_retry": quiz is not None
+            and not attempt.passed
+            and quiz_state(learner=request.user, quiz=quiz).can_start,
             # The answer key is shown only if the quiz allows feedback at all.
             "review": question_views(attempt) if mode != QuizPage.Feedback.NEVER else None,
         },

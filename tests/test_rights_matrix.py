@@ -36,6 +36,7 @@ from tests.rights_matrix import (
     IN_REVIEW,
     MANAGERS,
     NOBODY,
+    NOTHING,
     OPEN_ATTEMPT,
     OPEN_COURSE,
     OPEN_LESSON,
@@ -159,6 +160,33 @@ def CHOOSER_LISTING(kind: str) -> Target:
     )
 
 
+def _own_completed_course(world, role, where):
+    """Inside: a course the learner has completed (its completion recorded here, once); outside: a
+    course someone else completed."""
+    from progress.models import CourseCompletion
+
+    if where == "inside" and role != "learner":
+        return NOTHING
+    community = "A社区" if where == "inside" else "B社区"
+    course = world.base.courses[community]
+    CourseCompletion.objects.get_or_create(
+        learner=world.learner(community),
+        course_id=course.pk,
+        defaults={"completed_at": world.certificates[community].completed_at, "rule": "all_required_items"},
+    )
+    return course
+
+
+OWN_COMPLETED_COURSE = Target(
+    "own completed course",
+    pick=_own_completed_course,
+    kwargs=lambda world, course: {"course_id": course.pk},
+    marker=lambda world, course: course.title,
+    wheres=("inside", "outside"),
+    reach=NOBODY,
+)
+
+
 # -- the table ---------------------------------------------------------------------------------------
 # Keys are URL names (namespace:name), routes for unnamed patterns, or globs over either; the exact key
 # wins over a glob, a longer glob over a shorter one.
@@ -172,6 +200,7 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "accounts:profile": Screen(SIGNED_IN),
     "progress:my_learning": Screen(SIGNED_IN),
     "progress:my_data": Screen(SIGNED_IN, target=OWN_DATA),
+    "progress:course_complete": Screen(SIGNED_IN, target=OWN_COMPLETED_COURSE),
     "progress:course_join": Screen(
         NOBODY,
         get=False,

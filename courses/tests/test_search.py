@@ -76,3 +76,31 @@ def test_results_paginate(client):
     second = search(client, "分页课", page=2)
     assert len(second.context["lesson_hits"]) == 3
     assert second.context["courses"] == []
+
+
+@pytest.mark.parametrize("typed", ["ai", "AI", "Ai", "ＡＩ", "ａｉ"])
+def test_width_and_case_variants_find_the_same_pages(client, typed):
+    """Input methods type full-width letters: NFKC + casefold on the query and the indexed text."""
+    course = make_course("ＡＩ助手入门", summary="用 Ai 写社区通知。")
+    make_lesson(course, "让AI起草通知", body=[paragraph("打开ａｉ助手，输入通知要点。")])
+    make_lesson(course, "核对Ai写的内容", body=[paragraph("逐条核对。")])
+    response = search(client, typed)
+    assert [c.title for c in response.context["courses"]] == ["ＡＩ助手入门"]
+    assert [h.lesson.title for h in response.context["lesson_hits"]] == ["让AI起草通知", "核对Ai写的内容"]
+
+
+def test_excerpt_is_shown_as_written_around_a_folded_match(client):
+    course = make_course("通知")
+    make_lesson(course, "群通知", body=[paragraph("在WeChat群里发布通知前，先请ＡＩ助手检查错别字。")])
+    (hit,) = search(client, "ai助手").context["lesson_hits"]
+    assert "ＡＩ助手检查错别字" in hit.excerpt and "WeChat" in hit.excerpt
+
+
+def test_a_topic_renamed_later_is_still_found(client):
+    from courses.models import Topic
+
+    topic = Topic.objects.create(name="扫码", slug="scan")
+    make_course("门岗登记", topic=topic)
+    topic.name = "ＱＲ扫码"
+    topic.save()
+    assert [c.title for c in search(client, "扫码").context["courses"]] == ["门岗登记"]

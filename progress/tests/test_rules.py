@@ -23,3 +23,12 @@ def test_percent_is_always_between_0_and_99_before_completion(required, done):
     percent = course_progress(required, done).percent
     assert 0 <= percent <= 99
     assert course_is_complete(required, done) == (bool(required) and required <= done)
+
+
+def test_percent_text_uses_the_one_score_formatter():
+    assert course_progress([1, 2, 3], [1, 2]).percent_text == "66.7%"
+    assert course_progress([1, 2, 3], [1]).percent_text == "33.3%"
+    assert course_progress([1, 2], [1]).percent_text == "50%"
+    assert course_progress([1, 2, 3], [1, 2, 3]).percent_text == "99.9%"  # not 100% before completion
+    assert course_progress([1], [], completed=True).percent_text == "100%"
+    assert course_progress([], []).percent_text == "0%"

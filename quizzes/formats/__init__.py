@@ -12,6 +12,10 @@ from core import tabular
 from quizzes.questiondata import ParseError, ParseResult, QuestionData
 
 MAX_BYTES = tabular.MAX_BYTES
+# Questions per import, whatever the format: the one number the import page, the spreadsheet template's
+# notes and the row limit all show. Each question costs a few dozen queries (save, first revision,
+# publish, search index, audit log): a thousand stay well inside one web request's time limit.
+MAX_QUESTIONS = 1000
 
 # The formats speak Chinese whatever the admin's language (see README.md): core.tabular finds what is
 # wrong with a file, and these are its words for the question import, as trainers have always read them.

@@ -15,15 +15,15 @@ from collections.abc import Iterable, Sequence
 from core import tabular
 from core.tabular import cell_text as _cell
 from core.tabular import header_fold as _fold
-from quizzes.formats import MAX_BYTES, InputRefused, finish, keep_if_valid
+from quizzes.formats import MAX_BYTES, MAX_QUESTIONS, InputRefused, finish, keep_if_valid
 from quizzes.questiondata import Choice, ParseError, ParseResult, QuestionData, QuestionKind
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "TEMPLATE_HEADERS", "parse", "template_csv", "template_xlsx"]
 
 # Reading the file (encodings, Excel, zip-bomb limits) is core.tabular's, shared with every import.
 MAX_UNZIPPED_BYTES = tabular.MAX_UNZIPPED_BYTES
-MAX_ROWS = 5000
-"""Data rows (questions) per file, not counting the header row."""
+MAX_ROWS = MAX_QUESTIONS
+"""Data rows (questions) per file, not counting the header row: the import's limit."""
 OPTION_LETTERS = "ABCDEFGH"
 TEMPLATE_HEADERS: tuple[str, ...] = (
     "题型",

@@ -12,3 +12,48 @@ def question_image(entry: dict, spec: str = "width-720|format-webp"):
         return None
     found = get_image_model().objects.filter(pk=image["id"]).first()
     return found.get_rendition(spec) if found else None
+
+
+def _pct(value: float) -> str:
+    return f"{max(0.0, min(100.0, value * 100)):.2f}%"
+
+
+@register.inclusion_tag("quizzes/_hotspot_review.html")
+def hotspot_review(question) -> dict:
+    """A tap-the-spot question in the review: its screenshot with the right areas outlined and the
+    learner's tap marked, placed in percent of the picture so it scales with the screen."""
+    rendition = question_image(question.entry)
+    if rendition is None:
+        return {"rendition": None}
+    aspect = rendition.height / rendition.width if rendition.width else 1
+    areas = []
+    for area in question.data.areas:
+        if area.shape == "circle":
+            areas.append(
+                {
+                    "circle": True,
+                    "left": _pct(area.x - area.r),
+                    "top": _pct(area.y - area.r / aspect),
+                    "width": _pct(2 * area.r),
+                    "height": _pct(2 * area.r / aspect),
+                }
+            )
+        else:
+            areas.append(
+                {
+                    "circle": False,
+                    "left": _pct(area.x),
+                    "top": _pct(area.y),
+                    "width": _pct(area.w),
+                    "height": _pct(area.h),
+                }
+            )
+    tap = None
+    response = question.response
+    if (
+        isinstance(response, list | tuple)
+        and len(response) == 2
+        and all(isinstance(v, int | float) for v in response)
+    ):
+        tap = {"left": _pct(response[0]), "top": _pct(response[1])}
+    return {"rendition": rendition, "areas": areas, "tap": tap, "correct": question.correct}

@@ -583,7 +583,7 @@ def test_statistics_show_answers_percent_right_and_the_most_chosen_wrong_answer(
     assert (rows[single.pk]["wrong_answer"], rows[single.pk]["wrong_times"]) == ("健康码", 2)
 
     assert (rows[true_false.pk]["answered"], rows[true_false.pk]["correct_count"]) == (3, 2)
-    assert rows[true_false.pk]["correct_percent_display"] == "67%"
+    assert rows[true_false.pk]["correct_percent_display"] == "66.7%"  # core.percent: half up, one decimal
     assert (rows[true_false.pk]["wrong_answer"], rows[true_false.pk]["wrong_times"]) == ("正确", 1)
 
     assert (rows[fill_blank.pk]["answered"], rows[fill_blank.pk]["correct_count"]) == (4, 2)
@@ -597,7 +597,44 @@ def test_statistics_show_answers_percent_right_and_the_most_chosen_wrong_answer(
         true_false.pk,
     ]
     html = re.sub(r"\s+", " ", response.content.decode())
-    assert "健康码（2 次）" in html and "条形码（2 次）" in html and "25%" in html and "67%" in html
+    assert "健康码（2 次）" in html and "条形码（2 次）" in html and "25%" in html and "66.7%" in html
+
+
+def test_statistics_count_questions_not_answers(trainer_client, graded_quiz):
+    from django.utils import translation
+
+    from quizzes.admin_views import QuestionRowsPaginator
+
+    response = trainer_client.get(reverse("quizzes_admin:statistics"))
+    paginator = response.context["paginator"]
+    assert isinstance(paginator, QuestionRowsPaginator) and paginator.count == 3
+    with translation.override("en"):
+        assert QuestionRowsPaginator(list(range(3)), 20).items_count_label == "3 questions"
+        assert QuestionRowsPaginator([1], 20).items_count_label == "1 question"
+
+
+def test_most_chosen_wrong_answer_of_a_multiple_choice_question_is_a_wrong_option(trainer_client):
+    course = make_course("多选统计")
+    multiple = make_question(
+        "登记需要哪些信息？",
+        kind="multiple",
+        choices=[option("姓名", True), option("电话", True), option("银行卡号"), option("身份证照片")],
+    )
+    quiz = make_quiz(course, [multiple], shuffle_options=False)
+    # Most wrong responses tick both right options plus one wrong one; 银行卡号 is the wrong option
+    # chosen most (3 times), although the most frequent whole response is [姓名, 电话, 身份证照片] (2).
+    responses = [[0, 1, 3], [0, 1, 3], [0, 2], [1, 2], [2], [0], [0, 1]]
+    for n, response in enumerate(responses):
+        attempt = services.attempt_start(
+            learner=make_user(f"multi-{n}"), quiz=quiz, course=course, rng=random.Random(n)
+        )
+        services.answer_save(attempt=attempt, position=0, response=response)
+        services.attempt_submit(attempt=attempt)
+    response = trainer_client.get(reverse("quizzes_admin:statistics"))
+    (row,) = response.context["object_list"]
+    assert (row["answered"], row["correct_count"]) == (7, 1)
+    assert (row["wrong_answer"], row["wrong_times"]) == ("银行卡号", 3)
+    assert row["correct_percent_display"] == "14.3%"
 
 
 def test_statistics_filter_by_category_and_export(trainer_client, graded_quiz):
@@ -700,3 +737,18 @@ def test_graded_answers_are_none_for_people_without_scope_or_question_bank(grade
     assert not graded_answers(viewer=learner).exists()
     superuser = make_user("root", is_superuser=True, org_unit=units["A社区"])
     assert graded_answers(viewer=superuser).filter(question_id=graded_quiz["single"].pk).count() == 4
+
+
+def test_the_import_page_and_the_template_notes_give_the_same_question_limit(trainer_client):
+    from openpyxl import load_workbook as load
+
+    from quizzes.formats import MAX_QUESTIONS, spreadsheet
+
+    assert importing.MAX_IMPORT_QUESTIONS == spreadsheet.MAX_ROWS == MAX_QUESTIONS
+    page = trainer_client.get(IMPORT_URL)
+    assert page.context["max_questions"] == MAX_QUESTIONS
+    assert f"{MAX_QUESTIONS}" in re.sub(r"[\s,]", "", page.content.decode())
+    notes = load(io.BytesIO(spreadsheet.template_xlsx())).worksheets[1]
+    text = " ".join(str(cell) for row in notes.iter_rows(values_only=True) for cell in row if cell)
+    assert f"一次最多 {MAX_QUESTIONS} 道" in text
+    assert "5000" not in text

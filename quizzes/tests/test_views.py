@@ -154,3 +154,48 @@ def test_attempts_run_out(client, learner, quiz):
     response = client.post(reverse("quizzes:start", args=(quiz.pk,)), follow=True)
     assert "已经用完" in response.content.decode()
     assert QuizAttempt.objects.count() == 1
+
+
+def submit_with(client, quiz, answers: dict[int, dict]):
+    attempt, _ = begin(client, quiz)
+    for number, data in answers.items():
+        client.post(q_url(attempt, number), data)
+    client.post(reverse("quizzes:submit", args=(attempt.uuid,)))
+    attempt.refresh_from_db()
+    return attempt
+
+
+def test_try_again_on_the_result_starts_the_next_attempt_at_once(client, learner, quiz):
+    quiz.attempts_allowed = 2
+    quiz.save_revision().publish()
+    first = submit_with(client, quiz, {1: {"choice": "1"}})
+    html = client.get(reverse("quizzes:result", args=(first.uuid,))).content.decode()
+    form = f'<form method="post" action="{reverse("quizzes:start", args=(quiz.pk,))}">'
+    assert form in html and "csrfmiddlewaretoken" in html
+    response = client.post(reverse("quizzes:start", args=(quiz.pk,)))
+    second = QuizAttempt.objects.get(number=2)
+    assert response["Location"] == q_url(second, 1)  # straight to the first question
+    client.post(reverse("quizzes:submit", args=(second.uuid,)))
+    # no attempt left: no "try again", the way back to the quiz instead
+    html = client.get(reverse("quizzes:result", args=(second.uuid,))).content.decode()
+    assert form not in html and f'href="{quiz.url}"' in html
+
+
+def test_the_score_is_rounded_half_up_to_one_decimal(client, learner):
+    course = make_course("三题")
+    questions = [make_question(f"第 {n} 题") for n in range(3)]
+    three = make_quiz(course, questions, shuffle_options=False, shuffle_questions=False)
+    attempt = submit_with(client, three, {1: {"choice": "0"}, 2: {"choice": "0"}, 3: {"choice": "1"}})
+    assert attempt.percent == 66  # what the pass mark is compared with
+    html = client.get(reverse("quizzes:result", args=(attempt.uuid,))).content.decode()
+    assert '<p class="result-box__score">66.7%</p>' in html
+    assert "66.7%" in client.get(three.url).content.decode()  # the quiz page's list of attempts
+
+
+def test_the_review_shows_the_tap_on_the_screenshot_and_the_right_area(client, learner, quiz):
+    attempt = submit_with(client, quiz, {5: {"tap.x": "288", "tap.y": "600"}})  # far from the area
+    html = client.get(reverse("quizzes:result", args=(attempt.uuid,))).content.decode()
+    assert 'class="hotspot__image hotspot__image--review"' in html
+    # the trainer's area: x 0.1, y 0.1, w 0.3, h 0.2 of the picture
+    assert 'style="left: 10.00%; top: 10.00%; width: 30.00%; height: 20.00%"' in html
+    assert 'class="hotspot__marker hotspot__marker--review" style="left: 90.00%; top: 93.75%"' in html

@@ -77,10 +77,20 @@ def test_finish_the_course_get_a_certificate_and_verify_it(
     page.get_by_role("button", name="完成本课").click()  # the quiz follows the last lesson
     expect(page.locator("h1")).to_have_text("小测验：扫码登记")
     pass_the_quiz(page)
-    phone.screenshot("1-quiz-passed", full_page=False)
+    # The moment: the result says the course is complete, the certificate one (big) tap away.
+    moment = page.locator("[data-course-complete]")
+    expect(moment).to_be_visible()
+    expect(moment).to_contain_text(COURSE_TITLE)
+    certificate_button = moment.locator("[data-certificate-link]")
+    expect(certificate_button).to_be_visible()
+    assert certificate_button.bounding_box()["height"] >= 44
+    phone.screenshot("1-quiz-passed-course-complete", full_page=False)
+    certificate_url = certificate_button.get_attribute("href")
 
     page.goto(phone.base_url + "/my/")
-    page.locator('a[href="/my/certificates/"]').first.click()
+    my_certificates = page.locator('a[href="/my/certificates/"]').first
+    assert my_certificates.bounding_box()["height"] >= 44  # a button, not a 26 px text link
+    my_certificates.click()
     items = page.locator(".cert-list__item")
     expect(items).to_have_count(1)
     expect(items.first).to_contain_text(COURSE_TITLE)
@@ -88,6 +98,7 @@ def test_finish_the_course_get_a_certificate_and_verify_it(
     phone.screenshot("2-my-certificates", full_page=False)
 
     items.first.locator("a").click()
+    assert page.url.endswith(certificate_url)  # the moment's button leads to this same certificate
     card = page.locator(".cert")
     expect(card).to_contain_text("张网格")
     expect(card).to_contain_text(COURSE_TITLE)

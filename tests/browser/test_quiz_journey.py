@@ -92,3 +92,37 @@ def test_quiz_answers_survive_a_reload_and_the_review_explains(phone, demo):
     attempt.refresh_from_db()
     assert attempt.state == "submitted" and attempt.passed
     assert re.search(r"/quizzes/attempts/", page.url)
+
+
+def test_a_missed_tap_is_shown_in_the_review_and_try_again_starts_at_once(phone, demo):
+    page = phone.page
+    sign_in(phone)
+    page.get_by_role("button", name="开始测验").click()
+    attempt = QuizAttempt.objects.get(learner__username="learner", state="in_progress")
+    phone.goto(f"/quizzes/attempts/{attempt.uuid}/4/")
+    picture = page.locator("input[name=tap]")
+    expect(picture).to_be_visible()
+    picture.scroll_into_view_if_needed()
+    box = picture.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] * 0.95)  # far from the icon
+    wait_saved(page)
+    phone.goto(f"/quizzes/attempts/{attempt.uuid}/submit/")
+    page.get_by_role("button", name="交卷并查看成绩").click()
+    expect(page.locator(".result-box__verdict")).to_contain_text("还没及格")
+
+    # The review shows the screenshot, where the learner tapped and the right area.
+    review = page.locator(".hotspot--review")
+    review.scroll_into_view_if_needed()
+    expect(review.locator(".hotspot__image--review")).to_be_visible()
+    expect(review.locator(".hotspot__marker--review")).to_be_visible()
+    expect(review.locator(".hotspot__area").first).to_be_visible()
+    area = review.locator(".hotspot__area").first.bounding_box()
+    marker = review.locator(".hotspot__marker--review").bounding_box()
+    assert marker["x"] > area["x"] + area["width"]  # the tap is shown away from the right area
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.screenshot("5-review-hotspot")
+
+    # One tap on 再做一次 opens the first question of a new attempt (no second button on the quiz page).
+    page.get_by_role("button", name="再做一次").click()
+    expect(page.locator(".lesson__position")).to_contain_text("第 1 题，共 4 题")
+    assert QuizAttempt.objects.filter(learner__username="learner", quiz_id=attempt.quiz_id).count() == 2
