@@ -8,6 +8,7 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from accounts import throttle
 from accounts.backends import sign_in_account
+from accounts.mobile import MobileNumberField
 from accounts.models import OrgUnit, User
 from accounts.rights import ROLE_HELP, Role, grantable_roles, manageable_units, role_of
 
@@ -77,6 +78,12 @@ class StaffFieldsMixin(forms.ModelForm):
     """
 
     email = forms.EmailField(required=False, label=_("Email"))
+    # Typed as people type it (spaces, dashes, +86, full-width digits), stored as the 11 digits.
+    mobile = MobileNumberField(
+        required=False,
+        label=User._meta.get_field("mobile").verbose_name,
+        help_text=User._meta.get_field("mobile").help_text,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,9 +92,6 @@ class StaffFieldsMixin(forms.ModelForm):
             self.fields["org_unit"].initial = self.instance.org_unit_id
         for name in ("first_name", "last_name"):
             self.fields.pop(name, None)
-
-    def clean_mobile(self):
-        return self.cleaned_data.get("mobile") or None
 
 
 class RoleFieldsMixin(forms.Form):

@@ -41,6 +41,7 @@ from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 
 from accounts.backends import forget_cached_users
+from accounts.mobile import mobile_normalise
 from accounts.models import OrgUnit, Position, User
 from accounts.rights import manageable_users
 from accounts.scope import Scope, scope_for
@@ -234,20 +235,10 @@ def staff_file_read(data: bytes | str, filename: str = "") -> StaffFile:
 
 # -- values ----------------------------------------------------------------------------------------
 
-_MOBILE_NOISE = re.compile(r"[\s\-‐‑–—()]")
-_MOBILE = re.compile(r"(?:\+86|0086|86)?(1[3-9]\d{9})")
 _PATH_SEPARATORS = re.compile(r"\s*[/\\>|]\s*")
 _NAME_MAX = User._meta.get_field("name").max_length
 _USERNAME_MAX = User._meta.get_field("username").max_length
 _EMAIL_MAX = User._meta.get_field("email").max_length
-
-
-def mobile_normalise(value: str) -> str | None:
-    """An 11-digit mainland mobile number (1[3-9]…) from what people type: spaces, dashes, brackets,
-    full-width digits and a +86 prefix are allowed. None when it is not one."""
-    value = _MOBILE_NOISE.sub("", unicodedata.normalize("NFKC", value))
-    match = _MOBILE.fullmatch(value)
-    return match.group(1) if match else None
 
 
 def _name_key(value: str) -> str:
