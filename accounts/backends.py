@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts import throttle
 from accounts.mobile import mobile_normalise
+from accounts.passwords import initial_password_matches
 
 USER_CACHE_SECONDS = 300
 
@@ -50,7 +51,7 @@ class UsernameOrMobileBackend(ModelBackend):
             raise PermissionDenied("too many failed sign-ins")  # stops every backend
         if user is None:
             get_user_model()().set_password(password)  # same work as a real check: no timing hint
-        elif user.check_password(password) and self.user_can_authenticate(user):
+        elif initial_password_matches(user, password) and self.user_can_authenticate(user):
             throttle.reset_account(account)
             return user
         throttle.record_failure(account, address)

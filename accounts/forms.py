@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm
-from django.utils.html import format_html_join
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
@@ -10,6 +10,12 @@ from accounts import throttle
 from accounts.backends import sign_in_account
 from accounts.mobile import MobileNumberField
 from accounts.models import OrgUnit, User
+from accounts.passwords import (
+    initial_password,
+    initial_password_compact,
+    initial_password_display,
+    initial_password_matches,
+)
 from accounts.rights import ROLE_HELP, Role, grantable_roles, manageable_units, role_of
 
 
@@ -55,6 +61,16 @@ class SignInForm(AuthenticationForm):
         return forms.ValidationError(
             self.error_messages["throttled"], code="throttled", params={"minutes": throttle.lock_minutes()}
         )
+
+
+class StaffPasswordChangeForm(PasswordChangeForm):
+    """Django's, but the initial password may be typed as it was handed over: in its groups."""
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not initial_password_matches(self.user, old_password):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
 
 
 class OrgUnitChoiceField(forms.ModelChoiceField):
@@ -149,7 +165,27 @@ class RoleFieldsMixin(forms.Form):
 
 
 class StaffCreationForm(RoleFieldsMixin, StaffFieldsMixin, UserCreationForm):
-    """New accounts made by an admin must choose their own password at first sign-in."""
+    """New accounts made by an admin must choose their own password at first sign-in. The form suggests
+    an initial password to read aloud (accounts.passwords); typed in its groups, it is stored without
+    the spaces, as the staff import stores them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password1" in self.fields and not self.is_bound:
+            suggestion = initial_password_display(initial_password())
+            self.fields["password1"].help_text = format_html(
+                "{}<br>{}",
+                self.fields["password1"].help_text,
+                gettext("Suggested initial password: %(password)s (spaces are optional when typing it)")
+                % {"password": suggestion},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("password1", "password2"):
+            if cleaned.get(name):
+                cleaned[name] = initial_password_compact(cleaned[name])
+        return cleaned
 
     class Meta(UserCreationForm.Meta):
         model = User
