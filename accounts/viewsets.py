@@ -9,7 +9,6 @@ units the viewer may give.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +24,7 @@ from accounts.forms import OrgUnitForm, StaffCreationForm, StaffEditForm
 from accounts.models import OrgUnit, Position
 from accounts.rights import role_of
 from accounts.scope import scope_for
+from accounts.selectors import org_units_with_head_counts
 from core.rights import ScopedViewSetMixin
 
 # -- staff accounts ------------------------------------------------------------------------------
@@ -158,8 +158,8 @@ class OrgUnitIndexView(generic.IndexView):
     default_ordering = "path"
 
     def get_base_queryset(self):
-        # One query: units in tree order with their own head count.
-        return super().get_base_queryset().annotate(member_count=Count("members")).order_by("path")
+        # One query: units in tree order, each with the people in it and in every unit below it.
+        return org_units_with_head_counts(super().get_base_queryset()).order_by("path")
 
 
 class OrgUnitCreateView(ScopedUnitFormMixin, generic.CreateView):
@@ -231,7 +231,7 @@ class OrgUnitViewSet(ScopedViewSetMixin, ModelViewSet):
         Column("indented_name", label=_("name"), accessor="indented_name"),
         "level",
         "code",
-        Column("member_count", label=_("staff")),
+        Column("head_count", label=_("Staff (incl. units below)")),
     ]
 
     def get_form_class(self, for_update=False):
