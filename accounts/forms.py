@@ -108,6 +108,11 @@ class StaffFieldsMixin(forms.ModelForm):
             self.fields["org_unit"].initial = self.instance.org_unit_id
         for name in ("first_name", "last_name"):
             self.fields.pop(name, None)
+        if "username" in self.fields:  # Wagtail's help text has no Chinese
+            self.fields["username"].help_text = _(
+                "Letters, digits and @ . + - _ only, e.g. zhangwei. Staff can also sign in with their mobile "
+                "number."
+            )
 
 
 class RoleFieldsMixin(forms.Form):
