@@ -169,10 +169,10 @@ class RoleFieldsMixin(forms.Form):
         return cleaned
 
 
-class StaffCreationForm(RoleFieldsMixin, StaffFieldsMixin, UserCreationForm):
-    """New accounts made by an admin must choose their own password at first sign-in. The form suggests
-    an initial password to read aloud (accounts.passwords); typed in its groups, it is stored without
-    the spaces, as the staff import stores them."""
+class InitialPasswordMixin(forms.Form):
+    """The password an admin sets is a temporary one (the person chooses their own at first sign-in):
+    the form suggests an initial password to read aloud (accounts.passwords); typed in its groups, it
+    is stored without the spaces, as the staff import stores them."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,6 +192,10 @@ class StaffCreationForm(RoleFieldsMixin, StaffFieldsMixin, UserCreationForm):
                 cleaned[name] = initial_password_compact(cleaned[name])
         return cleaned
 
+
+class StaffCreationForm(InitialPasswordMixin, RoleFieldsMixin, StaffFieldsMixin, UserCreationForm):
+    """New accounts made by an admin must choose their own password at first sign-in."""
+
     class Meta(UserCreationForm.Meta):
         model = User
         fields = (UserCreationForm.Meta.fields - {"is_superuser", "groups"}) | {
@@ -206,7 +210,7 @@ class StaffCreationForm(RoleFieldsMixin, StaffFieldsMixin, UserCreationForm):
         return super().save(commit=commit)
 
 
-class StaffEditForm(RoleFieldsMixin, StaffFieldsMixin, UserEditForm):
+class StaffEditForm(InitialPasswordMixin, RoleFieldsMixin, StaffFieldsMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
         model = User
         fields = (UserEditForm.Meta.fields - {"is_superuser", "groups"}) | {
