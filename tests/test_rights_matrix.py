@@ -172,6 +172,7 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "accounts:profile": Screen(SIGNED_IN),
     "progress:my_learning": Screen(SIGNED_IN),
     "progress:my_data": Screen(SIGNED_IN, target=OWN_DATA),
+    "progress:my_data_page": Screen(SIGNED_IN, target=OWN_DATA),
     "progress:course_join": Screen(
         NOBODY,
         get=False,
