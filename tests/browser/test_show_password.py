@@ -51,3 +51,22 @@ def test_sign_in_then_change_the_initial_password_with_the_eye(newcomer, phone):
         check_toggle(page, selector)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     phone.screenshot("password-change")
+
+
+@pytest.fixture
+def site_admin(transactional_db):
+    from accounts.models import User
+
+    return User.objects.create_superuser("boss", "boss@example.com", "a-Strong-pass-2026")
+
+
+def test_the_admins_set_password_fields_have_the_eye_too(site_admin, desktop):
+    page = desktop.page
+    desktop.goto("/admin/login/?next=/admin/users/new/")
+    page.locator("input[name=username]").fill("boss")
+    page.locator("input[name=password]").fill("a-Strong-pass-2026")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/admin/users/new/")
+    for selector in ("#id_password1", "#id_password2"):
+        check_toggle(page, selector)
+    desktop.screenshot("admin-set-password", full_page=False)

@@ -45,6 +45,9 @@
       button.className = `password-toggle ${extraClass}`.trim();
       button.setAttribute("aria-controls", input.id);
       button.setAttribute("aria-pressed", "false");
+      // A fingertip's size in the admin too, whose styles are Wagtail's (CSSOM: no inline style attribute).
+      button.style.minHeight = "44px";
+      button.style.minWidth = "44px";
       const text = document.createElement("span");
       text.className = "password-toggle__text";
       text.textContent = showShort;
