@@ -48,6 +48,9 @@
       // A fingertip's size in the admin too, whose styles are Wagtail's (CSSOM: no inline style attribute).
       button.style.minHeight = "44px";
       button.style.minWidth = "44px";
+      button.style.display = "inline-flex";
+      button.style.alignItems = "center";
+      button.style.gap = "0.25rem";
       const text = document.createElement("span");
       text.className = "password-toggle__text";
       text.textContent = showShort;
