@@ -8,7 +8,7 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from accounts import throttle
 from accounts.backends import sign_in_account
-from accounts.mobile import MobileNumberField
+from accounts.mobile import MOBILE_INVALID, MobileNumberField, looks_like_a_mobile_number
 from accounts.models import OrgUnit, User
 from accounts.passwords import (
     initial_password,
@@ -47,9 +47,12 @@ class SignInForm(AuthenticationForm):
         password = self.cleaned_data.get("password")
         if username is not None and password:
             # The lock is the found account's, whichever way it was typed (see accounts.throttle).
-            _user, account = sign_in_account(username)
+            user, account = sign_in_account(username)
             if throttle.is_locked(account, throttle.client_address(self.request)):
                 raise self._throttled()
+            if user is None and looks_like_a_mobile_number(username):
+                # No account is named so: say what is wrong with the number (it names nobody).
+                raise forms.ValidationError(MOBILE_INVALID, code="invalid_mobile", params={"value": username})
             # A lock reached meanwhile makes the backend refuse, which authenticate() returns as None.
             self.user_cache = authenticate(self.request, username=username, password=password)
             if self.user_cache is None:

@@ -28,6 +28,20 @@ def mobile_normalise(value: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+_PHONE_LIKE = re.compile(r"[+\d\s\-‐‑–—()]+")
+
+
+def looks_like_a_mobile_number(value: str | None) -> bool:
+    """Typed as a phone number (digits, with spaces, dashes, brackets or +; at least 7 digits) but not
+    one we read: sign-in says what is wrong with the number instead of "wrong username or password"."""
+    value = unicodedata.normalize("NFKC", value or "").strip()
+    return bool(
+        _PHONE_LIKE.fullmatch(value)
+        and sum(c.isdigit() for c in value) >= 7
+        and mobile_normalise(value) is None
+    )
+
+
 class MobileNumberField(forms.CharField):
     """A form field for a mobile number: accepts it however it is typed, cleans to the 11 digits (or
     None when left empty), and refuses anything else with one message."""

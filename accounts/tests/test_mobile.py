@@ -118,3 +118,22 @@ def test_the_import_row_form_reads_the_same_way():
     from accounts import staff_import
 
     assert staff_import.mobile_normalise("＋８６ １３８ ００００ ０００１") == "13800000001"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["138 0000 000", "+86 128 0000 0001", "１３８-００００-０００"])
+def test_sign_in_says_what_is_wrong_with_a_mistyped_number(client, typed):
+    make_user("zhangwei", mobile="13800000001")
+    response = client.post(reverse("accounts:login"), {"username": typed, "password": "a-Strong-pass-2026"})
+    assert response.status_code == 200
+    [error] = response.context["form"].non_field_errors().as_data()
+    assert error.code == "invalid_mobile"
+
+
+@pytest.mark.django_db
+def test_a_username_made_of_digits_still_signs_in(client):
+    make_user("1234567", password="a-Strong-pass-2026")
+    response = client.post(
+        reverse("accounts:login"), {"username": "1234567", "password": "a-Strong-pass-2026"}
+    )
+    assert response.status_code == 302
