@@ -19,3 +19,4 @@ class UsersAdminConfig(WagtailUsersAppConfig):
     """Wagtail's user admin with our staff fields: name, mobile, unit and position."""
 
     user_viewset = "accounts.viewsets.UserViewSet"
+    group_viewset = "accounts.viewsets.GroupViewSet"

@@ -7,6 +7,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 
 from accounts import throttle
+from accounts.mobile import mobile_normalise
+from accounts.passwords import initial_password_matches
 
 USER_CACHE_SECONDS = 300
 
@@ -25,10 +27,7 @@ def sign_in_account(typed: str) -> tuple[AbstractBaseUser | None, str]:
 
     The text is NFKC-normalised first, as Django stores usernames, so full-width letters and other
     compatibility forms name the same account on every database. A mobile number may be typed with
-    spaces, dashes, full-width digits or +86, as in the staff import."""
-    # Imported here: staff_import imports this module (forget_cached_users).
-    from accounts.staff_import import mobile_normalise
-
+    spaces, dashes, full-width digits or +86: accounts.mobile reads it, as for the staff import."""
     identifier = unicodedata.normalize("NFKC", typed).strip()
     mobile = mobile_normalise(identifier)
     lookup = {"mobile": mobile} if mobile else {"username__iexact": identifier}
@@ -52,7 +51,7 @@ class UsernameOrMobileBackend(ModelBackend):
             raise PermissionDenied("too many failed sign-ins")  # stops every backend
         if user is None:
             get_user_model()().set_password(password)  # same work as a real check: no timing hint
-        elif user.check_password(password) and self.user_can_authenticate(user):
+        elif initial_password_matches(user, password) and self.user_can_authenticate(user):
             throttle.reset_account(account)
             return user
         throttle.record_failure(account, address)

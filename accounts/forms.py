@@ -1,14 +1,21 @@
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm
-from django.utils.html import format_html_join
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from accounts import throttle
 from accounts.backends import sign_in_account
+from accounts.mobile import MOBILE_INVALID, MobileNumberField, looks_like_a_mobile_number
 from accounts.models import OrgUnit, User
+from accounts.passwords import (
+    initial_password,
+    initial_password_compact,
+    initial_password_display,
+    initial_password_matches,
+)
 from accounts.rights import ROLE_HELP, Role, grantable_roles, manageable_units, role_of
 
 
@@ -40,9 +47,12 @@ class SignInForm(AuthenticationForm):
         password = self.cleaned_data.get("password")
         if username is not None and password:
             # The lock is the found account's, whichever way it was typed (see accounts.throttle).
-            _user, account = sign_in_account(username)
+            user, account = sign_in_account(username)
             if throttle.is_locked(account, throttle.client_address(self.request)):
                 raise self._throttled()
+            if user is None and looks_like_a_mobile_number(username):
+                # No account is named so: say what is wrong with the number (it names nobody).
+                raise forms.ValidationError(MOBILE_INVALID, code="invalid_mobile", params={"value": username})
             # A lock reached meanwhile makes the backend refuse, which authenticate() returns as None.
             self.user_cache = authenticate(self.request, username=username, password=password)
             if self.user_cache is None:
@@ -54,6 +64,16 @@ class SignInForm(AuthenticationForm):
         return forms.ValidationError(
             self.error_messages["throttled"], code="throttled", params={"minutes": throttle.lock_minutes()}
         )
+
+
+class StaffPasswordChangeForm(PasswordChangeForm):
+    """Django's, but the initial password may be typed as it was handed over: in its groups."""
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not initial_password_matches(self.user, old_password):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
 
 
 class OrgUnitChoiceField(forms.ModelChoiceField):
@@ -77,6 +97,12 @@ class StaffFieldsMixin(forms.ModelForm):
     """
 
     email = forms.EmailField(required=False, label=_("Email"))
+    # Typed as people type it (spaces, dashes, +86, full-width digits), stored as the 11 digits.
+    mobile = MobileNumberField(
+        required=False,
+        label=User._meta.get_field("mobile").verbose_name,
+        help_text=User._meta.get_field("mobile").help_text,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,9 +111,11 @@ class StaffFieldsMixin(forms.ModelForm):
             self.fields["org_unit"].initial = self.instance.org_unit_id
         for name in ("first_name", "last_name"):
             self.fields.pop(name, None)
-
-    def clean_mobile(self):
-        return self.cleaned_data.get("mobile") or None
+        if "username" in self.fields:  # Wagtail's help text has no Chinese
+            self.fields["username"].help_text = _(
+                "Letters, digits and @ . + - _ only, e.g. zhangwei. Staff can also sign in with their mobile "
+                "number."
+            )
 
 
 class RoleFieldsMixin(forms.Form):
@@ -144,7 +172,31 @@ class RoleFieldsMixin(forms.Form):
         return cleaned
 
 
-class StaffCreationForm(RoleFieldsMixin, StaffFieldsMixin, UserCreationForm):
+class InitialPasswordMixin(forms.Form):
+    """The password an admin sets is a temporary one (the person chooses their own at first sign-in):
+    the form suggests an initial password to read aloud (accounts.passwords); typed in its groups, it
+    is stored without the spaces, as the staff import stores them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password1" in self.fields and not self.is_bound:
+            suggestion = initial_password_display(initial_password())
+            self.fields["password1"].help_text = format_html(
+                "{}<br>{}",
+                self.fields["password1"].help_text,
+                gettext("Suggested initial password: %(password)s (spaces are optional when typing it)")
+                % {"password": suggestion},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("password1", "password2"):
+            if cleaned.get(name):
+                cleaned[name] = initial_password_compact(cleaned[name])
+        return cleaned
+
+
+class StaffCreationForm(InitialPasswordMixin, RoleFieldsMixin, StaffFieldsMixin, UserCreationForm):
     """New accounts made by an admin must choose their own password at first sign-in."""
 
     class Meta(UserCreationForm.Meta):
@@ -161,7 +213,7 @@ class StaffCreationForm(RoleFieldsMixin, StaffFieldsMixin, UserCreationForm):
         return super().save(commit=commit)
 
 
-class StaffEditForm(RoleFieldsMixin, StaffFieldsMixin, UserEditForm):
+class StaffEditForm(InitialPasswordMixin, RoleFieldsMixin, StaffFieldsMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
         model = User
         fields = (UserEditForm.Meta.fields - {"is_superuser", "groups"}) | {

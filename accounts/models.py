@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
 mobile_validator = RegexValidator(
@@ -24,7 +25,8 @@ class OrgUnit(MP_Node):
         GRID = "grid", _("Grid")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=100)
+    # "名称", not a person's "姓名" (GLOSSARY): the context keeps the two apart.
+    name = models.CharField(pgettext_lazy("unit or position", "name"), max_length=100)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.COMMUNITY)
     code = models.CharField(
         _("code"), max_length=40, blank=True, help_text=_("Optional administrative code, e.g. 500103.")
@@ -47,7 +49,7 @@ class OrgUnit(MP_Node):
 class Position(models.Model):
     """A job a staff member holds: community worker, grid worker, volunteer…"""
 
-    name = models.CharField(_("name"), max_length=60, unique=True)
+    name = models.CharField(pgettext_lazy("unit or position", "name"), max_length=60, unique=True)
     description = models.CharField(_("description"), max_length=255, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 

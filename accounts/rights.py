@@ -55,6 +55,38 @@ ROLE_HELP = {
 }
 
 
+# Wagtail's own groups, made by its first migrations. Nobody is given them here (roles give our groups);
+# they are described rather than renamed or deleted, as Wagtail's later migrations may look them up
+# by name and a site may have put people in them.
+WAGTAIL_DEFAULT_GROUPS = {
+    "Editors": (
+        _("Editors (Wagtail's default group, not used)"),
+        _("Wagtail's default editors group (not used: give the role Trainer instead)"),
+    ),
+    "Moderators": (
+        _("Moderators (Wagtail's default group, not used)"),
+        _("Wagtail's default moderators group (not used: give the role Reviewer instead)"),
+    ),
+}
+
+
+def group_label(group: Group) -> str:
+    """A group as people read it: our groups by the role they carry, Wagtail's defaults described."""
+    for role, name in ROLE_GROUPS.items():
+        if group.name == name:
+            return str(role.label)
+    if group.name in WAGTAIL_DEFAULT_GROUPS:
+        return str(WAGTAIL_DEFAULT_GROUPS[group.name][0])
+    return group.name
+
+
+def group_description(group: Group) -> str:
+    for role, name in ROLE_GROUPS.items():
+        if group.name == name:
+            return str(ROLE_HELP[role])
+    return str(WAGTAIL_DEFAULT_GROUPS[group.name][1]) if group.name in WAGTAIL_DEFAULT_GROUPS else ""
+
+
 def role_of(user: User) -> Role:
     """The role an account holds; the highest one if it was given several groups by hand."""
     if user.is_superuser:

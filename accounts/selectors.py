@@ -1,6 +1,7 @@
 """Reads over the organisation tree."""
 
-from django.db.models import QuerySet
+from django.db.models import Func, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import OrgUnit, User
 
@@ -12,6 +13,19 @@ def org_subtree(unit: OrgUnit) -> QuerySet[OrgUnit]:
 
 def users_in_subtree(unit: OrgUnit) -> QuerySet[User]:
     return User.objects.filter(org_unit__path__startswith=unit.path)
+
+
+def org_units_with_head_counts(units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
+    """``units`` with ``head_count``: the active people placed in each unit *and every unit below it*
+    (a district counts its streets' and communities' staff). One query for the whole listing: a
+    correlated count over the materialised-path prefix, which the path index serves."""
+    below = (
+        User.objects.filter(is_active=True, org_unit__path__startswith=OuterRef("path"))
+        .order_by()
+        .annotate(count=Func("pk", function="COUNT"))
+        .values("count")
+    )
+    return units.annotate(head_count=Coalesce(Subquery(below, output_field=IntegerField()), 0))
 
 
 def org_unit_path_names(unit: OrgUnit | None) -> list[str]:

@@ -19,7 +19,6 @@ migration of their own; a random password that must be changed at once is as saf
 from __future__ import annotations
 
 import re
-import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -41,7 +40,9 @@ from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 
 from accounts.backends import forget_cached_users
+from accounts.mobile import mobile_normalise
 from accounts.models import OrgUnit, Position, User
+from accounts.passwords import initial_password
 from accounts.rights import manageable_users
 from accounts.scope import Scope, scope_for
 from accounts.services import people_placed
@@ -234,20 +235,10 @@ def staff_file_read(data: bytes | str, filename: str = "") -> StaffFile:
 
 # -- values ----------------------------------------------------------------------------------------
 
-_MOBILE_NOISE = re.compile(r"[\s\-‐‑–—()]")
-_MOBILE = re.compile(r"(?:\+86|0086|86)?(1[3-9]\d{9})")
 _PATH_SEPARATORS = re.compile(r"\s*[/\\>|]\s*")
 _NAME_MAX = User._meta.get_field("name").max_length
 _USERNAME_MAX = User._meta.get_field("username").max_length
 _EMAIL_MAX = User._meta.get_field("email").max_length
-
-
-def mobile_normalise(value: str) -> str | None:
-    """An 11-digit mainland mobile number (1[3-9]…) from what people type: spaces, dashes, brackets,
-    full-width digits and a +86 prefix are allowed. None when it is not one."""
-    value = _MOBILE_NOISE.sub("", unicodedata.normalize("NFKC", value))
-    match = _MOBILE.fullmatch(value)
-    return match.group(1) if match else None
 
 
 def _name_key(value: str) -> str:
@@ -697,22 +688,12 @@ def _plan_update(
 
 # -- the import ------------------------------------------------------------------------------------
 
-# No i, l, o, 0 or 1: nothing to misread on a phone screen.
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 (symbols, not a password)
-PASSWORD_LENGTH = 12  # 31**12: about 59 bits
 # Hashing 5,000 passwords at Django's full PBKDF2 strength (a million rounds, ~0.5 s each) would take
 # 40 minutes, and the import has to fit in one request. These passwords are random, not chosen by
 # people, and must be replaced at the first sign-in, where Django also re-hashes them at full strength
 # (`must_update`). At 1,000 rounds, guessing one from a stolen database still takes a GPU about
-# 2**58 guesses x 2,000 SHA-256 blocks: centuries.
+# 2**73 guesses x 2,000 SHA-256 blocks: centuries.
 TEMPORARY_PASSWORD_ITERATIONS = 1_000
-
-
-def temporary_password() -> str:
-    while True:
-        password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
-        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
-            return password
 
 
 def temporary_password_hash(password: str) -> str:
@@ -786,7 +767,7 @@ def _apply(plan: StaffImportPlan, *, actor, source: str) -> StaffImportResult:
     credentials: list[Credential] = []
     for row in plan.rows:
         if row.outcome == Outcome.CREATE:
-            password = temporary_password()
+            password = initial_password()
             user = User(
                 username=row.username,
                 name=row.row.name,

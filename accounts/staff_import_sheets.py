@@ -8,6 +8,7 @@ import csv
 import io
 from collections.abc import Sequence
 
+from accounts.passwords import initial_password_display
 from accounts.staff_import import MAX_ROWS, Credential
 from core.spreadsheets import xlsx_cell
 
@@ -112,18 +113,19 @@ def credentials_xlsx(credentials: Sequence[Credential]) -> bytes:
                     credential.name,
                     credential.mobile,
                     credential.username,
-                    credential.password,
+                    initial_password_display(credential.password),
                     credential.unit_path,
                 )
             ]
         )
     _style_header(sheet, Font, PatternFill)
-    for column, width in zip("ABCDE", (10, 16, 18, 14, 40), strict=True):
+    for column, width in zip("ABCDE", (10, 16, 18, 20, 40), strict=True):
         sheet.column_dimensions[column].width = width
     notes = workbook.create_sheet("说明")
     for line in (
         "请把初始密码单独交给本人（当面或私信），不要发到群里。",
         "每个人首次登录（用手机号或用户名）后必须设置自己的新密码，初始密码随即失效。",
+        "初始密码分成三组便于朗读和输入；输入时空格可有可无。",
         "此文件只能下载一次；交接完成后请删除。",
     ):
         notes.append((line,))

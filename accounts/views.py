@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts import services
-from accounts.forms import SignInForm
+from accounts.forms import SignInForm, StaffPasswordChangeForm
 from accounts.selectors import org_unit_path_names
 
 
@@ -31,6 +31,7 @@ class SignOutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = StaffPasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("progress:my_learning")
 

@@ -7,25 +7,47 @@ outside the viewer's reach answers 404 everywhere. The forms offer only the unit
 units the viewer may give.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column
+from django.utils.translation import pgettext_lazy
+from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.users.views import groups as wagtail_groups
 from wagtail.users.views import users as wagtail_users
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from accounts import services
 from accounts.forms import OrgUnitForm, StaffCreationForm, StaffEditForm
 from accounts.models import OrgUnit, Position
-from accounts.rights import role_of
+from accounts.rights import group_description, group_label, role_of
 from accounts.scope import scope_for
+from accounts.selectors import org_units_with_head_counts
 from core.rights import ScopedViewSetMixin
+
+# -- shared ---------------------------------------------------------------------------------------
+
+
+class YesNoColumn(BooleanColumn):
+    """Wagtail's tick or cross, with 是/否 beside it (Wagtail's own says "True"/"False")."""
+
+    cell_template_name = "accounts/admin/yes_no_cell.html"
+
+
+class AddViewTitleMixin:
+    """The last breadcrumb of an add view is its title ("添加用户"), not Wagtail's "New: …"."""
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        if items and self.page_title:
+            items[-1] = {**items[-1], "label": self.page_title}
+        return items
+
 
 # -- staff accounts ------------------------------------------------------------------------------
 
@@ -90,6 +112,8 @@ class UserIndexView(wagtail_users.IndexView):
                         width="15%",
                     )
                 )
+            elif column.name == "is_active":
+                columns.append(YesNoColumn("is_active", label=column.label, sort_key=column.sort_key))
             else:
                 columns.append(column)
         return columns
@@ -100,7 +124,20 @@ def _role_label(user) -> str:
     return f"{label}（{user.managed_unit.name}）" if user.managed_unit_id else label
 
 
-class UserCreateView(UserFormMixin, wagtail_users.CreateView):
+class GroupChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return group_label(obj)
+
+
+class StaffFilterSet(wagtail_users.UserFilterSet):
+    """Wagtail's user filters, with groups named by the role they carry (accounts.rights.group_label)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["group"].field_class = GroupChoiceField
+
+
+class UserCreateView(AddViewTitleMixin, UserFormMixin, wagtail_users.CreateView):
     def save_instance(self):
         instance = super().save_instance()
         self.save_role(instance)
@@ -133,6 +170,7 @@ class UserViewSet(ScopedViewSetMixin, WagtailUserViewSet):
     index_view_class = UserIndexView
     add_view_class = UserCreateView
     edit_view_class = UserEditView
+    filterset_class = StaffFilterSet
     copy_view_enabled = False  # a copy would carry someone's groups and unit past the rights checks
 
     def get_form_class(self, for_update=False):
@@ -158,11 +196,11 @@ class OrgUnitIndexView(generic.IndexView):
     default_ordering = "path"
 
     def get_base_queryset(self):
-        # One query: units in tree order with their own head count.
-        return super().get_base_queryset().annotate(member_count=Count("members")).order_by("path")
+        # One query: units in tree order, each with the people in it and in every unit below it.
+        return org_units_with_head_counts(super().get_base_queryset()).order_by("path")
 
 
-class OrgUnitCreateView(ScopedUnitFormMixin, generic.CreateView):
+class OrgUnitCreateView(AddViewTitleMixin, ScopedUnitFormMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         return services.org_unit_create(
@@ -228,10 +266,10 @@ class OrgUnitViewSet(ScopedViewSetMixin, ModelViewSet):
     list_filter = ["level"]
     list_per_page = 200
     list_display = [
-        Column("indented_name", label=_("name"), accessor="indented_name"),
+        Column("indented_name", label=pgettext_lazy("unit or position", "name"), accessor="indented_name"),
         "level",
         "code",
-        Column("member_count", label=_("staff")),
+        Column("head_count", label=_("Staff (incl. units below)")),
     ]
 
     def get_form_class(self, for_update=False):
@@ -246,3 +284,26 @@ class PositionViewSet(SnippetViewSet):
     add_to_settings_menu = True
     list_display = ["name", "description", "sort_order"]
     search_fields = ["name"]
+
+
+# -- groups ---------------------------------------------------------------------------------------
+
+
+class GroupIndexView(wagtail_groups.IndexView):
+    """Groups by the role they carry, with what it lets people do; Wagtail's own default groups said to
+    be unused (accounts.rights.WAGTAIL_DEFAULT_GROUPS)."""
+
+    columns = [
+        TitleColumn(
+            "name",
+            label=pgettext_lazy("unit or position", "name"),
+            accessor=group_label,
+            sort_key="name",
+            url_name="wagtailusers_groups:edit",
+        ),
+        Column("description", label=_("What it is for"), accessor=group_description),
+    ]
+
+
+class GroupViewSet(wagtail_groups.GroupViewSet):
+    index_view_class = GroupIndexView

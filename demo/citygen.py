@@ -23,7 +23,6 @@ import datetime
 import itertools
 import json
 import random
-import secrets
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -39,6 +38,7 @@ from django.db.models.functions import Cast
 from wagtail.models import ModelLogEntry
 
 from accounts.models import OrgUnit, Position, User
+from accounts.passwords import initial_password
 from accounts.staff_import import IMPORT_LOG_ACTION
 from assignments.models import Assignment, AssignmentMember
 from core.models import HomePage
@@ -968,7 +968,7 @@ class CityGenerator:
 
 
 def default_password() -> str:
-    return secrets.token_urlsafe(12)
+    return initial_password()
 
 
 def generate(options: Options, log: Callable[[str], None] = print) -> Result:

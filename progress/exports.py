@@ -1,11 +1,15 @@
 """A person's own data, for download (Personal Information Protection Law, access right).
 
 Other apps add their sections (quiz attempts, certificates, notifications…) with the Wagtail hook
-``register_personal_data``: a function taking the user and returning ``{section: data}``."""
+``register_personal_data``: a function taking the user and returning ``{section: data}``. The same data
+is the JSON file (machine-readable, local times) and, through :func:`personal_data_page`, the page the
+person reads (core.personal_data: headings in their language, local times, codes in words)."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from accounts.selectors import org_unit_path_names
+from core.personal_data import Section, coded, personal_data_sections
 from courses.models import CourseItemPage, CoursePage
 from progress.models import CourseCompletion, Enrolment, ItemProgress
 
@@ -42,8 +46,8 @@ def personal_data(user) -> dict:
             {
                 "course_id": e.course_id,
                 "course": course_titles.get(e.course_id),
-                "source": e.source,
-                "status": e.status,
+                "source": coded(e.source, Enrolment.Source),
+                "status": coded(e.status, Enrolment.Status),
                 "assigned": e.assigned,
                 "mandatory": e.mandatory,
                 "due_on": e.due_on,
@@ -69,7 +73,7 @@ def personal_data(user) -> dict:
                 "course_id": c.course_id,
                 "course": course_titles.get(c.course_id),
                 "completed_at": c.completed_at,
-                "rule": c.rule,
+                "rule": coded(c.rule, CourseCompletion.Rule),
                 "reason": c.reason,
             }
             for c in completions
@@ -78,3 +82,85 @@ def personal_data(user) -> dict:
     for section in hooks.get_hooks("register_personal_data"):
         data.update(section(user))
     return data
+
+
+# The page's words: a heading per section (in the order the page shows them) and a label per key.
+# A section or key missing here still shows, under its key: a new app's data is never hidden.
+SECTION_TITLES = {
+    "account": _("Account"),
+    "enrolments": _("My courses"),
+    "item_progress": _("Lessons and quizzes opened"),
+    "course_completions": _("Completed courses"),
+    "quiz_attempts": _("Quiz attempts and answers"),
+    "guided_practice": _("Guided practice"),
+    "certificates": _("Certificates"),
+    "notifications": _("Notifications"),
+    "reminder_email_choices": _("Reminder emails"),
+}
+FIELD_LABELS = {
+    "username": _("Username"),
+    "name": _("Name"),
+    "mobile": _("Mobile number"),
+    "email": _("Email"),
+    "organisation_unit": _("Unit"),
+    "position": _("Position"),
+    "date_joined": _("Account created"),
+    "last_login": _("Last sign-in"),
+    "course": _("Course"),
+    "source": _("How it started"),
+    "status": _("Status"),
+    "assigned": _("Assigned"),
+    "mandatory": _("Required"),
+    "due_on": _("Due date"),
+    "completed_at": _("Completed at"),
+    "enrolled_at": _("Joined at"),
+    "last_seen_at": _("Last studied"),
+    "item": _("Lesson or quiz"),
+    "first_seen_at": _("First opened"),
+    "rule": _("Completed by"),
+    "reason": _("Reason"),
+    "number": _("Attempt"),
+    "state": _("State"),
+    "started_at": _("Started at"),
+    "submitted_at": _("Submitted at"),
+    "percent": _("Score (%)"),
+    "passed": _("Passed"),
+    "earlier_training": _("From earlier training"),
+    "feedback": _("Feedback shown"),
+    "answers": _("Answers"),
+    "question": _("Question"),
+    "response": _("My answer"),
+    "saved_at": _("Saved at"),
+    "correct": _("Right"),
+    "misses": _("Wrong taps"),
+    "code": _("Verification code"),
+    "course_title": _("Course"),
+    "holder_name": _("Holder"),
+    "organisation_name": _("Issued by"),
+    "issued_at": _("Issued at"),
+    "expires_at": _("Valid until"),
+    "revoked_at": _("Revoked at"),
+    "revoke_reason": _("Reason revoked"),
+    "kind": _("Kind"),
+    "subject": _("Subject"),
+    "body": _("Text"),
+    "link": _("Link"),
+    "created_at": _("Sent at"),
+    "read_at": _("Read at"),
+    "emailed_at": _("Emailed at"),
+    "due_soon": _("Due soon"),
+    "overdue": _("Overdue"),
+    "certificate_expiring": _("Certificate expiring"),
+    "digest": _("Weekly summary"),
+}
+# Ids are for machines (the JSON file keeps them); the page shows the titles beside them.
+HIDDEN_FIELDS = frozenset({"course_id", "item_id", "quiz_id", "lesson_id", "block_id"})
+
+
+def personal_data_page(user) -> list[Section]:
+    """The signed-in person's data as sections to read, in a fixed order: account, learning, quizzes,
+    certificates, notifications, then anything another app added."""
+    data = personal_data(user)
+    order = {key: position for position, key in enumerate(SECTION_TITLES)}
+    ordered = dict(sorted(data.items(), key=lambda item: order.get(item[0], len(order))))
+    return personal_data_sections(ordered, titles=SECTION_TITLES, labels=FIELD_LABELS, hidden=HIDDEN_FIELDS)

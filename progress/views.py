@@ -1,17 +1,15 @@
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.personal_data import personal_data_json
 from courses.models import CoursePage, LessonPage
 from courses.selectors import course_next_item
 from progress import services
-from progress.exports import personal_data
+from progress.exports import personal_data, personal_data_page
 from progress.selectors import completion_moment, course_completed, course_completion_of
 from progress.selectors import my_learning as my_learning_selector
 
@@ -87,9 +85,27 @@ def course_complete(request, course_id: int):
 
 @require_GET
 @login_required
+def my_data_page(request):
+    """Everything the platform holds about the signed-in person, to read: sections with headings in
+    their language, local times, codes in words; the JSON file beside it. Only ever request.user."""
+    response = render(
+        request,
+        "progress/my_data.html",
+        {
+            "sections": personal_data_page(request.user),
+            "now": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+            "time_zone": timezone.get_current_timezone_name(),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@login_required
 def my_data(request):
-    """Everything the platform holds about the signed-in person, as a JSON download."""
-    body = json.dumps(personal_data(request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    """The same, as a JSON download for other programs (times local, with their offset)."""
+    body = personal_data_json(personal_data(request.user))
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="frontline-academy-my-data-{stamp}.json"'

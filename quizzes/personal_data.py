@@ -4,6 +4,7 @@ The download shows no more than the quiz screens did: whether an answer was righ
 learner was shown it, under the feedback setting the attempt ran under (its snapshot of the quiz's
 rules, so changing the setting later neither reveals nor hides old answers)."""
 
+from core.personal_data import coded
 from quizzes.models import AttemptAnswer, PracticeRecord, QuizAttempt, QuizPage
 from quizzes.questiondata import QuestionKind
 
@@ -40,13 +41,13 @@ def quiz_personal_data(user) -> dict:
                 "quiz_id": attempt.quiz_id,
                 "course_id": attempt.course_id,
                 "number": attempt.number,
-                "state": attempt.state,
+                "state": coded(attempt.state, QuizAttempt.State),
                 "started_at": attempt.started_at,
                 "submitted_at": attempt.submitted_at,
                 "percent": attempt.percent,
                 "passed": attempt.passed,
                 "earlier_training": attempt.superseded,
-                "feedback": attempt.rules.get("feedback_mode"),
+                "feedback": coded(attempt.rules.get("feedback_mode"), QuizPage.Feedback),
                 "answers": [
                     _answer(attempt, answer) for answer in sorted(attempt.answers.all(), key=_position)
                 ],

@@ -201,6 +201,7 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "progress:my_learning": Screen(SIGNED_IN),
     "progress:my_data": Screen(SIGNED_IN, target=OWN_DATA),
     "progress:course_complete": Screen(SIGNED_IN, target=OWN_COMPLETED_COURSE),
+    "progress:my_data_page": Screen(SIGNED_IN, target=OWN_DATA),
     "progress:course_join": Screen(
         NOBODY,
         get=False,

@@ -149,3 +149,45 @@ def test_non_admins_cannot_reach_the_tree(client):
     assert client.get(reverse("org_units:index")).status_code in (302, 403)
     assert client.post(reverse("org_units:add"), {"name": "X", "level": "city"}).status_code in (302, 403)
     assert not OrgUnit.objects.filter(name="X").exists()
+
+
+def test_head_counts_include_everyone_below_in_one_query():
+    from accounts.selectors import org_units_with_head_counts
+
+    units = make_org_tree()
+    make_user(org_unit=units["渝中区"])
+    for name in ("A社区", "A社区", "B社区", "C社区", "解放碑街道"):
+        make_user(org_unit=units[name])
+    make_user(org_unit=units["C社区"], is_active=False)  # turned off: not counted
+    with CaptureQueriesContext(connection) as ctx:
+        counts = {unit.name: unit.head_count for unit in org_units_with_head_counts(OrgUnit.objects.all())}
+    assert len(ctx.captured_queries) == 1
+    assert counts == {
+        "重庆市": 6,
+        "渝中区": 6,
+        "解放碑街道": 4,
+        "A社区": 2,
+        "B社区": 1,
+        "七星岗街道": 1,
+        "C社区": 1,
+    }
+
+
+def test_the_tree_listing_shows_head_counts_of_each_subtree_at_a_fixed_query_cost(admin_client):
+    units = make_org_tree()
+    for name in ("A社区", "B社区", "C社区"):
+        make_user(org_unit=units[name])
+    url = reverse("org_units:index")
+    admin_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(url)
+    for n in range(5):
+        units[f"extra{n}"] = units["C社区"].add_child(name=f"网格{n}", level="grid")
+        make_user(org_unit=units[f"extra{n}"])
+    with CaptureQueriesContext(connection) as many:
+        response = admin_client.get(url)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    html = response.content.decode()
+    assert "Staff (incl. units below)" in html or "人数（含下级单位）" in html
+    row = html[html.index("渝中区") :]
+    assert ">8<" in row.replace(" ", "").replace("\n", "")[:3000]

@@ -21,6 +21,7 @@ from openpyxl import Workbook, load_workbook
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 
+from accounts import passwords as password_rules
 from accounts import staff_import
 from accounts.backends import UsernameOrMobileBackend
 from accounts.models import OrgUnit, User
@@ -498,7 +499,8 @@ def test_new_accounts_get_their_own_password_and_no_default_one(client, units, s
     passwords = [credential.password for credential in result.credentials]
     assert len(set(passwords)) == 3
     assert all(
-        len(p) == staff_import.PASSWORD_LENGTH and set(p) <= set(staff_import.PASSWORD_ALPHABET)
+        len(p) == password_rules.INITIAL_PASSWORD_LENGTH
+        and set(p) <= set(password_rules.INITIAL_PASSWORD_ALPHABET)
         for p in passwords
     )
     for user, credential in zip(result.created, result.credentials, strict=True):
