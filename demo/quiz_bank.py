@@ -4,7 +4,7 @@
 # screenshots (an illustration key) where the question needs one.
 QUIZZES = {
     "qr-visitor-registration": (
-        "小测验：扫码登记",
+        "结业测验：扫码登记",
         [
             {
                 "kind": "single",
@@ -43,7 +43,7 @@ QUIZZES = {
         ],
     ),
     "temperature-logging": (
-        "小测验：体温记录",
+        "结业测验：体温记录",
         [
             {
                 "kind": "fill_blank",

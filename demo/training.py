@@ -52,7 +52,7 @@ ASSIGNMENTS = (
         units=("重庆市",),
         due_mode=Assignment.DueMode.DATE,
         due_in_days=30,
-        note="门岗值班前请学完，并通过小测验。",
+        note="门岗值班前请学完，并通过结业测验。",
     ),
     DemoAssignment(
         "temperature-logging",

@@ -174,7 +174,7 @@ def option(text, correct=False, weight=None, feedback=""):
     }
 
 
-def make_quiz(course, questions, title="小测验", **fields):
+def make_quiz(course, questions, title="结业测验", **fields):
     from quizzes.models import QuizPage
 
     quiz = QuizPage(

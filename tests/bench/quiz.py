@@ -100,7 +100,7 @@ def setup() -> None:
         course.save_revision().publish()
         quiz = course.add_child(
             instance=QuizPage(
-                title="压测小测验",
+                title="压测测验",
                 slug="bench-quiz",
                 questions=blocks,
                 pass_mark=60,

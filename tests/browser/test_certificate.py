@@ -75,7 +75,7 @@ def test_finish_the_course_get_a_certificate_and_verify_it(
     sign_in(phone, last_lesson.url)
     expect(page.locator("h1")).to_have_text(last_lesson.title)
     page.get_by_role("button", name="完成本课").click()  # the quiz follows the last lesson
-    expect(page.locator("h1")).to_have_text("小测验：扫码登记")
+    expect(page.locator("h1")).to_have_text("结业测验：扫码登记")
     pass_the_quiz(page)
     # The moment: the result says the course is complete, the certificate one (big) tap away.
     moment = page.locator("[data-course-complete]")

@@ -25,7 +25,7 @@ def sign_in(phone):
     page.get_by_label("用户名或手机号").fill("13800000001")
     page.get_by_label("密码").fill("demo-learner-2026")
     page.get_by_role("button", name="登录").click()
-    expect(page.locator("h1")).to_have_text("小测验：扫码登记")
+    expect(page.locator("h1")).to_have_text("结业测验：扫码登记")
 
 
 def wait_saved(page):
