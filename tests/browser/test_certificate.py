@@ -31,7 +31,7 @@ def sign_in(phone, next_url):
     page = phone.page
     phone.goto("/accounts/login/?next=" + next_url)
     page.get_by_label("用户名或手机号").fill("13800000001")
-    page.get_by_label("密码").fill("demo-learner-2026")
+    page.get_by_label("密码", exact=True).fill("demo-learner-2026")
     page.get_by_role("button", name="登录").click()
 
 

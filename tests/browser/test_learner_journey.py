@@ -25,7 +25,7 @@ def test_learner_continues_and_finishes_a_lesson(phone, demo_site_with_learner):
     page = phone.page
     phone.goto("/accounts/login/")
     page.get_by_label("用户名或手机号").fill("13800000001")
-    page.get_by_label("密码").fill("demo-learner-2026")
+    page.get_by_label("密码", exact=True).fill("demo-learner-2026")
     phone.screenshot("1-sign-in")
     page.get_by_role("button", name="登录").click()
 
@@ -58,9 +58,9 @@ def test_wrong_password_then_right_one(phone, demo_site_with_learner):
     page = phone.page
     phone.goto("/accounts/login/")
     page.get_by_label("用户名或手机号").fill("13800000001")
-    page.get_by_label("密码").fill("not-my-password")
+    page.get_by_label("密码", exact=True).fill("not-my-password")
     page.get_by_role("button", name="登录").click()
     expect(page.locator(".form__errors")).to_contain_text("不正确")
-    page.get_by_label("密码").fill("demo-learner-2026")
+    page.get_by_label("密码", exact=True).fill("demo-learner-2026")
     page.get_by_role("button", name="登录").click()
     expect(page.locator("h1")).to_have_text("我的学习")

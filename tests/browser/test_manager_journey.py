@@ -179,7 +179,7 @@ def test_district_manager_assigns_reports_and_exports(
     phone = learner_phone.page
     learner_phone.goto("/accounts/login/")
     phone.get_by_label("用户名或手机号").fill("13800000001")
-    phone.get_by_label("密码").fill("demo-learner-2026")
+    phone.get_by_label("密码", exact=True).fill("demo-learner-2026")
     phone.get_by_role("button", name="登录").click()
     expect(phone.locator("h1")).to_have_text("我的学习")
     assigned = phone.locator("section", has=phone.get_by_role("heading", name="指派给你的课程"))

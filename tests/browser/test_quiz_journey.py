@@ -23,7 +23,7 @@ def sign_in(phone):
     page = phone.page
     phone.goto("/accounts/login/?next=" + QUIZ_URL)
     page.get_by_label("用户名或手机号").fill("13800000001")
-    page.get_by_label("密码").fill("demo-learner-2026")
+    page.get_by_label("密码", exact=True).fill("demo-learner-2026")
     page.get_by_role("button", name="登录").click()
     expect(page.locator("h1")).to_have_text("结业测验：扫码登记")
 

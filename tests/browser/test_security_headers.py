@@ -43,7 +43,7 @@ def test_learner_pages_keep_to_the_strict_policy(phone, demo):
     page = phone.page
     phone.goto("/accounts/login/?next=/my/")
     page.get_by_label("用户名或手机号").fill("13800000001")
-    page.get_by_label("密码").fill("demo-learner-2026")
+    page.get_by_label("密码", exact=True).fill("demo-learner-2026")
     page.get_by_role("button", name="登录").click()
     expect(page.locator("h1")).to_have_text("我的学习")
 
