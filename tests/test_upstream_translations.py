@@ -7,8 +7,8 @@ upgrade brings new untranslated strings (add them there) or makes an override st
 """
 
 import gettext
-import json
 import io
+import json
 import re
 import sys
 from functools import cache
@@ -102,7 +102,8 @@ def test_every_installed_upstream_string_has_chinese(domain):
     ours = _translated_by_project(domain)
     missing = [key[1] for key in english if key not in chinese and key not in ours]
     assert not missing, (
-        f"{len(missing)} Django/Wagtail strings have no Chinese; add them to locale_upstream/zh_Hans: {missing[:5]}"
+        f"{len(missing)} Django/Wagtail strings have no Chinese; "
+        f"add them to locale_upstream/zh_Hans: {missing[:5]}"
     )
 
 

@@ -1,0 +1,45 @@
+"""Chinese for the few Wagtail strings that are not translatable upstream (not in gettext at all).
+
+Missing *translations* of translatable strings live in locale_upstream/ (see README, Translations).
+What is here are strings Wagtail never passes through gettext, so no catalogue can reach them:
+
+- ImageBlock names its chooser child by its field name, so the lesson editor and the block preview say
+  "Image" in English: the child gets Wagtail's own translated "Image" label instead
+  (``relabel_image_blocks``, run from CoreConfig.ready()).
+- The slim header's ``<nav aria-label="Actions">`` is written into Wagtail's template
+  (wagtailadmin/shared/headers/_actions.html): core/templates overrides it with ``{% translate %}``;
+  tests/test_upstream_translations.py checks the override still matches Wagtail's template otherwise.
+"""
+
+from django.utils.translation import gettext_lazy
+
+
+def relabel_image_blocks() -> None:
+    """ImageBlock's chooser child, named "image", labelled with Wagtail's translated "Image" (an
+    explicit label is kept), in every block definition and every model's StreamField. Blocks are built
+    when the models are imported, so this walks the finished block trees rather than wrapping a
+    constructor. Idempotent."""
+    from django.apps import apps
+    from wagtail.blocks.base import Block
+    from wagtail.fields import StreamField
+    from wagtail.images.blocks import ImageChooserBlock
+
+    def walk(block, seen):
+        if id(block) in seen:
+            return
+        seen.add(id(block))
+        if isinstance(block, ImageChooserBlock) and block.name == "image" and block.label == "Image":
+            block.label = gettext_lazy("Image")  # derived from the field name by Wagtail, untranslatable
+        for child in getattr(block, "child_blocks", {}).values():
+            walk(child, seen)
+        if getattr(block, "child_block", None) is not None:
+            walk(block.child_block, seen)
+
+    seen: set[int] = set()
+    # The definitions (what the block preview looks up) and the copies each StreamField holds.
+    for block in list(Block.definition_registry.values()):
+        walk(block, seen)
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, StreamField):
+                walk(field.stream_block, seen)
