@@ -134,3 +134,29 @@ def test_wagtails_javascript_catalogue_includes_the_overrides(client, django_use
     client.force_login(user)
     response = client.get("/admin/jsi18n/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert json.dumps("插入内容块") in response.content.decode()  # "Insert a block", Wagtail's block picker
+
+
+def test_template_overrides_follow_wagtails_templates():
+    """core/templates overrides a Wagtail template only to translate a hard-coded string; anything
+    else Wagtail changes in it on an upgrade must be copied over (this fails until it is)."""
+    import wagtail
+
+    name = "wagtailadmin/shared/headers/_actions.html"
+    upstream = (Path(wagtail.__file__).parent / "admin" / "templates" / name).read_text()
+    ours = (ROOT / "core" / "templates" / name).read_text()
+    first_line, _, rest = ours.partition("\n")
+    assert first_line.startswith("{% load i18n %}")
+    assert rest.replace("{% translate 'Actions' %}", "Actions") == upstream
+
+
+def test_image_blocks_chooser_label_is_translated():
+    """In the lesson editor and in the block preview (which looks the block up by its definition)."""
+    from wagtail.blocks.base import Block
+
+    from courses.models import LessonPage
+
+    image_block = LessonPage._meta.get_field("body").stream_block.child_blocks["image"].child_blocks["image"]
+    chooser = image_block.child_blocks["image"]
+    with translation.override("zh-hans"):
+        assert str(chooser.label) == "图片"
+        assert str(Block.definition_registry[chooser.definition_prefix].label) == "图片"
