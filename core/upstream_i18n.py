@@ -9,6 +9,9 @@ What is here are strings Wagtail never passes through gettext, so no catalogue c
 - The slim header's ``<nav aria-label="Actions">`` is written into Wagtail's template
   (wagtailadmin/shared/headers/_actions.html): core/templates overrides it with ``{% translate %}``;
   tests/test_upstream_translations.py checks the override still matches Wagtail's template otherwise.
+- The filter panel (wagtailadmin/shared/headers/_filters.html) makes a menu entry of every field of a
+  filter form, hidden ones too, labelled "[invalid name]" by django-filter: the override lists the
+  visible fields and carries the hidden ones (the reports' place in the tree) as plain inputs.
 """
 
 from django.utils.translation import gettext_lazy
