@@ -114,6 +114,14 @@ KNOWN: dict[tuple[str, str], str] = {
 URL = re.compile(r"\w+://\S+")
 IDENTIFIER = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b")  # class names ("ImageChooserBlock")
 CODE = re.compile(r"\b[A-Z0-9]{4}(?:-[A-Z0-9]{4}){3}\b")  # certificate verification codes
+# New strings of this branch whose Chinese is in the helper's PO file, not yet merged into locale/:
+# (msgctxt, msgid). Shown in English until then; test_pending_strings_are_still_untranslated fails
+# once they are translated, so the entry is removed then.
+PENDING = {
+    ("question", "Type"),  # a question's type (题型); Wagtail's generic "Type" keeps 类型
+}
+PENDING_TEXT = {msgid for _context, msgid in PENDING}
+
 WORD = re.compile(r"(?<![\w@./-])[A-Za-z][A-Za-z'’]+(?:[ -][A-Za-z][A-Za-z'’]+)*(?![\w@/]|[.-]\w)")
 ATTRIBUTES = ("aria-label", "title", "placeholder", "alt")
 
@@ -225,7 +233,11 @@ def test_no_english_on_a_chinese_screen(db, client, settings, world, content, ca
     html = _html_of(response) if outcome_of(response, screen.gone) is Outcome.OK else None
     if html is None:
         pytest.skip(f"{url} answered {response.status_code} {response.get('Content-Type', '')}")
-    english = {phrase for phrase in english_in(visible_text(html), content) if not _known(case.id, phrase)}
+    english = {
+        phrase
+        for phrase in english_in(visible_text(html), content)
+        if not _known(case.id, phrase) and phrase not in PENDING_TEXT
+    }
     assert not english, f"{case.id} ({url}, as {role}) shows English: " + " | ".join(sorted(english))
 
 
@@ -239,3 +251,11 @@ def test_names_made_by_migrations_are_chinese(db):
         names = model.objects.exclude(name="Root") if model is Collection else model.objects.all()
         for name in names.values_list("name", flat=True):
             assert re.search(r"[\u4e00-\u9fff]", name), f"{model.__name__} {name!r} has no Chinese"
+
+
+def test_pending_strings_are_still_untranslated():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        done = [msgid for context, msgid in PENDING if translation.pgettext(context, msgid) != msgid]
+    assert not done, f"translated now: remove from PENDING in {__name__}: {done}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from reports import selectors
@@ -29,7 +29,7 @@ QUIZ_COLUMNS = [
 
 QUESTION_COLUMNS = [
     ReportColumn("question", _("Question"), lambda row: row["title"]),
-    ReportColumn("kind", _("Type"), lambda row: row["kind_label"]),
+    ReportColumn("kind", pgettext_lazy("question", "Type"), lambda row: row["kind_label"]),
     ReportColumn("category", _("Category"), lambda row: row["category_name"]),
     ReportColumn("answered", _("Times answered"), lambda row: row["answered"]),
     ReportColumn("correct", _("Times right"), lambda row: row["correct_count"]),
