@@ -13,3 +13,4 @@ class CoreConfig(AppConfig):
         spreadsheets.wagtail_exporter_escape()
         security.avatar_uploads_limit()
         upstream_i18n.relabel_image_blocks()
+        upstream_i18n.label_link_choosers()

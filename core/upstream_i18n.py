@@ -9,12 +9,15 @@ What is here are strings Wagtail never passes through gettext, so no catalogue c
 - The slim header's ``<nav aria-label="Actions">`` is written into Wagtail's template
   (wagtailadmin/shared/headers/_actions.html): core/templates overrides it with ``{% translate %}``;
   tests/test_upstream_translations.py checks the override still matches Wagtail's template otherwise.
+- The link chooser's forms (external, anchor, e-mail, phone link) have fields without labels, which
+  Django derives from the field names in English ("Link text", "Phone number"): ``label_link_choosers``
+  gives them translatable ones.
 - The filter panel (wagtailadmin/shared/headers/_filters.html) makes a menu entry of every field of a
   filter form, hidden ones too, labelled "[invalid name]" by django-filter: the override lists the
   visible fields and carries the hidden ones (the reports' place in the tree) as plain inputs.
 """
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 
 def relabel_image_blocks() -> None:
@@ -46,3 +49,27 @@ def relabel_image_blocks() -> None:
         for field in model._meta.get_fields():
             if isinstance(field, StreamField):
                 walk(field.stream_block, seen)
+
+
+LINK_CHOOSER_LABELS = {
+    "link_text": pgettext_lazy("link chooser", "Link text"),
+    "email_address": gettext_lazy("Email address"),  # Wagtail's own, translated
+    "subject": pgettext_lazy("link chooser", "Subject"),
+    "body": pgettext_lazy("link chooser", "Body"),
+    "phone_number": pgettext_lazy("link chooser", "Phone number"),
+}
+
+
+def label_link_choosers() -> None:
+    """Translatable labels for the fields of Wagtail's link chooser forms that have none."""
+    from wagtail.admin.forms import choosers
+
+    for form in (
+        choosers.ExternalLinkChooserForm,
+        choosers.AnchorLinkChooserForm,
+        choosers.EmailLinkChooserForm,
+        choosers.PhoneLinkChooserForm,
+    ):
+        for name, field in form.base_fields.items():
+            if field.label is None and name in LINK_CHOOSER_LABELS:
+                field.label = LINK_CHOOSER_LABELS[name]

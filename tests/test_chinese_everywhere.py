@@ -100,9 +100,11 @@ KNOWN: dict[tuple[str, str], str] = {
     # TODO(other helper: accounts) the admin sign-in form's password field has no label, so Django
     # derives "Password" from its name (wagtail.admin.forms.auth.LoginForm); give it _("Password").
     ("wagtailadmin_login", "Password"): "accounts",
-    # TODO(other helper: accounts) group names are English only (issue 14: "Editors", "Moderators"…).
+    # TODO(other helper: accounts) group names are English only (issue 14: "Editors", "Moderators"…),
+    # in the users list and the page privacy dialog's group choices.
     **{
-        ("wagtailusers_users:index", name): "accounts"
+        (screen, name): "accounts"
+        for screen in ("wagtailusers_users:index", "wagtailadmin_pages:set_privacy")
         for name in ("Editors", "Managers", "Moderators", "Reviewers", "Trainers")
     },
     # A revision made by a script (no user) is shown by Wagtail as "创建人： None".
@@ -120,6 +122,11 @@ CODE = re.compile(r"\b[A-Z0-9]{4}(?:-[A-Z0-9]{4}){3}\b")  # certificate verifica
 PENDING = {
     ("question", "Type"),  # a question's type (题型); Wagtail's generic "Type" keeps 类型
     (None, "Everyone in the chosen units and every unit below them."),  # assignments' unit tree
+    # Wagtail's link chooser forms (core/upstream_i18n.py)
+    ("link chooser", "Link text"),
+    ("link chooser", "Subject"),
+    ("link chooser", "Body"),
+    ("link chooser", "Phone number"),
 }
 PENDING_TEXT = {msgid for _context, msgid in PENDING}
 

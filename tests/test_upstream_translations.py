@@ -173,3 +173,19 @@ def test_image_blocks_chooser_label_is_translated():
     with translation.override("zh-hans"):
         assert str(chooser.label) == "图片"
         assert str(Block.definition_registry[chooser.definition_prefix].label) == "图片"
+
+
+def test_link_chooser_fields_have_translatable_labels():
+    """Wagtail leaves them unlabelled (Django would print the field name in English)."""
+    from django.utils.functional import Promise
+    from wagtail.admin.forms import choosers
+
+    for form in (
+        choosers.ExternalLinkChooserForm,
+        choosers.AnchorLinkChooserForm,
+        choosers.EmailLinkChooserForm,
+        choosers.PhoneLinkChooserForm,
+    ):
+        for name, field in form.base_fields.items():
+            assert field.label is not None, f"{form.__name__}.{name}"
+            assert isinstance(field.label, Promise) or not field.label.isascii() or field.label in ("#",)
