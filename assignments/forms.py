@@ -15,11 +15,31 @@ class CourseChoiceField(forms.ModelChoiceField):
         return obj.title
 
 
+class UnitTreeWidget(forms.CheckboxSelectMultiple):
+    """Units as a tree of checkboxes, indented by level below the top of the viewer's part: several are
+    chosen by ticking, with the mouse or the keyboard (Tab, Space), no Ctrl-click."""
+
+    template_name = "assignments/widgets/unit_tree.html"
+    top_depth = 1  # the depth shown without indentation (the form sets the viewer's own)
+    deepest_indent = 6  # as far as the stylesheet indents
+
+    class Media:
+        css = {"all": ["assignments/unit-tree.css"]}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        unit = getattr(value, "instance", None)
+        option["depth"] = min(max(unit.depth - self.top_depth, 0), self.deepest_indent) if unit else 0
+        return option
+
+
 class OrgUnitsField(forms.ModelMultipleChoiceField):
-    """The units a manager may target, in tree order, indented by depth."""
+    """The units a manager may target, in tree order (the widget indents them by level)."""
+
+    widget = UnitTreeWidget
 
     def label_from_instance(self, obj):
-        return obj.indented_name
+        return obj.name
 
 
 class AssignmentForm(forms.ModelForm):
@@ -35,11 +55,7 @@ class AssignmentForm(forms.ModelForm):
         label=capfirst(_("organisation units")),
         queryset=OrgUnit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 14}),
-        help_text=_(
-            "Everyone in the chosen units and every unit below them. Hold Ctrl (⌘ on a Mac) to choose "
-            "several."
-        ),
+        help_text=_("Everyone in the chosen units and every unit below them."),
     )
     positions = forms.ModelMultipleChoiceField(
         label=capfirst(_("positions")),
@@ -69,13 +85,16 @@ class AssignmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         scope = scope_for(for_user)
         self.fields["units"].queryset = scope.units().order_by("path")
+        self.fields["units"].widget.top_depth = (
+            1 if scope.everything or scope.unit is None else scope.unit.depth
+        )
         if not scope.everything:
             self.fields["units"].required = True
             self.fields["units"].error_messages["required"] = _("Choose at least one unit.")
         else:
             self.fields["units"].help_text = _(
                 "Everyone in the chosen units and every unit below them. Choose none for the whole "
-                "organisation. Hold Ctrl (⌘ on a Mac) to choose several."
+                "organisation."
             )
         if self.instance.pk:
             # The course of an assignment stays: another course is another assignment.

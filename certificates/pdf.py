@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
@@ -34,6 +35,10 @@ INK = HexColor("#1f2933")
 MUTED = HexColor("#52606d")
 STAMP = {CertificateState.REVOKED: HexColor("#b42318"), CertificateState.EXPIRED: HexColor("#b54708")}
 QR_SIZE = 96  # points, about 34 mm: scans from a phone at arm's length
+# Where the organisation's artwork goes (x, y, width, height in points): the logo inside the frame's
+# top left corner, the seal (about 38 mm, a common size) over the end of the issuer's name.
+LOGO_BOX = (44, PAGE_HEIGHT - 44 - 64, 150, 56)
+SEAL_BOX = (250, 40, 108, 108)
 
 _fonts_lock = threading.Lock()
 _glyphs: dict[int, int] = {}
@@ -184,8 +189,23 @@ def _stamp(canvas: Canvas, state: str, certificate: Certificate) -> None:
     draw_text(canvas, detail, PAGE_WIDTH / 2, 172, 14, colour=colour, bold=True)
 
 
-def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
-    """The certificate as PDF bytes, in the active language; the QR code encodes verify_url."""
+def draw_png(canvas: Canvas, png: bytes | None, x: float, y: float, width: float, height: float) -> None:
+    """An image (the organisation's logo or seal) fitted into the box, transparency kept."""
+    if not png:
+        return
+    try:
+        picture = ImageReader(io.BytesIO(png))
+    except OSError:
+        return  # not an image after all: the certificate goes out without it
+    canvas.drawImage(picture, x, y, width, height, mask="auto", preserveAspectRatio=True, anchor="c")
+
+
+def certificate_pdf(
+    certificate: Certificate, *, verify_url: str, logo: bytes | None = None, seal: bytes | None = None
+) -> bytes:
+    """The certificate as PDF bytes, in the active language; the QR code encodes verify_url. ``logo``
+    and ``seal``: PNG bytes of the issuing organisation's (certificates.selectors.certificate_artwork),
+    the logo at the top left, the seal beside "Issued by"."""
     _register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(
@@ -203,6 +223,7 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     widest = PAGE_WIDTH - 180
 
     _frame(canvas)
+    draw_png(canvas, logo, LOGO_BOX[0], LOGO_BOX[1], LOGO_BOX[2], LOGO_BOX[3])
     size, lines = fit_lines(certificate.organisation_name, sizes=(15, 13, 11), max_width=widest, max_lines=1)
     draw_text(canvas, lines[0], centre, PAGE_HEIGHT - 78, size, colour=BRAND)
     draw_text(canvas, _("Certificate of completion"), centre, PAGE_HEIGHT - 132, 36, bold=True)
@@ -235,6 +256,7 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     draw_text(canvas, lines[0], left, bottom + 42, size, align="left")
     issued = _("Issued on %(date)s") % {"date": _local_date(certificate.issued_at)}
     draw_text(canvas, issued, left, bottom + 24, 10, colour=MUTED, align="left")
+    draw_png(canvas, seal, SEAL_BOX[0], SEAL_BOX[1], SEAL_BOX[2], SEAL_BOX[3])
 
     qr_x = PAGE_WIDTH - 70 - QR_SIZE
     draw_qr(canvas, verify_url, qr_x, bottom, QR_SIZE)

@@ -1,12 +1,15 @@
-"""Reads of certificates. Each is one query."""
+"""Reads of certificates. Each is one query (the artwork: the site settings and two renditions)."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from wagtail.models import Page, Site
 
 from certificates.codes import code_is_well_formed, code_normalize
 from certificates.models import Certificate, CertificateState
+from core.models import SiteSettings
 
 # What the verification page may read: nothing of the holder beyond the name snapshot.
 VERIFICATION_FIELDS = (
@@ -97,3 +100,36 @@ def certificates_matching(certificates: QuerySet[Certificate], query: str) -> Qu
     if len(code) >= 4:
         condition |= Q(code__contains=code)
     return certificates.filter(condition)
+
+
+@dataclass(frozen=True)
+class Artwork:
+    """The issuing organisation's logo and seal (site settings), as PNG bytes for the PDF."""
+
+    logo: bytes | None = None
+    seal: bytes | None = None
+
+
+ARTWORK_RENDITION = "max-600x600|format-png"
+
+
+def certificate_artwork(certificate: Certificate) -> Artwork:
+    """The logo and seal of the site the certificate's course is on (else the default site). An image
+    whose file is gone is left out rather than breaking the certificate."""
+    course = Page.objects.filter(pk=certificate.course_id).first() if certificate.course_id else None
+    site = (course.get_site() if course else None) or Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return Artwork()
+    site_settings = SiteSettings.for_site(site)
+    return Artwork(logo=_png(site_settings.logo), seal=_png(site_settings.seal))
+
+
+def _png(image) -> bytes | None:
+    if image is None:
+        return None
+    try:
+        rendition = image.get_rendition(ARTWORK_RENDITION)
+        with rendition.file.open("rb") as file:
+            return file.read()
+    except (OSError, ValueError):
+        return None

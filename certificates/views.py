@@ -61,7 +61,10 @@ def certificate_detail(request, code: str):
 @login_required
 def certificate_pdf_download(request, code: str):
     certificate = _viewable(request, code)
-    body = certificate_pdf(certificate, verify_url=verification_url(certificate, request))
+    artwork = selectors.certificate_artwork(certificate)
+    body = certificate_pdf(
+        certificate, verify_url=verification_url(certificate, request), logo=artwork.logo, seal=artwork.seal
+    )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.display_code}.pdf"'
     response["X-Robots-Tag"] = NOINDEX

@@ -7,8 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from core import checks, security, signals, spreadsheets  # noqa: F401 (checks registers itself)
+        from core import checks, security, signals, spreadsheets, upstream_i18n  # noqa: F401 (checks registers itself)
 
         signals.connect()
         spreadsheets.wagtail_exporter_escape()
         security.avatar_uploads_limit()
+        upstream_i18n.relabel_image_blocks()
+        upstream_i18n.label_link_choosers()

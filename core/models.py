@@ -85,7 +85,30 @@ class SiteSettings(BaseSiteSetting):
         _("issuing organisation"),
         max_length=120,
         blank=True,
-        help_text=_("Shown in the footer and, later, on certificates."),
+        help_text=_("Shown in the footer and printed on certificates."),
+    )
+    logo = models.ForeignKey(
+        CustomImage,
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Printed at the top left of certificates. A PNG with a transparent background looks best."
+        ),
+    )
+    seal = models.ForeignKey(
+        CustomImage,
+        verbose_name=_("seal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The organisation's seal, printed beside “Issued by” on certificates. A square PNG with a "
+            "transparent background looks best."
+        ),
     )
     help_contact = models.CharField(
         _("help contact"),
@@ -97,7 +120,13 @@ class SiteSettings(BaseSiteSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("organisation_name"), FieldPanel("help_contact"), FieldPanel("footer_note")],
+            [
+                FieldPanel("organisation_name"),
+                FieldPanel("logo"),
+                FieldPanel("seal"),
+                FieldPanel("help_contact"),
+                FieldPanel("footer_note"),
+            ],
             heading=_("Organisation"),
         )
     ]

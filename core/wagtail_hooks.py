@@ -1,9 +1,9 @@
 """Wagtail hooks of core: only registration (the rights guard of bulk actions, the hotspot editor's
-preview endpoint)."""
+preview endpoint, the reviewer's main button and review messages)."""
 
 from wagtail import hooks
 
-from core import hotspot_editor
+from core import hotspot_editor, moderation
 from core.rights import bulk_action_guard
 
 
@@ -18,3 +18,13 @@ def check_bulk_action_objects_in_scope(request, action_type, objects, action_cla
 def register_hotspot_editor_urls():
     # The screenshot preview the hotspot editor loads (questions and lesson practice steps).
     return hotspot_editor.urlpatterns
+
+
+@hooks.register("construct_page_action_menu")
+def reviewers_main_button_is_approve(menu_items, request, context):
+    moderation.approve_first(menu_items, request, context)
+
+
+@hooks.register("after_edit_page")
+def say_what_the_review_did(request, page):
+    return moderation.announce_review(request, page)

@@ -2,8 +2,10 @@
 apps' context hooks), and the audit-log action of a manager's override."""
 
 from django.core.cache import cache
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 
 from courses.models import COURSE_CONTEXT_HOOK, ITEM_CONTEXT_HOOK
 from progress import services
@@ -64,6 +66,19 @@ def record_seen_and_add_statuses(request, page, context):
 
 @hooks.register("register_log_actions")
 def register_override_log_action(actions):
-    actions.register_action(
-        services.OVERRIDE_LOG_ACTION, _("Mark course complete"), _("Course marked complete by a manager")
-    )
+    actions.register_action(services.OVERRIDE_LOG_ACTION)(CompletionOverrideFormatter)
+
+
+class CompletionOverrideFormatter(LogFormatter):
+    """Site history's line for a manager's "mark complete": which course, and why (the log data)."""
+
+    label = _("Mark course complete")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        if not data.get("course_title"):  # entries written before the title was logged
+            return gettext("Course marked complete by a manager")
+        return gettext("Course “%(course)s” marked complete by a manager: %(reason)s") % {
+            "course": data["course_title"],
+            "reason": data.get("reason", ""),
+        }

@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from wagtail.admin import messages
@@ -468,7 +468,7 @@ class QuestionStatisticsView(QuestionBankPermissionMixin, ReportView):
     export_headings = {
         "question_id": _("ID"),
         "title": _("Question"),
-        "kind_label": _("Type"),
+        "kind_label": pgettext_lazy("question", "Type"),
         "category_name": _("Category"),
         "answered": _("Times answered"),
         "correct_count": _("Times right"),
@@ -481,7 +481,7 @@ class QuestionStatisticsView(QuestionBankPermissionMixin, ReportView):
     def columns(self):
         return [
             TitleColumn("title", label=_("Question"), get_url=lambda row: row["edit_url"]),
-            Column("kind_label", label=_("Type")),
+            Column("kind_label", label=pgettext_lazy("question", "Type")),
             Column("category_name", label=_("Category")),
             Column("answered", label=_("Times answered"), sort_key="answered"),
             Column("correct_percent_display", label=_("% right"), sort_key="correct_percent"),

@@ -3,9 +3,10 @@
 Both stream: the rows come from an iterator (a server-side cursor read in chunks), CSV goes out line by
 line, Excel is written by openpyxl in write-only mode to a temporary file on disk that is then sent;
 neither holds the rows in memory. Cells are the very text the screen shows (`cell_text`), except that
-Excel gets numbers and dates as such, and that text a spreadsheet would run as a formula is escaped
-by the site's one rule (core.spreadsheets). A sheet holds 1,048,576 rows (`XLSX_MAX_ROWS`, the heading
-included): longer exports go on in further sheets, "people (2)" and so on, each with the heading row.
+Excel gets numbers, percentages (`Percent`) and dates as such, and that text a spreadsheet would run as
+a formula is escaped by the site's one rule (core.spreadsheets). A sheet holds 1,048,576 rows
+(`XLSX_MAX_ROWS`, the heading included): longer exports go on in further sheets, "people (2)" and so
+on, each with the heading row.
 """
 
 from __future__ import annotations
@@ -30,6 +31,27 @@ LINES_PER_WRITE = 500
 # Rows in one Excel sheet, the heading row included; longer exports go on in another sheet.
 XLSX_MAX_ROWS = 1_048_576
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A percentage (0–100) in a report: "66.7%" on screen and in CSV, and in Excel a number (0.667)
+    formatted as a percentage, so that it sorts, sums and charts. ``places``: decimals Excel shows."""
+
+    value: float
+    places: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.value:g}%"
+
+    @property
+    def number_format(self) -> str:
+        return "0%" if self.places == 0 else "0." + "0" * self.places + "%"
+
+
+def percent(value: float | None, places: int = 1) -> Percent | None:
+    """The one way a report column gives a percentage (None: nothing to show)."""
+    return None if value is None else Percent(value, places)
 
 
 @dataclass(frozen=True)
@@ -58,6 +80,16 @@ def cell_text(value) -> str:
     return force_str(value)
 
 
+def _xlsx_cell(worksheet, value):
+    if isinstance(value, Percent):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(worksheet, value.value / 100)
+        cell.number_format = value.number_format
+        return cell
+    return xlsx_cell(worksheet, _xlsx_value(value))
+
+
 def _xlsx_value(value):
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).replace(tzinfo=None)
@@ -68,7 +100,7 @@ def _xlsx_value(value):
 
 def _csv_text(value) -> str:
     text = cell_text(value)
-    return text if is_number(value) else csv_cell(text)
+    return text if is_number(value) or isinstance(value, Percent) else csv_cell(text)
 
 
 class _Line:
@@ -137,8 +169,7 @@ def xlsx_response(columns: list[ReportColumn], rows: Iterable, name: str, sheet:
         if rows_in_sheet >= per_sheet:
             worksheet = next_sheet()
             rows_in_sheet = 1
-        values = [_xlsx_value(column.value(row)) for column in columns]
-        worksheet.append([xlsx_cell(worksheet, value) for value in values])
+        worksheet.append([_xlsx_cell(worksheet, column.value(row)) for column in columns])
         rows_in_sheet += 1
     # On disk and already unlinked; FileResponse closes it once sent, so no context manager here.
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from accounts.models import Position
+from accounts.scope import scope_for
 from courses.models import CoursePage
 from progress.models import Enrolment
 
@@ -24,7 +26,11 @@ STATUS_CHOICES = [
     (OVERDUE, _("Overdue")),
 ]
 # Navigation, not filtering: kept in the filter form so that filtering keeps the place in the tree.
+# "node" is also the panel's unit filter (a unit of the viewer's part of the tree); "direct" is hidden.
 HIDDEN = ("node", "direct")
+# How many levels below the top of the viewer's part the unit filter lists (the tree's links and the
+# unit's own page reach deeper ones; the current place is always listed).
+UNIT_FILTER_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -82,9 +88,36 @@ def _day(value) -> datetime.date | None:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
+def unit_choices(scope, current: str = "") -> list[tuple[str, str]]:
+    """The units a viewer may report on, in tree order, indented by level: their own unit (or the city's
+    roots) and up to UNIT_FILTER_DEPTH levels below, plus ``current`` (a unit id) when it is deeper.
+    The whole city also has "not placed in the organisation" (node 0)."""
+    if scope.nothing:
+        return []
+    top_depth = 1 if scope.everything else scope.unit.depth  # the city's roots, or their own unit
+    units = scope.units().filter(depth__lte=top_depth + UNIT_FILTER_DEPTH)
+    if current.isdigit():
+        units = units | scope.units().filter(pk=int(current))
+    choices = [
+        (str(unit.pk), "\u3000" * (unit.depth - top_depth) + unit.name)
+        for unit in units.order_by("path").only("pk", "name", "depth", "path")
+    ]
+    if scope.everything:
+        choices.append(("0", gettext("Not placed in the organisation")))
+    return choices
+
+
 class ReportFilterSet(WagtailFilterSet):
-    node = django_filters.CharFilter(widget=forms.HiddenInput, method=_noop)
+    node = django_filters.ChoiceFilter(label=_("Unit"), choices=[], method=_noop, empty_label=_("All units"))
     direct = django_filters.CharFilter(widget=forms.HiddenInput, method=_noop)
+
+    def __init__(self, *args, request=None, scope=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if scope is None and request is not None:
+            scope = scope_for(request.user)
+        current = str((self.data or {}).get("node", ""))
+        self.filters["node"].extra["choices"] = unit_choices(scope, current) if scope else []
+
     course = django_filters.ModelChoiceFilter(
         label=_("Course"), queryset=CoursePage.objects.order_by("title").only("pk", "title"), method=_noop
     )

@@ -26,6 +26,7 @@ from accounts.scope import Scope
 from courses.models import CoursePage
 from progress.models import CourseCompletion, Enrolment
 from reports import tallies
+from reports.exports import Percent
 from reports.filters import OVERDUE, ReportFilters
 from reports.models import COMPLETED_MONTH, ENROLLED_MONTH, NOT_PLACED, SECOND_HALF_STARTS
 
@@ -912,10 +913,10 @@ class TranscriptLine:
     course: str
     item: str = ""
     status: str = ""
-    progress: str = ""
+    progress: Percent | str = ""
     due_on: datetime.date | None = None
     date: datetime.datetime | None = None
-    score: str = ""
+    score: Percent | str = ""
     note: str = ""
 
 
@@ -973,7 +974,7 @@ def learner_transcript(*, learner) -> list[TranscriptCourse]:
                 item=quiz_title,
                 status=str(attempt_states.get(attempt.state, attempt.state)),
                 date=attempt.submitted_at or attempt.started_at,
-                score=f"{attempt.percent}%" if attempt.percent is not None else "",
+                score=Percent(attempt.percent) if attempt.percent is not None else "",
                 note=passed,
             )
 
@@ -1005,7 +1006,7 @@ def learner_transcript(*, learner) -> list[TranscriptCourse]:
                 course_id=course_id,
                 course=title,
                 status=status,
-                progress=f"{percent}%",
+                progress=Percent(percent, places=0),
                 due_on=enrolment.due_on if enrolment and enrolment.assigned else None,
                 date=completion.completed_at if completion else None,
                 note=note,

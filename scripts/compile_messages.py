@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Compile locale/*/LC_MESSAGES/*.po into .mo files with polib, so no system gettext is needed.
+"""Compile every .po under locale/ and locale_upstream/ into .mo files with polib (no gettext needed).
+
+locale/ holds the project's own strings (written by `make messages`); locale_upstream/ holds Chinese for
+Django's and Wagtail's strings that their own catalogues lack (edited by hand, never by makemessages).
 
 Django's `compilemessages` needs GNU msgfmt, which a fresh machine may not have. polib (a dev
 dependency) reads the PO files and writes the .mo files the way msgfmt does: fuzzy, obsolete and
@@ -17,6 +20,7 @@ except ImportError:  # pragma: no cover - only on a machine without the dev requ
     sys.exit("polib is missing: install the dev requirements (make install-dev)")
 
 ROOT = Path(__file__).resolve().parent.parent
+LOCALE_DIRS = ("locale", "locale_upstream")
 
 
 def compile_po(po_path: Path) -> bytes:
@@ -29,7 +33,8 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="fail if a .mo file is out of date")
     args = parser.parse_args()
     stale = []
-    for po in sorted(ROOT.glob("locale/*/LC_MESSAGES/*.po")):
+    catalogues = [po for name in LOCALE_DIRS for po in sorted(ROOT.glob(f"{name}/*/LC_MESSAGES/*.po"))]
+    for po in catalogues:
         mo = po.with_suffix(".mo")
         data = compile_po(po)
         if mo.exists() and mo.read_bytes() == data:

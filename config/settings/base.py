@@ -199,7 +199,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Language and time --------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own catalogues first (they win), then Chinese for Django's and Wagtail's strings that
+# upstream's zh_Hans lacks. makemessages writes only to the first entry, never to locale_upstream.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_upstream"]
 TIME_ZONE = env("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

@@ -218,6 +218,8 @@ def xlsx_rows(content: bytes) -> list[list[str]]:
 
     def text(cell):
         value = cell.value
+        if isinstance(value, int | float) and "%" in (cell.number_format or ""):
+            return f"{value * 100:g}%"  # a percentage, as the screen writes it
         if isinstance(value, datetime.datetime):
             if "h" not in (cell.number_format or "").lower():
                 return value.date().isoformat()

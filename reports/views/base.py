@@ -108,6 +108,9 @@ class ScopedReportView(ScopedMixin, ReportView):
     report_columns: list[exports.ReportColumn] = []
     list_export = ["export"]  # truthy: show Wagtail's export buttons (the files are ours)
 
+    def get_filterset_kwargs(self):
+        return {**super().get_filterset_kwargs(), "scope": self.scope}  # the unit filter's choices
+
     @cached_property
     def report_filters(self) -> ReportFilters:
         if self.filters is None:

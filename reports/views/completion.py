@@ -14,7 +14,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from reports import selectors
-from reports.exports import ReportColumn
+from reports.exports import ReportColumn, percent
 from reports.filters import CompletionFilterSet
 from reports.views.base import ScopedReportView
 
@@ -28,7 +28,7 @@ COMPLETION_COLUMNS = [
     ReportColumn("in_progress", _("In progress"), lambda line: line.counts.in_progress),
     ReportColumn("completed", _("Completed"), lambda line: line.counts.completed),
     ReportColumn("overdue", _("Overdue"), lambda line: line.counts.overdue),
-    ReportColumn("percent", _("% complete"), lambda line: f"{line.counts.percent}%"),
+    ReportColumn("percent", _("% complete"), lambda line: percent(line.counts.percent, places=0)),
 ]
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from reports import selectors
-from reports.exports import ReportColumn
+from reports.exports import ReportColumn, percent
 from reports.filters import QuizResultsFilterSet
 from reports.views.base import ScopedReportView
 
@@ -19,21 +19,17 @@ QUIZ_COLUMNS = [
     ReportColumn("attempts", _("Attempts"), lambda row: row.attempts),
     ReportColumn("learners", _("Learners"), lambda row: row.learners),
     ReportColumn("learners_passed", _("Learners passed"), lambda row: row.learners_passed),
-    ReportColumn("pass_rate", _("Pass rate"), lambda row: f"{row.pass_rate}%"),
-    ReportColumn(
-        "average",
-        _("Average score"),
-        lambda row: f"{row.average_percent:g}%" if row.average_percent is not None else "",
-    ),
+    ReportColumn("pass_rate", _("Pass rate"), lambda row: percent(row.pass_rate, places=0)),
+    ReportColumn("average", _("Average score"), lambda row: percent(row.average_percent)),
 ]
 
 QUESTION_COLUMNS = [
     ReportColumn("question", _("Question"), lambda row: row["title"]),
-    ReportColumn("kind", _("Type"), lambda row: row["kind_label"]),
+    ReportColumn("kind", pgettext_lazy("question", "Type"), lambda row: row["kind_label"]),
     ReportColumn("category", _("Category"), lambda row: row["category_name"]),
     ReportColumn("answered", _("Times answered"), lambda row: row["answered"]),
     ReportColumn("correct", _("Times right"), lambda row: row["correct_count"]),
-    ReportColumn("percent", _("% right"), lambda row: row["correct_percent_display"]),
+    ReportColumn("percent", _("% right"), lambda row: percent(round(row["correct_percent"]), places=0)),
     ReportColumn("wrong", _("Most chosen wrong answer"), lambda row: row["wrong_display"]),
 ]
 

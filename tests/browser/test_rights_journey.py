@@ -130,12 +130,12 @@ def test_a_trainer_uploads_a_screenshot_in_the_editor_and_a_reviewer_publishes(
     # The reviewer approves: the lesson is published with the screenshot.
     sign_in(second, "reviewer", PASSWORDS["reviewer"])
     second.goto(f"/admin/pages/{lesson.pk}/edit/")
-    second.page.locator("footer .dropdown-toggle, [data-w-dropdown-target=toggle]").last.click()
-    # "Approve" (the one without a comment form).
+    # "Approve and publish" (the one without a comment form) is the reviewer's main button.
     second.page.locator(
-        "button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])"
-    ).click()
+        "footer button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])"
+    ).first.click()
     expect(second.page.locator(".messages .success")).to_be_visible()
+    expect(second.page.locator(".messages .success")).not_to_contain_text("已被更新")
     lesson.refresh_from_db()
     assert len(lesson.body) == blocks_before + 1
     assert lesson.body[-1].block_type == "image"
