@@ -452,15 +452,19 @@ def searched_learners(term: str) -> list[int] | QuerySet:
     (it guessed five times too many for one surname and read every enrolment), but given the ids it
     counts right and looks up only theirs. A search that finds very many people stays a subquery, which
     is then the better plan. Either way one query, and the export reads the very same rows."""
+    from accounts.mobile import mobile_normalise
     from accounts.models import User
 
     term = term.strip()
+    mobile = (
+        mobile_normalise(term) or term
+    )  # "138 0000 0001", "+86…", full-width digits: as sign-in reads them
     if term.upper() == term.lower():
         # Nothing to fold (Chinese, digits): the same people, without upper-casing every name first
         # (three times faster over a city's people).
-        found = User.objects.filter(Q(name__contains=term) | Q(username=term) | Q(mobile=term))
+        found = User.objects.filter(Q(name__contains=term) | Q(username=term) | Q(mobile=mobile))
     else:
-        found = User.objects.filter(Q(name__icontains=term) | Q(username__iexact=term) | Q(mobile=term))
+        found = User.objects.filter(Q(name__icontains=term) | Q(username__iexact=term) | Q(mobile=mobile))
     ids = list(found.order_by().values_list("pk", flat=True)[: SEARCH_IDS_AT_MOST + 1])
     if len(ids) > SEARCH_IDS_AT_MOST:
         return found.values("pk")

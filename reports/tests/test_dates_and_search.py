@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from unittest import mock
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -229,6 +230,17 @@ def test_a_search_finds_the_same_people_by_id_or_by_subquery_and_only_in_scope(
         assert names(client, url + "?q=WANG2") == ["王二"]  # a whole username, in any case
         assert names(client, url + "?q=wANG") == ["Amy Wang"]  # part of a name, in any case
         assert names(client, url + f"?q={namesakes['li2'].mobile}") == ["李四"]
+        # A number as people type it is read as sign-in reads it (accounts.mobile).
+        spaced = (
+            namesakes["li2"].mobile[:3]
+            + " "
+            + namesakes["li2"].mobile[3:7]
+            + " "
+            + namesakes["li2"].mobile[7:]
+        )
+        full_width = "".join(chr(ord(digit) + 0xFEE0) for digit in namesakes["li2"].mobile)
+        for typed in (spaced, "+86" + namesakes["li2"].mobile, full_width):
+            assert names(client, url + "?" + urlencode({"q": typed})) == ["李四"], typed
         assert names(client, url + "?q=nobody") == []
         export = client.get(url + "?q=王&export=csv")
         exported = b"".join(export.streaming_content).decode("utf-8-sig")
