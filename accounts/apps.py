@@ -10,8 +10,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import policies, signals
+        from accounts.rights import label_groups_in_view_restrictions
 
         signals.connect()
+        label_groups_in_view_restrictions()
         policies.register()  # before any admin screen asks Wagtail for a fallback policy
 
 

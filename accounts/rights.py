@@ -182,3 +182,20 @@ def users_in_scope(viewer, users: QuerySet[User] | None = None) -> QuerySet[User
     if not scope.everything:
         users = users.filter(Q(managed_unit__isnull=True) | scope.q("managed_unit"))
     return users
+
+
+def label_groups_in_view_restrictions() -> None:
+    """Wagtail's privacy dialogs (pages and collections: "only these groups may see it") list groups by
+    their stored names: show them as `group_label` does everywhere else. Called from AccountsConfig.ready."""
+    from wagtail.admin.forms.view_restrictions import BaseViewRestrictionForm
+
+    if getattr(BaseViewRestrictionForm, "_groups_labelled", False):
+        return
+    wagtail_init = BaseViewRestrictionForm.__init__
+
+    def __init__(self, *args, **kwargs):
+        wagtail_init(self, *args, **kwargs)
+        self.fields["groups"].label_from_instance = group_label
+
+    BaseViewRestrictionForm.__init__ = __init__
+    BaseViewRestrictionForm._groups_labelled = True

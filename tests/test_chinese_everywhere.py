@@ -100,12 +100,6 @@ KNOWN: dict[tuple[str, str], str] = {
     # Left alone: Wagtail's own sign-in form (/admin/login/, which staff reach only by typing it) shows
     # "Password"; our sign-in page is what everyone uses.
     ("wagtailadmin_login", "Password"): "Wagtail's admin sign-in",
-    # Left alone: the page privacy dialog lists groups by their stored (English) names; the users list
-    # and role choices show their Chinese role names (accounts.rights.Role).
-    **{
-        ("wagtailadmin_pages:set_privacy", name): "group names in Wagtail's privacy dialog"
-        for name in ("Editors", "Managers", "Moderators", "Reviewers", "Trainers")
-    },
     # The username field's example (accounts: "e.g. zhangwei"): a username is written in Latin letters.
     ("wagtailusers_users:*", "zhangwei"): "an example username",
     # A revision made by a script (no user) is shown by Wagtail as "创建人： None".
