@@ -14,3 +14,4 @@ class CoreConfig(AppConfig):
         security.avatar_uploads_limit()
         upstream_i18n.relabel_image_blocks()
         upstream_i18n.label_link_choosers()
+        upstream_i18n.label_admin_sign_in()

@@ -9,6 +9,8 @@ What is here are strings Wagtail never passes through gettext, so no catalogue c
 - The slim header's ``<nav aria-label="Actions">`` is written into Wagtail's template
   (wagtailadmin/shared/headers/_actions.html): core/templates overrides it with ``{% translate %}``;
   tests/test_upstream_translations.py checks the override still matches Wagtail's template otherwise.
+- Wagtail's admin sign-in form has a password field without a label ("Password" in English):
+  ``label_admin_sign_in`` gives it Django's translated one.
 - The link chooser's forms (external, anchor, e-mail, phone link) have fields without labels, which
   Django derives from the field names in English ("Link text", "Phone number"): ``label_link_choosers``
   gives them translatable ones.
@@ -73,3 +75,13 @@ def label_link_choosers() -> None:
         for name, field in form.base_fields.items():
             if field.label is None and name in LINK_CHOOSER_LABELS:
                 field.label = LINK_CHOOSER_LABELS[name]
+
+
+def label_admin_sign_in() -> None:
+    """Wagtail's admin sign-in form declares its password field without a label, so Django derives an
+    English "Password" from the field name: it gets Django's own translated one."""
+    from wagtail.admin.forms.auth import LoginForm
+
+    field = LoginForm.base_fields["password"]
+    if field.label is None:
+        field.label = gettext_lazy("Password")

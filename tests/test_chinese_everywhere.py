@@ -97,9 +97,6 @@ KNOWN: dict[tuple[str, str], str] = {
     # The question import page shows the GIFT and Aiken syntax itself ("ANSWER: B", "$CATEGORY:").
     ("quizzes_admin:import", "ANSWER"): "file syntax",
     ("quizzes_admin:import", "CATEGORY"): "file syntax",
-    # Left alone: Wagtail's own sign-in form (/admin/login/, which staff reach only by typing it) shows
-    # "Password"; our sign-in page is what everyone uses.
-    ("wagtailadmin_login", "Password"): "Wagtail's admin sign-in",
     # The username field's example (accounts: "e.g. zhangwei"): a username is written in Latin letters.
     ("wagtailusers_users:*", "zhangwei"): "an example username",
     # A revision made by a script (no user) is shown by Wagtail as "创建人： None".
