@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from core.percent import format_percent
+from core.percent import format_percent, percent_value
 
 
 @dataclass(frozen=True)
@@ -22,14 +22,26 @@ class CourseProgress:
         return min(99, self.done * 100 // self.total)
 
     @property
+    def shown(self) -> tuple[int, int]:
+        """(part, whole) as people are shown it: all done but the completion not recorded (yet) is
+        99.9%, never 100% before completion."""
+        if self.completed:
+            return 1, 1
+        if self.total and self.done >= self.total:
+            return 999, 1000
+        return self.done, self.total
+
+    @property
+    def percent_exact(self) -> float:
+        """The shown percentage as a number (core.percent's rounding: 2 of 3 is 66.7), for reports."""
+        value = percent_value(*self.shown)
+        return float(value) if value is not None else 0.0
+
+    @property
     def percent_text(self) -> str:
         """As shown to people (core.percent, the site's one percentage format): 2 of 3 is "66.7%";
         never "100%" before completion. ``percent`` is the bar's whole-number value."""
-        if self.completed:
-            return format_percent(1, 1)
-        if self.total and self.done >= self.total:  # all done, the completion not recorded (yet)
-            return format_percent(999, 1000)
-        return format_percent(self.done, self.total) or "0%"
+        return format_percent(*self.shown) or "0%"
 
 
 def course_progress(

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 
 from accounts.models import OrgUnit
 from accounts.scope import Scope
+from core.percent import percent_value
 from courses.models import CoursePage
 from progress.models import CourseCompletion, Enrolment
 from reports import tallies
@@ -118,9 +119,11 @@ class Counts:
         return Counts(*(getattr(self, f) - getattr(other, f) for f in self.FIELDS))
 
     @property
-    def percent(self) -> int:
-        """Whole percent completed, rounded down (99.9% is not 100%)."""
-        return self.completed * 100 // self.assigned if self.assigned else 0
+    def percent(self) -> float:
+        """Percent completed, as core.percent rounds it everywhere (2 of 3 is 66.7; 99.96% is 99.9, never
+        100 before everyone has completed)."""
+        value = percent_value(self.completed, self.assigned)
+        return float(value) if value is not None else 0.0
 
     def _share(self, part: int) -> float:
         """Width of a bar segment, in percent of the assigned."""
@@ -842,8 +845,9 @@ class QuizRow:
     average_percent: float | None
 
     @property
-    def pass_rate(self) -> int:
-        return self.learners_passed * 100 // self.learners if self.learners else 0
+    def pass_rate(self) -> float:
+        value = percent_value(self.learners_passed, self.learners)
+        return float(value) if value is not None else 0.0
 
 
 def quiz_result_rows(*, scope: Scope, place: Place, filters: ReportFilters) -> list[QuizRow]:
@@ -991,7 +995,7 @@ def learner_transcript(*, learner) -> list[TranscriptCourse]:
         done = [item.pk for item in course_items if progress.get(item.pk) and progress[item.pk].completed_at]
         percent = rules.course_progress(
             [item.pk for item in course_items if item.required], done, completed=completion is not None
-        ).percent
+        ).percent_exact
         if completion is None:
             note = ""
             status = str(statuses.get(enrolment.status, enrolment.status)) if enrolment else ""
@@ -1010,7 +1014,7 @@ def learner_transcript(*, learner) -> list[TranscriptCourse]:
                 course_id=course_id,
                 course=title,
                 status=status,
-                progress=Percent(percent, places=0),
+                progress=Percent(percent),
                 due_on=enrolment.due_on if enrolment and enrolment.assigned else None,
                 date=completion.completed_at if completion else None,
                 note=note,

@@ -208,7 +208,7 @@ def test_counts_add_up():
     assert counts.percent == 50
     assert (counts + counts).assigned == 8
     assert (counts - counts) == Counts()
-    assert Counts(assigned=3, completed=2).percent == 66  # rounded down
+    assert Counts(assigned=3, completed=2).percent == 66.7  # core.percent, as every screen rounds
 
 
 # -- query counts ----------------------------------------------------------------------------------

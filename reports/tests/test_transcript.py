@@ -31,7 +31,7 @@ def test_transcript_lists_courses_lessons_and_quiz_attempts(client, world):
     course_row = by_item[("课程C", "")]
     assert course_row[0] == tr("Course")
     assert course_row[3] == tr("In progress")
-    assert course_row[4] == "33%"  # one of three required items (two lessons and the quiz)
+    assert course_row[4] == "33.3%"  # one of three required items (two lessons and the quiz)
     assert course_row[5] == (world.today - datetime.timedelta(days=30)).isoformat()
     assert by_item[("课程C", "课时C")][3] == tr("Done")
     assert by_item[("课程C", "课时C")][6]  # when it was completed

@@ -28,7 +28,7 @@ COMPLETION_COLUMNS = [
     ReportColumn("in_progress", _("In progress"), lambda line: line.counts.in_progress),
     ReportColumn("completed", _("Completed"), lambda line: line.counts.completed),
     ReportColumn("overdue", _("Overdue"), lambda line: line.counts.overdue),
-    ReportColumn("percent", _("% complete"), lambda line: percent(line.counts.percent, places=0)),
+    ReportColumn("percent", _("% complete"), lambda line: percent(line.counts.percent)),
 ]
 
 
@@ -86,7 +86,7 @@ class DashboardLine:
             '<td class="num"><a href="{}">{}</a></td>'
             '<td class="num"><a href="{}">{}</a></td>'
             '<td class="num{}"><a href="{}">{}</a></td>'
-            '<td class="num">{}%</td>'
+            '<td class="num">{}</td>'
             '<td class="report-chart-col"><div class="report-bar" role="img" aria-label="{}">'
             '<span class="report-bar__done" style="width: {}%"></span>'
             '<span class="report-bar__doing" style="width: {}%"></span>'
@@ -105,7 +105,7 @@ class DashboardLine:
             mark_safe(" report-overdue") if c.overdue else "",
             self.overdue_url,
             c.overdue,
-            c.percent,
+            percent(c.percent),
             self.bar_label,
             f"{c.completed_share:.2f}",
             f"{c.in_progress_share:.2f}",

@@ -19,7 +19,7 @@ QUIZ_COLUMNS = [
     ReportColumn("attempts", _("Attempts"), lambda row: row.attempts),
     ReportColumn("learners", _("Learners"), lambda row: row.learners),
     ReportColumn("learners_passed", _("Learners passed"), lambda row: row.learners_passed),
-    ReportColumn("pass_rate", _("Pass rate"), lambda row: percent(row.pass_rate, places=0)),
+    ReportColumn("pass_rate", _("Pass rate"), lambda row: percent(row.pass_rate)),
     ReportColumn("average", _("Average score"), lambda row: percent(row.average_percent)),
 ]
 
