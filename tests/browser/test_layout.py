@@ -135,7 +135,10 @@ def _reset_database(*, with_migrated_data: bool) -> None:
     serialized_rollback does), with every sequence moved past the reloaded ids (on PostgreSQL a flush
     restarts them at 1, and reloaded rows keep their ids)."""
     from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
     from django.core.management.color import no_style
+
+    from core import content_cache
 
     for connection in connections.all():
         call_command(
@@ -149,6 +152,10 @@ def _reset_database(*, with_migrated_data: bool) -> None:
                 with connection.cursor() as cursor:
                     for statement in statements:
                         cursor.execute(statement)
+    # Content types looked up while the tables were empty were created under other ids: forget them all,
+    # and every cached page and route, so later tests read what the database now holds.
+    ContentType.objects.clear_cache()
+    content_cache.bump()
 
 
 def _build_learner_data() -> tuple[str, str, str]:
