@@ -105,8 +105,7 @@ KNOWN: dict[tuple[str, str], str] = {
 
 URL = re.compile(r"\w+://\S+")
 IDENTIFIER = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b")  # class names ("ImageChooserBlock")
-# Certificate verification codes, grouped or not (My data shows them as stored).
-CODE = re.compile(r"\b[A-Z0-9]{4}(?:-?[A-Z0-9]{4}){3}\b")
+CODE = re.compile(r"\b[A-Z0-9]{4}(?:-[A-Z0-9]{4}){3}\b")  # certificate verification codes
 # A suggested initial password, in its groups (accounts.passwords): random letters, not English.
 INITIAL_PASSWORD = re.compile(r"\b[a-z2-9]{5}(?: [a-z2-9]{5}){2}\b")
 # New strings of this branch whose Chinese is in the helper's PO file, not yet merged into locale/:
