@@ -9,6 +9,8 @@ true_false     a ``bool``
 fill_blank     a ``str``
 ordering       the step indexes in the learner's order: a permutation of ``range(len(steps))``
 hotspot        ``(x, y)``, the tapped point as fractions of the image width and height
+numeric        a ``str`` as typed (full-width digits, a decimal comma accepted) or a number
+essay          a ``str``; never graded here: a trainer marks it (``MANUALLY_MARKED``)
 =============  ==============================================================================
 
 A response of the wrong shape (wrong type, an index out of range, duplicates, ``None``, NaN…) never
@@ -22,6 +24,8 @@ Partial credit, when the question turns it on:
   wrong options without one cost 1/k (k = number of correct options). Choosing exactly the correct
   options is always full marks; anything else stays below full marks.
 * **single** — choosing a wrong option that carries a positive weight (GIFT ``~%50%``) earns that weight.
+* **fill_blank** and **numeric** — the best-weighted answer the response matches earns its weight
+  (always on: Moodle's short-answer and numerical questions carry a weight per answer).
 * **ordering** — each pair of neighbouring positions in the learner's order earns a point when the
   earlier step really comes before the later one; score = points / (steps - 1). Only the exact
   order gets full marks (any other permutation has at least one pair the wrong way round).
@@ -38,7 +42,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import islice, pairwise
 
-from quizzes.questiondata import QuestionData, QuestionKind
+from quizzes.questiondata import QuestionData, QuestionKind, parse_number
 
 MAX_SCORE = 1.0
 MAX_TEXT_RESPONSE = 10_000
@@ -167,6 +171,16 @@ def coerce_response(q: QuestionData, response: object) -> object:
             return order
         case QuestionKind.HOTSPOT:
             return _point(response)
+        case QuestionKind.NUMERIC:
+            if isinstance(response, str) and len(response) <= 100 and parse_number(response) is not None:
+                return response
+            if parse_number(response) is not None and not isinstance(response, str):
+                return response
+            raise InvalidResponse("expected a number")
+        case QuestionKind.ESSAY:
+            if not isinstance(response, str) or len(response) > MAX_TEXT_RESPONSE:
+                raise InvalidResponse("expected a str")
+            return response
     raise InvalidResponse(f"unknown question kind {q.kind!r}")
 
 
@@ -205,14 +219,61 @@ def grade_true_false(q: QuestionData, response: object) -> Grade:
     return Grade.full() if response is q.true_answer else Grade.zero()
 
 
+def _weighted(weight: float) -> Grade:
+    if not isinstance(weight, int | float) or isinstance(weight, bool) or not math.isfinite(weight):
+        return Grade.zero()
+    if weight >= 1:
+        return Grade.full()
+    return Grade.partial(weight) if weight > 0 else Grade.zero()
+
+
 def grade_fill_blank(q: QuestionData, response: object) -> Grade:
     if not isinstance(response, str) or len(response) > MAX_TEXT_RESPONSE:
         return Grade.zero()
     given = normalise_text(response)
     if not given:
         return Grade.zero()
-    accepted = {normalise_text(answer) for answer in q.accepted_answers}
-    return Grade.full() if given in accepted else Grade.zero()
+    weights = [a.weight for a in q.answers if normalise_text(a.text) == given and _is_weight(a.weight)]
+    return _weighted(max(weights)) if weights else Grade.zero()
+
+
+def matching_answer(q: QuestionData, response: object):
+    """The answer of a fill-in or numeric question that `response` earns its mark by (the one with
+    the highest weight among those it matches), for its feedback; None when it matches none."""
+    best = None
+    if q.kind == QuestionKind.NUMERIC:
+        given = parse_number(response)
+        if given is None:
+            return None
+        for answer in q.answers:
+            value, tolerance = answer.number, answer.tolerance
+            if value is None or not _is_weight(answer.weight) or not _is_weight(tolerance) or tolerance < 0:
+                continue
+            # A hair of slack for decimal fractions that floats cannot hold exactly (0.1 + 0.2).
+            slack = 1e-9 * max(1.0, abs(value))
+            if abs(given - value) <= tolerance + slack and (best is None or answer.weight > best.weight):
+                best = answer
+    elif q.kind == QuestionKind.FILL_BLANK and isinstance(response, str) and len(response) <= MAX_TEXT_RESPONSE:
+        given = normalise_text(response)
+        for answer in q.answers:
+            if given and normalise_text(answer.text) == given and _is_weight(answer.weight):
+                if best is None or answer.weight > best.weight:
+                    best = answer
+    return best
+
+
+def _is_weight(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def grade_numeric(q: QuestionData, response: object) -> Grade:
+    answer = matching_answer(q, response)
+    return _weighted(answer.weight) if answer is not None else Grade.zero()
+
+
+def grade_essay(q: QuestionData, response: object) -> Grade:
+    """A written answer earns nothing until a trainer marks it; see ``MANUALLY_MARKED``."""
+    return Grade.zero()
 
 
 def grade_ordering(q: QuestionData, response: object) -> Grade:
@@ -273,6 +334,10 @@ def grade(q: QuestionData, response: object, *, aspect: float = 1.0) -> Grade:
             return grade_ordering(q, response)
         case QuestionKind.HOTSPOT:
             return grade_hotspot(q, response, aspect=aspect)
+        case QuestionKind.NUMERIC:
+            return grade_numeric(q, response)
+        case QuestionKind.ESSAY:
+            return grade_essay(q, response)
     raise ValueError(f"unknown question kind {q.kind!r}")
 
 

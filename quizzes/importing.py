@@ -79,7 +79,25 @@ def question_from_data(data: QuestionData, *, category: QuestionCategory | None)
             for choice, weight in zip(data.choices, _percent_weights(data), strict=True)
         ]
     if kind == QuestionKind.FILL_BLANK:
-        question.accepted_answers = [{"type": "answer", "value": answer} for answer in data.accepted_answers]
+        question.answers = [
+            {"type": "answer", "value": {"text": a.text, "weight": a.weight * 100, "feedback": a.feedback}}
+            for a in data.answers
+        ]
+    if kind == QuestionKind.NUMERIC:
+        question.numeric_answers = [
+            {
+                "type": "answer",
+                "value": {
+                    "value": a.number,
+                    "tolerance": a.tolerance,
+                    "weight": a.weight * 100,
+                    "feedback": a.feedback,
+                },
+            }
+            for a in data.answers
+        ]
+    if kind == QuestionKind.ESSAY:
+        question.marking_guide = data.marking_guide
     if kind == QuestionKind.ORDERING:
         question.steps = [{"type": "step", "value": step} for step in data.steps]
     return question

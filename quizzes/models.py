@@ -29,8 +29,14 @@ from core.hotspot_editor import HotspotAreasWidget
 from core.percent import format_percent
 from courses.models import ITEM_CONTEXT_HOOK, CourseItemPage
 from courses.selectors import lesson_position
-from quizzes.blocks import ChoiceOptionBlock, QuizQuestionBlock, RandomQuestionsBlock
-from quizzes.questiondata import Choice, HotspotArea, QuestionData, QuestionKind
+from quizzes.blocks import (
+    ChoiceOptionBlock,
+    NumericAnswerBlock,
+    QuizQuestionBlock,
+    RandomQuestionsBlock,
+    TextAnswerBlock,
+)
+from quizzes.questiondata import Answer, Choice, HotspotArea, QuestionData, QuestionKind
 
 
 class QuestionCategory(models.Model):
@@ -61,6 +67,8 @@ KIND_CHOICES = [
     (QuestionKind.FILL_BLANK.value, _("Fill in the blank")),
     (QuestionKind.ORDERING.value, _("Put the steps in order")),
     (QuestionKind.HOTSPOT.value, _("Tap the right spot on a screenshot")),
+    (QuestionKind.NUMERIC.value, _("Numeric answer")),
+    (QuestionKind.ESSAY.value, _("Written answer (marked by a trainer)")),
 ]
 
 
@@ -94,13 +102,26 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
         choices=[(True, _("True")), (False, _("False"))],
         help_text=_("True or false questions."),
     )
-    accepted_answers = StreamField(
-        [("answer", wagtail_blocks.CharBlock(label=_("accepted answer"), max_length=200))],
+    answers = StreamField(
+        [("answer", TextAnswerBlock())],
         verbose_name=_("accepted answers"),
         blank=True,
         help_text=_(
-            "Fill in the blank: every answer that counts. Case, spaces and full-width characters are ignored."
+            "Fill in the blank: every answer that counts, and what it earns. "
+            "Case, spaces and full-width characters are ignored."
         ),
+    )
+    numeric_answers = StreamField(
+        [("answer", NumericAnswerBlock())],
+        verbose_name=_("numeric answers"),
+        blank=True,
+        help_text=_("Numeric answer: the right number, give or take; add more numbers for part marks."),
+    )
+    marking_guide = models.TextField(
+        _("marking guide"),
+        blank=True,
+        max_length=5000,
+        help_text=_("Written answer: what a good answer says. Shown to the trainer who marks it, never to learners."),
     )
     steps = StreamField(
         [("step", wagtail_blocks.CharBlock(label=_("step"), max_length=500))],
@@ -143,7 +164,9 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
         FieldPanel("image"),
         FieldPanel("choices", attrs={"data-question-kinds": "single multiple"}),
         FieldPanel("true_answer", attrs={"data-question-kinds": "true_false"}),
-        FieldPanel("accepted_answers", attrs={"data-question-kinds": "fill_blank"}),
+        FieldPanel("answers", attrs={"data-question-kinds": "fill_blank"}),
+        FieldPanel("numeric_answers", attrs={"data-question-kinds": "numeric"}),
+        FieldPanel("marking_guide", attrs={"data-question-kinds": "essay"}),
         FieldPanel("steps", attrs={"data-question-kinds": "ordering"}),
         FieldPanel("areas", widget=HotspotAreasWidget, attrs={"data-question-kinds": "hotspot"}),
         FieldPanel("partial_credit", attrs={"data-question-kinds": "multiple ordering"}),
@@ -180,7 +203,7 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
                 Choice(
                     text=(block.value["text"] or "").strip(),
                     correct=bool(block.value["correct"]),
-                    weight=(block.value["weight"] or 0) / 100,
+                    weight=float(block.value["weight"] or 0) / 100,
                     feedback=(block.value["feedback"] or "").strip(),
                 )
                 for block in self.choices
@@ -191,9 +214,8 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
             title=self.title.strip(),
             category=self.category.name if self.category_id else "",
             choices=choices,
-            accepted_answers=tuple(b.value.strip() for b in self.accepted_answers)
-            if kind == QuestionKind.FILL_BLANK
-            else (),
+            answers=self._answers_data(kind),
+            marking_guide=self.marking_guide.strip() if kind == QuestionKind.ESSAY else "",
             steps=tuple(b.value.strip() for b in self.steps) if kind == QuestionKind.ORDERING else (),
             true_answer=self.true_answer if kind == QuestionKind.TRUE_FALSE else None,
             areas=tuple(HotspotArea(**area) for area in self.areas or ())
@@ -202,6 +224,28 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
             partial_credit=self.partial_credit and kind in (QuestionKind.MULTIPLE, QuestionKind.ORDERING),
             explanation=self.explanation.strip(),
         )
+
+    def _answers_data(self, kind: QuestionKind) -> tuple[Answer, ...]:
+        if kind == QuestionKind.FILL_BLANK:
+            return tuple(
+                Answer(
+                    text=(b.value["text"] or "").strip(),
+                    weight=_fraction(b.value["weight"], default=1.0),
+                    feedback=(b.value["feedback"] or "").strip(),
+                )
+                for b in self.answers
+            )
+        if kind == QuestionKind.NUMERIC:
+            return tuple(
+                Answer(
+                    text=_number_text(b.value["value"]),
+                    weight=_fraction(b.value["weight"], default=1.0),
+                    feedback=(b.value["feedback"] or "").strip(),
+                    tolerance=float(b.value["tolerance"] or 0),
+                )
+                for b in self.numeric_answers
+            )
+        return ()
 
     def clean(self):
         super().clean()
@@ -213,6 +257,19 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
             problems = [str(exc)]
         if problems:
             raise ValidationError(problems)
+
+
+def _fraction(percent, *, default: float) -> float:
+    """A weight typed in percent, as the fraction of the mark QuestionData keeps."""
+    return default if percent is None else float(percent) / 100
+
+
+def _number_text(value) -> str:
+    """A number as a question's answer text: 3.0 is "3", 0.1 stays "0.1"."""
+    if value is None:
+        return ""
+    value = float(value)
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
 class QuizPage(CourseItemPage):
@@ -340,6 +397,9 @@ class QuizAttempt(models.Model):
     # Made before the course was re-assigned for re-training (certificates.services.retraining_start):
     # kept as history, but neither counted toward the attempt limit nor as this round's pass.
     superseded = models.BooleanField(_("from an earlier round of training"), default=False)
+    # Closed with written answers a trainer has still to mark: score, percent and passed stay empty
+    # until the last one is marked (quizzes.marking).
+    awaiting_marking = models.BooleanField(_("awaiting marking"), default=False)
 
     class Meta:
         verbose_name = _("quiz attempt")
@@ -354,6 +414,9 @@ class QuizAttempt(models.Model):
         ]
         indexes = [
             models.Index(fields=["quiz", "state"], name="attempt_quiz_state"),
+            models.Index(
+                fields=["submitted_at"], name="attempt_awaiting_marking", condition=Q(awaiting_marking=True)
+            ),
             models.Index(fields=["state", "deadline"], name="attempt_state_deadline"),
         ]
 
@@ -388,6 +451,17 @@ class AttemptAnswer(models.Model):
     checked = models.BooleanField(_("feedback shown"), default=False)
     score = models.FloatField(_("score"), null=True, blank=True)
     correct = models.BooleanField(_("correct"), null=True, blank=True)
+    # A written answer's mark, given by a trainer (quizzes.marking).
+    comment = models.TextField(_("marker's comment"), blank=True, max_length=2000, db_default="")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    marked_at = models.DateTimeField(_("marked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("answer")

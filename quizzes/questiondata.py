@@ -10,6 +10,9 @@ Conventions every producer follows, so that two questions with the same content 
   leave them at 0 otherwise (see `QuestionData.effective_weights` for how unset weights are filled in);
 * for true/false, `choices` is either empty or exactly two per-answer feedback holders: index 0 is the
   "true" option, index 1 the "false" option, their `correct` flags agreeing with `true_answer`;
+* fill in the blank (Moodle's short answer) and numeric questions list their `answers`, each with a
+  weight (1.0 = fully right, between 0 and 1 = part marks, 0 = a recognised wrong answer that only
+  carries feedback); `accepted_answers` is derived: the texts of the fully right answers;
 * `source_line` is where an importer found the question; it is metadata and does not take part in equality.
 """
 
@@ -33,6 +36,8 @@ class QuestionKind(StrEnum):
     FILL_BLANK = "fill_blank"
     ORDERING = "ordering"
     HOTSPOT = "hotspot"
+    NUMERIC = "numeric"
+    ESSAY = "essay"
 
 
 KIND_LABELS: dict[QuestionKind, str] = {
@@ -42,7 +47,12 @@ KIND_LABELS: dict[QuestionKind, str] = {
     QuestionKind.FILL_BLANK: "填空题",
     QuestionKind.ORDERING: "排序题",
     QuestionKind.HOTSPOT: "点选题",
+    QuestionKind.NUMERIC: "数值题",
+    QuestionKind.ESSAY: "问答题",
 }
+
+# Kinds a trainer marks by hand: grading leaves them pending until a person gives the mark.
+MANUALLY_MARKED = frozenset({QuestionKind.ESSAY})
 
 # Length limits: generous for real questions, small enough that a pasted document is caught.
 MAX_TEXT = 5000
@@ -55,6 +65,9 @@ MAX_STEP_TEXT = 500
 MAX_CHOICES = 26
 MAX_ANSWERS = 50
 MAX_STEPS = 20
+MAX_MARKING_GUIDE = 5000
+# A number a learner or a file may give: beyond this, float rounding makes "equal" meaningless.
+MAX_NUMBER = 1e15
 
 TRUE_FALSE_LABELS = ("正确", "错误")
 
@@ -75,6 +88,49 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """One answer of a fill-in (short answer) or numeric question.
+
+    `weight` is the fraction of the mark this answer earns (1.0 full marks, 0.5 half, 0 none: an answer
+    listed only for its feedback). For numeric questions `text` is the number as written
+    (``"3.5"``, ``"-2"``) and `tolerance` how far off still counts (``3.5`` ± ``0.5``);
+    Moodle's range ``1..5`` is the answer 3 with tolerance 2.
+    """
+
+    text: str
+    weight: float = 1.0
+    feedback: str = ""
+    tolerance: float = 0.0
+
+    @property
+    def number(self) -> float | None:
+        """The numeric value of `text`, or None when it is not a finite number."""
+        return parse_number(self.text)
+
+
+def parse_number(value: object) -> float | None:
+    """A number typed on a phone or written in a file: full-width digits, spaces and a decimal comma
+    are accepted ("３．５", "3,5", " 1 000 "); None when it is not a finite number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str) and len(value) <= 100:
+        text = unicodedata.normalize("NFKC", value)
+        text = "".join(text.split()).replace("−", "-")
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
+            return None
+        number = float(text)
+    else:
+        return None
+    if not math.isfinite(number) or abs(number) > MAX_NUMBER:
+        return None
+    return number
+
+
+@dataclass(frozen=True)
 class QuestionData:
     kind: QuestionKind
     text: str
@@ -87,16 +143,24 @@ class QuestionData:
     areas: tuple[HotspotArea, ...] = ()
     partial_credit: bool = False
     explanation: str = ""
+    answers: tuple[Answer, ...] = ()
+    marking_guide: str = ""
     source_line: int = field(default=0, compare=False)
 
     def __post_init__(self) -> None:
         # Lists passed by callers would make equality and hashing depend on the container type.
-        for name in ("choices", "accepted_answers", "steps", "areas"):
+        for name in ("choices", "accepted_answers", "steps", "areas", "answers"):
             value = getattr(self, name)
             if not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))
         if not isinstance(self.kind, QuestionKind) and self.kind in QuestionKind._value2member_map_:
             object.__setattr__(self, "kind", QuestionKind(self.kind))
+        if self.kind == QuestionKind.FILL_BLANK:
+            # One truth, `answers`; a producer may still give only the fully right texts.
+            if not self.answers and self.accepted_answers:
+                object.__setattr__(self, "answers", tuple(Answer(text) for text in self.accepted_answers))
+            full = tuple(a.text for a in self.answers if _is_number(a.weight) and a.weight >= 1)
+            object.__setattr__(self, "accepted_answers", full)
 
     # -- derived values -------------------------------------------------------------------------
 
@@ -142,6 +206,8 @@ class QuestionData:
             QuestionKind.FILL_BLANK: self._validate_fill_blank,
             QuestionKind.ORDERING: self._validate_ordering,
             QuestionKind.HOTSPOT: self._validate_hotspot,
+            QuestionKind.NUMERIC: self._validate_numeric,
+            QuestionKind.ESSAY: self._validate_essay,
         }[self.kind]
         errors.extend(check())
         return errors
@@ -212,21 +278,60 @@ class QuestionData:
                 _check_length(errors, "判断题反馈", choice.feedback, MAX_FEEDBACK)
         return errors
 
+    def _validate_answers(self, label: str) -> list[str]:
+        errors: list[str] = []
+        if len(self.answers) > MAX_ANSWERS:
+            errors.append(f"{label}最多 {MAX_ANSWERS} 个答案")
+        for n, answer in enumerate(self.answers, start=1):
+            weight = answer.weight
+            if not _is_number(weight):
+                errors.append(f"第 {n} 个答案的分值不是有效数字")
+            elif not 0 <= weight <= 1:
+                errors.append(f"第 {n} 个答案的分值必须在 0% 到 100% 之间")
+            _check_length(errors, f"第 {n} 个答案的反馈", answer.feedback, MAX_FEEDBACK)
+            if _CONTROL_CHARS.search(answer.text + answer.feedback):
+                errors.append(f"第 {n} 个答案含有不可见的控制字符")
+        if self.answers and not any(_is_number(a.weight) and a.weight >= 1 for a in self.answers):
+            errors.append(f"{label}至少需要 1 个满分（100%）答案")
+        return errors
+
     def _validate_fill_blank(self) -> list[str]:
         # Imported here, not at module level: grading imports this module.
         from quizzes.grading import normalise_text
 
         errors: list[str] = []
-        if not self.accepted_answers:
+        if not self.answers:
             errors.append("填空题至少需要 1 个参考答案")
-        if len(self.accepted_answers) > MAX_ANSWERS:
-            errors.append(f"填空题最多 {MAX_ANSWERS} 个参考答案")
-        for answer in self.accepted_answers:
-            if not normalise_text(answer):
-                errors.append(f"参考答案「{_short(answer)}」去掉空格和标点后为空")
-            _check_length(errors, "参考答案", answer, MAX_ANSWER_TEXT)
-            if _CONTROL_CHARS.search(answer):
-                errors.append("参考答案含有不可见的控制字符")
+        errors.extend(self._validate_answers("填空题"))
+        seen: set[str] = set()
+        for answer in self.answers:
+            folded = normalise_text(answer.text)
+            if not folded:
+                errors.append(f"参考答案「{_short(answer.text)}」去掉空格和标点后为空")
+            elif folded in seen:
+                errors.append(f"参考答案「{_short(answer.text)}」重复")
+            seen.add(folded)
+            _check_length(errors, "参考答案", answer.text, MAX_ANSWER_TEXT)
+        return errors
+
+    def _validate_numeric(self) -> list[str]:
+        errors: list[str] = []
+        if not self.answers:
+            errors.append("数值题至少需要 1 个答案")
+        errors.extend(self._validate_answers("数值题"))
+        for n, answer in enumerate(self.answers, start=1):
+            if answer.number is None:
+                errors.append(f"第 {n} 个答案「{_short(answer.text)}」不是数字")
+            tolerance = answer.tolerance
+            if not _is_number(tolerance) or tolerance < 0 or tolerance > MAX_NUMBER:
+                errors.append(f"第 {n} 个答案的误差范围必须是不小于 0 的数字")
+        return errors
+
+    def _validate_essay(self) -> list[str]:
+        errors: list[str] = []
+        _check_length(errors, "评分参考", self.marking_guide, MAX_MARKING_GUIDE)
+        if _CONTROL_CHARS.search(self.marking_guide):
+            errors.append("评分参考含有不可见的控制字符")
         return errors
 
     def _validate_ordering(self) -> list[str]:
@@ -278,6 +383,8 @@ class QuestionData:
             areas=tuple(HotspotArea(**a) for a in data.get("areas", ())),
             partial_credit=bool(data.get("partial_credit", False)),
             explanation=data.get("explanation", ""),
+            answers=tuple(Answer(**a) for a in data.get("answers", ())),
+            marking_guide=data.get("marking_guide", ""),
             source_line=int(data.get("source_line", 0)),
         )
 

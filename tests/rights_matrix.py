@@ -1421,7 +1421,7 @@ def imported_questions():
 
 def question_form(world, obj, role):
     """The question form's stream fields, empty (an invalid form: nothing is saved)."""
-    return {f"{name}-count": "0" for name in ("choices", "accepted_answers", "steps", "areas")}
+    return {f"{name}-count": "0" for name in ("choices", "answers", "numeric_answers", "steps", "areas")}
 
 
 def upload_form(prefix):

@@ -415,7 +415,7 @@ def test_grade_dispatches_on_kind():
 
 def test_grade_refuses_an_unknown_kind():
     with pytest.raises(ValueError, match="unknown"):
-        grade(QuestionData(kind="essay", text="?"), "anything")
+        grade(QuestionData(kind="description", text="?"), "anything")
 
 
 RESPONSES = st.recursive(
@@ -565,7 +565,7 @@ def test_valid_questions_have_no_errors():
             "题目内容过长",
         ),
         (QuestionData(kind=QuestionKind.FILL_BLANK, text="a\x07b", accepted_answers=("a",)), "控制字符"),
-        (QuestionData(kind="essay", text="?"), "未知的题型"),
+        (QuestionData(kind="description", text="?"), "未知的题型"),
     ],
 )
 def test_validate_explains_what_is_wrong(question, expected):

@@ -117,11 +117,15 @@ def test_feedback_and_show_me_stay_by_the_screenshot_and_the_spot_stays_hidden(p
     step = practice.locator("[data-practice-step]").first
     feedback = practice.locator("[data-practice-feedback]")
     show = practice.locator("[data-practice-show]")
-    step.locator("img").scroll_into_view_if_needed()
-    page.wait_for_load_state("load")  # the screenshot has its size
+    image = step.locator("img")
+    image.scroll_into_view_if_needed()
+    page.wait_for_load_state("load")
+    # The screenshot is lazy: once it (and anything above it) has its size, bring it into view again.
+    image.evaluate("(img) => img.complete && img.naturalWidth > 0 || new Promise((ok) => img.addEventListener('load', ok, {once: true}))")
+    page.evaluate("() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)))")
+    image.scroll_into_view_if_needed()
 
     # After load: the feedback bar and "show me" are on screen with the picture; no spot marked.
-    image = step.locator("img")
     assert in_view(page, image)
     assert in_view(page, feedback) and in_view(page, show)
     assert show.bounding_box()["height"] >= 44
