@@ -253,7 +253,9 @@ def matching_answer(q: QuestionData, response: object):
             slack = 1e-9 * max(1.0, abs(value))
             if abs(given - value) <= tolerance + slack and (best is None or answer.weight > best.weight):
                 best = answer
-    elif q.kind == QuestionKind.FILL_BLANK and isinstance(response, str) and len(response) <= MAX_TEXT_RESPONSE:
+    elif (
+        q.kind == QuestionKind.FILL_BLANK and isinstance(response, str) and len(response) <= MAX_TEXT_RESPONSE
+    ):
         given = normalise_text(response)
         for answer in q.answers:
             if given and normalise_text(answer.text) == given and _is_weight(answer.weight):

@@ -121,7 +121,9 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
         _("marking guide"),
         blank=True,
         max_length=5000,
-        help_text=_("Written answer: what a good answer says. Shown to the trainer who marks it, never to learners."),
+        help_text=_(
+            "Written answer: what a good answer says. Shown to the trainer who marks it, never to learners."
+        ),
     )
     steps = StreamField(
         [("step", wagtail_blocks.CharBlock(label=_("step"), max_length=500))],

@@ -406,8 +406,12 @@ class ParseError:
 
 @dataclass
 class ParseResult:
+    """What an importer read. `errors` stop the import; `notices` do not, but the preview shows them
+    (what was mapped or left out: a picture in a question's HTML, a matching question split in pairs)."""
+
     questions: list[QuestionData] = field(default_factory=list)
     errors: list[ParseError] = field(default_factory=list)
+    notices: list[ParseError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -35,6 +35,15 @@ CHINESE = {
 }
 
 
+TOO_MANY = "文件中的题目超过 {limit} 道：一次最多导入 {limit} 道，请拆分成几个文件分批导入"
+
+
+def too_many(line: int, limit: int = MAX_QUESTIONS) -> InputRefused:
+    """To raise when a parser reaches question `limit` + 1 (at `line`): it stops reading there, so a
+    file of 28,000 questions costs no more than one of a thousand."""
+    return InputRefused(ParseError.at(line, TOO_MANY.format(limit=limit)))
+
+
 class InputRefused(Exception):
     """Raised inside an importer when the whole input is unusable; carries the error to report."""
 
