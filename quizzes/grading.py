@@ -258,9 +258,9 @@ def matching_answer(q: QuestionData, response: object):
     ):
         given = normalise_text(response)
         for answer in q.answers:
-            if given and normalise_text(answer.text) == given and _is_weight(answer.weight):
-                if best is None or answer.weight > best.weight:
-                    best = answer
+            matches = given and normalise_text(answer.text) == given and _is_weight(answer.weight)
+            if matches and (best is None or answer.weight > best.weight):
+                best = answer
     return best
 
 

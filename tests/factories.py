@@ -149,7 +149,9 @@ def make_question(text="访客扫码后看到什么？", *, kind="single", categ
         "single": {"choices": [option("登记成功页面", True), option("健康码"), option("付款码")]},
         "multiple": {"choices": [option("姓名", True), option("电话", True), option("银行卡号")]},
         "true_false": {"true_answer": True},
-        "fill_blank": {"answers": [{"type": "answer", "value": {"text": "二维码", "weight": 100, "feedback": ""}}]},
+        "fill_blank": {
+            "answers": [{"type": "answer", "value": {"text": "二维码", "weight": 100, "feedback": ""}}]
+        },
         "ordering": {"steps": [{"type": "step", "value": s} for s in ("打开小程序", "点击登记", "填写信息")]},
         "hotspot": {"areas": [{"shape": "rect", "x": 0.1, "y": 0.1, "w": 0.3, "h": 0.2}]},
     }[kind]

@@ -121,7 +121,10 @@ def test_feedback_and_show_me_stay_by_the_screenshot_and_the_spot_stays_hidden(p
     image.scroll_into_view_if_needed()
     page.wait_for_load_state("load")
     # The screenshot is lazy: once it (and anything above it) has its size, bring it into view again.
-    image.evaluate("(img) => img.complete && img.naturalWidth > 0 || new Promise((ok) => img.addEventListener('load', ok, {once: true}))")
+    image.evaluate(
+        "(img) => img.complete && img.naturalWidth > 0"
+        " || new Promise((ok) => img.addEventListener('load', ok, {once: true}))"
+    )
     page.evaluate("() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)))")
     image.scroll_into_view_if_needed()
 
