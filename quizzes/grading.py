@@ -1,5 +1,8 @@
 """Grading as pure functions: a question and a learner's response in, a `Grade` out.
 
+`grade` and `coerce_response` ask the kind's type (quizzes.kinds); the graders and response shapes
+here are the primitives those types share.
+
 Response shapes, per question kind:
 
 =============  ==============================================================================
@@ -42,7 +45,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import islice, pairwise
 
-from quizzes.questiondata import QuestionData, QuestionKind, parse_number
+from quizzes.questiondata import QuestionData
 
 MAX_SCORE = 1.0
 MAX_TEXT_RESPONSE = 10_000
@@ -148,40 +151,16 @@ def _point(response: object) -> tuple[float, float]:
 def coerce_response(q: QuestionData, response: object) -> object:
     """The response in its canonical shape for `q`, or `InvalidResponse`.
 
-    Useful to reject a malformed autosave before storing it; grading calls it too.
+    Useful to reject a malformed autosave before storing it; grading calls it too. Each kind's type
+    (quizzes.kinds) knows its shape.
     """
-    n_choices, n_steps = len(q.choices), len(q.steps)
-    match q.kind:
-        case QuestionKind.SINGLE:
-            return _index(response, n_choices)
-        case QuestionKind.MULTIPLE:
-            return frozenset(_indexes(response, n_choices))
-        case QuestionKind.TRUE_FALSE:
-            if not isinstance(response, bool):
-                raise InvalidResponse("expected a bool")
-            return response
-        case QuestionKind.FILL_BLANK:
-            if not isinstance(response, str) or len(response) > MAX_TEXT_RESPONSE:
-                raise InvalidResponse("expected a short str")
-            return response
-        case QuestionKind.ORDERING:
-            order = _indexes(response, n_steps)
-            if len(order) != n_steps:
-                raise InvalidResponse("expected every step exactly once")
-            return order
-        case QuestionKind.HOTSPOT:
-            return _point(response)
-        case QuestionKind.NUMERIC:
-            if isinstance(response, str) and len(response) <= 100 and parse_number(response) is not None:
-                return response
-            if parse_number(response) is not None and not isinstance(response, str):
-                return response
-            raise InvalidResponse("expected a number")
-        case QuestionKind.ESSAY:
-            if not isinstance(response, str) or len(response) > MAX_TEXT_RESPONSE:
-                raise InvalidResponse("expected a str")
-            return response
-    raise InvalidResponse(f"unknown question kind {q.kind!r}")
+    from quizzes.kinds import UnknownKind, question_type
+
+    try:
+        kind_type = question_type(q.kind)
+    except UnknownKind:
+        raise InvalidResponse(f"unknown question kind {q.kind!r}") from None
+    return kind_type.coerce(q, response)
 
 
 # -- one grader per kind --------------------------------------------------------------------------
@@ -219,7 +198,8 @@ def grade_true_false(q: QuestionData, response: object) -> Grade:
     return Grade.full() if response is q.true_answer else Grade.zero()
 
 
-def _weighted(weight: float) -> Grade:
+def weighted_grade(weight: float) -> Grade:
+    """The grade an answer's weight earns: full marks at 1, part marks between 0 and 1."""
     if not isinstance(weight, int | float) or isinstance(weight, bool) or not math.isfinite(weight):
         return Grade.zero()
     if weight >= 1:
@@ -233,49 +213,12 @@ def grade_fill_blank(q: QuestionData, response: object) -> Grade:
     given = normalise_text(response)
     if not given:
         return Grade.zero()
-    weights = [a.weight for a in q.answers if normalise_text(a.text) == given and _is_weight(a.weight)]
-    return _weighted(max(weights)) if weights else Grade.zero()
+    weights = [a.weight for a in q.answers if normalise_text(a.text) == given and is_weight(a.weight)]
+    return weighted_grade(max(weights)) if weights else Grade.zero()
 
 
-def matching_answer(q: QuestionData, response: object):
-    """The answer of a fill-in or numeric question that `response` earns its mark by (the one with
-    the highest weight among those it matches), for its feedback; None when it matches none."""
-    best = None
-    if q.kind == QuestionKind.NUMERIC:
-        given = parse_number(response)
-        if given is None:
-            return None
-        for answer in q.answers:
-            value, tolerance = answer.number, answer.tolerance
-            if value is None or not _is_weight(answer.weight) or not _is_weight(tolerance) or tolerance < 0:
-                continue
-            # A hair of slack for decimal fractions that floats cannot hold exactly (0.1 + 0.2).
-            slack = 1e-9 * max(1.0, abs(value))
-            if abs(given - value) <= tolerance + slack and (best is None or answer.weight > best.weight):
-                best = answer
-    elif (
-        q.kind == QuestionKind.FILL_BLANK and isinstance(response, str) and len(response) <= MAX_TEXT_RESPONSE
-    ):
-        given = normalise_text(response)
-        for answer in q.answers:
-            matches = given and normalise_text(answer.text) == given and _is_weight(answer.weight)
-            if matches and (best is None or answer.weight > best.weight):
-                best = answer
-    return best
-
-
-def _is_weight(value: object) -> bool:
+def is_weight(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def grade_numeric(q: QuestionData, response: object) -> Grade:
-    answer = matching_answer(q, response)
-    return _weighted(answer.weight) if answer is not None else Grade.zero()
-
-
-def grade_essay(q: QuestionData, response: object) -> Grade:
-    """A written answer earns nothing until a trainer marks it; see ``MANUALLY_MARKED``."""
-    return Grade.zero()
 
 
 def grade_ordering(q: QuestionData, response: object) -> Grade:
@@ -322,25 +265,11 @@ def grade_hotspot(q: QuestionData, response: object, aspect: float = 1.0) -> Gra
 
 
 def grade(q: QuestionData, response: object, *, aspect: float = 1.0) -> Grade:
-    """Grade any question; `aspect` (image height / width) is used by hotspot questions only."""
-    match q.kind:
-        case QuestionKind.SINGLE:
-            return grade_single(q, response)
-        case QuestionKind.MULTIPLE:
-            return grade_multiple(q, response)
-        case QuestionKind.TRUE_FALSE:
-            return grade_true_false(q, response)
-        case QuestionKind.FILL_BLANK:
-            return grade_fill_blank(q, response)
-        case QuestionKind.ORDERING:
-            return grade_ordering(q, response)
-        case QuestionKind.HOTSPOT:
-            return grade_hotspot(q, response, aspect=aspect)
-        case QuestionKind.NUMERIC:
-            return grade_numeric(q, response)
-        case QuestionKind.ESSAY:
-            return grade_essay(q, response)
-    raise ValueError(f"unknown question kind {q.kind!r}")
+    """Grade any question, by its kind's type (quizzes.kinds); `aspect` (image height / width) is
+    used by hotspot questions only. A kind marked by hand (essay) grades as 0 until a trainer marks it."""
+    from quizzes.kinds import question_type
+
+    return question_type(q.kind).grade(q, response, aspect=aspect)
 
 
 # -- the order an ordering question lists its steps in --------------------------------------------

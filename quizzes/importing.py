@@ -11,15 +11,13 @@ under a random token bound to the uploader until the confirmation, which imports
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from wagtail.log_actions import LogContext, log
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
@@ -39,8 +37,9 @@ from core.staged_import import (
 )
 from core.tabular import file_extension
 from quizzes.formats import MAX_QUESTIONS, InputRefused, aiken, decode_text, gift, spreadsheet
+from quizzes.kinds import question_type
 from quizzes.models import KIND_CHOICES, Question, QuestionCategory
-from quizzes.questiondata import TRUE_FALSE_LABELS, ParseError, ParseResult, QuestionData, QuestionKind
+from quizzes.questiondata import ParseError, ParseResult, QuestionData
 
 IMPORT_LOG_ACTION = "quizzes.import"
 # One limit for every format (quizzes.formats.MAX_QUESTIONS). Bigger banks are imported in parts.
@@ -50,125 +49,18 @@ MAX_IMPORT_QUESTIONS = MAX_QUESTIONS
 
 
 def question_from_data(data: QuestionData, *, category: QuestionCategory | None) -> Question:
-    """An unsaved `Question` holding `data`. `question.to_data()` gives `data` back, except where the
-    model has no room for it: weights are whole percents, and true/false per-answer feedback is folded
-    into the explanation (learners see the explanation after answering); single choice has no partial
-    credit in the bank, so GIFT's `~%50%nearly` becomes a plain wrong option."""
-    kind = QuestionKind(data.kind)
-    question = Question(
-        kind=kind.value,
+    """An unsaved `Question` holding `data`: `question.to_data()` gives `data` back, weights and every
+    answer's feedback included. The kind's type (quizzes.kinds) writes the answer fields it uses."""
+    kind_type = question_type(data.kind)
+    return Question(
+        kind=kind_type.kind.value,
         title=data.title,
         text=data.text,
         category=category,
-        true_answer=data.true_answer if kind == QuestionKind.TRUE_FALSE else None,
-        areas=[_area_dict(area) for area in data.areas] if kind == QuestionKind.HOTSPOT else [],
-        partial_credit=data.partial_credit and kind in (QuestionKind.MULTIPLE, QuestionKind.ORDERING),
-        explanation=_explanation(data, kind),
+        partial_credit=data.partial_credit and kind_type.partial_credit_switch,
+        explanation=data.explanation,
+        **kind_type.model_values(data),
     )
-    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-        question.choices = [
-            {
-                "type": "option",
-                "value": {
-                    "text": choice.text,
-                    "correct": choice.correct,
-                    "weight": weight,
-                    "feedback": choice.feedback,
-                },
-            }
-            for choice, weight in zip(data.choices, _percent_weights(data), strict=True)
-        ]
-    if kind == QuestionKind.FILL_BLANK:
-        question.answers = [
-            {"type": "answer", "value": {"text": a.text, "weight": a.weight * 100, "feedback": a.feedback}}
-            for a in data.answers
-        ]
-    if kind == QuestionKind.NUMERIC:
-        question.numeric_answers = [
-            {
-                "type": "answer",
-                "value": {
-                    "value": a.number,
-                    "tolerance": a.tolerance,
-                    "weight": a.weight * 100,
-                    "feedback": a.feedback,
-                },
-            }
-            for a in data.answers
-        ]
-    if kind == QuestionKind.ESSAY:
-        question.marking_guide = data.marking_guide
-    if kind == QuestionKind.ORDERING:
-        question.steps = [{"type": "step", "value": step} for step in data.steps]
-    return question
-
-
-def _area_dict(area) -> dict:
-    values = {"shape": area.shape, "x": area.x, "y": area.y}
-    values.update({"w": area.w, "h": area.h} if area.shape == "rect" else {"r": area.r})
-    return values
-
-
-def _explanation(data: QuestionData, kind: QuestionKind) -> str:
-    if kind != QuestionKind.TRUE_FALSE or not any(choice.feedback for choice in data.choices):
-        return data.explanation
-    # GIFT's {T#if wrong#if right} has no field of its own here; keep what the trainer wrote.
-    parts = [data.explanation] if data.explanation else []
-    for label, choice in zip(TRUE_FALSE_LABELS, data.choices, strict=False):
-        if choice.feedback:
-            parts.append(
-                gettext("If you chose “%(answer)s”: %(feedback)s")
-                % {"answer": label, "feedback": choice.feedback}
-            )
-    return "\n".join(parts)
-
-
-def _percent_weights(data: QuestionData) -> list[int | None]:
-    """Choice weights as the whole percents the options block stores (None = unset).
-
-    Weights only count with partial credit. Moodle writes thirds as 33.33333%; rounding each would make
-    the correct weights add up to 99%, so correct options that share equally are left unset (the
-    grader shares what is left equally, exactly), unequal ones are rounded so that they still add up,
-    and a wrong option costing exactly 1/k is left unset too (that is the default penalty).
-    """
-    if not (data.partial_credit and data.kind == QuestionKind.MULTIPLE):
-        # The bank gives partial credit to multiple choice (and ordering) only, like the editor says.
-        return [None] * len(data.choices)
-    weights = [choice.weight for choice in data.choices]
-    if all(_is_whole_percent(w) for w in weights):
-        return [round(w * 100) or None for w in weights]
-    correct = [i for i, choice in enumerate(data.choices) if choice.correct]
-    result: list[int | None] = [round(w * 100) or None for w in weights]
-    correct_weights = [weights[i] for i in correct if weights[i] != 0]
-    if correct_weights and not all(_is_whole_percent(weights[i]) for i in correct):
-        if len(correct_weights) == len(correct) and max(correct_weights) - min(correct_weights) < 1e-6:
-            for i in correct:
-                result[i] = None
-        else:
-            for i, percent in zip(
-                correct, _rounded_keeping_sum([weights[i] * 100 for i in correct]), strict=True
-            ):
-                result[i] = percent or None
-    if data.kind == QuestionKind.MULTIPLE and correct:
-        penalty = -1 / len(correct)
-        for i, w in enumerate(weights):
-            if not data.choices[i].correct and math.isclose(w, penalty, abs_tol=1e-6):
-                result[i] = None
-    return result
-
-
-def _is_whole_percent(weight: float) -> bool:
-    return abs(weight * 100 - round(weight * 100)) < 1e-6
-
-
-def _rounded_keeping_sum(values: list[float]) -> list[int]:
-    """Largest-remainder rounding: whole numbers whose sum is the rounded sum of `values`."""
-    floors = [math.floor(v) for v in values]
-    missing = round(sum(values)) - sum(floors)
-    by_remainder = sorted(range(len(values)), key=lambda i: values[i] - floors[i], reverse=True)
-    for i in by_remainder[: max(0, missing)]:
-        floors[i] += 1
-    return floors
 
 
 # -- the import ------------------------------------------------------------------------------------
@@ -336,24 +228,7 @@ KIND_LABELS = dict(KIND_CHOICES)
 
 def answer_summary(data: QuestionData) -> list[str]:
     """What counts as right, one line per item, for a trainer to check at a glance."""
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    if data.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-        lines = []
-        for letter, choice in zip(letters, data.choices, strict=False):
-            mark = "✓" if choice.correct else "✗"
-            weight = f"（{choice.weight * 100:g}%）" if data.partial_credit and choice.weight else ""
-            lines.append(f"{mark} {letter}. {Truncator(choice.text).chars(80)}{weight}")
-        return lines
-    if data.kind == QuestionKind.TRUE_FALSE:
-        return [TRUE_FALSE_LABELS[0] if data.true_answer else TRUE_FALSE_LABELS[1]]
-    if data.kind == QuestionKind.FILL_BLANK:
-        return [" | ".join(data.accepted_answers)]
-    if data.kind == QuestionKind.ORDERING:
-        return [f"{n}. {Truncator(step).chars(80)}" for n, step in enumerate(data.steps, start=1)]
-    return [
-        ngettext("%(count)s target area", "%(count)s target areas", len(data.areas))
-        % {"count": len(data.areas)}
-    ]
+    return question_type(data.kind).summary(data)
 
 
 @dataclass(frozen=True, kw_only=True)

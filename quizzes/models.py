@@ -36,7 +36,8 @@ from quizzes.blocks import (
     RandomQuestionsBlock,
     TextAnswerBlock,
 )
-from quizzes.questiondata import Answer, Choice, HotspotArea, QuestionData, QuestionKind
+from quizzes.kinds import kind_choices, question_type, used_by
+from quizzes.questiondata import QuestionData, QuestionKind
 
 
 class QuestionCategory(models.Model):
@@ -60,16 +61,7 @@ class QuestionTag(TaggedItemBase):
     content_object = ParentalKey("quizzes.Question", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-KIND_CHOICES = [
-    (QuestionKind.SINGLE.value, _("Single choice")),
-    (QuestionKind.MULTIPLE.value, _("Multiple choice")),
-    (QuestionKind.TRUE_FALSE.value, _("True or false")),
-    (QuestionKind.FILL_BLANK.value, _("Fill in the blank")),
-    (QuestionKind.ORDERING.value, _("Put the steps in order")),
-    (QuestionKind.HOTSPOT.value, _("Tap the right spot on a screenshot")),
-    (QuestionKind.NUMERIC.value, _("Numeric answer")),
-    (QuestionKind.ESSAY.value, _("Written answer (marked by a trainer)")),
-]
+KIND_CHOICES = kind_choices()
 
 
 class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, ClusterableModel):
@@ -101,6 +93,18 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
         blank=True,
         choices=[(True, _("True")), (False, _("False"))],
         help_text=_("True or false questions."),
+    )
+    true_feedback = models.CharField(
+        _("feedback for “true”"),
+        max_length=2000,
+        blank=True,
+        help_text=_("True or false: shown to a learner who answered “true”."),
+    )
+    false_feedback = models.CharField(
+        _("feedback for “false”"),
+        max_length=2000,
+        blank=True,
+        help_text=_("True or false: shown to a learner who answered “false”."),
     )
     answers = StreamField(
         [("answer", TextAnswerBlock())],
@@ -138,7 +142,11 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
         help_text=_("Tap the spot: draw one or more boxes on the screenshot where a tap counts as right."),
     )
     partial_credit = models.BooleanField(
-        _("partial credit"), default=False, help_text=_("Multiple choice and ordering: give part marks.")
+        _("partial credit"),
+        default=False,
+        help_text=_(
+            "Choice and ordering questions: give part marks (an option's weight, or steps in order)."
+        ),
     )
     explanation = models.TextField(_("explanation"), blank=True, help_text=_("Shown in feedback: why."))
     category = models.ForeignKey(
@@ -164,14 +172,23 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
         ),
         FieldPanel("text"),
         FieldPanel("image"),
-        FieldPanel("choices", attrs={"data-question-kinds": "single multiple"}),
-        FieldPanel("true_answer", attrs={"data-question-kinds": "true_false"}),
-        FieldPanel("answers", attrs={"data-question-kinds": "fill_blank"}),
-        FieldPanel("numeric_answers", attrs={"data-question-kinds": "numeric"}),
-        FieldPanel("marking_guide", attrs={"data-question-kinds": "essay"}),
-        FieldPanel("steps", attrs={"data-question-kinds": "ordering"}),
-        FieldPanel("areas", widget=HotspotAreasWidget, attrs={"data-question-kinds": "hotspot"}),
-        FieldPanel("partial_credit", attrs={"data-question-kinds": "multiple ordering"}),
+        *(
+            FieldPanel(name, widget=HotspotAreasWidget, attrs={"data-question-kinds": used_by(name)})
+            if name == "areas"
+            else FieldPanel(name, attrs={"data-question-kinds": used_by(name)})
+            for name in (
+                "choices",
+                "true_answer",
+                "true_feedback",
+                "false_feedback",
+                "answers",
+                "numeric_answers",
+                "marking_guide",
+                "steps",
+                "areas",
+            )
+        ),
+        FieldPanel("partial_credit", attrs={"data-question-kinds": used_by("partial_credit")}),
         FieldPanel("explanation"),
     ]
 
@@ -197,57 +214,18 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
         return self._revisions
 
     def to_data(self) -> QuestionData:
-        """This question in the neutral form that grading, import and export share."""
-        kind = QuestionKind(self.kind)
-        choices = ()
-        if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-            choices = tuple(
-                Choice(
-                    text=(block.value["text"] or "").strip(),
-                    correct=bool(block.value["correct"]),
-                    weight=float(block.value["weight"] or 0) / 100,
-                    feedback=(block.value["feedback"] or "").strip(),
-                )
-                for block in self.choices
-            )
+        """This question in the neutral form that grading, import and export share; its kind's type
+        (quizzes.kinds) reads the answer fields it uses."""
+        kind_type = question_type(self.kind)
         return QuestionData(
-            kind=kind,
+            kind=kind_type.kind,
             text=self.text.strip(),
             title=self.title.strip(),
             category=self.category.name if self.category_id else "",
-            choices=choices,
-            answers=self._answers_data(kind),
-            marking_guide=self.marking_guide.strip() if kind == QuestionKind.ESSAY else "",
-            steps=tuple(b.value.strip() for b in self.steps) if kind == QuestionKind.ORDERING else (),
-            true_answer=self.true_answer if kind == QuestionKind.TRUE_FALSE else None,
-            areas=tuple(HotspotArea(**area) for area in self.areas or ())
-            if kind == QuestionKind.HOTSPOT
-            else (),
-            partial_credit=self.partial_credit and kind in (QuestionKind.MULTIPLE, QuestionKind.ORDERING),
+            partial_credit=self.partial_credit and kind_type.partial_credit_switch,
             explanation=self.explanation.strip(),
+            **kind_type.to_data(self),
         )
-
-    def _answers_data(self, kind: QuestionKind) -> tuple[Answer, ...]:
-        if kind == QuestionKind.FILL_BLANK:
-            return tuple(
-                Answer(
-                    text=(b.value["text"] or "").strip(),
-                    weight=_fraction(b.value["weight"], default=1.0),
-                    feedback=(b.value["feedback"] or "").strip(),
-                )
-                for b in self.answers
-            )
-        if kind == QuestionKind.NUMERIC:
-            return tuple(
-                Answer(
-                    text=_number_text(b.value["value"]),
-                    weight=_fraction(b.value["weight"], default=1.0),
-                    feedback=(b.value["feedback"] or "").strip(),
-                    tolerance=float(b.value["tolerance"] or 0),
-                )
-                for b in self.numeric_answers
-            )
-        return ()
 
     def clean(self):
         super().clean()
@@ -259,19 +237,6 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
             problems = [str(exc)]
         if problems:
             raise ValidationError(problems)
-
-
-def _fraction(percent, *, default: float) -> float:
-    """A weight typed in percent, as the fraction of the mark QuestionData keeps."""
-    return default if percent is None else float(percent) / 100
-
-
-def _number_text(value) -> str:
-    """A number as a question's answer text: 3.0 is "3", 0.1 stays "0.1"."""
-    if value is None:
-        return ""
-    value = float(value)
-    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
 class QuizPage(CourseItemPage):

@@ -3,10 +3,13 @@
 from dataclasses import dataclass, field
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext
 
+from quizzes.kinds import question_type
+from quizzes.kinds.choice import shown_order
 from quizzes.models import QuizAttempt, QuizPage
 from quizzes.questiondata import QuestionData, QuestionKind
+
+__all__ = ["shown_order"]  # where the form and tests have always found it
 
 
 @dataclass
@@ -82,16 +85,6 @@ def first_unanswered_position(attempt: QuizAttempt) -> int:
     return next((i for i in range(len(attempt.questions)) if i not in answered), 0)
 
 
-def shown_order(entry: dict, count: int) -> list[int]:
-    """The order an attempt shows a question's ``count`` options or steps in: indexes into them,
-    as stored in the attempt's question snapshot (``option_order``), or as written when the
-    snapshot holds none or one that does not fit."""
-    order = entry.get("option_order")
-    if isinstance(order, list) and sorted(order) == list(range(count)):
-        return order
-    return list(range(count))
-
-
 @dataclass
 class QuestionView:
     """One question as the learner sees it: options in display order, never the answer key."""
@@ -112,13 +105,18 @@ class QuestionView:
         return self.data.kind.value
 
     @property
+    def type(self):
+        return question_type(self.data.kind)
+
+    @property
+    def template(self) -> str:
+        """The learner's input for this kind (quizzes/kinds/<kind>.html)."""
+        return self.type.template
+
+    @property
     def options(self) -> list[tuple[int, str]]:
         """(original index, text) in the order this attempt shows them."""
-        if self.data.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-            return [(i, self.data.choices[i].text) for i in shown_order(self.entry, len(self.data.choices))]
-        if self.data.kind == QuestionKind.ORDERING:
-            return [(i, self.data.steps[i]) for i in shown_order(self.entry, len(self.data.steps))]
-        return []
+        return self.type.shown_options(self.data, self.entry)
 
     @property
     def chosen(self) -> set:
@@ -145,33 +143,27 @@ class QuestionView:
 
     @property
     def correct_answer_text(self) -> str:
-        data = self.data
-        if data.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-            return "；".join(c.text for c in data.choices if c.correct)
-        if data.kind == QuestionKind.TRUE_FALSE:
-            return gettext("True") if data.true_answer else gettext("False")
-        if data.kind == QuestionKind.FILL_BLANK:
-            return " / ".join(data.accepted_answers)
-        if data.kind == QuestionKind.ORDERING:
-            return " → ".join(data.steps)
-        return ""
+        return self.type.correct_answer_text(self.data)
 
     @property
     def response_text(self) -> str:
-        data, response = self.data, self.response
-        if response is None:
+        if self.response is None:
             return ""
-        if data.kind == QuestionKind.SINGLE and isinstance(response, int):
-            return data.choices[response].text if 0 <= response < len(data.choices) else ""
-        if data.kind == QuestionKind.MULTIPLE and isinstance(response, list):
-            return "；".join(data.choices[i].text for i in response if 0 <= i < len(data.choices))
-        if data.kind == QuestionKind.TRUE_FALSE:
-            return gettext("True") if response else gettext("False")
-        if data.kind == QuestionKind.FILL_BLANK:
-            return str(response)
-        if data.kind == QuestionKind.ORDERING and isinstance(response, list):
-            return " → ".join(data.steps[i] for i in response if 0 <= i < len(data.steps))
-        return ""
+        return self.type.response_text(self.data, self.response)
+
+    @property
+    def feedback(self) -> str:
+        """What the trainer wrote for the answer given (the chosen option's, the matched answer's)."""
+        if self.response is None:
+            return ""
+        return self.type.feedback(self.data, self.response)
+
+    @property
+    def awaiting_marking(self) -> bool:
+        return self.type.manually_marked and self.response is not None and self.score is None
+
+    score: float | None = None
+    comment: str = ""
 
 
 def question_views(attempt: QuizAttempt) -> list[QuestionView]:
@@ -188,6 +180,8 @@ def question_views(attempt: QuizAttempt) -> list[QuestionView]:
                 response=answer.response if answer else None,
                 checked=answer.checked if answer else False,
                 correct=answer.correct if answer else None,
+                score=answer.score if answer else None,
+                comment=answer.comment if answer else "",
             )
         )
     return views

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage
 from progress import services as progress_services
-from quizzes.grading import InvalidResponse, coerce_response, grade, ordering_start_order
+from quizzes.grading import InvalidResponse, coerce_response
+from quizzes.kinds import question_type
 from quizzes.models import AttemptAnswer, Question, QuizAttempt, QuizPage
-from quizzes.questiondata import QuestionKind
 
 
 class QuizError(Exception):
@@ -64,11 +64,17 @@ def quiz_questions_draw(quiz: QuizPage, *, rng: random.Random) -> list[dict]:
         elif block.block_type == "random" and block.value["category"] is not None:
             draws.append((block.value["category"].pk, block.value["count"]))
     live = Question.objects.filter(live=True)
+    # Which draw each question came from: the snapshot says so, so a report or the statistics can tell
+    # a question every learner had from one drawn for this attempt only.
+    drawn_from: dict[int, dict] = {}
     for category_id, count in draws:
         pool = [
             pk for pk in live.filter(category_id=category_id).values_list("pk", flat=True) if pk not in wanted
         ]
-        wanted.extend(rng.sample(pool, min(count, len(pool))))
+        drawn = rng.sample(pool, min(count, len(pool)))
+        wanted.extend(drawn)
+        for pk in drawn:
+            drawn_from[pk] = {"category_id": category_id, "count": count, "pool": len(pool)}
     by_id = {q.pk: q for q in live.filter(pk__in=wanted).select_related("image", "category")}
     chosen = [by_id[pk] for pk in dict.fromkeys(wanted) if pk in by_id]
     if quiz.shuffle_questions:
@@ -82,13 +88,9 @@ def quiz_questions_draw(quiz: QuizPage, *, rng: random.Random) -> list[dict]:
             "data": data.as_dict(),
             "image": _image_snapshot(question),
         }
-        if data.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-            order = list(range(len(data.choices)))
-            if quiz.shuffle_options:
-                rng.shuffle(order)
-            entry["option_order"] = order
-        elif data.kind == QuestionKind.ORDERING:
-            entry["option_order"] = ordering_start_order(len(data.steps), rng=rng)
+        if question.pk in drawn_from:
+            entry["drawn_from"] = drawn_from[question.pk]
+        question_type(data.kind).start(data, entry, shuffle_options=quiz.shuffle_options, rng=rng)
         snapshot.append(entry)
     return snapshot
 
@@ -152,12 +154,8 @@ def _locked(attempt_id: int) -> QuizAttempt:
 
 
 def _stored(kind: str, response):
-    """A coerced response in JSON-friendly form."""
-    if isinstance(response, frozenset):
-        return sorted(response)
-    if isinstance(response, tuple):
-        return list(response)
-    return response
+    """A coerced response as JSON keeps it (the kind's type says how)."""
+    return question_type(kind).stored(response)
 
 
 def answer_save(*, attempt: QuizAttempt, position: int, response, now=None, locked: bool = False) -> None:
@@ -266,13 +264,8 @@ def _grade_one(attempt: QuizAttempt, position: int, response):
     data = attempt.question_data(position)
     image = attempt.questions[position].get("image") or {}
     aspect = (image.get("height") or 1) / (image.get("width") or 1)
-    if data.kind == QuestionKind.MULTIPLE and isinstance(response, list):
-        response = frozenset(response)
-    if data.kind == QuestionKind.HOTSPOT and isinstance(response, list):
-        response = tuple(response)
-    if data.kind == QuestionKind.ORDERING and isinstance(response, list):
-        response = tuple(response)
-    return grade(data, response, aspect=aspect)
+    kind_type = question_type(data.kind)
+    return kind_type.grade(data, kind_type.from_stored(data, response), aspect=aspect)
 
 
 def _close(attempt: QuizAttempt, *, now, state: str) -> QuizAttempt:

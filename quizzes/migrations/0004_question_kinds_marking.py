@@ -39,6 +39,22 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='question',
+            name='false_feedback',
+            field=models.CharField(blank=True, help_text='True or false: shown to a learner who answered “false”.', max_length=2000, verbose_name='feedback for “false”'),
+        ),
+        migrations.AddField(
+            model_name='question',
+            name='true_feedback',
+            field=models.CharField(blank=True, help_text='True or false: shown to a learner who answered “true”.', max_length=2000, verbose_name='feedback for “true”'),
+        ),
+        migrations.AlterField(
+            model_name='question',
+            name='partial_credit',
+            field=models.BooleanField(default=False, help_text="Choice and ordering questions: give part marks (an option's weight, or steps in order).", verbose_name='partial credit'),
+        ),
+
+        migrations.AddField(
             model_name='attemptanswer',
             name='comment',
             field=models.TextField(blank=True, db_default='', max_length=2000, verbose_name="marker's comment"),

@@ -271,10 +271,19 @@ def test_a_malformed_file_shows_line_numbered_errors_and_cannot_be_imported(trai
     assert import_log_count() == 0
 
 
-def test_questions_the_bank_refuses_are_listed_and_nothing_is_saved(trainer_client):
-    # Valid GIFT, but the true/false feedback folded into the explanation makes it too long to save.
-    long_explanation = "解" * 4990
-    source = f"访客必须登记。{{T#不对，必须登记。#对。####{long_explanation}}}\n\n另一题。{{T}}\n"
+def test_questions_the_bank_refuses_are_listed_and_nothing_is_saved(trainer_client, monkeypatch):
+    # Valid GIFT that the bank's own checks refuse when saving (a rule the parser does not know).
+    from django.core.exceptions import ValidationError
+
+    original = Question.clean
+
+    def refuse_visitors(question):
+        original(question)
+        if question.text.startswith("访客"):
+            raise ValidationError("题库拒绝了这道题")
+
+    monkeypatch.setattr(Question, "clean", refuse_visitors)
+    source = "访客必须登记。{T#不对，必须登记。#对。}\n\n另一题。{T}\n"
     preview_url = upload_for_preview(trainer_client, "长解析.gift", source.encode())
     assert trainer_client.get(preview_url).context["can_import"] is True
 

@@ -15,7 +15,7 @@ from quizzes import importing
 from quizzes.formats import gift
 from quizzes.grading import grade
 from quizzes.models import Question, QuestionCategory
-from quizzes.questiondata import Choice, HotspotArea, QuestionData, QuestionKind
+from quizzes.questiondata import Answer, Choice, HotspotArea, QuestionData, QuestionKind
 from quizzes.tests.factories import make_staff
 from tests.factories import make_image, make_question, make_user
 
@@ -72,18 +72,9 @@ SAMPLES = {
 }
 
 
-def _canonical(data: QuestionData) -> QuestionData:
-    """Weights only count with partial credit; importers leave them at 0 otherwise."""
-    from dataclasses import replace
-
-    if data.partial_credit:
-        return data
-    return replace(data, choices=tuple(replace(c, weight=0.0) for c in data.choices))
-
-
 @pytest.mark.parametrize("name", SAMPLES)
 def test_question_from_data_round_trips_through_the_database(name):
-    data = _canonical(SAMPLES[name])
+    data = SAMPLES[name]
     category = QuestionCategory.objects.create(name=data.category) if data.category else None
     question = importing.question_from_data(data, category=category)
     if data.kind == QuestionKind.HOTSPOT:
@@ -115,9 +106,14 @@ def test_choices_use_the_options_block_raw_format():
     ]
 
 
-def test_weights_without_partial_credit_are_not_stored():
-    question = importing.question_from_data(SAMPLES["single"], category=None)
-    assert [block.value["weight"] for block in question.choices] == [None, None, None]
+def test_weights_are_kept_as_written_even_without_partial_credit():
+    """A GIFT `~%50%` is stored as written, so the question exports again as it came in; it earns
+    marks only once the trainer turns partial credit on."""
+    category = QuestionCategory.objects.create(name=SAMPLES["single"].category)
+    question = importing.question_from_data(SAMPLES["single"], category=category)
+    assert [block.value["weight"] for block in question.choices] == [None, 50.0, None]
+    assert question.to_data() == SAMPLES["single"]
+    assert grade(question.to_data(), 1).score == 0
 
 
 def test_moodle_thirds_keep_their_grades():
@@ -134,28 +130,14 @@ def test_moodle_thirds_keep_their_grades():
         partial_credit=True,
     )
     question = importing.question_from_data(data, category=None)
-    question.full_clean()  # 33% + 33% + 33% would not add up to 100%
-    assert [block.value["weight"] for block in question.choices] == [None, None, None, None]
+    question.full_clean()  # 33.33333% × 3 adds up to 100% within Moodle's tolerance
+    assert [block.value["weight"] for block in question.choices] == [33.33333, 33.33333, 33.33333, -33.33333]
     stored = question.to_data()
-    assert stored.effective_weights() == pytest.approx(data.effective_weights())
-    assert grade(stored, frozenset({0, 1})).score == pytest.approx(2 / 3)
+    assert stored.effective_weights() == pytest.approx(data.effective_weights(), abs=1e-6)
+    assert grade(stored, frozenset({0, 1})).score == pytest.approx(2 / 3, abs=1e-6)
 
 
-def test_uneven_fractional_weights_are_rounded_to_add_up():
-    data = QuestionData(
-        kind=QuestionKind.MULTIPLE,
-        text="选出正确项",
-        choices=(Choice("甲", True, 0.125), Choice("乙", True, 0.875), Choice("丙", False, -0.25)),
-        partial_credit=True,
-    )
-    question = importing.question_from_data(data, category=None)
-    question.full_clean()
-    weights = [block.value["weight"] for block in question.choices]
-    assert weights[0] + weights[1] == 100 and sorted(weights[:2]) in ([12, 88], [13, 87])
-    assert weights[2] == -25
-
-
-def test_a_wrong_option_costing_the_default_penalty_is_left_unset():
+def test_fractional_weights_are_kept_exactly():
     data = QuestionData(
         kind=QuestionKind.MULTIPLE,
         text="选出正确项",
@@ -163,13 +145,13 @@ def test_a_wrong_option_costing_the_default_penalty_is_left_unset():
         partial_credit=True,
     )
     question = importing.question_from_data(data, category=None)
-    assert question.choices[2].value["weight"] is None
-    assert question.to_data().effective_weights()[2] == pytest.approx(-0.5)
+    question.full_clean()
+    assert [block.value["weight"] for block in question.choices] == [12.5, 87.5, -50.0]
+    assert question.to_data() == data
 
 
-def test_single_choice_partial_credit_is_not_kept():
-    """The bank grades single choice all-or-nothing (the editor offers partial credit for multiple
-    choice and ordering only), so GIFT's `~%50%nearly` imports as a plain wrong option."""
+def test_single_choice_partial_credit_is_kept():
+    """GIFT's `~%50%nearly` on a single-choice question earns half marks, as in Moodle."""
     data = QuestionData(
         kind=QuestionKind.SINGLE,
         text="哪个最接近？",
@@ -178,15 +160,12 @@ def test_single_choice_partial_credit_is_not_kept():
     )
     question = importing.question_from_data(data, category=None)
     question.full_clean()
-    assert not question.partial_credit
-    assert question.to_data() == QuestionData(
-        kind=QuestionKind.SINGLE,
-        text="哪个最接近？",
-        choices=(Choice("登记码", True), Choice("健康码", False), Choice("付款码", False)),
-    )
+    assert question.partial_credit
+    assert question.to_data() == data
+    assert grade(question.to_data(), 1).score == 0.5
 
 
-def test_true_false_feedback_is_kept_in_the_explanation():
+def test_true_false_feedback_is_kept_for_each_answer():
     data = QuestionData(
         kind=QuestionKind.TRUE_FALSE,
         text="访客可以不登记。",
@@ -196,9 +175,39 @@ def test_true_false_feedback_is_kept_in_the_explanation():
     )
     question = importing.question_from_data(data, category=None)
     question.full_clean()
-    assert question.explanation.splitlines()[0] == "按规定执行。"
-    assert "不对，必须登记。" in question.explanation and "对！" in question.explanation
-    assert question.to_data().choices == ()
+    assert question.explanation == "按规定执行。"
+    assert (question.true_feedback, question.false_feedback) == ("不对，必须登记。", "对！")
+    assert question.to_data() == data
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        QuestionData(
+            kind=QuestionKind.NUMERIC,
+            text="体温超过多少度要上报？",
+            answers=(Answer("37.3", 1.0, "对", 0.0), Answer("37", 0.5, "接近了", 0.5)),
+        ),
+        QuestionData(
+            kind=QuestionKind.FILL_BLANK,
+            text="热线是＿＿",
+            answers=(
+                Answer("12345", 1.0, "对"),
+                Answer("市民热线", 0.5, "写号码更好"),
+                Answer("110", 0.0, "那是报警"),
+            ),
+        ),
+        QuestionData(
+            kind=QuestionKind.ESSAY, text="居民不肯扫码，你怎么说？", marking_guide="说明理由、提供纸质登记"
+        ),
+    ],
+    ids=["numeric", "fill_blank", "essay"],
+)
+def test_new_kinds_round_trip_through_the_database(data):
+    question = importing.question_from_data(data, category=None)
+    question.full_clean()
+    question.save()
+    assert Question.objects.get(pk=question.pk).to_data() == data
 
 
 # -- questions_import ------------------------------------------------------------------------------
@@ -230,7 +239,7 @@ def test_import_creates_live_questions_with_a_first_revision_and_categories():
         assert question.revisions.get().user == actor
         assert question.first_published_at is not None
     assert [q.to_data() for q in created] == [
-        _canonical(questions[0]),
+        questions[0],
         questions[1],
         QuestionData(**{**SAMPLES["fill_blank"].__dict__, "category": "默认分类"}),
     ]

@@ -1,0 +1,35 @@
+"""Written answer (Moodle's essay): the learner writes; a trainer marks it with a score and a comment
+(quizzes.marking). Grading never marks it: the attempt waits for the trainer."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from quizzes import grading
+from quizzes.kinds.base import QuestionType, text_response
+from quizzes.questiondata import QuestionKind
+
+
+class Essay(QuestionType):
+    kind = QuestionKind.ESSAY
+    label = _("Written answer (marked by a trainer)")
+    model_fields = ("marking_guide",)
+    manually_marked = True
+
+    def coerce(self, q, response):
+        return text_response(response)
+
+    def grade(self, q, response, *, aspect=1.0):
+        return grading.Grade.zero()
+
+    def statistics_key(self, q, response):
+        return None  # every written answer is its own
+
+    def summary(self, q):
+        return [q.marking_guide] if q.marking_guide else []
+
+    def to_data(self, question):
+        return {"marking_guide": question.marking_guide.strip()}
+
+    def model_values(self, q):
+        return {"marking_guide": q.marking_guide}

@@ -1,0 +1,57 @@
+"""True or false. The two answers may each carry feedback (`choices`: index 0 true, 1 false)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from quizzes import grading
+from quizzes.kinds.base import QuestionType
+from quizzes.questiondata import TRUE_FALSE_LABELS, Choice, QuestionKind
+
+
+class TrueFalse(QuestionType):
+    kind = QuestionKind.TRUE_FALSE
+    label = _("True or false")
+    model_fields = ("true_answer", "true_feedback", "false_feedback")
+
+    def coerce(self, q, response):
+        if not isinstance(response, bool):
+            raise grading.InvalidResponse("expected a bool")
+        return response
+
+    def grade(self, q, response, *, aspect=1.0):
+        return grading.grade_true_false(q, response)
+
+    def from_post(self, q, post, entry):
+        return {"true": True, "false": False}.get(post.get("answer"))
+
+    def correct_answer_text(self, q):
+        return gettext("True") if q.true_answer else gettext("False")
+
+    def response_text(self, q, response):
+        if not isinstance(response, bool):
+            return ""
+        return gettext("True") if response else gettext("False")
+
+    def feedback(self, q, response):
+        if not isinstance(response, bool) or len(q.choices) != 2:
+            return ""
+        return q.choices[0 if response else 1].feedback
+
+    def summary(self, q):
+        return [TRUE_FALSE_LABELS[0] if q.true_answer else TRUE_FALSE_LABELS[1]]
+
+    def to_data(self, question):
+        data = {"true_answer": question.true_answer}
+        if question.true_feedback or question.false_feedback:
+            right = question.true_answer
+            data["choices"] = (
+                Choice(TRUE_FALSE_LABELS[0], right is True, feedback=question.true_feedback.strip()),
+                Choice(TRUE_FALSE_LABELS[1], right is False, feedback=question.false_feedback.strip()),
+            )
+        return data
+
+    def model_values(self, q):
+        feedback = [c.feedback for c in q.choices] if len(q.choices) == 2 else ["", ""]
+        return {"true_answer": q.true_answer, "true_feedback": feedback[0], "false_feedback": feedback[1]}
