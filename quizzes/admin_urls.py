@@ -15,6 +15,11 @@ urlpatterns = [
         admin_views.CategoryExportGiftView.as_view(),
         name="category_export_gift",
     ),
+    path(
+        "category/<int:pk>/export.xml",
+        admin_views.CategoryExportMoodleXmlView.as_view(),
+        name="category_export_moodlexml",
+    ),
     path("statistics/", admin_views.QuestionStatisticsView.as_view(), name="statistics"),
     path(
         "statistics/results/",

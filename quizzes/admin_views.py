@@ -93,13 +93,15 @@ FORMAT_CHOICES = [
     (importing.FORMAT_GIFT, _("GIFT (Moodle)")),
     (importing.FORMAT_AIKEN, _("Aiken")),
     (importing.FORMAT_SPREADSHEET, _("Spreadsheet (CSV or Excel .xlsx)")),
+    (importing.FORMAT_MOODLE_XML, _("Moodle XML")),
 ]
 
 
 class QuestionImportForm(StagedImportForm):
     accepted_extensions = importing.ACCEPTED_EXTENSIONS
     help_text = _(
-        "GIFT or Aiken (.gift, .txt), or a spreadsheet from our template (.csv, .xlsx). Up to 2 MB."
+        "GIFT or Aiken (.gift, .txt), Moodle XML (.xml), or a spreadsheet from our template (.csv, .xlsx). "
+        "Up to 2 MB."
     )
 
     file_format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, initial=importing.FORMAT_AUTO)
@@ -221,6 +223,18 @@ class CategoryExportGiftView(QuestionBankPermissionMixin, View):
         )
         name = category.name.replace("/", "-")
         return attachment(response, f"{name}.gift", f"question-category-{category.pk}.gift")
+
+
+class CategoryExportMoodleXmlView(QuestionBankPermissionMixin, View):
+    """The same questions as the GIFT export, as Moodle XML (same rights)."""
+
+    def get(self, request, pk):
+        category = get_object_or_404(QuestionCategory, pk=pk)
+        response = HttpResponse(
+            importing.category_export_moodlexml(category), content_type="application/xml; charset=utf-8"
+        )
+        name = category.name.replace("/", "-")
+        return attachment(response, f"{name}.xml", f"question-category-{category.pk}.xml")
 
 
 # -- statistics ------------------------------------------------------------------------------------

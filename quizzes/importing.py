@@ -36,7 +36,7 @@ from core.staged_import import (
     staged_import_create,
 )
 from core.tabular import file_extension
-from quizzes.formats import MAX_QUESTIONS, InputRefused, aiken, decode_text, gift, spreadsheet
+from quizzes.formats import MAX_QUESTIONS, InputRefused, aiken, decode_text, gift, moodlexml, spreadsheet
 from quizzes.kinds import question_type
 from quizzes.models import KIND_CHOICES, Question, QuestionCategory
 from quizzes.questiondata import ParseError, ParseResult, QuestionData
@@ -174,17 +174,24 @@ def category_export_gift(category: QuestionCategory) -> str:
     return gift.export([question.to_data() for question in category_questions(category)])
 
 
+def category_export_moodlexml(category: QuestionCategory) -> bytes:
+    """The category's published questions as Moodle XML (ordering and hotspot ones become comments)."""
+    return moodlexml.export([question.to_data() for question in category_questions(category)])
+
+
 # -- reading an upload -----------------------------------------------------------------------------
 
 FORMAT_AUTO = "auto"
 FORMAT_GIFT = "gift"
 FORMAT_AIKEN = "aiken"
 FORMAT_SPREADSHEET = "spreadsheet"
-FORMATS = (FORMAT_GIFT, FORMAT_AIKEN, FORMAT_SPREADSHEET)
+FORMAT_MOODLE_XML = "moodlexml"
+FORMATS = (FORMAT_GIFT, FORMAT_AIKEN, FORMAT_SPREADSHEET, FORMAT_MOODLE_XML)
 
 TEXT_EXTENSIONS = (".gift", ".txt")
 SPREADSHEET_EXTENSIONS = (".csv", ".xlsx", ".xlsm", ".xls")
-ACCEPTED_EXTENSIONS = TEXT_EXTENSIONS + SPREADSHEET_EXTENSIONS
+XML_EXTENSIONS = (".xml",)
+ACCEPTED_EXTENSIONS = TEXT_EXTENSIONS + SPREADSHEET_EXTENSIONS + XML_EXTENSIONS
 MAX_BYTES = spreadsheet.MAX_BYTES
 
 _AIKEN_ANSWER_LINE = re.compile(
@@ -201,6 +208,8 @@ def import_format_detect(filename: str, raw: bytes) -> str | None:
     extension = file_extension(filename)
     if extension in SPREADSHEET_EXTENSIONS:
         return FORMAT_SPREADSHEET
+    if extension in XML_EXTENSIONS:
+        return FORMAT_MOODLE_XML
     if extension not in TEXT_EXTENSIONS:
         return None
     try:
@@ -217,6 +226,8 @@ def import_parse(raw: bytes, *, filename: str, file_format: str) -> ParseResult:
         return aiken.parse(raw)
     if file_format == FORMAT_SPREADSHEET:
         return spreadsheet.parse(raw, filename)
+    if file_format == FORMAT_MOODLE_XML:
+        return moodlexml.parse(raw)
     return gift.parse(raw)
 
 

@@ -84,6 +84,12 @@ def question_category_export_button(snippet, user, next_url=None):
             icon_name="download",
             priority=60,
         )
+        yield Button(
+            _("Export to Moodle XML"),
+            reverse("quizzes_admin:category_export_moodlexml", args=[snippet.pk]),
+            icon_name="download",
+            priority=61,
+        )
 
 
 # -- the learner's side ---------------------------------------------------------------------------

@@ -154,6 +154,12 @@ def make_question(text="访客扫码后看到什么？", *, kind="single", categ
         },
         "ordering": {"steps": [{"type": "step", "value": s} for s in ("打开小程序", "点击登记", "填写信息")]},
         "hotspot": {"areas": [{"shape": "rect", "x": 0.1, "y": 0.1, "w": 0.3, "h": 0.2}]},
+        "numeric": {
+            "numeric_answers": [
+                {"type": "answer", "value": {"value": 37.3, "tolerance": 0, "weight": 100, "feedback": ""}}
+            ]
+        },
+        "essay": {"marking_guide": "说明为什么要登记，并提供纸质登记。"},
     }[kind]
     defaults.update(fields)
     if kind == "hotspot" and "image" not in defaults:

@@ -528,6 +528,7 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     # ---- the admin: question tools ---------------------------------------------------------------------
     "quizzes_admin:import_template": Screen(EDITORS, target=content(file_type="=csv")),
     "quizzes_admin:category_export_gift": Screen(EDITORS, target=content(pk="category")),
+    "quizzes_admin:category_export_moodlexml": Screen(EDITORS, target=content(pk="category")),
     "quizzes_admin:statistics*": Screen(EDITORS),
     "quizzes_admin:import": Screen(EDITORS, post=EDITORS),
     "quizzes_admin:import_preview": Screen(

@@ -14,7 +14,7 @@ from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
 from quizzes import importing, services
-from quizzes.formats import gift, spreadsheet
+from quizzes.formats import gift, moodlexml, spreadsheet
 from quizzes.models import Question, QuestionCategory
 from quizzes.questiondata import QuestionData
 from quizzes.tests.factories import make_staff
@@ -456,6 +456,24 @@ def test_gift_export_reads_back_as_the_same_questions(trainer_client):
     # What was imported comes back as it was read from the original file.
     original = gift.parse(GIFT_FILE)
     assert without_lines(exported.questions[:4]) == without_lines(original.questions)
+
+
+def test_moodle_xml_export_reads_back_and_imports_again(trainer_client):
+    confirm(trainer_client, upload_for_preview(trainer_client, "培训题库.gift", GIFT_FILE.encode()))
+    category = QuestionCategory.objects.get(name="数字工具/扫码登记")
+    response = trainer_client.get(reverse("quizzes_admin:category_export_moodlexml", args=[category.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    assert f'filename="question-category-{category.pk}.xml"' in response["Content-Disposition"]
+
+    exported = moodlexml.parse(response.content)
+    assert exported.ok, exported.errors
+    expected = [q.to_data() for q in Question.objects.filter(live=True, category=category).order_by("pk")]
+    assert sorted(without_lines(exported.questions), key=repr) == sorted(without_lines(expected), key=repr)
+    # The .xml file is recognised on the import page as Moodle XML.
+    preview = trainer_client.get(upload_for_preview(trainer_client, "导出.xml", response.content))
+    assert preview.status_code == 200
+    assert expected[0].text[:10] in preview.content.decode()
 
 
 def test_exporting_a_missing_category_is_not_found(trainer_client):
