@@ -49,6 +49,8 @@
       clearTimeout(typing);
       typing = setTimeout(save, 800);
     });
+    // A button posts the whole form: a debounced save must not race it (and win with "save").
+    form.addEventListener("submit", function () { clearTimeout(typing); });
     window.addEventListener("online", function () { if (pending) save(); });
 
     // Tap-the-spot: record where on the picture, as fractions, and show a marker.
