@@ -6,10 +6,13 @@ reasons and with the same limits:
 - **Size**: at most ``MAX_BYTES`` (2 MB) of upload. An .xlsx is a zip, so its unzipped size and member
   count are checked before openpyxl sees it (a zip bomb is refused, not unpacked), and only the first
   ``MAX_COLUMNS`` columns of the **first** worksheet are read, never past Excel's own last row.
-- **Text**: UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's "Unicode text"), and GB18030 —
-  a superset of GBK/GB2312, what Chinese Windows saves as "ANSI" — as the fallback. Newlines become
+- **Text**: a BOM decides (UTF-8, UTF-16, UTF-32); otherwise valid UTF-8 is UTF-8, UTF-16 without a BOM
+  is recognised by its NULs, and anything else is told apart among GB18030 (a superset of GBK/GB2312,
+  what Chinese Windows saves as "ANSI"), Big5 and Windows-1252 (Western "ANSI", Latin-1's printable
+  characters included) by charset-normalizer on a sample — refused with "save it as UTF-8" when none is
+  convincing, rather than read as garbage. PDF, images and Office files are named as such. Newlines become
   ``\\n``; control characters and lone surrogates are dropped (they break the spreadsheets we send back).
-  A file holding NUL bytes is refused as binary.
+  Any other file holding NUL bytes is refused as binary.
 - **Which format**: content starting like a zip is read as .xlsx whatever the file is called; OLE2 content
   (an old .xls, or an .xlsx saved with a password) and the .xls extension are refused with "save it as
   .xlsx or CSV"; a file named .xlsx that is not a zip is refused; anything else is CSV, split on whichever
@@ -67,8 +70,26 @@ EXCEL_MAX_ROW = 1_048_576
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an .xlsx saved with a password
 ZIP_SIGNATURE = b"PK\x03\x04"
-# Tried in order when there is no BOM.
-TEXT_ENCODINGS = ("utf-8", "gb18030")
+# Byte order marks, longest first (UTF-32 LE's begins with UTF-16 LE's), and the codec each means.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Text that is neither UTF-8 nor UTF-16 is told apart among these (charset-normalizer's names).
+LEGACY_ENCODINGS = ("gb18030", "big5", "cp1252")
+_CODEC_NAMES = {"windows_1252": "cp1252", "big5hkscs": "big5"}
+LEGACY_SAMPLE_BYTES = 64 * 1024  # enough for charset-normalizer to rank them; decoding checks the rest
+UTF16_SAMPLE_BYTES = 4096
+BINARY_SIGNATURES = (
+    (b"%PDF-", "PDF"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+)
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
@@ -80,6 +101,17 @@ MESSAGES: dict[str, Any] = {
         "and try again."
     ),
     "binary": _("The file is not text (it holds binary data): check that you chose the right file."),
+    "not_text": _(
+        "This is not a text file (it looks like a %(kind)s file): check that you chose the right file."
+    ),
+    "office_file": _(
+        "This is an Excel or Word file, not a text file: choose the spreadsheet format for an Excel file, "
+        "or save the questions as text (.txt) first."
+    ),
+    "old_office_file": _(
+        "This is an old Excel or Word file (.xls or .doc), not a text file: save it as .xlsx, CSV or text "
+        "(.txt) first."
+    ),
     "old_excel": _(
         "Old .xls files and password-protected Excel files cannot be read. Save the file in Excel as "
         ".xlsx (without a password) or as CSV."
@@ -185,19 +217,105 @@ def text_decode(data: bytes | str, *, limit: int = MAX_BYTES) -> str:
 
 
 def _bytes_decode(raw: bytes) -> str:
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
-        encodings: tuple[str, ...] = ("utf-8",)
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ("utf-16",)
-    else:
-        encodings = TEXT_ENCODINGS
-    for encoding in encodings:
+    bom = next((bom for bom in _BOMS if raw.startswith(bom[0])), None)
+    if bom is not None:
+        try:
+            return raw[len(bom[0]) :].decode(bom[1])
+        except UnicodeDecodeError:
+            raise TabularRefused("encoding") from None
+    _binary_check(raw)
+    if b"\x00" in raw:
+        return _utf16_without_bom(raw)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _legacy_decode(raw)
+
+
+def _binary_check(raw: bytes) -> None:
+    """Files people pick by mistake are named, rather than answered with an encoding message."""
+    if raw.startswith(ZIP_SIGNATURE):
+        raise TabularRefused("office_file")
+    if raw.startswith(OLE2_SIGNATURE):
+        raise TabularRefused("old_office_file")
+    for signature, kind in BINARY_SIGNATURES:
+        if raw.startswith(signature):
+            raise TabularRefused("not_text", kind=kind)
+
+
+def _utf16_without_bom(raw: bytes) -> str:
+    """Text saved as UTF-16 without a BOM has most of its NULs on one side of each pair (the high byte of
+    every ASCII character, newlines included), and reads as printable text; anything else holding NULs
+    is binary."""
+    sample = raw[:UTF16_SAMPLE_BYTES]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    enough = 0.05 * (len(sample) // 2)
+    encoding = None
+    if odd >= enough and odd > 2 * even:
+        encoding = "utf-16-le"
+    elif even >= enough and even > 2 * odd:
+        encoding = "utf-16-be"
+    if encoding is not None and len(raw) % 2 == 0:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            text = ""
+        head = text[: UTF16_SAMPLE_BYTES // 2]
+        unprintable = sum(1 for char in head if not char.isprintable() and char not in "\t\n\r")
+        if head and unprintable <= len(head) // 100:
+            return text
+    raise TabularRefused("binary")
+
+
+def _legacy_decode(raw: bytes) -> str:
+    """Not UTF-8: Chinese Windows' GB18030 (GBK), Taiwan's and Hong Kong's Big5, or Western Windows-1252
+    (which holds every printable Latin-1 character at the same byte). charset-normalizer ranks them on
+    a sample (how messy each decoding reads); between the two Chinese ones, the one whose characters are
+    the everyday ones of its own standard wins. No convincing candidate: refused, never garbage."""
+    cut = raw.rfind(b"\n", 0, LEGACY_SAMPLE_BYTES) if len(raw) > LEGACY_SAMPLE_BYTES else -1
+    sample = raw[: cut + 1] if cut > 0 else raw  # whole lines: no character cut in two
+    from charset_normalizer import from_bytes  # only files that are not UTF-8 pay for the import
+
+    ranked = [match.encoding for match in from_bytes(sample, cp_isolation=list(LEGACY_ENCODINGS))]
+    ranked = [_CODEC_NAMES.get(name, name) for name in ranked]
+    chinese = [name for name in ranked if name in ("gb18030", "big5")]
+    shares = {name: _everyday_share(sample, name) for name in chinese}
+    if len(chinese) == 2:
+        first = ranked.index(chinese[0])
+        ranked = [name for name in ranked if name not in shares]
+        # A tie goes to GB18030: the platform's trainers are on the mainland.
+        ranked[first:first] = sorted(shares, key=lambda name: (shares[name], name == "gb18030"), reverse=True)
+    for encoding in ranked:
+        if shares.get(encoding, 1.0) < 0.6:
+            continue  # valid bytes, but not text anyone wrote in this encoding
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
-            continue
+            continue  # the sample was fine, the rest of the file is not
     raise TabularRefused("encoding")
+
+
+def _everyday_share(sample: bytes, encoding: str) -> float:
+    """The share of Chinese characters among the first few thousand that are in the first, everyday
+    level of `encoding`'s own standard (GB2312 level 1: 3,755 characters; Big5 level 1: 5,401): nearly all
+    of real text, a fraction of another encoding's bytes read as this one."""
+    try:
+        text = sample.decode(encoding)
+    except UnicodeDecodeError:
+        return 0.0
+    everyday = total = 0
+    for char in text[:4000]:
+        if char < "\u2e80" or "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef":
+            continue  # Latin, and the punctuation both standards share
+        total += 1
+        code = char.encode(encoding, "ignore")
+        if len(code) != 2:
+            continue
+        if encoding == "big5":
+            everyday += 0xA440 <= int.from_bytes(code, "big") <= 0xC67E
+        else:
+            everyday += 0xB0 <= code[0] <= 0xD7 and code[1] >= 0xA1
+    return everyday / total if total else 1.0
 
 
 # -- rows ------------------------------------------------------------------------------------------
