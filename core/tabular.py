@@ -5,7 +5,7 @@ reasons and with the same limits:
 
 - **Size**: at most ``MAX_BYTES`` (2 MB) of upload. An .xlsx is a zip, so its unzipped size and member
   count are checked before openpyxl sees it (a zip bomb is refused, not unpacked), and only the first
-  ``MAX_COLUMNS`` columns of the **first** worksheet are read, never past Excel's own last row.
+  ``MAX_COLUMNS`` columns of one worksheet are read, never past Excel's own last row.
 - **Text**: a BOM decides (UTF-8, UTF-16, UTF-32); otherwise valid UTF-8 is UTF-8, UTF-16 without a BOM
   is recognised by its NULs, and anything else is told apart among GB18030 (a superset of GBK/GB2312,
   what Chinese Windows saves as "ANSI"), Big5 and Windows-1252 (Western "ANSI", Latin-1's printable
@@ -18,8 +18,10 @@ reasons and with the same limits:
   .xlsx or CSV"; a file named .xlsx that is not a zip is refused; anything else is CSV, split on whichever
   of ``,`` tab ``;`` the header line holds most of.
 - **Cells** become stripped text: ``110.0`` → ``110``, Excel booleans ``TRUE``/``FALSE``, dates ISO text.
-  Merged cells: openpyxl's read-only mode gives a merged range's value in its top-left cell only, and the
-  others read as empty, which is what a person means by a merged title cell.
+  Merged cells read as their value on every cell they cover (a category merged down ten rows is the
+  category of all ten): read-only openpyxl leaves them empty, so the ranges are read from the sheet's XML.
+- **Which sheet**: the first, or (:func:`sheet_open` with a ``header_test``) the first whose row 1 holds
+  the expected headers — a workbook may start with an instructions sheet.
 
 Nothing here raises anything but :class:`TabularRefused` on bad input, whose ``code`` says what went wrong
 (for callers that word it themselves) and ``message`` says it in the user's language.
@@ -34,11 +36,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -48,12 +51,14 @@ from django.utils.translation import gettext_lazy as _
 __all__ = [
     "MAX_BYTES",
     "Record",
+    "Sheet",
     "TabularRefused",
     "cell_text",
     "file_extension",
     "header_fold",
     "is_blank_row",
     "records_read",
+    "sheet_open",
     "sheet_rows",
     "size_check",
     "text_decode",
@@ -130,6 +135,7 @@ MESSAGES: dict[str, Any] = {
         "The Excel file cannot be read: it may be damaged. Save it again in Excel and try again."
     ),
     "no_sheet": _("The Excel file has no worksheet."),
+    "no_matching_sheet": _("None of the worksheets %(sheets)s has the expected column headers in row 1."),
     "csv_error": _("Row %(line)s: the CSV file cannot be read any further (%(detail)s)."),
     # records_read
     "empty": _("The file is empty."),
@@ -321,6 +327,24 @@ def _everyday_share(sample: bytes, encoding: str) -> float:
 # -- rows ------------------------------------------------------------------------------------------
 
 
+HeaderTest = Callable[[Sequence[object]], bool]
+
+
+@dataclass
+class Sheet:
+    """The rows of an upload's sheet (a lazy iterator: close the sheet when done, which releases the
+    workbook). `name` is the worksheet's name ("" for CSV), `names` every worksheet's name in order."""
+
+    rows: Iterator[Sequence[object]]
+    name: str = ""
+    names: tuple[str, ...] = ()
+
+    def close(self) -> None:
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
+
+
 def sheet_rows(
     data: bytes | str, filename: str = "", *, limit: int = MAX_BYTES
 ) -> Iterator[Sequence[object]]:
@@ -329,20 +353,33 @@ def sheet_rows(
     A generator: the format is recognised (and refused) at the first ``next()``; close it when stopping
     early, which releases the workbook. `filename` only helps tell the formats apart.
     """
+    sheet = sheet_open(data, filename, limit=limit)
+    try:
+        yield from sheet.rows
+    finally:
+        sheet.close()
+
+
+def sheet_open(
+    data: bytes | str, filename: str = "", *, limit: int = MAX_BYTES, header_test: HeaderTest | None = None
+) -> Sheet:
+    """The sheet of a CSV or .xlsx upload to read: the first worksheet, or with `header_test` the first
+    whose first row passes it (none does: ``no_matching_sheet``, naming every sheet). Raises
+    :class:`TabularRefused` when the file cannot be read; a damaged row further down raises it while
+    the rows are read."""
     size_check(data, limit)
     extension = file_extension(filename)
     head = data[:8].encode() if isinstance(data, str) else bytes(data[:8])
     if head.startswith(OLE2_SIGNATURE) or extension == ".xls":
         raise TabularRefused("old_excel")
     if not isinstance(data, str) and head.startswith(ZIP_SIGNATURE):
-        yield from _xlsx_rows(bytes(data))
-    elif extension in XLSX_EXTENSIONS:
+        return _xlsx_sheet(bytes(data), header_test)
+    if extension in XLSX_EXTENSIONS:
         raise TabularRefused("not_xlsx")
-    else:
-        yield from _csv_rows(text_decode(data, limit=limit))
+    return Sheet(rows=_csv_rows(text_decode(data, limit=limit)))
 
 
-def _xlsx_rows(data: bytes) -> Iterator[Sequence[object]]:
+def _workbook_open(data: bytes):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -360,26 +397,103 @@ def _xlsx_rows(data: bytes) -> Iterator[Sequence[object]]:
             warnings.simplefilter("ignore")
             import openpyxl  # parses with defusedxml when it is installed (it is: Wagtail needs it)
 
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
         raise TabularRefused("unreadable_xlsx") from exc
+
+
+def _xlsx_sheet(data: bytes, header_test: HeaderTest | None) -> Sheet:
+    workbook = _workbook_open(data)
     try:
-        if not workbook.worksheets:
+        worksheets = workbook.worksheets
+        if not worksheets:
             raise TabularRefused("no_sheet")
-        rows = workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=EXCEL_MAX_ROW)
-        while True:
+        names = tuple(worksheet.title for worksheet in worksheets)
+        chosen = worksheets[0]
+        if header_test is not None:
+            chosen = next((ws for ws in worksheets if header_test(_first_row(ws))), None)
+            if chosen is None and len(worksheets) == 1:
+                chosen = worksheets[0]  # the caller says what its header lacks
+            elif chosen is None:
+                raise TabularRefused("no_matching_sheet", sheets="".join(f"「{name}」" for name in names))
+        merges = _merged_ranges(workbook, chosen)
+    except BaseException:
+        workbook.close()
+        raise
+    return Sheet(rows=_xlsx_rows(workbook, chosen, merges), name=chosen.title, names=names)
+
+
+def _first_row(worksheet) -> Sequence[object]:
+    try:
+        return next(worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=1), ())
+    except Exception as exc:
+        raise TabularRefused("unreadable_xlsx") from exc
+
+
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]{1,3}[0-9]{1,7}):([A-Z]{1,3}[0-9]{1,7})\"")
+_CELL = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+def _merged_ranges(workbook, worksheet) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a worksheet as (first row, last row, first column, last column), 1-based.
+
+    Read-only openpyxl does not read them; they are a list at the end of the sheet's XML, found without
+    parsing the rest again. Only the part within ``MAX_COLUMNS`` columns matters."""
+    from openpyxl.utils import column_index_from_string
+
+    try:
+        xml = workbook._archive.read(worksheet._worksheet_path)
+    except Exception:  # an openpyxl without these internals: merged cells read as before, top-left only
+        return []
+    ranges = []
+    for match in _MERGE.finditer(xml, max(0, xml.rfind(b"</sheetData>"))):
+        (left, top), (right, bottom) = (_CELL.fullmatch(part.decode()).groups() for part in match.groups())
+        first_col, last_col = column_index_from_string(left), column_index_from_string(right)
+        if first_col > MAX_COLUMNS:
+            continue
+        ranges.append((int(top), int(bottom), first_col, min(last_col, MAX_COLUMNS)))
+    return sorted(ranges)
+
+
+def _xlsx_rows(workbook, worksheet, merges) -> Iterator[Sequence[object]]:
+    try:
+        rows = worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=EXCEL_MAX_ROW)
+        pending = iter(merges)
+        upcoming = next(pending, None)
+        active: list[list] = []  # [first row, last row, first col, last col, value]
+        for number in itertools.count(1):
             try:
                 row = next(rows)
             except StopIteration:
                 return
             except Exception as exc:
                 raise TabularRefused("unreadable_xlsx") from exc
+            while upcoming is not None and upcoming[0] <= number:
+                top, bottom, left, right = upcoming
+                value = row[left - 1] if upcoming[0] == number and left <= len(row) else None
+                active.append([top, bottom, left, right, value])
+                upcoming = next(pending, None)
+            if active:
+                row = _merged_fill(row, active, number)
+                active = [merge for merge in active if merge[1] > number]
             end = len(row)
             while end and row[end - 1] is None:  # read-only sheets pad every row to the widest
                 end -= 1
             yield row[:end]
     finally:
         workbook.close()
+
+
+def _merged_fill(row: Sequence[object], active: list[list], number: int) -> Sequence[object]:
+    """A merged range's value (its top-left cell's) on every cell it covers, as a person reads it."""
+    cells = list(row)
+    for _top, _bottom, left, right, value in active:
+        if value is None:
+            continue
+        if len(cells) < right:
+            cells.extend([None] * (right - len(cells)))
+        cells[left - 1 : right] = [value] * (right - left + 1)
+    return cells
 
 
 def _csv_rows(text: str) -> Iterator[Sequence[object]]:
