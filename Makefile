@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev serve demo test lint format check pytest browser-deps screenshots bench bench-city messages clean
+.PHONY: run install install-dev serve demo test lint format check pytest browser-deps screenshots bench bench-import bench-city messages clean
 
 run: install ## install, migrate, load the demo curriculum and accounts, serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
@@ -59,8 +59,12 @@ messages: install-dev ## extract strings into locale/*.po and compile them (need
 screenshots: install-dev browser-deps ## refresh the README's phone screenshots (docs/images) from the layout browser test
 	UPDATE_DOCS_SCREENSHOTS=1 $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_layout.py
 
-bench: install-dev ## serve with gunicorn on PostgreSQL and measure (see docs/benchmarks.md)
+bench: install-dev ## serve with gunicorn on PostgreSQL and measure, then the question import (see docs/benchmarks.md)
 	$(PY) -m tests.bench.run
+	$(MAKE) bench-import
+
+bench-import: install-dev ## time a 2 MB GIFT file and a 1,000-row Excel file from upload to preview (see docs/benchmarks.md)
+	$(PY) -m tests.bench.imports
 
 bench-city: install-dev ## generate a city (100,000 staff) on PostgreSQL and time the reports (see docs/benchmarks.md)
 	$(PY) -m tests.bench.city

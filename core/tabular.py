@@ -5,18 +5,23 @@ reasons and with the same limits:
 
 - **Size**: at most ``MAX_BYTES`` (2 MB) of upload. An .xlsx is a zip, so its unzipped size and member
   count are checked before openpyxl sees it (a zip bomb is refused, not unpacked), and only the first
-  ``MAX_COLUMNS`` columns of the **first** worksheet are read, never past Excel's own last row.
-- **Text**: UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's "Unicode text"), and GB18030 —
-  a superset of GBK/GB2312, what Chinese Windows saves as "ANSI" — as the fallback. Newlines become
+  ``MAX_COLUMNS`` columns of one worksheet are read, never past Excel's own last row.
+- **Text**: a BOM decides (UTF-8, UTF-16, UTF-32); otherwise valid UTF-8 is UTF-8, UTF-16 without a BOM
+  is recognised by its NULs, and anything else is told apart among GB18030 (a superset of GBK/GB2312,
+  what Chinese Windows saves as "ANSI"), Big5 and Windows-1252 (Western "ANSI", Latin-1's printable
+  characters included) by charset-normalizer on a sample — refused with "save it as UTF-8" when none is
+  convincing, rather than read as garbage. PDF, images and Office files are named as such. Newlines become
   ``\\n``; control characters and lone surrogates are dropped (they break the spreadsheets we send back).
-  A file holding NUL bytes is refused as binary.
+  Any other file holding NUL bytes is refused as binary.
 - **Which format**: content starting like a zip is read as .xlsx whatever the file is called; OLE2 content
   (an old .xls, or an .xlsx saved with a password) and the .xls extension are refused with "save it as
   .xlsx or CSV"; a file named .xlsx that is not a zip is refused; anything else is CSV, split on whichever
   of ``,`` tab ``;`` the header line holds most of.
 - **Cells** become stripped text: ``110.0`` → ``110``, Excel booleans ``TRUE``/``FALSE``, dates ISO text.
-  Merged cells: openpyxl's read-only mode gives a merged range's value in its top-left cell only, and the
-  others read as empty, which is what a person means by a merged title cell.
+  Merged cells read as their value on every cell they cover (a category merged down ten rows is the
+  category of all ten): read-only openpyxl leaves them empty, so the ranges are read from the sheet's XML.
+- **Which sheet**: the first, or (:func:`sheet_open` with a ``header_test``) the first whose row 1 holds
+  the expected headers — a workbook may start with an instructions sheet.
 
 Nothing here raises anything but :class:`TabularRefused` on bad input, whose ``code`` says what went wrong
 (for callers that word it themselves) and ``message`` says it in the user's language.
@@ -31,11 +36,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -45,12 +51,14 @@ from django.utils.translation import gettext_lazy as _
 __all__ = [
     "MAX_BYTES",
     "Record",
+    "Sheet",
     "TabularRefused",
     "cell_text",
     "file_extension",
     "header_fold",
     "is_blank_row",
     "records_read",
+    "sheet_open",
     "sheet_rows",
     "size_check",
     "text_decode",
@@ -67,8 +75,26 @@ EXCEL_MAX_ROW = 1_048_576
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an .xlsx saved with a password
 ZIP_SIGNATURE = b"PK\x03\x04"
-# Tried in order when there is no BOM.
-TEXT_ENCODINGS = ("utf-8", "gb18030")
+# Byte order marks, longest first (UTF-32 LE's begins with UTF-16 LE's), and the codec each means.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Text that is neither UTF-8 nor UTF-16 is told apart among these (charset-normalizer's names).
+LEGACY_ENCODINGS = ("gb18030", "big5", "cp1252")
+_CODEC_NAMES = {"windows_1252": "cp1252", "big5hkscs": "big5"}
+LEGACY_SAMPLE_BYTES = 64 * 1024  # enough for charset-normalizer to rank them; decoding checks the rest
+UTF16_SAMPLE_BYTES = 4096
+BINARY_SIGNATURES = (
+    (b"%PDF-", "PDF"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+)
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
@@ -80,6 +106,17 @@ MESSAGES: dict[str, Any] = {
         "and try again."
     ),
     "binary": _("The file is not text (it holds binary data): check that you chose the right file."),
+    "not_text": _(
+        "This is not a text file (it looks like a %(kind)s file): check that you chose the right file."
+    ),
+    "office_file": _(
+        "This is an Excel or Word file, not a text file: choose the spreadsheet format for an Excel file, "
+        "or save the questions as text (.txt) first."
+    ),
+    "old_office_file": _(
+        "This is an old Excel or Word file (.xls or .doc), not a text file: save it as .xlsx, CSV or text "
+        "(.txt) first."
+    ),
     "old_excel": _(
         "Old .xls files and password-protected Excel files cannot be read. Save the file in Excel as "
         ".xlsx (without a password) or as CSV."
@@ -98,6 +135,7 @@ MESSAGES: dict[str, Any] = {
         "The Excel file cannot be read: it may be damaged. Save it again in Excel and try again."
     ),
     "no_sheet": _("The Excel file has no worksheet."),
+    "no_matching_sheet": _("None of the worksheets %(sheets)s has the expected column headers in row 1."),
     "csv_error": _("Row %(line)s: the CSV file cannot be read any further (%(detail)s)."),
     # records_read
     "empty": _("The file is empty."),
@@ -185,22 +223,126 @@ def text_decode(data: bytes | str, *, limit: int = MAX_BYTES) -> str:
 
 
 def _bytes_decode(raw: bytes) -> str:
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
-        encodings: tuple[str, ...] = ("utf-8",)
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ("utf-16",)
-    else:
-        encodings = TEXT_ENCODINGS
-    for encoding in encodings:
+    bom = next((bom for bom in _BOMS if raw.startswith(bom[0])), None)
+    if bom is not None:
+        try:
+            return raw[len(bom[0]) :].decode(bom[1])
+        except UnicodeDecodeError:
+            raise TabularRefused("encoding") from None
+    _binary_check(raw)
+    if b"\x00" in raw:
+        return _utf16_without_bom(raw)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _legacy_decode(raw)
+
+
+def _binary_check(raw: bytes) -> None:
+    """Files people pick by mistake are named, rather than answered with an encoding message."""
+    if raw.startswith(ZIP_SIGNATURE):
+        raise TabularRefused("office_file")
+    if raw.startswith(OLE2_SIGNATURE):
+        raise TabularRefused("old_office_file")
+    for signature, kind in BINARY_SIGNATURES:
+        if raw.startswith(signature):
+            raise TabularRefused("not_text", kind=kind)
+
+
+def _utf16_without_bom(raw: bytes) -> str:
+    """Text saved as UTF-16 without a BOM has most of its NULs on one side of each pair (the high byte of
+    every ASCII character, newlines included), and reads as printable text; anything else holding NULs
+    is binary."""
+    sample = raw[:UTF16_SAMPLE_BYTES]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    enough = 0.05 * (len(sample) // 2)
+    encoding = None
+    if odd >= enough and odd > 2 * even:
+        encoding = "utf-16-le"
+    elif even >= enough and even > 2 * odd:
+        encoding = "utf-16-be"
+    if encoding is not None and len(raw) % 2 == 0:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            text = ""
+        head = text[: UTF16_SAMPLE_BYTES // 2]
+        unprintable = sum(1 for char in head if not char.isprintable() and char not in "\t\n\r")
+        if head and unprintable <= len(head) // 100:
+            return text
+    raise TabularRefused("binary")
+
+
+def _legacy_decode(raw: bytes) -> str:
+    """Not UTF-8: Chinese Windows' GB18030 (GBK), Taiwan's and Hong Kong's Big5, or Western Windows-1252
+    (which holds every printable Latin-1 character at the same byte). charset-normalizer ranks them on
+    a sample (how messy each decoding reads); between the two Chinese ones, the one whose characters are
+    the everyday ones of its own standard wins. No convincing candidate: refused, never garbage."""
+    cut = raw.rfind(b"\n", 0, LEGACY_SAMPLE_BYTES) if len(raw) > LEGACY_SAMPLE_BYTES else -1
+    sample = raw[: cut + 1] if cut > 0 else raw  # whole lines: no character cut in two
+    from charset_normalizer import from_bytes  # only files that are not UTF-8 pay for the import
+
+    ranked = [match.encoding for match in from_bytes(sample, cp_isolation=list(LEGACY_ENCODINGS))]
+    ranked = [_CODEC_NAMES.get(name, name) for name in ranked]
+    chinese = [name for name in ranked if name in ("gb18030", "big5")]
+    shares = {name: _everyday_share(sample, name) for name in chinese}
+    if len(chinese) == 2:
+        first = ranked.index(chinese[0])
+        ranked = [name for name in ranked if name not in shares]
+        # A tie goes to GB18030: the platform's trainers are on the mainland.
+        ranked[first:first] = sorted(shares, key=lambda name: (shares[name], name == "gb18030"), reverse=True)
+    for encoding in ranked:
+        if shares.get(encoding, 1.0) < 0.6:
+            continue  # valid bytes, but not text anyone wrote in this encoding
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
-            continue
+            continue  # the sample was fine, the rest of the file is not
     raise TabularRefused("encoding")
 
 
+def _everyday_share(sample: bytes, encoding: str) -> float:
+    """The share of Chinese characters among the first few thousand that are in the first, everyday
+    level of `encoding`'s own standard (GB2312 level 1: 3,755 characters; Big5 level 1: 5,401): nearly all
+    of real text, a fraction of another encoding's bytes read as this one."""
+    try:
+        text = sample.decode(encoding)
+    except UnicodeDecodeError:
+        return 0.0
+    everyday = total = 0
+    for char in text[:4000]:
+        if char < "\u2e80" or "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef":
+            continue  # Latin, and the punctuation both standards share
+        total += 1
+        code = char.encode(encoding, "ignore")
+        if len(code) != 2:
+            continue
+        if encoding == "big5":
+            everyday += 0xA440 <= int.from_bytes(code, "big") <= 0xC67E
+        else:
+            everyday += 0xB0 <= code[0] <= 0xD7 and code[1] >= 0xA1
+    return everyday / total if total else 1.0
+
+
 # -- rows ------------------------------------------------------------------------------------------
+
+
+HeaderTest = Callable[[Sequence[object]], bool]
+
+
+@dataclass
+class Sheet:
+    """The rows of an upload's sheet (a lazy iterator: close the sheet when done, which releases the
+    workbook). `name` is the worksheet's name ("" for CSV), `names` every worksheet's name in order."""
+
+    rows: Iterator[Sequence[object]]
+    name: str = ""
+    names: tuple[str, ...] = ()
+
+    def close(self) -> None:
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
 
 
 def sheet_rows(
@@ -211,20 +353,33 @@ def sheet_rows(
     A generator: the format is recognised (and refused) at the first ``next()``; close it when stopping
     early, which releases the workbook. `filename` only helps tell the formats apart.
     """
+    sheet = sheet_open(data, filename, limit=limit)
+    try:
+        yield from sheet.rows
+    finally:
+        sheet.close()
+
+
+def sheet_open(
+    data: bytes | str, filename: str = "", *, limit: int = MAX_BYTES, header_test: HeaderTest | None = None
+) -> Sheet:
+    """The sheet of a CSV or .xlsx upload to read: the first worksheet, or with `header_test` the first
+    whose first row passes it (none does: ``no_matching_sheet``, naming every sheet). Raises
+    :class:`TabularRefused` when the file cannot be read; a damaged row further down raises it while
+    the rows are read."""
     size_check(data, limit)
     extension = file_extension(filename)
     head = data[:8].encode() if isinstance(data, str) else bytes(data[:8])
     if head.startswith(OLE2_SIGNATURE) or extension == ".xls":
         raise TabularRefused("old_excel")
     if not isinstance(data, str) and head.startswith(ZIP_SIGNATURE):
-        yield from _xlsx_rows(bytes(data))
-    elif extension in XLSX_EXTENSIONS:
+        return _xlsx_sheet(bytes(data), header_test)
+    if extension in XLSX_EXTENSIONS:
         raise TabularRefused("not_xlsx")
-    else:
-        yield from _csv_rows(text_decode(data, limit=limit))
+    return Sheet(rows=_csv_rows(text_decode(data, limit=limit)))
 
 
-def _xlsx_rows(data: bytes) -> Iterator[Sequence[object]]:
+def _workbook_open(data: bytes):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -242,26 +397,103 @@ def _xlsx_rows(data: bytes) -> Iterator[Sequence[object]]:
             warnings.simplefilter("ignore")
             import openpyxl  # parses with defusedxml when it is installed (it is: Wagtail needs it)
 
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
         raise TabularRefused("unreadable_xlsx") from exc
+
+
+def _xlsx_sheet(data: bytes, header_test: HeaderTest | None) -> Sheet:
+    workbook = _workbook_open(data)
     try:
-        if not workbook.worksheets:
+        worksheets = workbook.worksheets
+        if not worksheets:
             raise TabularRefused("no_sheet")
-        rows = workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=EXCEL_MAX_ROW)
-        while True:
+        names = tuple(worksheet.title for worksheet in worksheets)
+        chosen = worksheets[0]
+        if header_test is not None:
+            chosen = next((ws for ws in worksheets if header_test(_first_row(ws))), None)
+            if chosen is None and len(worksheets) == 1:
+                chosen = worksheets[0]  # the caller says what its header lacks
+            elif chosen is None:
+                raise TabularRefused("no_matching_sheet", sheets="".join(f"「{name}」" for name in names))
+        merges = _merged_ranges(workbook, chosen)
+    except BaseException:
+        workbook.close()
+        raise
+    return Sheet(rows=_xlsx_rows(workbook, chosen, merges), name=chosen.title, names=names)
+
+
+def _first_row(worksheet) -> Sequence[object]:
+    try:
+        return next(worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=1), ())
+    except Exception as exc:
+        raise TabularRefused("unreadable_xlsx") from exc
+
+
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]{1,3}[0-9]{1,7}):([A-Z]{1,3}[0-9]{1,7})\"")
+_CELL = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+def _merged_ranges(workbook, worksheet) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a worksheet as (first row, last row, first column, last column), 1-based.
+
+    Read-only openpyxl does not read them; they are a list at the end of the sheet's XML, found without
+    parsing the rest again. Only the part within ``MAX_COLUMNS`` columns matters."""
+    from openpyxl.utils import column_index_from_string
+
+    try:
+        xml = workbook._archive.read(worksheet._worksheet_path)
+    except Exception:  # an openpyxl without these internals: merged cells read as before, top-left only
+        return []
+    ranges = []
+    for match in _MERGE.finditer(xml, max(0, xml.rfind(b"</sheetData>"))):
+        (left, top), (right, bottom) = (_CELL.fullmatch(part.decode()).groups() for part in match.groups())
+        first_col, last_col = column_index_from_string(left), column_index_from_string(right)
+        if first_col > MAX_COLUMNS:
+            continue
+        ranges.append((int(top), int(bottom), first_col, min(last_col, MAX_COLUMNS)))
+    return sorted(ranges)
+
+
+def _xlsx_rows(workbook, worksheet, merges) -> Iterator[Sequence[object]]:
+    try:
+        rows = worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=EXCEL_MAX_ROW)
+        pending = iter(merges)
+        upcoming = next(pending, None)
+        active: list[list] = []  # [first row, last row, first col, last col, value]
+        for number in itertools.count(1):
             try:
                 row = next(rows)
             except StopIteration:
                 return
             except Exception as exc:
                 raise TabularRefused("unreadable_xlsx") from exc
+            while upcoming is not None and upcoming[0] <= number:
+                top, bottom, left, right = upcoming
+                value = row[left - 1] if upcoming[0] == number and left <= len(row) else None
+                active.append([top, bottom, left, right, value])
+                upcoming = next(pending, None)
+            if active:
+                row = _merged_fill(row, active, number)
+                active = [merge for merge in active if merge[1] > number]
             end = len(row)
             while end and row[end - 1] is None:  # read-only sheets pad every row to the widest
                 end -= 1
             yield row[:end]
     finally:
         workbook.close()
+
+
+def _merged_fill(row: Sequence[object], active: list[list], number: int) -> Sequence[object]:
+    """A merged range's value (its top-left cell's) on every cell it covers, as a person reads it."""
+    cells = list(row)
+    for _top, _bottom, left, right, value in active:
+        if value is None:
+            continue
+        if len(cells) < right:
+            cells.extend([None] * (right - len(cells)))
+        cells[left - 1 : right] = [value] * (right - left + 1)
+    return cells
 
 
 def _csv_rows(text: str) -> Iterator[Sequence[object]]:

@@ -36,7 +36,16 @@ from core.staged_import import (
     staged_import_create,
 )
 from core.tabular import file_extension
-from quizzes.formats import MAX_QUESTIONS, InputRefused, aiken, decode_text, gift, moodlexml, spreadsheet
+from quizzes.formats import (
+    MAX_QUESTIONS,
+    InputRefused,
+    aiken,
+    decode_text,
+    gift,
+    moodlexml,
+    spreadsheet,
+    too_many,
+)
 from quizzes.kinds import question_type
 from quizzes.models import KIND_CHOICES, Question, QuestionCategory
 from quizzes.questiondata import ParseError, ParseResult, QuestionData
@@ -286,7 +295,11 @@ class QuestionImport(ImportKind):
         """The questions and the problems of the file, in file order. Never refuses the file: a file
         that cannot be read is one problem at line 0, shown on the preview."""
         result = import_parse(upload.data, filename=upload.name, file_format=upload.options["file_format"])
-        return sorted([*result.questions, *result.errors], key=_line)
+        questions, errors = result.questions, result.errors
+        if len(questions) > MAX_IMPORT_QUESTIONS:  # a parser that read on: the cap as the others give it
+            questions = questions[:MAX_IMPORT_QUESTIONS]
+            errors = [*errors, too_many(result.questions[MAX_IMPORT_QUESTIONS].source_line).error]
+        return sorted([*questions, *errors], key=_line)
 
     def plan(self, rows, *, actor, options) -> Plan:
         questions = [item for item in rows if isinstance(item, QuestionData)]
@@ -296,8 +309,11 @@ class QuestionImport(ImportKind):
         default_name = default.name if default else ""
         outcomes: list[RowOutcome] = []
         number = 0
+        stopped_at = 0  # the line where a parser stopped at question MAX_IMPORT_QUESTIONS + 1
         for item in rows:
             if isinstance(item, ParseError):
+                if item.line and item.message == too_many(item.line).error.message:
+                    stopped_at = item.line
                 outcomes.append(
                     QuestionPreviewRow(
                         line=item.line, outcome=ERROR, errors=(RowError("parse", item.message),)
@@ -319,7 +335,8 @@ class QuestionImport(ImportKind):
             rows=outcomes,
             summary={
                 "questions": len(questions),
-                "too_many": len(questions) > MAX_IMPORT_QUESTIONS,
+                "too_many": len(questions) > MAX_IMPORT_QUESTIONS or bool(stopped_at),
+                "stopped_at": stopped_at,
                 "default_category": default_name,
             },
         )

@@ -102,11 +102,16 @@ def test_xlsx_cells_become_text_from_the_first_sheet_only():
     ]
 
 
-def test_a_merged_cell_gives_its_value_once_at_its_top_left():
+def test_a_merged_cell_gives_its_value_on_every_row_it_covers():
     data = xlsx_bytes(
-        [["姓名", "组织", "岗位"], ["张三", "渝中区", "网格员"], ["李四", None, "志愿者"]], merge="B2:B3"
+        [["姓名", "组织", "岗位"], ["张三", "渝中区", "网格员"], ["李四", None, "志愿者"], ["王五", "江北"]],
+        merge="B2:B3",
     )
-    assert rows_of(data, "a.xlsx")[1:] == [["张三", "渝中区", "网格员"], ["李四", None, "志愿者"]]
+    assert rows_of(data, "a.xlsx")[1:] == [
+        ["张三", "渝中区", "网格员"],
+        ["李四", "渝中区", "志愿者"],
+        ["王五", "江北"],
+    ]
 
 
 def test_an_xlsx_is_recognised_by_its_content_whatever_its_name():
@@ -227,3 +232,40 @@ def test_an_import_words_the_refusals_its_own_way():
         records(b"a" * (tabular.MAX_BYTES + 1), messages={"too_many_rows": "至多 %(limit)s 人"})
     with translation.override("en"):
         assert refused.value.message.startswith("The file is too large")
+
+
+def test_merged_ranges_across_columns_and_rows_and_past_the_row_end():
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in (["a", "b", "c", "d"], ["分类一", None, "x"], [None, None, "y"], ["z"]):
+        sheet.append(row)
+    sheet.merge_cells("A2:B3")  # a block: its value on all four cells
+    sheet.merge_cells("D1:E1")  # a header cell over two columns, past the row's last value
+    sheet.merge_cells("C4:C5")  # an empty top-left cell stays empty
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert rows_of(buffer.getvalue(), "a.xlsx") == [
+        ["a", "b", "c", "d", "d"],
+        ["分类一", "分类一", "x"],
+        ["分类一", "分类一", "y"],
+        ["z"],
+        [],  # the merge's own row, empty
+    ]
+
+
+def test_the_sheet_whose_header_passes_the_test_is_read():
+    data = xlsx_bytes([["说明"], ["请在第二个工作表中填写"]], [["姓名", "手机号"], ["张三", "139"]])
+    sheet = tabular.sheet_open(data, "a.xlsx", header_test=lambda row: "姓名" in row)
+    try:
+        assert (sheet.name, sheet.names) == ("sheet1", ("Sheet", "sheet1"))
+        assert [list(row) for row in sheet.rows] == [["姓名", "手机号"], ["张三", "139"]]
+    finally:
+        sheet.close()
+    with pytest.raises(TabularRefused) as refused:
+        tabular.sheet_open(data, "a.xlsx", header_test=lambda row: False)
+    assert refused.value.code == "no_matching_sheet"
+    assert refused.value.params == {"sheets": "「Sheet」「sheet1」"}
+    # One sheet: it is read, and the caller says what its header lacks.
+    only = tabular.sheet_open(xlsx_bytes([["x"]]), "a.xlsx", header_test=lambda row: False)
+    only.close()
+    assert only.name == "Sheet"

@@ -24,6 +24,14 @@ CHINESE = {
     "too_large": f"文件太大：最大 {MAX_BYTES // (1024 * 1024)} MB，请拆分后分批导入",
     "encoding": "无法识别文件的文字编码：请在编辑器或 Excel 中另存为“UTF-8”编码后重试",
     "binary": "文件不是文本格式（含有二进制数据），请检查是否选错了文件",
+    "not_text": "这不是文本文件（看起来是 {kind} 文件），请检查是否选错了文件",
+    "office_file": (
+        "这是 Excel/Word 文件，不是文本文件：Excel 表格请选择「表格」格式导入，"
+        "Word 文档请先把题目另存为文本文件（.txt）"
+    ),
+    "old_office_file": (
+        "这不是文本文件（看起来是旧版 Excel/Word 文件 .xls/.doc）：请先另存为 .xlsx、CSV 或文本文件（.txt）"
+    ),
     "old_excel": "不支持旧版 .xls 文件或设置了密码的 Excel 文件：请在 Excel 中另存为 .xlsx（不设密码）或 CSV",
     "not_xlsx": "文件扩展名是 .xlsx，但内容不是 Excel 文件，可能已损坏",
     "bad_zip": "无法打开 Excel 文件：文件可能已损坏",
@@ -66,7 +74,8 @@ def check_size(data: bytes | str) -> None:
 def decode_text(data: bytes | str) -> str:
     """Text with Unix newlines and no control characters (core.tabular.text_decode).
 
-    Bytes may be UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030/GBK.
+    Bytes may be UTF-8, UTF-16 or UTF-32 (with a BOM; UTF-16 also without), GB18030/GBK, Big5 or
+    Windows-1252/Latin-1; PDF, images and Office files are refused as not text, by name.
     """
     try:
         return tabular.text_decode(data, limit=MAX_BYTES)

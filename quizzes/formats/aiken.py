@@ -7,7 +7,14 @@
 
 Also accepted: full-width letters and separators (Ａ． A、 A） A：), lowercase letters, `答案：B` /
 `正确答案：B` for the answer line, a leading question number ("1." / "1、"), question text over several
-lines, and an optional `解析：…` line right after the answer line (→ explanation).
+lines (with no blank line between them), and an optional `解析：…` line right after the answer line
+(→ explanation).
+
+Otherwise Moodle's rules, and its verdicts on its own test file (tests/test_format_aiken_moodle.py): blank
+lines may separate anything; an option or answer line with no question open is an error; a question
+whose options are not followed by an answer line, or a question line followed by a blank line and
+another question, is an error and is never merged with the next; a question needs two options.
+Reading stops at question ``MAX_QUESTIONS`` + 1 (quizzes.formats.too_many).
 """
 
 from __future__ import annotations
@@ -17,12 +24,23 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from quizzes.formats import MAX_BYTES, InputRefused, decode_text, finish, keep_if_valid
+from quizzes.formats import (
+    MAX_BYTES,
+    MAX_QUESTIONS,
+    InputRefused,
+    decode_text,
+    finish,
+    keep_if_valid,
+    too_many,
+)
 from quizzes.questiondata import Choice, ParseError, ParseResult, QuestionData, QuestionKind
 
 __all__ = ["MAX_BYTES", "parse"]
 
 _OPTION = re.compile(r"\s*([A-Za-zＡ-Ｚａ-ｚ])\s*[.．、)）:：]\s*(.*?)\s*$")
+# What Moodle takes for an option wherever it is (a capital, then "." or ")"): with no question open,
+# such a line is an option without its question, not the text of a new one.
+_STRAY_OPTION = re.compile(r"\s*[A-ZＡ-Ｚ][.．)）]")
 _ANSWER = re.compile(r"\s*(?:ANSWER|ANS|答案|正确答案|参考答案)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _EXPLANATION = re.compile(r"\s*(?:解析|答案解析|EXPLANATION)\s*[:：]\s*(.*?)\s*$", re.IGNORECASE)
 # "1." or "12、" before the question text; not "1.5 米" (a number, not a numbering).
@@ -36,6 +54,7 @@ class _Item:
     text: list[str]
     options: list[str] = field(default_factory=list)
     broken: bool = False
+    blank_seen: bool = False  # after a blank line, a line of text starts a new question (as in Moodle)
 
 
 def _letter(ch: str) -> str:
@@ -51,8 +70,21 @@ def parse(data: bytes | str) -> ParseResult:
 
     questions: list[QuestionData] = []
     errors: list[ParseError] = []
+    try:
+        _read(text, questions, errors)
+    except InputRefused as refused:  # question MAX_QUESTIONS + 1: nothing after it is read
+        errors.append(refused.error)
+    return finish(questions, errors)
+
+
+_NO_ANSWER = "缺少答案行（如「ANSWER: B」或「答案：B」）"
+_NO_OPTIONS = "这道题没有选项和答案行：题目后面应接着写选项（如「A. 内容」）和答案行（如「ANSWER: B」）"
+
+
+def _read(text: str, questions: list[QuestionData], errors: list[ParseError]) -> None:
     item: _Item | None = None
     last: QuestionData | None = None  # may still receive a 解析 line
+    started = 0
 
     def error(line: int, message: str) -> None:
         errors.append(ParseError.at(line, message))
@@ -63,70 +95,86 @@ def parse(data: bytes | str) -> ParseResult:
             error(line, message)
         item = None
 
+    def start(number: int, line: str) -> None:
+        nonlocal item, started
+        started += 1
+        if started > MAX_QUESTIONS:
+            raise too_many(number)
+        numbering = _NUMBERING.match(line)
+        item = _Item(number, [line[numbering.end() :].strip() if numbering else line.strip()])
+
     def flush_last() -> None:
         nonlocal last
         if last is not None:
             keep_if_valid(last, questions, errors)
             last = None
 
-    for number, line in enumerate(text.split("\n"), start=1):
-        folded = unicodedata.normalize("NFKC", line)
-        stripped = line.strip()
-        answer = _ANSWER.match(folded)
+    try:
+        for number, line in enumerate(text.split("\n"), start=1):
+            folded = unicodedata.normalize("NFKC", line)
+            stripped = line.strip()
+            answer = _ANSWER.match(folded)
 
-        if last is not None:
-            explanation = _EXPLANATION.match(line)
-            if explanation:
-                last = replace(last, explanation=explanation.group(1))
-                flush_last()
+            if last is not None:
+                explanation = _EXPLANATION.match(line)
+                if explanation:
+                    last = replace(last, explanation=explanation.group(1))
+                    flush_last()
+                    continue
+                if stripped:
+                    flush_last()
+
+            if not stripped:
+                if item is not None and item.broken:
+                    item = None
+                elif item is not None:
+                    item.blank_seen = True
                 continue
-            if stripped:
-                flush_last()
 
-        if not stripped:
-            if item is not None and item.options:
-                abandon(item.line, "缺少答案行（如「ANSWER: B」或「答案：B」）")
-            continue
+            if item is None:
+                if answer:
+                    error(number, "答案行前面没有题目")
+                elif _STRAY_OPTION.match(line):
+                    error(number, "选项前面没有题目（题目应写在选项的上一行）")
+                else:
+                    start(number, line)
+                continue
 
-        if item is None:
             if answer:
-                error(number, "答案行前面没有题目")
-                continue
-            numbering = _NUMBERING.match(line)
-            item = _Item(number, [line[numbering.end() :].strip() if numbering else stripped])
-            continue
-
-        if answer:
-            if item.broken:
+                if item.broken:
+                    item = None
+                    continue
+                if not item.options:
+                    abandon(number, "这道题没有选项（选项应写成「A. 选项内容」）")
+                    continue
+                last = _finish(item, answer.group(1), number, error)
                 item = None
                 continue
-            if not item.options:
-                abandon(number, "这道题没有选项（选项应写成「A. 选项内容」）")
+
+            option = _OPTION.match(line)
+            expected = chr(ord("A") + len(item.options))
+            if option and _letter(option.group(1)) == expected:
+                if not item.broken:
+                    item.options.append(option.group(2))
                 continue
-            last = _finish(item, answer.group(1), number, error)
-            item = None
-            continue
-
-        option = _OPTION.match(line)
-        expected = chr(ord("A") + len(item.options))
-        if option and _letter(option.group(1)) == expected:
+            if item.blank_seen and not option:  # Moodle: the open question is an error, never merged
+                error(item.line, _NO_ANSWER if item.options else _NO_OPTIONS)
+                start(number, line)
+                continue
+            if not item.options:
+                item.text.append(stripped)  # the question goes on over several lines
+                continue
             if not item.broken:
-                item.options.append(option.group(2))
-            continue
-        if not item.options:
-            item.text.append(stripped)  # the question goes on over several lines
-            continue
-        if not item.broken:
-            if option:
-                error(number, f"选项字母顺序不对：这里应该是「{expected}」")
-            else:
-                error(number, "无法识别这一行：选项应写成「A. 内容」，最后一行写「ANSWER: B」")
-            item.broken = True
+                if option:
+                    error(number, f"选项字母顺序不对：这里应该是「{expected}」")
+                else:
+                    error(number, "无法识别这一行：选项应写成「A. 内容」，最后一行写「ANSWER: B」")
+                item.broken = True
 
-    if item is not None and not item.broken:
-        error(item.line, "缺少答案行（如「ANSWER: B」或「答案：B」）")
-    flush_last()
-    return finish(questions, errors)
+        if item is not None and not item.broken:
+            error(item.line, _NO_ANSWER if item.options else _NO_OPTIONS)
+    finally:
+        flush_last()
 
 
 def _finish(item: _Item, value: str, line: int, error: Callable[[int, str], None]) -> QuestionData | None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from core import tabular
 from core.tabular import cell_text as _cell
 from core.tabular import header_fold as _fold
-from quizzes.formats import MAX_BYTES, MAX_QUESTIONS, InputRefused, finish, keep_if_valid
+from quizzes.formats import MAX_BYTES, MAX_QUESTIONS, InputRefused, finish, keep_if_valid, too_many
 from quizzes.questiondata import Choice, ParseError, ParseResult, QuestionData, QuestionKind
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "TEMPLATE_HEADERS", "parse", "template_csv", "template_xlsx"]
@@ -75,15 +75,37 @@ def _category(value: str) -> str:
 
 
 def parse(data: bytes | str, filename: str = "") -> ParseResult:
-    """Read a CSV or .xlsx upload (core.tabular); `filename` only helps choose which. Never raises."""
+    """Read a CSV or .xlsx upload (core.tabular); `filename` only helps choose which. Never raises.
+
+    In a workbook, the question sheet is the first whose row 1 has a 题型 column (or two of the known
+    headers): an instructions sheet may come first. When the workbook has several sheets, messages name
+    the one read ("工作表「题目」第 3 行：…")."""
+    sheet = None
     try:
-        rows = tabular.sheet_rows(data, filename, limit=MAX_BYTES)
-        try:
-            return _read_rows(rows)
-        finally:
-            rows.close()  # releases the workbook even when reading stopped early
+        sheet = tabular.sheet_open(data, filename, limit=MAX_BYTES, header_test=_is_question_header)
+        result = _read_rows(sheet.rows)
     except tabular.TabularRefused as refused:
-        return ParseResult(errors=[InputRefused.from_tabular(refused).error])
+        if refused.code == "no_matching_sheet":
+            message = f"在工作表{refused.params['sheets']}中都没有找到「题型」列，请使用导入模板的表头"
+            return ParseResult(errors=[ParseError(0, message)])
+        result = ParseResult(errors=[InputRefused.from_tabular(refused).error])
+    finally:
+        if sheet is not None:
+            sheet.close()  # releases the workbook even when reading stopped early
+    if sheet is not None and len(sheet.names) > 1:
+        result.errors = [_in_sheet(error, sheet.name) for error in result.errors]
+    return result
+
+
+def _is_question_header(values: Sequence[object]) -> bool:
+    keys = {_COLUMNS.get(_fold(_cell(value))) for value in values} - {None}
+    return "type" in keys or len(keys) >= 2
+
+
+def _in_sheet(error: ParseError, name: str) -> ParseError:
+    if error.line > 0:
+        return ParseError(error.line, f"工作表「{name}」{error.message}")
+    return ParseError(0, f"工作表「{name}」：{error.message}")
 
 
 # -- rows to questions ----------------------------------------------------------------------------
@@ -102,23 +124,23 @@ def _read_rows(rows: Iterable[Sequence[object]]) -> ParseResult:
     if header_errors:
         return ParseResult(errors=header_errors)
 
-    seen_data = False
+    seen = 0
     for number, values in enumerate(iterator, start=2):
         if tabular.is_blank_row(values):
             continue
         cells = [_cell(v) for v in values]
         if not any(cells):
             continue
-        if number > MAX_ROWS + 1:
-            errors.append(ParseError.at(number, f"一次最多导入 {MAX_ROWS} 道题，请把文件拆分后分批导入"))
+        seen += 1
+        if seen > MAX_ROWS:  # the rows after it are never read
+            errors.append(too_many(number).error)
             break
-        seen_data = True
         row = {key: cells[i] if i < len(cells) else "" for key, i in columns.items()}
         question, problems = _question(row, number)
         errors.extend(ParseError.at(number, problem) for problem in problems)
         if question is not None and not problems:
             keep_if_valid(question, questions, errors)
-    if not seen_data and not errors:
+    if not seen and not errors:
         errors.append(ParseError(0, "表格只有表头，没有题目"))
     return finish(questions, errors)
 

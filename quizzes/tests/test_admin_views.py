@@ -343,7 +343,7 @@ def test_a_binary_file_with_a_text_extension_is_refused_on_the_preview(trainer_c
     preview_url = upload_for_preview(trainer_client, "截图.txt", PNG)
     response = trainer_client.get(preview_url)
     assert response.context["can_import"] is False
-    assert "不是文本格式" in response.content.decode()
+    assert "这不是文本文件（看起来是 PNG 文件）" in response.content.decode()
     trainer_client.post(preview_url)
     assert not Question.objects.exists()
 

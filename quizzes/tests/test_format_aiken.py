@@ -169,7 +169,8 @@ def test_empty_huge_and_binary_input():
     huge = aiken.parse(b"Q\nA. x\nB. y\nANSWER: A\n" * (MAX_BYTES // 20))
     assert [e.line for e in huge.errors] == [0] and "文件太大" in huge.errors[0].message
     assert huge.questions == []
-    assert "二进制" in aiken.parse(b"PK\x03\x04\x00\x00binary").errors[0].message
+    assert "这是 Excel/Word 文件" in aiken.parse(b"PK\x03\x04\x00\x00binary").errors[0].message
+    assert "二进制" in aiken.parse(b"\x00\x01\x02\x03binary").errors[0].message
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)

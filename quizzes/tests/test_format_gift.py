@@ -326,7 +326,7 @@ def test_huge_input_is_refused_before_parsing():
 
 
 def test_binary_garbage_and_undecodable_bytes_are_refused():
-    assert "二进制" in gift.parse(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR").errors[0].message
+    assert "看起来是 PNG 文件" in gift.parse(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR").errors[0].message
     assert "编码" in gift.parse("题目 {T}".encode() + b"\xff").errors[0].message
     result = gift.parse(bytes(range(256)) * 4)
     assert result.questions == [] and result.errors[0].line == 0

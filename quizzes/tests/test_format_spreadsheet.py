@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from quizzes.formats import MAX_BYTES, spreadsheet
 from quizzes.formats.spreadsheet import MAX_ROWS, TEMPLATE_HEADERS, parse, template_csv, template_xlsx
-from quizzes.questiondata import Choice, QuestionData, QuestionKind
+from quizzes.questiondata import Choice, ParseError, QuestionData, QuestionKind
 
 
 @pytest.fixture(autouse=True)
@@ -297,7 +297,7 @@ def test_row_cap():
     assert result.ok and len(result.questions) == MAX_ROWS
     result = parse(to_csv([*rows, rows[0]]), "q.csv")
     assert [e.line for e in result.errors] == [MAX_ROWS + 2]
-    assert f"一次最多导入 {MAX_ROWS} 道题" in result.errors[0].message
+    assert f"超过 {MAX_ROWS} 道：一次最多导入 {MAX_ROWS} 道" in result.errors[0].message
 
 
 # -- CSV specifics --------------------------------------------------------------------------------
@@ -389,6 +389,69 @@ def test_xlsx_row_cap():
     workbook.save(buffer)
     result = parse(buffer.getvalue(), "q.xlsx")
     assert [e.line for e in result.errors] == [MAX_ROWS + 2]
+
+
+def test_blank_rows_do_not_count_towards_the_cap():
+    rows = [["判断", f"第 {n} 题", "", "", "", "", "对", "", ""] for n in range(MAX_ROWS)]
+    result = parse(to_csv([["", ""], *rows]), "q.csv")
+    assert result.ok and len(result.questions) == MAX_ROWS
+
+
+def workbook_bytes(*sheets, merges=()):
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    for cells in merges:
+        workbook.worksheets[-1].merge_cells(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_category_merged_over_rows_is_every_rows_category():
+    header = ["题型", "分类", "题目", "答案"]
+    rows = [["判断", "消防/用电", "Q1", "对"], ["判断", None, "Q2", "错"], ["判断", None, "Q3", "对"]]
+    result = parse(workbook_bytes(("题目", [header, *rows]), merges=["B2:B4"]), "q.xlsx")
+    assert result.ok, result.errors
+    assert [q.category for q in result.questions] == ["消防/用电"] * 3
+
+
+def test_the_question_sheet_is_found_after_an_instructions_sheet_and_named_in_messages():
+    notes = [["填写说明"], ["每行一道题"]]
+    rows = [HEADER, ["判断", "Q1", "", "", "", "", "对"], ["判断", "Q2", "", "", "", "", "也许"]]
+    result = parse(workbook_bytes(("说明", notes), ("题目", rows)), "q.xlsx")
+    assert [q.text for q in result.questions] == ["Q1"]
+    (error,) = result.errors
+    assert error.line == 3
+    assert error.message.startswith("工作表「题目」第 3 行：判断题答案应为")
+
+
+def test_no_sheet_with_a_type_column_names_every_sheet():
+    data = workbook_bytes(("说明", [["填写说明"]]), ("Sheet2", [["序号", "内容"], [1, "x"]]))
+    (error,) = parse(data, "q.xlsx").errors
+    assert error == ParseError(0, "在工作表「说明」「Sheet2」中都没有找到「题型」列，请使用导入模板的表头")
+
+
+def test_a_sheet_with_known_headers_but_no_type_column_is_read_and_named():
+    rows = [["题目", "答案"], ["Q", "对"]]
+    result = parse(workbook_bytes(("说明", [["填写说明"]]), ("题目", rows)), "q.xlsx")
+    (error,) = result.errors
+    assert error == ParseError(1, "工作表「题目」第 1 行：缺少「题型」列，请使用导入模板的表头")
+
+
+def test_the_template_reads_its_question_sheet_wherever_it_is():
+    from openpyxl import load_workbook as load
+
+    workbook = load(io.BytesIO(template_xlsx()))
+    workbook.move_sheet("填写说明", offset=-1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert workbook.sheetnames[0] == "填写说明"
+    result = parse(buffer.getvalue(), "template.xlsx")
+    assert result.ok and len(result.questions) == 5
 
 
 def zip_bytes(members):
