@@ -47,6 +47,7 @@ class CourseTestOut:
 
     quiz: QuizPage
     lessons: list[LessonPage]
+    url: str = ""  # the quiz's address, filled in for the page that shows the offer
 
 
 def course_test_out_offers(course: CoursePage) -> list[CourseTestOut]:
