@@ -190,7 +190,7 @@ def retraining_start(*, certificate: Certificate, now=None) -> bool:
             return False
         completion.delete()  # the certificate keeps its snapshot (completion is SET_NULL)
         ItemProgress.objects.filter(learner_id=certificate.learner_id, course_id=course.pk).update(
-            completed_at=None
+            completed_at=None, tested_out_attempt=None
         )
         # The quizzes are taken afresh: earlier attempts stay as history but use up no attempts.
         QuizAttempt.objects.filter(learner_id=certificate.learner_id, course_id=course.pk).exclude(

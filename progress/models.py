@@ -133,6 +133,12 @@ class ItemProgress(models.Model):
     first_seen_at = models.DateTimeField(_("first seen at"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # Set when the item was done by passing a test-out quiz instead of being studied: the id of that
+    # quiz attempt (quizzes.QuizAttempt; progress cannot point at the quiz app). Reports show such a
+    # lesson as skipped by the test-out; it counts as done everywhere.
+    tested_out_attempt = models.PositiveIntegerField(
+        _("skipped by passing quiz attempt"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("item progress")
@@ -145,6 +151,10 @@ class ItemProgress(models.Model):
 
     def __str__(self):
         return f"{self.learner_id} · {self.item_id}"
+
+    @property
+    def tested_out(self) -> bool:
+        return self.tested_out_attempt is not None
 
 
 class CourseCompletion(models.Model):

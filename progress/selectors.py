@@ -38,6 +38,7 @@ ITEM_FIELDS = (
 class OutlineRow:
     item: CourseItemPage
     status: str
+    tested_out: bool = False  # done by passing a test-out quiz, not studied
 
     @property
     def done(self) -> bool:
@@ -63,6 +64,11 @@ class CourseState:
     @property
     def started(self) -> bool:
         return any(row.status != NOT_STARTED for row in self.rows)
+
+    @property
+    def tested_out_count(self) -> int:
+        """How many of the course's items the learner skipped by passing a test-out quiz."""
+        return sum(1 for row in self.rows if row.tested_out)
 
     # Due dates come from the assignments that cover the learner (kept on the enrolment by
     # assignments.services): the earliest wins; once the course is completed nothing is due.
@@ -137,7 +143,7 @@ def _state(course, items, progress_by_item, enrolment, completion) -> CourseStat
             status = DONE
         else:
             status = IN_PROGRESS
-        rows.append(OutlineRow(item=item, status=status))
+        rows.append(OutlineRow(item=item, status=status, tested_out=status == DONE and progress.tested_out))
     done_ids = [row.item.pk for row in rows if row.done]
     state = CourseState(
         course=course,

@@ -125,6 +125,33 @@ def item_complete(*, learner, item: CourseItemPage, course: CoursePage) -> Cours
     return course_completion_evaluate(learner=learner, course=course)
 
 
+@transaction.atomic
+def items_tested_out(
+    *, learner, items: list[CourseItemPage], course: CoursePage, attempt_id: int
+) -> CourseCompletion | None:
+    """The learner passed a test-out (quiz attempt ``attempt_id``): mark each of ``items`` done as
+    skipped by it, then re-check the course as any completion does.
+
+    Only items of ``course`` are touched; an item already done keeps its completion as it was (studied,
+    or skipped by an earlier test-out), so repeating this changes nothing. Refused (NotEnrolled, nothing
+    written) when the course is not open to the learner."""
+    enrolment_join(learner=learner, course=course)
+    now = timezone.now()
+    ids = [item.pk for item in items if item.course_path == course.path]
+    ItemProgress.objects.bulk_create(
+        [ItemProgress(learner=learner, item_id=pk, course_id=course.pk) for pk in ids],
+        ignore_conflicts=True,
+    )
+    ItemProgress.objects.filter(learner=learner, item_id__in=ids, completed_at__isnull=True).update(
+        completed_at=now, tested_out_attempt=attempt_id
+    )
+    Enrolment.objects.filter(
+        learner=learner, course_id=course.pk, status=Enrolment.Status.NOT_STARTED
+    ).update(status=Enrolment.Status.IN_PROGRESS)
+    _forget_statuses(learner, course)
+    return course_completion_evaluate(learner=learner, course=course)
+
+
 def course_completion_evaluate(*, learner, course: CoursePage) -> CourseCompletion | None:
     """Apply the completion rule; record the completion once, the first time it holds (only for a
     learner the enrolment rule allows: NotEnrolled otherwise)."""

@@ -24,9 +24,11 @@ def add_learner_state_to_course(request, page, context):
     if not _is_learner_view(request):
         return
     state = course_state(learner=request.user, course=page, items=context["items"])
-    statuses = {row.item.pk: row.status for row in state.rows}
+    rows = {row.item.pk: row for row in state.rows}
     for row in context["outline"]:
-        row["status"] = statuses.get(row["item"].pk)
+        found = rows.get(row["item"].pk)
+        row["status"] = found.status if found else None
+        row["tested_out"] = bool(found and found.tested_out)
     context["learner_state"] = state
 
 

@@ -7,6 +7,7 @@ Editing a question or a quiz later never changes a past score.
 
 import uuid
 
+from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
@@ -15,11 +16,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail import blocks as wagtail_blocks
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
@@ -27,7 +29,7 @@ from wagtail.search import index
 
 from core.hotspot_editor import HotspotAreasWidget
 from core.percent import format_percent
-from courses.models import ITEM_CONTEXT_HOOK, CourseItemPage
+from courses.models import ITEM_CONTEXT_HOOK, CourseItemPage, LessonPage
 from courses.selectors import lesson_position
 from quizzes.blocks import (
     ChoiceOptionBlock,
@@ -239,8 +241,56 @@ class Question(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
             raise ValidationError(problems)
 
 
+def check_test_out(*, course_path: str, lessons, required: bool) -> dict[str, list[str]]:
+    """What is wrong with a quiz's test-out setting, by field (empty when nothing): every lesson it
+    covers must be a lesson of the quiz's own course (``course_path``), and a test-out quiz is
+    optional, since passing it is what lets a learner skip lessons, never a step they must take."""
+    problems: dict[str, list[str]] = {}
+    lessons = list(lessons)
+    foreign = [lesson.title for lesson in lessons if lesson.path[: -lesson.steplen] != course_path]
+    if foreign:
+        problems["test_out_covers"] = [
+            _("Only lessons of this quiz’s own course can be skipped: %(titles)s.")
+            % {"titles": "、".join(foreign)}
+        ]
+    if lessons and required:
+        problems["required"] = [
+            _("A test-out quiz cannot be required for completion: untick “required for completion”.")
+        ]
+    return problems
+
+
+class QuizPageForm(WagtailAdminPageForm):
+    """The quiz editor: the lessons a test-out can skip are offered from this quiz's course only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("test_out_covers")
+        if field is not None:
+            lessons = LessonPage.objects.none()
+            if self.parent_page is not None:
+                lessons = LessonPage.objects.child_of(self.parent_page).order_by("path")
+            field.queryset = lessons
+
+    def clean(self):
+        cleaned = super().clean()
+        course_path = self.parent_page.path if self.parent_page is not None else ""
+        problems = check_test_out(
+            course_path=course_path,
+            lessons=cleaned.get("test_out_covers") or (),
+            required=bool(cleaned.get("required")),
+        )
+        for name, messages in problems.items():
+            for message in messages:
+                self.add_error(name, message)
+        return cleaned
+
+
 class QuizPage(CourseItemPage):
-    """A quiz inside a course: fixed questions and/or random draws from categories."""
+    """A quiz inside a course: fixed questions and/or random draws from categories.
+
+    A test-out quiz (``test_out_covers`` not empty) is optional: a learner who passes it has the
+    lessons it covers done for them (quizzes.testout), marked as skipped by the test-out."""
 
     closes_course = True  # a course's last quiz stays last when lessons are added
 
@@ -274,8 +324,21 @@ class QuizPage(CourseItemPage):
         _("when feedback shows"), max_length=10, choices=Feedback.choices, default=Feedback.END
     )
 
+    test_out_covers = ParentalManyToManyField(
+        LessonPage,
+        verbose_name=_("lessons a pass lets learners skip"),
+        blank=True,
+        related_name="test_out_quizzes",
+        help_text=_(
+            "Makes this quiz a test-out: learners who already know the tool take it first, and passing "
+            "it marks these lessons done. Leave empty for an ordinary quiz. A test-out quiz is optional, "
+            "and usually allows one attempt."
+        ),
+    )
+
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
+    base_form_class = QuizPageForm
 
     content_panels = CourseItemPage.content_panels + [
         FieldPanel("summary"),
@@ -291,6 +354,7 @@ class QuizPage(CourseItemPage):
             ],
             heading=_("Rules"),
         ),
+        FieldPanel("test_out_covers", widget=forms.CheckboxSelectMultiple, heading=_("Test-out")),
     ]
 
     class Meta:
@@ -309,7 +373,28 @@ class QuizPage(CourseItemPage):
             "shuffle_questions": self.shuffle_questions,
             "shuffle_options": self.shuffle_options,
             "feedback_mode": self.feedback_mode,
+            # What passing lets the learner skip, as it stood when the attempt started.
+            "test_out_covers": [
+                {"id": lesson.pk, "title": lesson.title} for lesson in self.test_out_lessons()
+            ],
         }
+
+    def test_out_lessons(self) -> list[LessonPage]:
+        """The lessons passing this quiz lets a learner skip, in course order (none for an ordinary
+        quiz): those chosen that are still published lessons of this quiz's course. One query."""
+        chosen = [lesson.pk for lesson in self.test_out_covers.all()]
+        if not chosen:
+            return []
+        return list(
+            LessonPage.objects.live()
+            .filter(pk__in=chosen, path__startswith=self.course_path, depth=self.depth)
+            .order_by("path")
+            .only("id", "title", "path", "depth")
+        )
+
+    @property
+    def is_test_out(self) -> bool:
+        return bool(self.test_out_covers.all())
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

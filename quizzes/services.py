@@ -18,6 +18,7 @@ from progress import services as progress_services
 from quizzes.grading import InvalidResponse, coerce_response
 from quizzes.kinds import question_type
 from quizzes.models import AttemptAnswer, Question, QuizAttempt, QuizPage
+from quizzes.testout import skip_covered_lessons
 
 
 class QuizError(Exception):
@@ -301,6 +302,7 @@ def _close(attempt: QuizAttempt, *, now, state: str) -> QuizAttempt:
         if quiz is not None and course is not None:
             with contextlib.suppress(progress_services.NotEnrolled):
                 progress_services.item_complete(learner=attempt.learner, item=quiz, course=course)
+                skip_covered_lessons(attempt)
     return attempt
 
 

@@ -10,12 +10,15 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 
+from core import content_cache
+from courses.models import COURSE_CONTEXT_HOOK
 from quizzes import admin_urls
 from quizzes.admin_views import user_can_import_questions, user_can_see_question_bank
 from quizzes.importing import IMPORT_LOG_ACTION
 from quizzes.models import QUIZ_CONTEXT_HOOK, QuestionCategory
 from quizzes.personal_data import quiz_personal_data
 from quizzes.selectors import quiz_state
+from quizzes.testout import course_test_out_offers
 from quizzes.viewsets import QuestionCategoryViewSet, QuestionViewSet
 
 register_snippet(QuestionViewSet)
@@ -103,6 +106,34 @@ def add_quiz_state(request, page, context):
     context["question_count"] = sum(
         1 if block.block_type == "question" else block.value["count"] for block in page.questions
     )
+
+
+@hooks.register(COURSE_CONTEXT_HOOK, order=10)  # after progress has added the learner's state
+def add_test_out_offers(request, page, context):
+    """The course's test-outs, offered first on the course page: "already know this? pass a short quiz
+    and skip N lessons". Not once the learner passed it, nor when every lesson it covers is done."""
+
+    def build():
+        offers = course_test_out_offers(page)
+        for offer in offers:
+            offer.url = offer.quiz.get_url(request)
+        return offers
+
+    if getattr(request, "is_preview", False):
+        offers = build()
+    else:
+        offers = content_cache.get_or_build(("course-test-outs", page.pk), build, request)
+    state = context.get("learner_state")
+    if state is not None:
+        if state.completion is not None:
+            return
+        done = {row.item.pk for row in state.rows if row.done}
+        offers = [
+            offer
+            for offer in offers
+            if offer.quiz.pk not in done and any(lesson.pk not in done for lesson in offer.lessons)
+        ]
+    context["test_outs"] = offers
 
 
 @hooks.register("register_personal_data")

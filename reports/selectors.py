@@ -1024,6 +1024,8 @@ def learner_transcript(*, learner) -> list[TranscriptCourse]:
             row = progress.get(item.pk)
             if row is None:
                 item_status = gettext("Not started")
+            elif row.completed_at and row.tested_out:
+                item_status = gettext("Skipped: passed the test-out")
             elif row.completed_at:
                 item_status = gettext("Done")
             else:

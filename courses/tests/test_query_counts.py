@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 # A lesson adds its course and siblings (2), one image query per block type that holds
 # images (here 2: image and steps), and one for all renditions. Raise only with a reason.
 LESSON_PAGE_QUERIES = 12
-COURSE_PAGE_QUERIES = 9  # + items, cover image, renditions; - site settings (footer cached)
+COURSE_PAGE_QUERIES = 10  # + items, cover image, renditions, test-out quizzes; - footer settings (cached)
 CATALOGUE_QUERIES = 11  # + topics, restrictions for public(), courses, renditions
 HOME_QUERIES = 8
 # With the content cache warm (the usual case), an anonymous lesson or course page costs this:
