@@ -247,7 +247,7 @@ BROKEN_GIFT = """::好题::访客扫码后看到什么？{=登记成功 ~付款�
 
 坏题没有右花括号{=对 ~错
 
-数值题{#1:2}
+没有对的选项{~甲 ~乙}
 """
 
 
@@ -259,7 +259,7 @@ def test_a_malformed_file_shows_line_numbered_errors_and_cannot_be_imported(trai
     errors = list(response.context["errors"])
     assert [e.line for e in errors] == [3, 5]
     table = re.search(r'id="import-errors">(.*?)</table>', html, re.S).group(1)
-    assert "<td>3</td>" in table and "<td>5</td>" in table and "右花括号" in table and "数值题" in table
+    assert "<td>3</td>" in table and "<td>5</td>" in table and "右花括号" in table and "正确答案" in table
     assert "导入并发布" not in html
     assert re.search(r'<button type="submit" class="button" disabled', html)
     assert "文件有错误" in html  # the explanation of why nothing can be imported
