@@ -44,6 +44,7 @@ PRODUCT_NAMES = {
     "English",  # the language switch names each language in itself
     "XLSX",
     "JSON",
+    "XML",
     "URL",
     "ID",
     "API",
