@@ -48,7 +48,7 @@ from quizzes.formats import (
 )
 from quizzes.kinds import question_type
 from quizzes.models import KIND_CHOICES, Question, QuestionCategory
-from quizzes.questiondata import ParseError, ParseResult, QuestionData
+from quizzes.questiondata import ParseError, ParseNotice, ParseResult, QuestionData
 
 IMPORT_LOG_ACTION = "quizzes.import"
 # One limit for every format (quizzes.formats.MAX_QUESTIONS). Bigger banks are imported in parts.
@@ -299,7 +299,8 @@ class QuestionImport(ImportKind):
         if len(questions) > MAX_IMPORT_QUESTIONS:  # a parser that read on: the cap as the others give it
             questions = questions[:MAX_IMPORT_QUESTIONS]
             errors = [*errors, too_many(result.questions[MAX_IMPORT_QUESTIONS].source_line).error]
-        return sorted([*questions, *errors], key=_line)
+        notices = [ParseNotice(n.line, n.message) for n in result.notices]
+        return sorted([*questions, *errors, *notices], key=_line)
 
     def plan(self, rows, *, actor, options) -> Plan:
         questions = [item for item in rows if isinstance(item, QuestionData)]
@@ -310,7 +311,11 @@ class QuestionImport(ImportKind):
         outcomes: list[RowOutcome] = []
         number = 0
         stopped_at = 0  # the line where a parser stopped at question MAX_IMPORT_QUESTIONS + 1
+        notices: list[tuple[int, str]] = []
         for item in rows:
+            if isinstance(item, ParseNotice):
+                notices.append((item.line, item.message))
+                continue
             if isinstance(item, ParseError):
                 if item.line and item.message == too_many(item.line).error.message:
                     stopped_at = item.line
@@ -338,6 +343,9 @@ class QuestionImport(ImportKind):
                 "too_many": len(questions) > MAX_IMPORT_QUESTIONS or bool(stopped_at),
                 "stopped_at": stopped_at,
                 "default_category": default_name,
+                # What was mapped or left out (a matching question split, a picture not imported).
+                "notices": notices[:200],
+                "notice_count": len(notices),
             },
         )
 

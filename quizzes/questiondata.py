@@ -404,6 +404,11 @@ class ParseError:
         return self.message
 
 
+@dataclass(frozen=True)
+class ParseNotice(ParseError):
+    """Something an importer mapped or left out; the import goes on, and the preview says so."""
+
+
 @dataclass
 class ParseResult:
     """What an importer read. `errors` stop the import; `notices` do not, but the preview shows them

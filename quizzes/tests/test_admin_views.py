@@ -779,3 +779,26 @@ def test_the_import_page_and_the_template_notes_give_the_same_question_limit(tra
     text = " ".join(str(cell) for row in notes.iter_rows(values_only=True) for cell in row if cell)
     assert f"一次最多 {MAX_QUESTIONS} 道" in text
     assert "5000" not in text
+
+
+# -- what an import maps or leaves out is shown before anything is saved -----------------------
+
+MATCHING_AND_PICTURE = """::配对::把工具和用途配起来。{
+=扫码登记 -> 登记访客
+=体温登记 -> 记录体温
+}
+
+[html]<p>看图：<img src="@@PLUGINFILE@@/a.png">哪个是登记码？</p>{=登记码 ~付款码}
+"""
+
+
+def test_the_preview_lists_what_was_mapped_or_left_out(trainer_client):
+    preview_url = upload_for_preview(trainer_client, "配对.gift", MATCHING_AND_PICTURE.encode())
+    response = trainer_client.get(preview_url)
+    html = response.content.decode()
+    assert response.context["can_import"] is True
+    assert 'id="import-notices"' in html
+    notices = response.context["staged"].summary["notices"]
+    assert any("图片" in message for _line, message in notices)
+    assert len(notices) >= 2
+    assert not Question.objects.exists()
