@@ -36,6 +36,11 @@ def response_from_post(data: QuestionData, post, entry: dict) -> object | None:
         case QuestionKind.FILL_BLANK:
             text = post.get("answer", "")
             return text if text.strip() else None
+        case QuestionKind.ESSAY:
+            # Browsers post a textarea's line breaks as CRLF; keep one character per break, as the
+            # textarea's maxlength counted them.
+            text = post.get("answer", "").replace("\r\n", "\n")
+            return text if text.strip() else None
         case QuestionKind.ORDERING:
             # Each row shown names the place the learner gave it; the attempt's display order says
             # which step that row showed. The response lists step indexes, first place first.

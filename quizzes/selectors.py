@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from quizzes.models import QuizAttempt, QuizPage
-from quizzes.questiondata import QuestionData, QuestionKind
+from core.percent import format_percent
+from quizzes.questiondata import MANUALLY_MARKED, QuestionData, QuestionKind
 
 
 @dataclass
@@ -22,8 +23,14 @@ class QuizState:
 
     @property
     def best(self) -> QuizAttempt | None:
-        closed = [a for a in self.current if not a.is_open]
-        return max(closed, key=lambda a: a.percent or 0, default=None)
+        graded = [a for a in self.current if not a.is_open and not a.awaiting_marking]
+        return max(graded, key=lambda a: a.percent or 0, default=None)
+
+    @property
+    def awaiting(self) -> QuizAttempt | None:
+        """The attempt waiting for a trainer's mark: neither passed nor failed yet, and no new
+        attempt starts until it is marked (quizzes.services.AwaitingMarking)."""
+        return next((a for a in self.current if a.awaiting_marking), None)
 
     @property
     def passed(self) -> bool:
@@ -31,7 +38,11 @@ class QuizState:
 
     @property
     def can_start(self) -> bool:
-        return self.open_attempt is not None or self.attempts_left is None or self.attempts_left > 0
+        if self.open_attempt is not None:
+            return True
+        if self.awaiting is not None:
+            return False
+        return self.attempts_left is None or self.attempts_left > 0
 
 
 def quiz_state(*, learner, quiz: QuizPage) -> QuizState:
@@ -51,6 +62,7 @@ def quiz_state(*, learner, quiz: QuizPage) -> QuizState:
             "percent",
             "passed",
             "superseded",
+            "awaiting_marking",
             "learner",
         )
     )
@@ -102,6 +114,18 @@ class QuestionView:
     response: object = None
     checked: bool = False
     correct: bool | None = None
+    score: float | None = None
+    comment: str = ""  # a trainer's, on a written answer
+    marked: bool = False  # a written answer a trainer has marked
+
+    @property
+    def awaiting_mark(self) -> bool:
+        return self.data.kind in MANUALLY_MARKED and self.response is not None and not self.marked
+
+    @property
+    def mark_text(self) -> str:
+        """A trainer's mark of a written answer, as a percent of the question's point."""
+        return format_percent(self.score, 1.0) if self.marked and self.score is not None else ""
 
     @property
     def number(self) -> int:
@@ -167,7 +191,7 @@ class QuestionView:
             return "；".join(data.choices[i].text for i in response if 0 <= i < len(data.choices))
         if data.kind == QuestionKind.TRUE_FALSE:
             return gettext("True") if response else gettext("False")
-        if data.kind == QuestionKind.FILL_BLANK:
+        if data.kind in (QuestionKind.FILL_BLANK, QuestionKind.ESSAY):
             return str(response)
         if data.kind == QuestionKind.ORDERING and isinstance(response, list):
             return " → ".join(data.steps[i] for i in response if 0 <= i < len(data.steps))
@@ -188,6 +212,9 @@ def question_views(attempt: QuizAttempt) -> list[QuestionView]:
                 response=answer.response if answer else None,
                 checked=answer.checked if answer else False,
                 correct=answer.correct if answer else None,
+                score=answer.score if answer else None,
+                comment=answer.comment if answer else "",
+                marked=bool(answer and answer.marked_at),
             )
         )
     return views

@@ -45,7 +45,7 @@
     });
     var typing;
     form.addEventListener("input", function (event) {
-      if (event.target.type !== "text") return;
+      if (event.target.type !== "text" && event.target.tagName !== "TEXTAREA") return;
       clearTimeout(typing);
       typing = setTimeout(save, 800);
     });
