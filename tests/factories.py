@@ -154,6 +154,7 @@ def make_question(text="访客扫码后看到什么？", *, kind="single", categ
         },
         "ordering": {"steps": [{"type": "step", "value": s} for s in ("打开小程序", "点击登记", "填写信息")]},
         "hotspot": {"areas": [{"shape": "rect", "x": 0.1, "y": 0.1, "w": 0.3, "h": 0.2}]},
+        "essay": {"marking_guide": "说明扫码的好处，耐心解释，提供纸质登记。"},
     }[kind]
     defaults.update(fields)
     if kind == "hotspot" and "image" not in defaults:
