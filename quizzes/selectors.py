@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
-from quizzes.models import QuizAttempt, QuizPage
 from core.percent import format_percent
+from quizzes.models import QuizAttempt, QuizPage
 from quizzes.questiondata import MANUALLY_MARKED, QuestionData, QuestionKind
 
 

@@ -11,8 +11,8 @@ from courses.selectors import published_course
 from progress.selectors import completion_moment, course_completion_of
 from progress.services import NotEnrolled
 from quizzes import services
-from quizzes.grading import MAX_TEXT_RESPONSE
 from quizzes.forms import HOTSPOT_FALLBACK_WIDTH, response_from_post
+from quizzes.grading import MAX_TEXT_RESPONSE
 from quizzes.models import QuizAttempt, QuizPage
 from quizzes.questiondata import MANUALLY_MARKED
 from quizzes.selectors import (

@@ -108,7 +108,9 @@ def test_the_last_mark_grades_the_attempt_completes_the_course_and_tells_the_lea
     marker = trainer()
     with django_capture_on_commit_callbacks(execute=True):
         marked = marking.attempt_mark(
-            attempt=attempt, marker=marker, marks={1: marking.Mark(score=0.8, comment="说得很好，再提纸质登记。")}
+            attempt=attempt,
+            marker=marker,
+            marks={1: marking.Mark(score=0.8, comment="说得很好，再提纸质登记。")},
         )
     marked.refresh_from_db()
     assert not marked.awaiting_marking
@@ -123,7 +125,7 @@ def test_the_last_mark_grades_the_attempt_completes_the_course_and_tells_the_lea
 
 
 def test_a_low_mark_fails_the_attempt_and_lets_the_learner_try_again(setup):
-    course, quiz, learner = setup
+    _course, quiz, learner = setup
     attempt = handed_in(setup, choice=1)
     marking.attempt_mark(attempt=attempt, marker=trainer(), marks={1: marking.Mark(score=0.5)})
     attempt.refresh_from_db()
@@ -185,7 +187,8 @@ def test_two_markers_at_once_give_one_result(setup):
 
 def test_the_queue_is_scoped_like_the_reports(setup, units):
     attempt = handed_in(setup)  # a learner of A社区 (解放碑街道)
-    own_street = make_user("m1", org_unit=units["解放碑街道"], managed_unit=units["解放碑街道"], groups=["Managers"])
+    street = units["解放碑街道"]
+    own_street = make_user("m1", org_unit=street, managed_unit=street, groups=["Managers"])
     other_street = make_user(
         "m2", org_unit=units["七星岗街道"], managed_unit=units["七星岗街道"], groups=["Managers"]
     )
@@ -254,13 +257,14 @@ def test_another_streets_manager_gets_404_and_a_learner_403(setup, client, units
 
 
 def test_the_learner_sees_waiting_then_the_mark_and_comment(setup, client):
-    _course, quiz, learner = setup
+    _course, _quiz, learner = setup
     attempt = handed_in(setup)
     client.force_login(learner)
     result = client.get(reverse("quizzes:result", args=[attempt.uuid])).content.decode()
     assert "Not passed" not in result and "未通过" not in result
     assert "Awaiting marking" in result or "待批改" in result
-    marking.attempt_mark(attempt=attempt, marker=trainer(), marks={1: marking.Mark(score=0.7, comment="再耐心些")})
+    mark = marking.Mark(score=0.7, comment="再耐心些")
+    marking.attempt_mark(attempt=attempt, marker=trainer(), marks={1: mark})
     result = client.get(reverse("quizzes:result", args=[attempt.uuid])).content.decode()
     assert "再耐心些" in result and "70%" in result
 
@@ -271,7 +275,7 @@ def test_the_essay_textarea_works_without_javascript(setup, client):
     attempt = services.attempt_start(learner=learner, quiz=quiz, course=course)
     url = reverse("quizzes:question", args=[attempt.uuid, 2])
     page = client.get(url).content.decode()
-    assert '<textarea' in page and 'name="answer"' in page and 'maxlength="10000"' in page
+    assert "<textarea" in page and 'name="answer"' in page and 'maxlength="10000"' in page
     response = client.post(url, {"answer": "第一行\r\n第二行", "action": "finish"})
     assert response.status_code == 302
     assert AttemptAnswer.objects.get(position=1).response == "第一行\n第二行"
