@@ -524,7 +524,7 @@ def _awaiting_attempt(learner, graded, now):
     from quizzes.models import AttemptAnswer, QuizAttempt
     from quizzes.questiondata import QuestionData, QuestionKind
 
-    essay = QuestionData(kind=QuestionKind.ESSAY, text="居民拒绝扫码时，你会怎么说？", marking_guide="耐心解释")
+    essay = QuestionData(kind=QuestionKind.ESSAY, text="居民拒绝扫码怎么办？", marking_guide="耐心解释")
     attempt = QuizAttempt.objects.create(
         learner=learner,
         quiz_id=graded.quiz_id,
