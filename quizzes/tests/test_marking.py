@@ -4,7 +4,7 @@ import random
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.urls import reverse
 
 from notifications.models import Notification
@@ -154,7 +154,8 @@ def test_bad_marks_write_nothing(setup):
     assert attempt.awaiting_marking and AttemptAnswer.objects.get(position=1).marked_at is None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_markers_at_once_give_one_result(setup):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
@@ -171,7 +172,7 @@ def test_two_markers_at_once_give_one_result(setup):
         except marking.AlreadyMarked:
             outcomes.append("already")
         finally:
-            connection.close()
+            connections.close_all()
 
     threads = [threading.Thread(target=mark, args=(m, s)) for m, s in zip(markers, (1.0, 0.0), strict=True)]
     for thread in threads:
