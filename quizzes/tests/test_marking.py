@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from notifications.models import Notification
@@ -282,3 +283,22 @@ def test_the_essay_textarea_works_without_javascript(setup, client):
     assert AttemptAnswer.objects.get(position=1).response == "第一行\n第二行"
     too_long = client.post(url, {"answer": "字" * 10_001, "action": "save"})
     assert too_long.status_code == 400
+
+
+def test_the_queue_costs_the_same_whatever_its_length(setup, client):
+    course, quiz, _learner = setup
+    handed_in(setup)
+    client.force_login(trainer())
+    url = reverse("quizzes_marking:queue")
+    client.get(url)  # warm the caches (site, menu) so that both counts compare the queue itself
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    for n in range(4):
+        learner = make_user(f"more{n}", name=f"学员{n}")
+        attempt = services.attempt_start(learner=learner, quiz=quiz, course=course)
+        services.answer_save(attempt=attempt, position=1, response="我会耐心解释")
+        services.attempt_submit(attempt=attempt)
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(url)
+    assert response.content.decode().count("/admin/marking/") >= 5
+    assert len(second.captured_queries) == len(first.captured_queries)
