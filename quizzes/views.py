@@ -216,5 +216,6 @@ def attempt_result(request, uuid):
             # While written answers wait: the points of the questions graded at once, and how many wait.
             "points_so_far": sum(v.score or 0 for v in views if not v.awaiting_mark),
             "awaiting_count": sum(1 for v in views if v.awaiting_mark),
+            "graded_count": sum(1 for v in views if not v.awaiting_mark),
         },
     )
