@@ -19,6 +19,7 @@ class Notification(models.Model):
         CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring")
         MANAGER_DIGEST = "manager_digest", _("Overdue staff digest")
         COURSE_COMPLETED = "course_completed", _("Course completed")
+        QUIZ_MARKED = "quiz_marked", _("Quiz marked")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

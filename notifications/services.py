@@ -32,6 +32,7 @@ from courses.models import CoursePage
 from notifications import selectors, texts
 from notifications.models import Notification, ReminderPreference
 from notifications.selectors import ReminderDraft
+from quizzes.models import QuizPage
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 1000
@@ -133,6 +134,28 @@ def notification_course_completed_on_commit(*, completion) -> None:
     """Once the completion commits (a rolled-back one tells nobody); a failure is logged, never an
     error for the learner whose completion is saved."""
     transaction.on_commit(lambda: notification_course_completed(completion=completion), robust=True)
+
+
+def notification_quiz_marked(*, attempt) -> int:
+    """Tell the learner a trainer has marked their quiz ("你的测验「…」已批改：得分 …"), linking its result.
+    Once per attempt. Registered on quizzes' ``frontline_quiz_attempt_marked`` hook."""
+    title = QuizPage.objects.filter(pk=attempt.quiz_id).values_list("title", flat=True).first() or ""
+    return notifications_create(
+        drafts=[
+            ReminderDraft(
+                recipient_id=attempt.learner_id,
+                kind=Notification.Kind.QUIZ_MARKED,
+                dedupe_key=f"quiz-marked:{attempt.pk}",
+                params={"quiz": title, "score": attempt.percent_text, "passed": bool(attempt.passed)},
+                link=reverse("quizzes:result", args=[attempt.uuid]),
+            )
+        ]
+    )
+
+
+def notification_quiz_marked_on_commit(*, attempt) -> None:
+    """Once the mark commits; a failure is logged, never an error for the trainer whose marks are saved."""
+    transaction.on_commit(lambda: notification_quiz_marked(attempt=attempt), robust=True)
 
 
 # --- Emailing ------------------------------------------------------------------------------

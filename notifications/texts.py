@@ -59,6 +59,13 @@ def render(kind: str, params: dict) -> tuple[str, str]:
             _("You have completed “%(course)s”") % values,
             _("Well done! Open this to see your certificate."),
         )
+    if kind == Kind.QUIZ_MARKED:
+        values = {"quiz": params.get("quiz", ""), "score": params.get("score", "")}
+        if params.get("passed"):
+            body = _("You passed. Open this to read the trainer's comments.")
+        else:
+            body = _("Not passed yet. Open this to read the trainer's comments before you try again.")
+        return _("Your quiz “%(quiz)s” has been marked: %(score)s") % values, body
     raise ValueError(f"unknown notification kind {kind!r}")
 
 

@@ -5,6 +5,7 @@ from wagtail import hooks
 from notifications import services
 from notifications.personal_data import notification_personal_data
 from progress.services import COURSE_COMPLETED_HOOK
+from quizzes.marking import ATTEMPT_MARKED_HOOK
 
 
 @hooks.register("register_personal_data")
@@ -17,3 +18,9 @@ def add_notifications_to_personal_data(user):
 def tell_the_learner_their_course_is_complete(completion):
     """「你已完成《…》」 in the learner's notifications, however the completion was recorded."""
     services.notification_course_completed_on_commit(completion=completion)
+
+
+@hooks.register(ATTEMPT_MARKED_HOOK)
+def tell_the_learner_their_quiz_is_marked(attempt):
+    """「你的测验「…」已批改：得分 …」 in the learner's notifications, once the marks commit."""
+    services.notification_quiz_marked_on_commit(attempt=attempt)

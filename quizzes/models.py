@@ -456,6 +456,8 @@ class QuizAttempt(models.Model):
     class Meta:
         verbose_name = _("quiz attempt")
         verbose_name_plural = _("quiz attempts")
+        # quizzes.marking: trainers (all learners) and training managers (their own part of the tree).
+        permissions = [("mark_quizattempt", _("Can mark written answers"))]
         constraints = [
             models.UniqueConstraint(fields=["learner", "quiz", "number"], name="unique_attempt_number"),
             models.UniqueConstraint(

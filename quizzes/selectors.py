@@ -4,10 +4,11 @@ from dataclasses import dataclass, field
 
 from django.shortcuts import get_object_or_404
 
+from core.percent import format_percent
 from quizzes.kinds import question_type
 from quizzes.kinds.choice import shown_order
 from quizzes.models import QuizAttempt, QuizPage
-from quizzes.questiondata import QuestionData, QuestionKind
+from quizzes.questiondata import MANUALLY_MARKED, QuestionData, QuestionKind
 
 __all__ = ["shown_order"]  # where the form and tests have always found it
 
@@ -25,8 +26,14 @@ class QuizState:
 
     @property
     def best(self) -> QuizAttempt | None:
-        closed = [a for a in self.current if not a.is_open]
-        return max(closed, key=lambda a: a.percent or 0, default=None)
+        graded = [a for a in self.current if not a.is_open and not a.awaiting_marking]
+        return max(graded, key=lambda a: a.percent or 0, default=None)
+
+    @property
+    def awaiting(self) -> QuizAttempt | None:
+        """The attempt waiting for a trainer's mark: neither passed nor failed yet, and no new
+        attempt starts until it is marked (quizzes.services.AwaitingMarking)."""
+        return next((a for a in self.current if a.awaiting_marking), None)
 
     @property
     def passed(self) -> bool:
@@ -34,7 +41,11 @@ class QuizState:
 
     @property
     def can_start(self) -> bool:
-        return self.open_attempt is not None or self.attempts_left is None or self.attempts_left > 0
+        if self.open_attempt is not None:
+            return True
+        if self.awaiting is not None:
+            return False
+        return self.attempts_left is None or self.attempts_left > 0
 
 
 def quiz_state(*, learner, quiz: QuizPage) -> QuizState:
@@ -54,6 +65,7 @@ def quiz_state(*, learner, quiz: QuizPage) -> QuizState:
             "percent",
             "passed",
             "superseded",
+            "awaiting_marking",
             "learner",
         )
     )
@@ -95,6 +107,18 @@ class QuestionView:
     response: object = None
     checked: bool = False
     correct: bool | None = None
+    score: float | None = None
+    comment: str = ""  # a trainer's, on a written answer
+    marked: bool = False  # a written answer a trainer has marked
+
+    @property
+    def awaiting_mark(self) -> bool:
+        return self.data.kind in MANUALLY_MARKED and self.response is not None and not self.marked
+
+    @property
+    def mark_text(self) -> str:
+        """A trainer's mark of a written answer, as a percent of the question's point."""
+        return format_percent(self.score, 1.0) if self.marked and self.score is not None else ""
 
     @property
     def number(self) -> int:
@@ -158,13 +182,6 @@ class QuestionView:
             return ""
         return self.type.feedback(self.data, self.response)
 
-    @property
-    def awaiting_marking(self) -> bool:
-        return self.type.manually_marked and self.response is not None and self.score is None
-
-    score: float | None = None
-    comment: str = ""
-
 
 def question_views(attempt: QuizAttempt) -> list[QuestionView]:
     """Every question of an attempt with the learner's saved answer. One query."""
@@ -182,6 +199,7 @@ def question_views(attempt: QuizAttempt) -> list[QuestionView]:
                 correct=answer.correct if answer else None,
                 score=answer.score if answer else None,
                 comment=answer.comment if answer else "",
+                marked=bool(answer and answer.marked_at),
             )
         )
     return views

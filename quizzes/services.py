@@ -1,6 +1,7 @@
 """Writes for quiz attempts. Every submission is graded exactly once: the attempt row is
-locked for each write, a closed attempt never changes again, and the database refuses a
-second open attempt or a duplicate attempt number."""
+locked for each write, a closed attempt never changes again (but once, when a trainer's last mark of
+its written answers grades it: quizzes.marking), and the database refuses a second open attempt or a
+duplicate attempt number."""
 
 import contextlib
 import functools
@@ -18,6 +19,7 @@ from progress import services as progress_services
 from quizzes.grading import InvalidResponse, coerce_response
 from quizzes.kinds import question_type
 from quizzes.models import AttemptAnswer, Question, QuizAttempt, QuizPage
+from quizzes.questiondata import MANUALLY_MARKED
 from quizzes.testout import skip_covered_lessons
 
 
@@ -34,6 +36,13 @@ class AttemptLimitReached(QuizError):
 
 class AttemptClosed(QuizError):
     message = _("This attempt is closed; your answers were already marked.")
+
+
+class AwaitingMarking(QuizError):
+    message = _(
+        "Your last attempt is waiting for a trainer to mark your written answers. "
+        "You can try again once it is marked."
+    )
 
 
 class AnswerLocked(QuizError):
@@ -118,6 +127,12 @@ def attempt_start(*, learner, quiz: QuizPage, course: CoursePage, now=None, rng=
         )
         if quiz.attempts_allowed and counts["used"] >= quiz.attempts_allowed:
             raise AttemptLimitReached
+        # One attempt at a time in a trainer's queue: another try before the mark would be marked
+        # for nothing, and the learner learns more from the comment first.
+        if QuizAttempt.objects.filter(
+            learner=learner, quiz_id=quiz.pk, awaiting_marking=True, superseded=False
+        ).exists():
+            raise AwaitingMarking
         questions = quiz_questions_draw(quiz, rng=rng or random.SystemRandom())
         if not questions:
             raise NoQuestions
@@ -254,7 +269,8 @@ def answer_check(*, attempt: QuizAttempt, position: int) -> AttemptAnswer:
         answer = AttemptAnswer.objects.select_for_update().filter(attempt=locked, position=position).first()
         if answer is None:
             raise BadResponse
-        if not answer.checked:
+        # A written answer is never checked here: a trainer marks it after the attempt is handed in.
+        if not answer.checked and locked.question_data(position).kind not in MANUALLY_MARKED:
             result = _grade_one(locked, position, answer.response)
             answer.score, answer.correct, answer.checked = result.score, result.correct, True
             answer.save(update_fields=["score", "correct", "checked"])
@@ -269,12 +285,26 @@ def _grade_one(attempt: QuizAttempt, position: int, response):
     return kind_type.grade(data, kind_type.from_stored(data, response), aspect=aspect)
 
 
+def answer_is_written(response) -> bool:
+    """A written answer there is something to mark in (a blank one scores 0 and needs no trainer)."""
+    return isinstance(response, str) and bool(response.strip())
+
+
 def _close(attempt: QuizAttempt, *, now, state: str) -> QuizAttempt:
-    """Grade every question (unanswered ones score 0) and close. Caller holds the row lock."""
+    """Grade every question (unanswered ones score 0) and close. Caller holds the row lock.
+
+    Written answers (``MANUALLY_MARKED``) are left unscored for a trainer: the attempt then closes
+    ``awaiting_marking``, with score, percent and passed empty until quizzes.marking records the last
+    mark and calls :func:`attempt_result_record`."""
     answers = {a.position: a for a in AttemptAnswer.objects.filter(attempt=attempt)}
     total = 0.0
+    awaiting = False
     for position in range(len(attempt.questions)):
         answer = answers.get(position)
+        if answer is not None and _awaits_trainer(attempt, position, answer.response):
+            answer.score, answer.correct = None, None
+            awaiting = True
+            continue
         result = _grade_one(attempt, position, answer.response if answer else None)
         total += result.score
         if answer is not None:
@@ -286,19 +316,36 @@ def _close(attempt: QuizAttempt, *, now, state: str) -> QuizAttempt:
         by_mark.setdefault((answer.score, answer.correct), []).append(answer.pk)
     for (score, correct), ids in by_mark.items():
         AttemptAnswer.objects.filter(pk__in=ids).update(score=score, correct=correct)
+    attempt.state = state
+    attempt.submitted_at = now
+    if awaiting:
+        attempt.awaiting_marking = True
+        attempt.save(update_fields=["state", "submitted_at", "awaiting_marking"])
+        return attempt
+    return attempt_result_record(attempt, total=total, also=("state", "submitted_at"))
+
+
+def _awaits_trainer(attempt: QuizAttempt, position: int, response) -> bool:
+    return attempt.question_data(position).kind in MANUALLY_MARKED and answer_is_written(response)
+
+
+def attempt_result_record(attempt: QuizAttempt, *, total: float, also: tuple[str, ...] = ()) -> QuizAttempt:
+    """Record a closed attempt's result from its ``total`` points (one per question at most): score,
+    percent, passed against the pass rule it ran under; a pass completes the quiz item (and so maybe
+    the course). The one place the pass rule is applied: closing an attempt and a trainer's last mark
+    (quizzes.marking) both come here. Caller holds the row lock; ``also``: more fields to save."""
     maximum = float(len(attempt.questions))
     attempt.score = round(total, 4)
     attempt.max_score = maximum
     attempt.percent = int(total * 100 / maximum + 1e-9) if maximum else 0
     attempt.passed = attempt.percent >= attempt.rules["pass_mark"]
-    attempt.state = state
-    attempt.submitted_at = now
-    attempt.save(update_fields=["score", "max_score", "percent", "passed", "state", "submitted_at"])
+    attempt.save(update_fields=["score", "max_score", "percent", "passed", *also])
     if attempt.passed:
         quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
         course = CoursePage.objects.filter(pk=attempt.course_id).first()
         # The learner's submit was checked against the enrolment rule; an attempt closed by its
-        # deadline is graded whoever took it, but completes the item only for a learner allowed.
+        # deadline (or marked by a trainer) is graded whoever took it, but completes the item only
+        # for a learner allowed.
         if quiz is not None and course is not None:
             with contextlib.suppress(progress_services.NotEnrolled):
                 progress_services.item_complete(learner=attempt.learner, item=quiz, course=course)

@@ -12,7 +12,9 @@ from progress.selectors import completion_moment, course_completion_of
 from progress.services import NotEnrolled
 from quizzes import services
 from quizzes.forms import HOTSPOT_FALLBACK_WIDTH, response_from_post
+from quizzes.grading import MAX_TEXT_RESPONSE
 from quizzes.models import QuizAttempt, QuizPage
+from quizzes.questiondata import MANUALLY_MARKED
 from quizzes.selectors import (
     attempt_for_learner,
     attempt_quiz,
@@ -144,6 +146,7 @@ def attempt_question(request, uuid, number: int):
             "feedback_each": attempt.rules.get("feedback_mode") == QuizPage.Feedback.EACH,
             "hotspot_width": HOTSPOT_FALLBACK_WIDTH,
             "positions": range(1, len(question.options) + 1),
+            "text_max": MAX_TEXT_RESPONSE,
         },
         status=400 if error else 200,
     )
@@ -192,6 +195,7 @@ def attempt_result(request, uuid):
         # The moment belongs to the attempt that finished the course, not to every later pass.
         if completion is not None and completion.completed_at >= attempt.started_at:
             moment = completion_moment(request=request, completion=completion, course=course)
+    views = question_views(attempt)
     return render(
         request,
         "quizzes/attempt_result.html",
@@ -203,8 +207,15 @@ def attempt_result(request, uuid):
             # "Try again" starts the next attempt at once (POST), when the quiz allows one more.
             "can_retry": quiz is not None
             and not attempt.passed
+            and not attempt.awaiting_marking
             and quiz_state(learner=request.user, quiz=quiz).can_start,
-            # The answer key is shown only if the quiz allows feedback at all.
-            "review": question_views(attempt) if mode != QuizPage.Feedback.NEVER else None,
+            # The answer key is shown only if the quiz allows feedback at all; a trainer's marks and
+            # comments on written answers always are.
+            "review": views if mode != QuizPage.Feedback.NEVER else None,
+            "written": [v for v in views if v.data.kind in MANUALLY_MARKED],
+            # While written answers wait: the points of the questions graded at once, and how many wait.
+            "points_so_far": sum(v.score or 0 for v in views if not v.awaiting_mark),
+            "awaiting_count": sum(1 for v in views if v.awaiting_mark),
+            "graded_count": sum(1 for v in views if not v.awaiting_mark),
         },
     )

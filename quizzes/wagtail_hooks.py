@@ -12,9 +12,10 @@ from wagtail.snippets.models import register_snippet
 
 from core import content_cache
 from courses.models import COURSE_CONTEXT_HOOK
-from quizzes import admin_urls
+from quizzes import admin_urls, marking_urls
 from quizzes.admin_views import user_can_import_questions, user_can_see_question_bank
 from quizzes.importing import IMPORT_LOG_ACTION
+from quizzes.marking import user_can_mark
 from quizzes.models import QUIZ_CONTEXT_HOOK, QuestionCategory
 from quizzes.personal_data import quiz_personal_data
 from quizzes.selectors import quiz_state
@@ -76,6 +77,26 @@ def register_question_tools_menu():
     )
     # Right below "Question bank" (menu_order 210); hidden when the user may use neither tool.
     return SubmenuMenuItem(_("Question tools"), tools, name="question-tools", icon_name="tasks", order=211)
+
+
+# -- marking written answers (marking_views.py) -------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_marking_urls():
+    return [path("marking/", include(marking_urls, namespace="quizzes_marking"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_marking_menu():
+    return QuestionToolMenuItem(
+        _("Awaiting marking"),
+        reverse("quizzes_marking:queue"),
+        name="marking",
+        icon_name="edit",
+        order=212,
+        permission_test=user_can_mark,
+    )
 
 
 @hooks.register("register_snippet_listing_buttons")

@@ -819,7 +819,8 @@ def graded_attempts(*, scope: Scope, place: Place, filters: ReportFilters):
     from quizzes.models import QuizAttempt
 
     attempts = QuizAttempt.objects.filter(
-        state__in=(QuizAttempt.State.SUBMITTED, QuizAttempt.State.TIMED_OUT)
+        state__in=(QuizAttempt.State.SUBMITTED, QuizAttempt.State.TIMED_OUT),
+        awaiting_marking=False,  # not graded until a trainer marks its written answers
     ).filter(scope.q("learner__org_unit"), place.q("learner__org_unit"))
     if filters.course_id:
         attempts = attempts.filter(course_id=filters.course_id)
@@ -980,7 +981,9 @@ def learner_transcript(*, learner) -> list[TranscriptCourse]:
                 course_id=course_id,
                 course=title,
                 item=quiz_title,
-                status=str(attempt_states.get(attempt.state, attempt.state)),
+                status=gettext("Awaiting marking")
+                if attempt.awaiting_marking
+                else str(attempt_states.get(attempt.state, attempt.state)),
                 date=attempt.submitted_at or attempt.started_at,
                 score=Percent(attempt.percent) if attempt.percent is not None else "",
                 note=passed,

@@ -505,6 +505,7 @@ class MatrixWorld:
     notifications: dict[str, object] = field(default_factory=dict)
     attempts: dict[str, object] = field(default_factory=dict)  # community → the learner's submitted try
     open_attempts: dict[str, object] = field(default_factory=dict)
+    awaiting_attempts: dict[str, object] = field(default_factory=dict)  # community → one to mark
     uploads: dict[str, object] = field(default_factory=dict)  # role → an UploadedFile of theirs
     sessions: dict[str, object] = field(default_factory=dict)  # role → an EditingSession of theirs
     objects: dict[str, object] = field(default_factory=dict)  # anything else, by name
@@ -516,6 +517,27 @@ class MatrixWorld:
 
     def learner(self, community):
         return self.base.learners[community]
+
+
+def _awaiting_attempt(learner, graded, now):
+    """A handed-in attempt whose one written answer waits for a trainer's mark (quizzes.marking)."""
+    from quizzes.models import AttemptAnswer, QuizAttempt
+    from quizzes.questiondata import QuestionData, QuestionKind
+
+    essay = QuestionData(kind=QuestionKind.ESSAY, text="居民拒绝扫码怎么办？", marking_guide="耐心解释")
+    attempt = QuizAttempt.objects.create(
+        learner=learner,
+        quiz_id=graded.quiz_id,
+        course_id=graded.course_id,
+        number=graded.number + 10,
+        rules={"pass_mark": 60, **graded.rules},
+        questions=[{"question_id": 0, "revision_id": None, "data": essay.as_dict(), "image": None}],
+        state=QuizAttempt.State.SUBMITTED,
+        submitted_at=now,
+        awaiting_marking=True,
+    )
+    AttemptAnswer.objects.create(attempt=attempt, position=0, question_id=0, response="我会耐心解释。")
+    return attempt
 
 
 def build_matrix_world() -> MatrixWorld:
@@ -606,6 +628,7 @@ def build_matrix_world() -> MatrixWorld:
         world.open_attempts[community] = attempt_start(
             learner=learner, quiz=base.quizzes[community], course=base.courses[community]
         )
+        world.awaiting_attempts[community] = _awaiting_attempt(learner, world.attempts[community], now)
 
     # Content: an open course anyone may join; a lesson in review; a lesson with a scheduled revision;
     # a page only for a password.
@@ -967,6 +990,28 @@ DONE_ATTEMPT = Target(
     marker=lambda world, attempt: world.quizzes[attempt.learner.org_unit.name].title,
     wheres=("inside", "outside"),
     reach=NOBODY,
+)
+
+
+# Trainers and reviewers mark every learner's written answers; a manager only their own part's.
+MARKERS = STAFF
+ATTEMPT_TO_MARK = Target(
+    "quiz attempt awaiting marking",
+    pick=lambda world, role, where: (
+        NOTHING if community(role, where) is None else world.awaiting_attempts[community(role, where)]
+    ),
+    kwargs=lambda world, attempt: {"uuid": attempt.uuid},
+    marker=lambda world, attempt: attempt.learner.name,
+    wheres=("inside", "outside"),
+    reach=WHOLE_CITY | {"trainer", "reviewer"},
+)
+MARKING_QUEUE = Target(
+    "marking queue",
+    pick=ATTEMPT_TO_MARK.pick,
+    marker=lambda world, attempt: attempt.learner.name,
+    wheres=("inside", "outside"),
+    in_url=False,
+    reach=ATTEMPT_TO_MARK.reach,
 )
 
 

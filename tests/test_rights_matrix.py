@@ -26,6 +26,7 @@ from tests.rights_matrix import (
     API_PAGES,
     ASSIGNMENT,
     ASSIGNMENTS,
+    ATTEMPT_TO_MARK,
     CERTIFICATE,
     CERTIFICATES,
     CONTENT_REFUSED,
@@ -35,6 +36,8 @@ from tests.rights_matrix import (
     EVERYONE,
     IN_REVIEW,
     MANAGERS,
+    MARKERS,
+    MARKING_QUEUE,
     NOBODY,
     NOTHING,
     OPEN_ATTEMPT,
@@ -530,6 +533,16 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "quizzes_admin:category_export_gift": Screen(EDITORS, target=content(pk="category")),
     "quizzes_admin:category_export_moodlexml": Screen(EDITORS, target=content(pk="category")),
     "quizzes_admin:statistics*": Screen(EDITORS),
+    # Marking written answers: trainers and reviewers for everyone, managers for their own part.
+    "quizzes_marking:queue": Screen(MARKERS, target=MARKING_QUEUE),
+    "quizzes_marking:attempt": Screen(
+        MARKERS,
+        post=MARKERS,
+        target=ATTEMPT_TO_MARK,
+        data=lambda world, attempt, role: {"score-0": "80", "comment-0": "说得好"},
+        state=state(lambda attempt: attempt.awaiting_marking),
+        changes=MARKERS,
+    ),
     "quizzes_admin:import": Screen(EDITORS, post=EDITORS),
     "quizzes_admin:import_preview": Screen(
         EDITORS,

@@ -10,7 +10,7 @@ from quizzes.kinds.hotspot import Hotspot
 from quizzes.kinds.numeric import Numeric
 from quizzes.kinds.ordering import Ordering
 from quizzes.kinds.true_false import TrueFalse
-from quizzes.questiondata import QuestionKind
+from quizzes.questiondata import MANUALLY_MARKED, QuestionKind
 
 REGISTRY: dict[QuestionKind, QuestionType] = {
     t.kind: t
@@ -52,3 +52,7 @@ def used_by(field_name: str) -> str:
     if field_name == "partial_credit":
         return " ".join(k.value for k, t in REGISTRY.items() if t.partial_credit_switch)
     return " ".join(k.value for k, t in REGISTRY.items() if field_name in t.model_fields)
+
+
+# questiondata.MANUALLY_MARKED (for code below the registry) names the same kinds as the types do.
+assert {k for k, t in REGISTRY.items() if t.manually_marked} == MANUALLY_MARKED

@@ -19,6 +19,12 @@ class Essay(QuestionType):
     def coerce(self, q, response):
         return text_response(response)
 
+    def from_post(self, q, post, entry):
+        # Browsers post a textarea's line breaks as CRLF; keep one character per break, as the
+        # textarea's maxlength counted them.
+        text = post.get("answer", "").replace("\r\n", "\n")
+        return text if text.strip() else None
+
     def grade(self, q, response, *, aspect=1.0):
         return grading.Grade.zero()
 
