@@ -52,18 +52,19 @@ EXPORTABLE_KINDS = frozenset(
 )
 
 # -- escapes --------------------------------------------------------------------------------------
-# Moodle's escapes are \\ \~ \= \# \{ \} \: and \n. Ours add \% (an answer starting with "%", which would
-# read as a weight), \> (a "->" in a short answer, which would read as matching) and \* (a literal
-# asterisk in a short answer, where a bare * is Moodle's wildcard — Moodle's grader reads \* the same way).
+# Moodle's escapes are \\ \~ \= \# \{ \} \: and \n. Ours add \% and \％ (an answer starting with a
+# percent sign, which would read as a weight), \> (a "->" in a short answer, which would read as
+# matching) and \* (a literal asterisk in a short answer, where a bare * is Moodle's wildcard — Moodle's
+# grader reads \* the same way).
 # Unicode noncharacters stand in for them while the structure is read; any in the input are dropped.
 
-_PH = {ch: chr(0xFDD0 + n) for n, ch in enumerate("\\~=#{}:n%>*")}
-_ESCAPED = re.compile(r"\\([\\~=#{}:n%>*])")
+_PH = {ch: chr(0xFDD0 + n) for n, ch in enumerate("\\~=#{}:n%>*％")}
+_ESCAPED = re.compile(r"\\([\\~=#{}:n%>*％])")
 _NONCHARACTERS = re.compile("[\ufdd0-\ufddf]")
-_RESTORE_BASE = {ord(_PH[ch]): ch for ch in "\\~=#{}:%>"} | {ord(_PH["n"]): "\n"}
+_RESTORE_BASE = {ord(_PH[ch]): ch for ch in "\\~=#{}:%>％"} | {ord(_PH["n"]): "\n"}
 _RESTORE = _RESTORE_BASE | {ord(_PH["*"]): "\\*"}  # outside short answers, Moodle keeps "\*" as it is
 _RESTORE_SHORT_ANSWER = _RESTORE_BASE | {ord(_PH["*"]): "*"}
-_ANY_PLACEHOLDER = re.compile("[\ufdd0-\ufdda]")
+_ANY_PLACEHOLDER = re.compile("[\ufdd0-\ufddb]")
 
 
 def _protect(text: str) -> str:
