@@ -43,8 +43,9 @@ from core.staged_import_views import (
 from quizzes import importing
 from quizzes.formats import spreadsheet
 from quizzes.importing import QUESTION_IMPORT
+from quizzes.kinds import REGISTRY, question_type
 from quizzes.models import AttemptAnswer, Question, QuestionCategory, QuizAttempt, QuizPage
-from quizzes.questiondata import TRUE_FALSE_LABELS, QuestionData, QuestionKind
+from quizzes.questiondata import QuestionData
 
 BANK_LISTING_URL_NAME = "wagtailsnippets_quizzes_question:list"
 
@@ -240,8 +241,9 @@ class CategoryExportMoodleXmlView(QuestionBankPermissionMixin, View):
 # -- statistics ------------------------------------------------------------------------------------
 
 GRADED_STATES = (QuizAttempt.State.SUBMITTED, QuizAttempt.State.TIMED_OUT)
-CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
-KINDS_WITH_WRONG_ANSWER = (*CHOICE_KINDS, QuestionKind.TRUE_FALSE, QuestionKind.FILL_BLANK)
+# Which kinds have a "most chosen wrong answer", and how it is found: their types say (quizzes.kinds).
+CHOICE_KINDS = tuple(kind.value for kind, t in REGISTRY.items() if t.wrong_answer_statistics == "options")
+KINDS_WITH_WRONG_ANSWER = tuple(kind.value for kind, t in REGISTRY.items() if t.wrong_answer_statistics)
 NO_ANSWER = "—"
 _CHUNK = 500
 
@@ -257,7 +259,8 @@ def graded_answers(*, viewer) -> QuerySet[AttemptAnswer]:
     Question-bank users who manage no part of the tree (trainers, reviewers) write questions for the
     whole city and see the whole city's answers; anyone else sees none. The scope comes from the
     managed unit, never from where the viewer works (``org_unit``)."""
-    answers = AttemptAnswer.objects.filter(attempt__state__in=GRADED_STATES)
+    # Attempts awaiting a trainer's marks are left out until they are marked.
+    answers = AttemptAnswer.objects.filter(attempt__state__in=GRADED_STATES, attempt__awaiting_marking=False)
     scope = scope_for(viewer)
     if scope.nothing:
         return answers if user_can_see_question_bank(viewer) else answers.none()
@@ -379,20 +382,7 @@ def response_label(answer_row: dict) -> str:
     data = _snapshot_data(answer_row)
     if data is None:
         return NO_ANSWER
-    response = answer_row["response"]
-    if data.kind in CHOICE_KINDS:
-        indexes = response if isinstance(response, list) else [response]
-        texts = [
-            data.choices[i].text
-            for i in indexes
-            if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(data.choices)
-        ]
-        return "、".join(Truncator(text).chars(60) for text in texts) or gettext("(no option)")
-    if data.kind == QuestionKind.TRUE_FALSE and isinstance(response, bool):
-        return TRUE_FALSE_LABELS[0] if response else TRUE_FALSE_LABELS[1]
-    if data.kind == QuestionKind.FILL_BLANK and isinstance(response, str):
-        return Truncator(response).chars(100) or gettext("(blank)")
-    return NO_ANSWER
+    return question_type(data.kind).statistics_label(data, answer_row["response"])
 
 
 def statistics_decorate(rows: list[dict], answers: QuerySet[AttemptAnswer]) -> list[dict]:

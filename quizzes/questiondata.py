@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 # Hotspot geometry is shared with the lesson blocks; question producers still import it from here.
-from core.hotspots import MAX_AREAS, HotspotArea
+from core.hotspots import HotspotArea
 
 
 class QuestionKind(StrEnum):
@@ -199,20 +199,14 @@ class QuestionData:
         for label, value in (("题目内容", self.text), ("标题", self.title), ("解析", self.explanation)):
             if _CONTROL_CHARS.search(value):
                 errors.append(f"{label}含有不可见的控制字符")
-        check = {
-            QuestionKind.SINGLE: self._validate_single,
-            QuestionKind.MULTIPLE: self._validate_multiple,
-            QuestionKind.TRUE_FALSE: self._validate_true_false,
-            QuestionKind.FILL_BLANK: self._validate_fill_blank,
-            QuestionKind.ORDERING: self._validate_ordering,
-            QuestionKind.HOTSPOT: self._validate_hotspot,
-            QuestionKind.NUMERIC: self._validate_numeric,
-            QuestionKind.ESSAY: self._validate_essay,
-        }[self.kind]
-        errors.extend(check())
+        # Each kind's own rules live with its type (quizzes.kinds); imported here, not at module level,
+        # because the types import this module.
+        from quizzes.kinds import question_type
+
+        errors.extend(question_type(self.kind).validate(self))
         return errors
 
-    def _validate_choices(self, label: str) -> list[str]:
+    def validate_choices(self, label: str) -> list[str]:
         errors: list[str] = []
         if len(self.choices) < 2:
             errors.append(f"{label}至少需要 2 个选项")
@@ -236,49 +230,7 @@ class QuestionData:
                 errors.append(f"第 {n} 个选项的分值必须在 -100% 到 100% 之间")
         return errors
 
-    def _validate_single(self) -> list[str]:
-        errors = self._validate_choices("单选题")
-        n_correct = len(self.correct_indexes())
-        if n_correct != 1:
-            errors.append(f"单选题必须恰好有 1 个正确答案（当前 {n_correct} 个）")
-        for n, choice in enumerate(self.choices, start=1):
-            if not choice.correct and _is_number(choice.weight) and choice.weight >= 1:
-                errors.append(f"第 {n} 个选项不是正确答案，分值不能为 100%")
-        return errors
-
-    def _validate_multiple(self) -> list[str]:
-        errors = self._validate_choices("多选题")
-        if not self.correct_indexes():
-            errors.append("多选题至少需要 1 个正确答案")
-            return errors
-        if not self.partial_credit or not all(_is_number(c.weight) for c in self.choices):
-            return errors
-        for n, choice in enumerate(self.choices, start=1):
-            if choice.correct and choice.weight < 0:
-                errors.append(f"第 {n} 个选项是正确答案，分值不能为负")
-            if not choice.correct and choice.weight > 0:
-                errors.append(f"第 {n} 个选项不是正确答案，分值不能为正")
-        weights = self.effective_weights()
-        correct_weights = [w for w, c in zip(weights, self.choices, strict=True) if c.correct]
-        if any(w <= 0 for w in correct_weights):
-            errors.append("有正确选项分不到分值：正确选项的分值之和应为 100%")
-        elif abs(sum(correct_weights) - 1) > WEIGHT_SUM_TOLERANCE:
-            errors.append(f"正确选项的分值之和应为 100%（当前 {sum(correct_weights) * 100:g}%）")
-        return errors
-
-    def _validate_true_false(self) -> list[str]:
-        errors: list[str] = []
-        if not isinstance(self.true_answer, bool):
-            errors.append("判断题缺少正确答案（对或错）")
-        if self.choices:
-            expected = (self.true_answer is True, self.true_answer is False)
-            if len(self.choices) != 2 or tuple(c.correct for c in self.choices) != expected:
-                errors.append("判断题的反馈选项必须是「正确」「错误」两项，且与答案一致")
-            for choice in self.choices:
-                _check_length(errors, "判断题反馈", choice.feedback, MAX_FEEDBACK)
-        return errors
-
-    def _validate_answers(self, label: str) -> list[str]:
+    def validate_answers(self, label: str) -> list[str]:
         errors: list[str] = []
         if len(self.answers) > MAX_ANSWERS:
             errors.append(f"{label}最多 {MAX_ANSWERS} 个答案")
@@ -293,73 +245,6 @@ class QuestionData:
                 errors.append(f"第 {n} 个答案含有不可见的控制字符")
         if self.answers and not any(_is_number(a.weight) and a.weight >= 1 for a in self.answers):
             errors.append(f"{label}至少需要 1 个满分（100%）答案")
-        return errors
-
-    def _validate_fill_blank(self) -> list[str]:
-        # Imported here, not at module level: grading imports this module.
-        from quizzes.grading import normalise_text
-
-        errors: list[str] = []
-        if not self.answers:
-            errors.append("填空题至少需要 1 个参考答案")
-        errors.extend(self._validate_answers("填空题"))
-        seen: set[str] = set()
-        for answer in self.answers:
-            folded = normalise_text(answer.text)
-            if not folded:
-                errors.append(f"参考答案「{_short(answer.text)}」去掉空格和标点后为空")
-            elif folded in seen:
-                errors.append(f"参考答案「{_short(answer.text)}」重复")
-            seen.add(folded)
-            _check_length(errors, "参考答案", answer.text, MAX_ANSWER_TEXT)
-        return errors
-
-    def _validate_numeric(self) -> list[str]:
-        errors: list[str] = []
-        if not self.answers:
-            errors.append("数值题至少需要 1 个答案")
-        errors.extend(self._validate_answers("数值题"))
-        for n, answer in enumerate(self.answers, start=1):
-            if answer.number is None:
-                errors.append(f"第 {n} 个答案「{_short(answer.text)}」不是数字")
-            tolerance = answer.tolerance
-            if not _is_number(tolerance) or tolerance < 0 or tolerance > MAX_NUMBER:
-                errors.append(f"第 {n} 个答案的误差范围必须是不小于 0 的数字")
-        return errors
-
-    def _validate_essay(self) -> list[str]:
-        errors: list[str] = []
-        _check_length(errors, "评分参考", self.marking_guide, MAX_MARKING_GUIDE)
-        if _CONTROL_CHARS.search(self.marking_guide):
-            errors.append("评分参考含有不可见的控制字符")
-        return errors
-
-    def _validate_ordering(self) -> list[str]:
-        errors: list[str] = []
-        if len(self.steps) < 2:
-            errors.append("排序题至少需要 2 个步骤")
-        if len(self.steps) > MAX_STEPS:
-            errors.append(f"排序题最多 {MAX_STEPS} 个步骤（当前 {len(self.steps)} 个）")
-        seen: set[str] = set()
-        for n, step in enumerate(self.steps, start=1):
-            if not step.strip():
-                errors.append(f"第 {n} 个步骤内容为空")
-            elif step in seen:
-                errors.append(f"步骤「{_short(step)}」重复")
-            seen.add(step)
-            _check_length(errors, f"第 {n} 个步骤", step, MAX_STEP_TEXT)
-            if _CONTROL_CHARS.search(step):
-                errors.append(f"第 {n} 个步骤含有不可见的控制字符")
-        return errors
-
-    def _validate_hotspot(self) -> list[str]:
-        errors: list[str] = []
-        if not self.areas:
-            errors.append("点选题至少需要 1 个正确区域")
-        if len(self.areas) > MAX_AREAS:
-            errors.append(f"点选题最多 {MAX_AREAS} 个区域")
-        for n, area in enumerate(self.areas, start=1):
-            errors.extend(f"第 {n} 个区域：{problem}" for problem in area.problems())
         return errors
 
     # -- serialisation (for storing a snapshot of the question an attempt ran against) ----------

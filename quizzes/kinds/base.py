@@ -16,6 +16,8 @@ import random
 from typing import Any, ClassVar
 
 from django.utils.functional import Promise
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from quizzes.grading import MAX_TEXT_RESPONSE, Grade, InvalidResponse
 from quizzes.questiondata import QuestionData, QuestionKind
@@ -35,6 +37,11 @@ class QuestionType:
     def template(self) -> str:
         """The learner's input for one question (included by quizzes/attempt_question.html)."""
         return f"quizzes/kinds/{self.kind.value}.html"
+
+    def validate(self, q: QuestionData) -> list[str]:
+        """Everything wrong with this kind's answer fields, as sentences a trainer can act on (Chinese).
+        QuestionData.validate checks what every kind shares first."""
+        return []
 
     # -- answering ------------------------------------------------------------------------------
 
@@ -81,10 +88,14 @@ class QuestionType:
         """What counts as right, one line per item, for the import preview."""
         return []
 
-    def statistics_key(self, q: QuestionData, response: object) -> str | None:
-        """The answer as the statistics count it ("the most chosen wrong answer"); None: not counted."""
-        text = self.response_text(q, response)
-        return text or None
+    # How the question statistics find "the most chosen wrong answer": "options" (tally each wrong
+    # option ticked), "response" (group identical responses), or "" (no such thing: every answer is
+    # its own, or a tap on a picture).
+    wrong_answer_statistics: ClassVar[str] = "response"
+
+    def statistics_label(self, q: QuestionData, response: object) -> str:
+        """A response as the statistics show it."""
+        return Truncator(self.response_text(q, response)).chars(100) or gettext("(blank)")
 
     # -- the bank -------------------------------------------------------------------------------
 

@@ -6,11 +6,12 @@ import random
 from typing import Any
 
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quizzes import grading
 from quizzes.kinds.base import QuestionType
-from quizzes.questiondata import Choice, QuestionKind
+from quizzes.questiondata import WEIGHT_SUM_TOLERANCE, Choice, QuestionKind, _is_number
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -33,6 +34,11 @@ def shown_order(entry: dict, count: int) -> list[int]:
 
 class _ChoiceType(QuestionType):
     model_fields = ("choices",)
+    wrong_answer_statistics = "options"
+
+    def statistics_label(self, q, response):
+        texts = [Truncator(q.choices[i].text).chars(60) for i in self._chosen(q, response)]
+        return "、".join(texts) or gettext("(no option)")
 
     def start(self, q, entry, *, shuffle_options, rng: random.Random):
         order = list(range(len(q.choices)))
@@ -108,6 +114,16 @@ class SingleChoice(_ChoiceType):
     label = _("Single choice")
     partial_credit_switch = True
 
+    def validate(self, q) -> list[str]:
+        errors = q.validate_choices("单选题")
+        n_correct = len(q.correct_indexes())
+        if n_correct != 1:
+            errors.append(f"单选题必须恰好有 1 个正确答案（当前 {n_correct} 个）")
+        for n, choice in enumerate(q.choices, start=1):
+            if not choice.correct and _is_number(choice.weight) and choice.weight >= 1:
+                errors.append(f"第 {n} 个选项不是正确答案，分值不能为 100%")
+        return errors
+
     def coerce(self, q, response):
         return grading._index(response, len(q.choices))
 
@@ -122,6 +138,26 @@ class MultipleChoice(_ChoiceType):
     kind = QuestionKind.MULTIPLE
     label = _("Multiple choice")
     partial_credit_switch = True
+
+    def validate(self, q) -> list[str]:
+        errors = q.validate_choices("多选题")
+        if not q.correct_indexes():
+            errors.append("多选题至少需要 1 个正确答案")
+            return errors
+        if not q.partial_credit or not all(_is_number(c.weight) for c in q.choices):
+            return errors
+        for n, choice in enumerate(q.choices, start=1):
+            if choice.correct and choice.weight < 0:
+                errors.append(f"第 {n} 个选项是正确答案，分值不能为负")
+            if not choice.correct and choice.weight > 0:
+                errors.append(f"第 {n} 个选项不是正确答案，分值不能为正")
+        weights = q.effective_weights()
+        correct_weights = [w for w, c in zip(weights, q.choices, strict=True) if c.correct]
+        if any(w <= 0 for w in correct_weights):
+            errors.append("有正确选项分不到分值：正确选项的分值之和应为 100%")
+        elif abs(sum(correct_weights) - 1) > WEIGHT_SUM_TOLERANCE:
+            errors.append(f"正确选项的分值之和应为 100%（当前 {sum(correct_weights) * 100:g}%）")
+        return errors
 
     def coerce(self, q, response):
         return frozenset(grading._indexes(response, len(q.choices)))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes import grading
 from quizzes.kinds.base import QuestionType, text_response
-from quizzes.questiondata import QuestionKind
+from quizzes.questiondata import _CONTROL_CHARS, MAX_MARKING_GUIDE, QuestionKind, _check_length
 
 
 class Essay(QuestionType):
@@ -15,6 +15,13 @@ class Essay(QuestionType):
     label = _("Written answer (marked by a trainer)")
     model_fields = ("marking_guide",)
     manually_marked = True
+
+    def validate(self, q) -> list[str]:
+        errors: list[str] = []
+        _check_length(errors, "评分参考", q.marking_guide, MAX_MARKING_GUIDE)
+        if _CONTROL_CHARS.search(q.marking_guide):
+            errors.append("评分参考含有不可见的控制字符")
+        return errors
 
     def coerce(self, q, response):
         return text_response(response)
@@ -28,8 +35,7 @@ class Essay(QuestionType):
     def grade(self, q, response, *, aspect=1.0):
         return grading.Grade.zero()
 
-    def statistics_key(self, q, response):
-        return None  # every written answer is its own
+    wrong_answer_statistics = ""  # every written answer is its own
 
     def summary(self, q):
         return [q.marking_guide] if q.marking_guide else []

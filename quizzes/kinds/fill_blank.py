@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes import grading
 from quizzes.kinds.base import QuestionType, text_response
-from quizzes.questiondata import Answer, QuestionKind
+from quizzes.questiondata import MAX_ANSWER_TEXT, Answer, QuestionKind, _check_length, _short
 
 
 def weighted_lines(q) -> list[str]:
@@ -29,6 +29,22 @@ class FillBlank(QuestionType):
     kind = QuestionKind.FILL_BLANK
     label = _("Fill in the blank")
     model_fields = ("answers",)
+
+    def validate(self, q) -> list[str]:
+        errors: list[str] = []
+        if not q.answers:
+            errors.append("填空题至少需要 1 个参考答案")
+        errors.extend(q.validate_answers("填空题"))
+        seen: set[str] = set()
+        for answer in q.answers:
+            folded = grading.normalise_text(answer.text)
+            if not folded:
+                errors.append(f"参考答案「{_short(answer.text)}」去掉空格和标点后为空")
+            elif folded in seen:
+                errors.append(f"参考答案「{_short(answer.text)}」重复")
+            seen.add(folded)
+            _check_length(errors, "参考答案", answer.text, MAX_ANSWER_TEXT)
+        return errors
 
     def coerce(self, q, response):
         return text_response(response)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.hotspots import MAX_AREAS
 from quizzes import grading
 from quizzes.kinds.base import QuestionType
 from quizzes.kinds.choice import _int
@@ -25,6 +26,16 @@ class Hotspot(QuestionType):
     kind = QuestionKind.HOTSPOT
     label = _("Tap the right spot on a screenshot")
     model_fields = ("areas",)
+
+    def validate(self, q) -> list[str]:
+        errors: list[str] = []
+        if not q.areas:
+            errors.append("点选题至少需要 1 个正确区域")
+        if len(q.areas) > MAX_AREAS:
+            errors.append(f"点选题最多 {MAX_AREAS} 个区域")
+        for n, area in enumerate(q.areas, start=1):
+            errors.extend(f"第 {n} 个区域：{problem}" for problem in area.problems())
+        return errors
 
     def coerce(self, q, response):
         return grading._point(response)
@@ -56,8 +67,7 @@ class Hotspot(QuestionType):
     def response_text(self, q, response):
         return ""  # the review draws the tap on the screenshot
 
-    def statistics_key(self, q, response):
-        return None
+    wrong_answer_statistics = ""  # a tap is a point, not an answer to count
 
     def summary(self, q):
         return [

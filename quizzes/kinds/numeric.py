@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from quizzes import grading
 from quizzes.kinds.base import QuestionType
 from quizzes.kinds.fill_blank import answer_fraction, weighted_lines
-from quizzes.questiondata import Answer, QuestionKind, parse_number
+from quizzes.questiondata import MAX_NUMBER, Answer, QuestionKind, _is_number, _short, parse_number
 
 
 def number_text(value) -> str:
@@ -23,6 +23,19 @@ class Numeric(QuestionType):
     kind = QuestionKind.NUMERIC
     label = _("Numeric answer")
     model_fields = ("numeric_answers",)
+
+    def validate(self, q) -> list[str]:
+        errors: list[str] = []
+        if not q.answers:
+            errors.append("数值题至少需要 1 个答案")
+        errors.extend(q.validate_answers("数值题"))
+        for n, answer in enumerate(q.answers, start=1):
+            if answer.number is None:
+                errors.append(f"第 {n} 个答案「{_short(answer.text)}」不是数字")
+            tolerance = answer.tolerance
+            if not _is_number(tolerance) or tolerance < 0 or tolerance > MAX_NUMBER:
+                errors.append(f"第 {n} 个答案的误差范围必须是不小于 0 的数字")
+        return errors
 
     def coerce(self, q, response):
         if isinstance(response, str) and len(response) <= 100 and parse_number(response) is not None:
@@ -62,9 +75,9 @@ class Numeric(QuestionType):
         answer = self.match(q, response)
         return answer.feedback if answer is not None else ""
 
-    def statistics_key(self, q, response):
+    def statistics_label(self, q, response):
         number = parse_number(response)
-        return None if number is None else number_text(number)
+        return number_text(number) if number is not None else super().statistics_label(q, response)
 
     def summary(self, q):
         return [" | ".join(weighted_lines(q))]

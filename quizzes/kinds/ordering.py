@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from quizzes import grading
 from quizzes.kinds.base import QuestionType
 from quizzes.kinds.choice import _int, shown_order
-from quizzes.questiondata import QuestionKind
+from quizzes.questiondata import _CONTROL_CHARS, MAX_STEP_TEXT, MAX_STEPS, QuestionKind, _check_length, _short
 
 
 def ordering_field_name(row: int) -> str:
@@ -22,6 +22,25 @@ class Ordering(QuestionType):
     label = _("Put the steps in order")
     model_fields = ("steps",)
     partial_credit_switch = True
+    wrong_answer_statistics = ""  # orders are too many to count as "the" wrong answer
+
+    def validate(self, q) -> list[str]:
+        errors: list[str] = []
+        if len(q.steps) < 2:
+            errors.append("排序题至少需要 2 个步骤")
+        if len(q.steps) > MAX_STEPS:
+            errors.append(f"排序题最多 {MAX_STEPS} 个步骤（当前 {len(q.steps)} 个）")
+        seen: set[str] = set()
+        for n, step in enumerate(q.steps, start=1):
+            if not step.strip():
+                errors.append(f"第 {n} 个步骤内容为空")
+            elif step in seen:
+                errors.append(f"步骤「{_short(step)}」重复")
+            seen.add(step)
+            _check_length(errors, f"第 {n} 个步骤", step, MAX_STEP_TEXT)
+            if _CONTROL_CHARS.search(step):
+                errors.append(f"第 {n} 个步骤含有不可见的控制字符")
+        return errors
 
     def coerce(self, q, response):
         order = grading._indexes(response, len(q.steps))

@@ -7,13 +7,25 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes import grading
 from quizzes.kinds.base import QuestionType
-from quizzes.questiondata import TRUE_FALSE_LABELS, Choice, QuestionKind
+from quizzes.questiondata import MAX_FEEDBACK, TRUE_FALSE_LABELS, Choice, QuestionKind, _check_length
 
 
 class TrueFalse(QuestionType):
     kind = QuestionKind.TRUE_FALSE
     label = _("True or false")
     model_fields = ("true_answer", "true_feedback", "false_feedback")
+
+    def validate(self, q) -> list[str]:
+        errors: list[str] = []
+        if not isinstance(q.true_answer, bool):
+            errors.append("判断题缺少正确答案（对或错）")
+        if q.choices:
+            expected = (q.true_answer is True, q.true_answer is False)
+            if len(q.choices) != 2 or tuple(c.correct for c in q.choices) != expected:
+                errors.append("判断题的反馈选项必须是「正确」「错误」两项，且与答案一致")
+            for choice in q.choices:
+                _check_length(errors, "判断题反馈", choice.feedback, MAX_FEEDBACK)
+        return errors
 
     def coerce(self, q, response):
         if not isinstance(response, bool):
