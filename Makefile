@@ -57,7 +57,7 @@ messages: install-dev ## extract strings into locale/*.po and compile them (need
 	$(PY) scripts/compile_messages.py
 
 screenshots: install-dev browser-deps ## refresh the README's phone screenshots (docs/images) from the layout browser test
-	UPDATE_DOCS_SCREENSHOTS=1 $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_layout.py
+	UPDATE_DOCS_SCREENSHOTS=1 $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_layout.py tests/browser/test_question_kinds.py
 
 bench: install-dev ## serve with gunicorn on PostgreSQL and measure, then the question import (see docs/benchmarks.md)
 	$(PY) -m tests.bench.run

@@ -1,5 +1,6 @@
 """Grading and the question representation: pure functions, no database."""
 
+import contextlib
 import itertools
 import math
 
@@ -20,7 +21,9 @@ from quizzes.grading import (
     grade_true_false,
     normalise_text,
 )
+from quizzes.kinds import question_type
 from quizzes.questiondata import (
+    Answer,
     Choice,
     HotspotArea,
     ParseError,
@@ -86,6 +89,18 @@ HOTSPOT = QuestionData(
 
 ALL_QUESTIONS = (single(), single(partial=True, weights=(0, 0.5, -1)), multiple(), multiple(partial=True))
 ALL_QUESTIONS += (TRUE_FALSE, FILL, ordering(), ordering(partial=True), HOTSPOT)
+NUMERIC = QuestionData(
+    kind=QuestionKind.NUMERIC,
+    text="体温达到多少度要上报？",
+    answers=(Answer("37.3", 1.0, "对"), Answer("37", 0.5, "接近了", 0.5), Answer("1e15", 0.0, "", 1e15)),
+)
+WEIGHTED_FILL = QuestionData(
+    kind=QuestionKind.FILL_BLANK,
+    text="热线是＿＿",
+    answers=(Answer("12345", 1.0, "对"), Answer("市民热线", 0.5, "写号码"), Answer("110", 0.0, "那是报警")),
+)
+ESSAY = QuestionData(kind=QuestionKind.ESSAY, text="居民不肯扫码，你怎么说？", marking_guide="讲清原因")
+ALL_QUESTIONS += (NUMERIC, WEIGHTED_FILL, ESSAY)
 
 
 # -- normalise_text -------------------------------------------------------------------------------
@@ -442,6 +457,74 @@ def test_grading_never_raises_and_scores_stay_in_range(q, response, aspect):
     result = grade(q, response, aspect=aspect)
     assert 0.0 <= result.score <= result.max_score == 1.0
     assert result.correct == (result.score == result.max_score)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(ALL_QUESTIONS), RESPONSES)
+def test_every_type_describes_any_response_without_raising(q, response):
+    """Feedback, review and statistics texts are read from stored responses of any shape."""
+    kind_type = question_type(q.kind)
+    for text in (
+        kind_type.feedback(q, response),
+        kind_type.response_text(q, response),
+        kind_type.statistics_label(q, response),
+        kind_type.correct_answer_text(q),
+    ):
+        assert isinstance(text, str)
+    with contextlib.suppress(InvalidResponse):
+        kind_type.coerce(q, response)
+
+
+@given(
+    st.sampled_from(ALL_QUESTIONS),
+    st.dictionaries(
+        st.sampled_from(["choice", "answer", "row-0", "row-1", "tap_fx", "tap_fy", "tap.x", "tap.y"]),
+        st.text(max_size=20),
+        max_size=4,
+    ),
+)
+def test_every_type_reads_any_form_post_without_raising(q, fields):
+    from django.http import QueryDict
+
+    post = QueryDict(mutable=True)
+    for key, value in fields.items():
+        post[key] = value
+    question_type(q.kind).from_post(q, post, {"image": {"width": 400, "height": 800}})
+
+
+@pytest.mark.parametrize(
+    ("typed", "score", "feedback"),
+    [
+        ("37.3", 1.0, "对"),
+        ("３７．３", 1.0, "对"),
+        ("37,3", 1.0, "对"),
+        (" 37.30 ", 1.0, "对"),
+        ("36.5", 0.5, "接近了"),
+        ("37.5", 0.5, "接近了"),
+        ("38", 0.0, ""),
+        ("37.3℃", 0.0, ""),  # a unit typed along is not a number: the input says "a number"
+        ("abc", 0.0, ""),
+        ("nan", 0.0, ""),
+        ("1e400", 0.0, ""),
+    ],
+)
+def test_numeric_answers_within_their_tolerance(typed, score, feedback):
+    result = grade(NUMERIC, typed)
+    assert result.score == pytest.approx(score)
+    assert question_type(NUMERIC.kind).feedback(NUMERIC, typed) == feedback
+
+
+def test_a_weighted_fill_in_answer_earns_its_weight_and_its_feedback():
+    assert grade(WEIGHTED_FILL, "１２３４５").correct
+    assert grade(WEIGHTED_FILL, "市民 热线").score == 0.5
+    assert grade(WEIGHTED_FILL, "110").score == 0
+    assert question_type(QuestionKind.FILL_BLANK).feedback(WEIGHTED_FILL, "110") == "那是报警"
+    assert WEIGHTED_FILL.accepted_answers == ("12345",)
+
+
+def test_a_written_answer_is_never_graded_automatically():
+    assert grade(ESSAY, "我会耐心解释。").score == 0
+    assert question_type(QuestionKind.ESSAY).manually_marked
 
 
 def test_coerce_response_gives_the_canonical_shape():
