@@ -16,7 +16,7 @@ from demo import curriculum, illustrations, quiz_bank
 from demo.people import ensure_org_tree, ensure_positions
 from quizzes.importing import question_from_data
 from quizzes.models import QuestionCategory, QuizPage
-from quizzes.questiondata import Choice, HotspotArea, QuestionData, QuestionKind
+from quizzes.questiondata import Answer, Choice, HotspotArea, QuestionData, QuestionKind
 
 DEMO_COLLECTION = "演示素材"
 COURSE_MATERIAL_COLLECTION = "课程素材 Course material"
@@ -169,6 +169,7 @@ def demo_question_data(spec: dict) -> QuestionData:
         ),
         areas=tuple(HotspotArea(**area) for area in spec.pop("areas", ())),
         accepted_answers=tuple(spec.pop("accepted_answers", ())),
+        answers=tuple(Answer(**answer) for answer in spec.pop("answers", ())),
         steps=tuple(spec.pop("steps", ())),
         **spec,
     )

@@ -246,6 +246,8 @@ def demo_answer(data: QuestionData, *, right: bool):
             return data.true_answer if right else not data.true_answer
         case QuestionKind.FILL_BLANK:
             return data.accepted_answers[0] if right else "不记得了"
+        case QuestionKind.NUMERIC:
+            return next(a.text for a in data.answers if a.weight >= 1) if right else "36"
         case QuestionKind.ORDERING:
             order = list(range(len(data.steps)))
             return order if right else order[::-1]
