@@ -340,7 +340,9 @@ def attempt_result_record(attempt: QuizAttempt, *, total: float, also: tuple[str
     attempt.percent = int(total * 100 / maximum + 1e-9) if maximum else 0
     attempt.passed = attempt.percent >= attempt.rules["pass_mark"]
     attempt.save(update_fields=["score", "max_score", "percent", "passed", *also])
-    if attempt.passed:
+    # An attempt from an earlier round of training (re-assigned while it awaited marking) is history:
+    # its pass is recorded but completes nothing in this round.
+    if attempt.passed and not attempt.superseded:
         quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
         course = CoursePage.objects.filter(pk=attempt.course_id).first()
         # The learner's submit was checked against the enrolment rule; an attempt closed by its

@@ -125,6 +125,18 @@ def test_the_last_mark_grades_the_attempt_completes_the_course_and_tells_the_lea
     assert quiz.title in note.subject and "90%" in note.subject
 
 
+def test_an_attempt_from_an_earlier_round_of_training_completes_nothing_when_marked(setup):
+    """Re-assigned for re-training while it waited: marking it records its result, as history."""
+    attempt = handed_in(setup)
+    QuizAttempt.objects.filter(pk=attempt.pk).update(superseded=True)
+    attempt.refresh_from_db()
+    marking.attempt_mark(attempt=attempt, marker=trainer(), marks={1: marking.Mark(score=1.0)})
+    attempt.refresh_from_db()
+    assert attempt.passed and not attempt.awaiting_marking
+    assert not ItemProgress.objects.filter(completed_at__isnull=False).exists()
+    assert not CourseCompletion.objects.exists()
+
+
 def test_a_low_mark_fails_the_attempt_and_lets_the_learner_try_again(setup):
     _course, quiz, learner = setup
     attempt = handed_in(setup, choice=1)
