@@ -240,6 +240,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "一线学堂 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Text messages (core.sms) ------------------------------------------------------------
+# Development prints messages to the log; set SMS_BACKEND to a provider adapter in production.
+SMS_BACKEND = env("SMS_BACKEND", "core.sms.ConsoleBackend")
+SMS_FILE_PATH = env("SMS_FILE_PATH", str(BASE_DIR / "sms-outbox.jsonl"))
+SMS_OPTIONS: dict = {}
+# Codes sent by text message (accounts.phone_codes): how long one lives, how many tries it allows.
+PHONE_CODE_SECONDS = env_int("PHONE_CODE_SECONDS", 5 * 60)
+
 # --- Background tasks ---------------------------------------------------------------------
 # "default" runs Wagtail's own small tasks (search index, references) at once, in the request.
 # "background" is the persistent queue for scheduled and slow work (reminders, emails): rows in

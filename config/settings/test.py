@@ -30,6 +30,7 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
+SMS_BACKEND = "core.sms.LocmemBackend"  # messages kept in core.sms.outbox
 REMINDER_EMAIL_ENABLED = True  # into the locmem outbox above
 NOTIFICATION_BADGE_MEMO_SECONDS = 0  # counts read fresh, as if every request hit another server
 
