@@ -15,6 +15,10 @@ assignment names positions, holds one of them. Two ways keep that in step:
   commits, in one batch. Nothing follows a bare ``User.save()`` or ``queryset.update()``: after one,
   call ``accounts.services.people_placed(user_ids=…)``.
 
+Whoever an assignment newly covers is announced through ``COURSE_ASSIGNED_HOOK`` (notifications registers
+on it and tells each person once per assignment: 「你有一门新课程：…」), inside the transaction that
+covers them.
+
 Each covered person gets an `AssignmentMember` row with the due date this assignment gives them and, if
 they had none, an `Enrolment` (source "assigned"; progress made before is kept: the status follows what
 they already did). The enrolment's ``assigned``/``due_on``/``mandatory`` summarise every assignment that
@@ -50,6 +54,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail import hooks
 from wagtail.log_actions import log
 
 from accounts.models import OrgUnit, Position, User
@@ -61,6 +66,11 @@ from progress.models import CourseCompletion, Enrolment, ItemProgress
 ASSIGN_LOG_ACTION = "assignments.assign"
 CHANGE_LOG_ACTION = "assignments.change"
 END_LOG_ACTION = "assignments.end"
+
+# Extension point: apps above assignments (notifications) act on people newly covered by an assignment,
+# without assignments importing them. Each hook is called as hook(assignment_id=…, learner_ids=…) inside
+# the transaction that covers them; learner_ids None means "every member" (a new or changed assignment).
+COURSE_ASSIGNED_HOOK = "frontline_course_assigned"
 
 MAX_DUE_DAYS = 3650
 REFRESH_BATCH = 500
@@ -464,6 +474,7 @@ def assignment_apply(assignment: Assignment) -> ApplyResult:
                 "mandatory": Value(assignment.mandatory),
             },
         )
+        _course_assigned(assignment_id=assignment.pk, learner_ids=None)
     else:
         removed, _by_model = members.delete()
     # Whoever was covered before has assigned=True; whoever is covered now has a member row.
@@ -473,6 +484,11 @@ def assignment_apply(assignment: Assignment) -> ApplyResult:
         )
     )
     return ApplyResult(covered=members.count(), removed=removed, enrolled=enrolled)
+
+
+def _course_assigned(*, assignment_id: int, learner_ids: list[int] | None) -> None:
+    for follow in hooks.get_hooks(COURSE_ASSIGNED_HOOK):
+        follow(assignment_id=assignment_id, learner_ids=learner_ids)
 
 
 # -- people whose place changed ------------------------------------------------------------------------
@@ -592,6 +608,11 @@ def _refresh_batch(ids: list[int], rules: list[_Rule]) -> None:
     ]
     if new:
         AssignmentMember.objects.bulk_create(new, ignore_conflicts=True)
+        newly: dict[int, list[int]] = defaultdict(list)
+        for member in new:
+            newly[member.assignment_id].append(member.learner_id)
+        for assignment_id, learner_ids in sorted(newly.items()):
+            _course_assigned(assignment_id=assignment_id, learner_ids=sorted(learner_ids))
 
     enrolled = set(Enrolment.objects.filter(learner_id__in=ids).values_list("learner_id", "course_id"))
     to_enrol: dict[int, set[int]] = defaultdict(set)

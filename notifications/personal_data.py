@@ -1,7 +1,9 @@
 """The person's reminders and their email choices, for their data download."""
 
+from django.db.models import OuterRef, Subquery
+
 from core.personal_data import coded
-from notifications.models import Notification, ReminderPreference
+from notifications.models import Delivery, Notification, ReminderPreference
 
 
 def notification_personal_data(user) -> dict:
@@ -10,6 +12,13 @@ def notification_personal_data(user) -> dict:
         "notifications": [
             {**row, "kind": coded(row["kind"], Notification.Kind)}
             for row in Notification.objects.filter(recipient=user)
+            .annotate(
+                emailed_at=Subquery(
+                    Delivery.objects.filter(
+                        notification=OuterRef("pk"), channel=Delivery.Channel.EMAIL, state=Delivery.State.SENT
+                    ).values("sent_at")[:1]
+                )
+            )
             .order_by("created_at")
             .values("kind", "subject", "body", "link", "created_at", "read_at", "emailed_at")
         ],
@@ -18,5 +27,7 @@ def notification_personal_data(user) -> dict:
             "overdue": preference.email_overdue,
             "certificate_expiring": preference.email_certificate_expiring,
             "digest": preference.email_digest,
+            "course_assigned": preference.email_course_assigned,
         },
+        "reminder_channel_choices": {"sms": preference.sms, "wecom": preference.wecom},
     }

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.scope import scope_for
+from assignments.models import Assignment, AssignmentMember
 from courses.models import CoursePage
 from notifications.models import Notification, ReminderPreference
 from progress.models import Enrolment
@@ -99,6 +100,45 @@ def overdue_reminders(*, today: datetime.date) -> Iterator[ReminderDraft]:
     """One reminder per enrolment and due date: no repeats to the learner (their manager's weekly
     digest keeps listing them). A new due date is a new reminder."""
     return _enrolment_drafts(enrolments_overdue(today=today), Kind.OVERDUE, "overdue")
+
+
+# --- A course assigned ---------------------------------------------------------------------
+
+
+def course_assigned_notices(
+    *, assignment_id: int, learner_ids: list[int] | None = None
+) -> Iterator[ReminderDraft]:
+    """One notice per member of a live assignment of a published course who has not completed it.
+    One query for the assignment, one streamed query for its members."""
+    assignment = (
+        Assignment.objects.filter(pk=assignment_id, active=True, course__live=True)
+        .select_related("course")
+        .first()
+    )
+    if assignment is None:
+        return
+    course = assignment.course
+    members = AssignmentMember.objects.filter(assignment_id=assignment_id, learner__is_active=True).exclude(
+        learner_id__in=Enrolment.objects.filter(
+            course_id=course.pk, status=Enrolment.Status.COMPLETED
+        ).values("learner_id")
+    )
+    if learner_ids is not None:
+        members = members.filter(learner_id__in=learner_ids)
+    link = course.get_url() or reverse("progress:my_learning")
+    for learner_id, due_on in members.order_by("pk").values_list("learner_id", "due_on").iterator(2000):
+        yield ReminderDraft(
+            recipient_id=learner_id,
+            kind=Kind.COURSE_ASSIGNED,
+            dedupe_key=f"assigned:{assignment_id}:{course.pk}",
+            params={
+                "course": course.title,
+                "course_id": course.pk,
+                "due_on": due_on.isoformat() if due_on else None,
+                "note": assignment.note,
+            },
+            link=link,
+        )
 
 
 # --- Certificates about to expire ---------------------------------------------------------

@@ -1,14 +1,10 @@
-"""Writes: turn reminder drafts into notifications exactly once, email what is owed exactly once,
-mark read, save preferences.
+"""Writes: turn reminder drafts into notifications exactly once (with one delivery row per outward
+channel the organisation uses and the person wants), send what is owed, mark read, save preferences.
 
 Exactly once, whatever reruns or crashes:
 - a notification is inserted with ON CONFLICT DO NOTHING on (recipient, dedupe_key), so selecting
-  the same day twice adds nothing;
-- each email is sent inside its own small transaction that first claims the row (a conditional
-  UPDATE of ``email_pending``) and commits only after the mail server accepted the message. A
-  crash before the commit leaves the row owed and the next run sends it; rows already committed
-  are never sent again. On PostgreSQL the row is picked with ``SELECT … FOR UPDATE SKIP LOCKED``,
-  so parallel workers share the queue instead of waiting on each other.
+  the same day twice adds nothing; its deliveries are inserted the same way on (notification, channel);
+- each delivery is sent by notifications.deliveries inside its own small transaction (see there).
 """
 
 from __future__ import annotations
@@ -16,21 +12,18 @@ from __future__ import annotations
 import datetime
 import itertools
 import logging
-import smtplib
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
-from django.core import mail
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import CoursePage
-from notifications import selectors, texts
-from notifications.models import Notification, ReminderPreference
+from notifications import channels, deliveries, selectors, texts
+from notifications.models import Delivery, Notification, ReminderPreference
 from notifications.selectors import ReminderDraft
 from quizzes.models import QuizPage
 
@@ -39,7 +32,7 @@ BATCH_SIZE = 1000
 
 
 def email_enabled() -> bool:
-    return bool(getattr(settings, "REMINDER_EMAIL_ENABLED", False))
+    return channels.CHANNELS[Delivery.Channel.EMAIL].enabled()
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:
@@ -81,19 +74,20 @@ def _create_batch(batch: list[ReminderDraft]) -> int:
     if not new:
         return 0
     recipients = {draft.recipient_id for draft in new.values()}
-    addresses = dict(
-        User.objects.filter(pk__in=recipients, is_active=True).values_list("pk", "email")
-    )  # inactive people get nothing
+    people = {
+        person.pk: person
+        for person in User.objects.filter(pk__in=recipients, is_active=True).only("pk", "email", "mobile")
+    }  # inactive people get nothing
     preferences = {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=recipients)}
     default = ReminderPreference()
-    sending = email_enabled()
-    rows = []
+    outward = channels.outward_channels()
+    rows, owed = [], []
     with translation.override(settings.LANGUAGE_CODE):
         for draft in new.values():
-            if draft.recipient_id not in addresses:
+            person = people.get(draft.recipient_id)
+            if person is None:
                 continue
             subject, body = texts.render(draft.kind, draft.params)
-            wants = preferences.get(draft.recipient_id, default).wants_email(draft.kind)
             rows.append(
                 Notification(
                     recipient_id=draft.recipient_id,
@@ -103,12 +97,41 @@ def _create_batch(batch: list[ReminderDraft]) -> int:
                     body=body,
                     params=draft.params,
                     link=draft.link[:500],
-                    email_pending=sending and bool(addresses[draft.recipient_id]) and wants,
                 )
             )
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+            preference = preferences.get(draft.recipient_id, default)
+            owed.append(
+                [
+                    channel.key
+                    for channel in outward
+                    if channel.address(person) and preference.wants(channel.key, draft.kind)
+                ]
+            )
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        _deliveries_create(rows, owed)
     forget_unread_counts(row.recipient_id for row in rows)
     return len(rows)
+
+
+def _deliveries_create(rows: list[Notification], owed: list[list[str]]) -> None:
+    """One pending delivery per notification just made and channel owed. bulk_create with
+    ignore_conflicts gives no ids back, so the notifications are read again by their key (one query);
+    a notification a concurrent run inserted first gets its deliveries from that run (ON CONFLICT)."""
+    wanted = {(row.recipient_id, row.dedupe_key): keys for row, keys in zip(rows, owed, strict=True) if keys}
+    if not wanted:
+        return
+    made = Notification.objects.filter(
+        recipient_id__in={key[0] for key in wanted}, dedupe_key__in={key[1] for key in wanted}
+    ).values_list("pk", "recipient_id", "dedupe_key")
+    Delivery.objects.bulk_create(
+        [
+            Delivery(notification_id=pk, channel=channel)
+            for pk, recipient_id, dedupe_key in made
+            for channel in wanted.get((recipient_id, dedupe_key), ())
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def notification_course_completed(*, completion) -> int:
@@ -158,98 +181,31 @@ def notification_quiz_marked_on_commit(*, attempt) -> None:
     transaction.on_commit(lambda: notification_quiz_marked(attempt=attempt), robust=True)
 
 
-# --- Emailing ------------------------------------------------------------------------------
+def notifications_course_assigned(*, assignment_id: int, learner_ids: list[int] | None = None) -> dict:
+    """「你有一门新课程：《…》，请在 12月20日前完成」 to everyone the assignment covers (or only these
+    learners), once per (person, assignment): rerunning, or re-applying an edited assignment, adds
+    nothing. People who already completed the course are not told. Then sends what is owed."""
+    created = notifications_create(
+        drafts=selectors.course_assigned_notices(assignment_id=assignment_id, learner_ids=learner_ids)
+    )
+    return {"created": created, "sent": deliveries.deliveries_send() if created else 0}
 
 
-def _next_owed(after_pk: int) -> Notification | None:
-    owed = Notification.objects.filter(email_pending=True, pk__gt=after_pk).order_by("pk")
-    if connection.features.has_select_for_update_skip_locked:
-        owed = owed.select_for_update(skip_locked=True)
-    return owed.first()
+def notifications_course_assigned_on_commit(*, assignment_id: int, learner_ids: list[int] | None) -> None:
+    """On the background queue once the assignment commits (a rolled-back one tells nobody); a failure
+    to enqueue is logged, never an error for the manager whose assignment is saved."""
+    from notifications import tasks
 
-
-def _address_if_wanted(notification: Notification) -> str:
-    """The recipient's address if they still have one and still want this kind by email."""
-    recipient = User.objects.filter(pk=notification.recipient_id, is_active=True).only("email").first()
-    if recipient is None or not recipient.email:
-        return ""
-    preference = ReminderPreference.objects.filter(user_id=recipient.pk).first() or ReminderPreference()
-    return recipient.email if preference.wants_email(notification.kind) else ""
-
-
-def _absolute(link: str) -> str:
-    if link.startswith("/"):
-        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + link
-    return link
-
-
-def notification_email_message(notification: Notification, address: str, connection=None):
-    """The email for one notification, in the site's language, with a link back and a way out."""
-    with translation.override(settings.LANGUAGE_CODE):
-        site_name = _("Frontline Academy")
-        parts = [notification.body or notification.subject]
-        if notification.link:
-            parts.append(_("Open: %(url)s") % {"url": _absolute(notification.link)})
-        parts.append(
-            "—\n"
-            + _("%(site)s. Choose which reminders come by email: %(url)s")
-            % {"site": site_name, "url": _absolute(reverse("notifications:preferences"))}
-        )
-        return mail.EmailMessage(
-            subject=f"[{site_name}] {notification.subject}",
-            body="\n\n".join(parts),
-            to=[address],
-            connection=connection,
-        )
-
-
-def notifications_email_pending(*, limit: int | None = None) -> int:
-    """Email every notification still owed an email, one row per transaction; return how many
-    were sent. Safe to run in several workers at once and to rerun after a crash."""
-    if not email_enabled():
-        return 0
-    sent = 0
-    after_pk = 0
-    smtp = mail.get_connection()
-    opened = False
-    try:
-        while limit is None or sent < limit:
-            with transaction.atomic():
-                row = _next_owed(after_pk)
-                if row is None:
-                    break
-                after_pk = row.pk
-                address = _address_if_wanted(row)
-                # The claim: whoever changes the row first sends it (SQLite has no row locks and
-                # serialises this UPDATE; PostgreSQL has already locked the row for us).
-                claimed = Notification.objects.filter(pk=row.pk, email_pending=True).update(
-                    email_pending=False, emailed_at=timezone.now() if address else None
-                )
-                if not claimed or not address:
-                    continue
-                if not opened:
-                    smtp.open()
-                    opened = True
-                try:
-                    notification_email_message(row, address, smtp).send()
-                except smtplib.SMTPRecipientsRefused:
-                    # This address will never work: stop owing the email, keep the in-app one.
-                    logger.warning("Reminder %s: the mail server refused the recipient address", row.pk)
-                    Notification.objects.filter(pk=row.pk).update(emailed_at=None)
-                    continue
-                # Any other error leaves the transaction, undoing the claim: the next run retries.
-                sent += 1
-    finally:
-        if opened:
-            smtp.close()
-    return sent
+    transaction.on_commit(
+        lambda: tasks.notify_course_assigned.enqueue(assignment_id, learner_ids), robust=True
+    )
 
 
 # --- The scheduled work --------------------------------------------------------------------
 
 
 def reminders_send(*, today: datetime.date | None = None) -> dict:
-    """The daily work: due soon, overdue, certificates expiring; then every email owed."""
+    """The daily work: due soon, overdue, certificates expiring; then every delivery owed."""
     today = today or timezone.localdate()
     # Recurring courses whose certificates expire soon are re-assigned first, so that the due-soon
     # reminders below already see their new due dates.
@@ -266,7 +222,7 @@ def reminders_send(*, today: datetime.date | None = None) -> dict:
     return {
         "date": today.isoformat(),
         "created": created,
-        "emailed": notifications_email_pending(),
+        "sent": deliveries.deliveries_send(),
     }
 
 
@@ -274,7 +230,7 @@ def manager_digests_send(*, today: datetime.date | None = None) -> dict:
     """The weekly work: one digest per manager with overdue staff, once per ISO week."""
     today = today or timezone.localdate()
     created = notifications_create(drafts=selectors.manager_digest_reminders(today=today))
-    return {"week": selectors.iso_week(today), "created": created, "emailed": notifications_email_pending()}
+    return {"week": selectors.iso_week(today), "created": created, "sent": deliveries.deliveries_send()}
 
 
 # --- Reading and preferences ---------------------------------------------------------------
@@ -297,10 +253,11 @@ def notifications_mark_all_read(*, user) -> int:
 
 
 def reminder_preference_update(*, user, **choices: bool) -> ReminderPreference:
-    fields = set(ReminderPreference.FIELD_FOR_KIND.values())
+    fields = set(ReminderPreference.FIELD_FOR_KIND.values()) | set(ReminderPreference.CHANNEL_FIELDS)
     unknown = set(choices) - fields
     if unknown:
         raise ValueError(f"unknown reminder preferences: {sorted(unknown)}")
-    # Emails already owed of a kind now switched off are dropped at send time (_address_if_wanted).
+    # Deliveries already owed of a kind or channel now switched off are dropped at send time
+    # (deliveries._address_if_wanted).
     preference, _created = ReminderPreference.objects.update_or_create(user=user, defaults=choices)
     return preference

@@ -9,7 +9,7 @@ import datetime
 
 from django_tasks import task
 
-from notifications import services
+from notifications import deliveries, services
 
 BACKEND = "background"
 
@@ -20,7 +20,7 @@ def _day(today: str | None) -> datetime.date | None:
 
 @task(backend=BACKEND)
 def send_reminders(today: str | None = None) -> dict:
-    """Daily: due-soon, overdue and expiring-certificate reminders, then every email owed."""
+    """Daily: due-soon, overdue and expiring-certificate reminders, then every delivery owed."""
     return services.reminders_send(today=_day(today))
 
 
@@ -28,3 +28,15 @@ def send_reminders(today: str | None = None) -> dict:
 def send_manager_digests(today: str | None = None) -> dict:
     """Weekly: each manager's digest of overdue staff in their part of the tree."""
     return services.manager_digests_send(today=_day(today))
+
+
+@task(backend=BACKEND)
+def notify_course_assigned(assignment_id: int, learner_ids: list[int] | None = None) -> dict:
+    """After an assignment commits: tell each newly covered person, once, then send what is owed."""
+    return services.notifications_course_assigned(assignment_id=assignment_id, learner_ids=learner_ids)
+
+
+@task(backend=BACKEND)
+def send_deliveries() -> dict:
+    """Every few minutes (``manage.py enqueue_daily_work --deliveries``): retries that have fallen due."""
+    return {"sent": deliveries.deliveries_send()}

@@ -51,6 +51,13 @@ def render(kind: str, params: dict) -> tuple[str, str]:
             )
             % values,
         )
+    if kind == Kind.COURSE_ASSIGNED:
+        values = {"course": params.get("course", ""), "date": _date(params.get("due_on"))}
+        if params.get("due_on"):
+            subject = _("New course: “%(course)s”. Please finish it by %(date)s.") % values
+        else:
+            subject = _("New course: “%(course)s”.") % values
+        return subject, (params.get("note") or _("Open it to start learning."))
     if kind == Kind.MANAGER_DIGEST:
         return _digest(params)
     if kind == Kind.COURSE_COMPLETED:

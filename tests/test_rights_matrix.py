@@ -234,6 +234,7 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     ),
     "notifications:read_all": Screen(NOBODY, get=False, post=SIGNED_IN),
     "notifications:preferences": Screen(SIGNED_IN, post=SIGNED_IN),
+    "notifications_admin:failed_deliveries*": Screen(ADMIN),
     "certificates:mine": Screen(SIGNED_IN, target=OWN_CERTIFICATES),
     "certificates:detail": Screen(SIGNED_IN, target=OWN_CERTIFICATE),
     "certificates:pdf": Screen(SIGNED_IN, target=OWN_CERTIFICATE_PDF),

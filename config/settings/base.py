@@ -266,6 +266,16 @@ NOTIFICATION_BADGE_MEMO_SECONDS = env_int("NOTIFICATION_BADGE_MEMO_SECONDS", 60)
 # Reminders go by email only when a mail server is configured: EMAIL_HOST given in the
 # environment, or REMINDER_EMAIL_ENABLED=true (e.g. with another EMAIL_BACKEND).
 REMINDER_EMAIL_ENABLED = env_bool("REMINDER_EMAIL_ENABLED", env("EMAIL_HOST") is not None)
+# The outward channels the organisation uses besides the app (notifications.channels): any of
+# email, sms, wecom. E-mail is also on with REMINDER_EMAIL_ENABLED; WeCom needs the three WECOM_* below.
+NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS")
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)  # tries per message before it is marked failed
+NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)  # waits 1, 2, 4, 8 … minutes
+# WeCom (企业微信) application messages: the corp id, the application's agent id and its secret.
+WECOM_CORP_ID = env("WECOM_CORP_ID", "")
+WECOM_AGENT_ID = env("WECOM_AGENT_ID", "")
+WECOM_SECRET = env("WECOM_SECRET", "")
+WECOM_API_BASE = env("WECOM_API_BASE", "https://qyapi.weixin.qq.com")
 
 # --- Certificates -------------------------------------------------------------------------
 # The public address printed in QR codes (e.g. https://learn.example.org); empty = the request's host.

@@ -1,5 +1,6 @@
 """Each reminder exists once and is emailed once, whatever reruns, crashes or parallel workers."""
 
+import datetime
 import smtplib
 import threading
 from collections import Counter
@@ -7,9 +8,10 @@ from collections import Counter
 import pytest
 from django.core import mail
 from django.db import connection, connections
+from django.utils import timezone
 
-from notifications import selectors, services
-from notifications.models import Notification, ReminderPreference
+from notifications import deliveries, selectors, services
+from notifications.models import Delivery, Notification, ReminderPreference
 from tests.factories import make_course, make_user
 
 from .conftest import days, enrol, learner_with_email
@@ -31,13 +33,13 @@ def test_a_rerun_creates_and_emails_nothing_new(course, today):
     second = services.reminders_send(today=today)
     tomorrow = services.reminders_send(today=today + days(1))
 
-    assert (first["created"], first["emailed"]) == (2, 2)
-    assert (second["created"], second["emailed"]) == (0, 0)
-    assert (tomorrow["created"], tomorrow["emailed"]) == (0, 0)  # still due soon / still overdue
+    assert (first["created"], first["sent"]) == (2, 2)
+    assert (second["created"], second["sent"]) == (0, 0)
+    assert (tomorrow["created"], tomorrow["sent"]) == (0, 0)  # still due soon / still overdue
     assert Notification.objects.count() == 2
     assert recipients_emailed() == {"soon@example.cn": 1, "late@example.cn": 1}
     assert set(Notification.objects.values_list("kind", flat=True)) == {"due_soon", "overdue"}
-    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+    assert set(Delivery.objects.values_list("channel", "state")) == {("email", "sent")}
 
 
 def test_a_new_due_date_is_a_new_reminder(course, today):
@@ -57,21 +59,21 @@ def test_a_crash_halfway_and_a_rerun_email_everyone_exactly_once(course, today, 
     settings.EMAIL_BACKEND = "notifications.tests.mail_backends.CrashAfterBackend"
     CrashAfterBackend.remaining = 2
 
-    with pytest.raises(ConnectionResetError):
-        services.reminders_send(today=today)
+    services.reminders_send(today=today)  # the server going away is a retryable failure
 
     assert len(mail.outbox) == 2
     assert Notification.objects.count() == 5  # every reminder exists, in the app at least
-    assert Notification.objects.filter(emailed_at__isnull=False).count() == 2
-    assert Notification.objects.filter(email_pending=True).count() == 3
+    assert Delivery.objects.filter(state="sent").count() == 2
+    assert Delivery.objects.filter(state="pending", attempts=1).count() == 3
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    rerun = services.reminders_send(today=today)
-    services.reminders_send(today=today)
+    later = timezone.now() + datetime.timedelta(hours=1)  # after the backoff
+    assert services.reminders_send(today=today) == {"date": today.isoformat(), "created": 0, "sent": 0}
+    assert deliveries.deliveries_send(now=later) == 3
+    assert deliveries.deliveries_send(now=later) == 0
 
-    assert rerun == {"date": today.isoformat(), "created": 0, "emailed": 3}
     assert recipients_emailed() == {learner.email: 1 for learner in learners}
-    assert not Notification.objects.filter(email_pending=True).exists()
+    assert not Delivery.objects.filter(state="pending").exists()
 
 
 def test_email_follows_the_persons_choices_and_address(course, today):
@@ -95,15 +97,13 @@ def test_switching_email_off_before_the_send_is_respected(course, today, setting
     enrol(learner, course, due_on=today - days(1))
     settings.EMAIL_BACKEND = "notifications.tests.mail_backends.CrashAfterBackend"
     CrashAfterBackend.remaining = 0
-    with pytest.raises(ConnectionResetError):
-        services.reminders_send(today=today)
+    services.reminders_send(today=today)
     services.reminder_preference_update(user=learner, email_overdue=False)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
-    assert services.notifications_email_pending() == 0
+    assert deliveries.deliveries_send(now=timezone.now() + datetime.timedelta(hours=1)) == 0
     assert mail.outbox == []
-    row = Notification.objects.get()
-    assert row.email_pending is False and row.emailed_at is None
+    assert Delivery.objects.get().state == "dropped"
 
 
 def test_without_email_configured_reminders_stay_in_the_app(course, today, settings):
@@ -112,20 +112,16 @@ def test_without_email_configured_reminders_stay_in_the_app(course, today, setti
     enrol(learner, course, due_on=today - days(1))
     services.reminders_send(today=today)
     assert mail.outbox == []
-    assert Notification.objects.get().email_pending is False
+    assert not Delivery.objects.exists()
     # Turning email on later does not flood people with old reminders.
     settings.REMINDER_EMAIL_ENABLED = True
-    assert services.notifications_email_pending() == 0
+    assert deliveries.deliveries_send() == 0
 
 
 def test_a_refused_address_is_given_up_and_the_rest_still_go(course, today, settings, monkeypatch):
     bad, good = learner_with_email("bad"), learner_with_email("good")
     for learner in (bad, good):
         enrol(learner, course, due_on=today - days(1))
-    settings.REMINDER_EMAIL_ENABLED = False
-    services.reminders_send(today=today)
-    Notification.objects.update(email_pending=True)
-    settings.REMINDER_EMAIL_ENABLED = True
     real_send = mail.EmailMessage.send
 
     def send(message, fail_silently=False):
@@ -134,10 +130,11 @@ def test_a_refused_address_is_given_up_and_the_rest_still_go(course, today, sett
         return real_send(message, fail_silently)
 
     monkeypatch.setattr(mail.EmailMessage, "send", send)
-    assert services.notifications_email_pending() == 1
+    assert services.reminders_send(today=today)["sent"] == 1
     assert recipients_emailed() == {"good@example.cn": 1}
-    assert services.notifications_email_pending() == 0  # not retried forever
-    assert Notification.objects.get(recipient=bad).emailed_at is None
+    assert deliveries.deliveries_send(now=timezone.now() + datetime.timedelta(days=2)) == 0  # not retried
+    failed = Delivery.objects.get(notification__recipient=bad)
+    assert failed.state == "failed" and "refused" in failed.last_error
 
 
 def test_the_email_says_what_and_links_back(course, today):
@@ -167,12 +164,13 @@ def test_unknown_preferences_are_refused():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_parallel_workers_never_send_one_email_twice(course, today):
+def test_parallel_workers_never_send_one_email_twice(course, today, settings):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL); SQLite serialises all writes")
     learners = [learner_with_email(f"many{i}") for i in range(30)]
     for learner in learners:
         enrol(learner, course, due_on=today - days(1))
+    settings.REMINDER_EMAIL_ENABLED = True
     services.notifications_create(drafts=selectors.overdue_reminders(today=today))
     barrier = threading.Barrier(4)
     sent, errors = [], []
@@ -180,7 +178,7 @@ def test_parallel_workers_never_send_one_email_twice(course, today):
     def work():
         try:
             barrier.wait()
-            sent.append(services.notifications_email_pending())
+            sent.append(deliveries.deliveries_send())
         except Exception as exc:  # asserted below
             errors.append(exc)
         finally:

@@ -95,8 +95,8 @@ def test_the_worker_runs_queued_tasks_and_a_second_run_changes_nothing(
     first = DBTaskResult.objects.filter(task_path="notifications.tasks.send_reminders").order_by(
         "enqueued_at"
     )
-    assert first[0].return_value == {"date": "2026-11-30", "created": 1, "emailed": 1}
-    assert first[1].return_value == {"date": "2026-11-30", "created": 0, "emailed": 0}
+    assert first[0].return_value == {"date": "2026-11-30", "created": 1, "sent": 1}
+    assert first[1].return_value == {"date": "2026-11-30", "created": 0, "sent": 0}
     assert set(Notification.objects.values_list("recipient_id", "kind")) == {
         (late.pk, "overdue"),
         (manager.pk, "manager_digest"),

@@ -27,10 +27,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--date", type=_date, help="Work as if today were this date (YYYY-MM-DD).")
         parser.add_argument(
+            "--deliveries",
+            action="store_true",
+            help="Only enqueue the sending of messages owed (retries); run this every few minutes.",
+        )
+        parser.add_argument(
             "--digest", action="store_true", help="Enqueue the managers' digest whatever the weekday."
         )
 
-    def handle(self, *, date: datetime.date | None, digest: bool, **options):
+    def handle(self, *, date: datetime.date | None, digest: bool, deliveries: bool = False, **options):
+        if deliveries:
+            result = tasks.send_deliveries.enqueue()
+            self.stdout.write(f"send_deliveries: {result.id} ({result.status})")
+            return
         today = date or timezone.localdate()
         result = tasks.send_reminders.enqueue(today.isoformat())
         self.stdout.write(f"send_reminders {today.isoformat()}: {result.id} ({result.status})")
