@@ -158,6 +158,13 @@ class InvitationCreateView(generic.CreateView):
             actor=self.request.user,
         )
 
+    def get_success_buttons(self):
+        url = reverse("invitations:poster", args=[self.object.pk])
+        return [messages.button(url, gettext("Download poster"))]
+
+    def get_success_url(self):
+        return reverse("invitations:index")
+
     def get_success_message(self, instance):
         return gettext(
             "Invitation to %(unit)s (%(position)s) created: download its poster from the list."
