@@ -73,7 +73,7 @@ def test_parallel_joins_never_pass_max_uses(invitation_of, needs_approval):
 
 def test_parallel_joins_with_one_number_make_one_account(invitation_of):
     invitation = invitation_of()
-    results, errors = race(
+    _results, errors = race(
         lambda i: invitations.join_submit(invitation=invitation, name="同一人", mobile="13800138000")
     )
     assert User.objects.filter(mobile="13800138000").count() == 1
