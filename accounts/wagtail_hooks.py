@@ -1,5 +1,5 @@
-"""Wagtail hooks of the accounts app: only registration. The screens live in viewsets.py and
-bulk_actions.py."""
+"""Wagtail hooks of the accounts app: only registration. The screens live in viewsets.py,
+bulk_actions.py and invitation_admin.py."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
