@@ -130,3 +130,94 @@ class User(AbstractUser):
         super().clean()
         if self.mobile == "":
             self.mobile = None  # blank numbers must not collide on the unique index
+
+
+class Invitation(models.Model):
+    """A poster's promise: whoever scans it may join ``org_unit`` as ``position`` (accounts.invitations).
+
+    The join URL carries ``token`` (192 random bits, unique): it cannot be guessed or derived, and a
+    changed character finds nothing. ``uses`` counts the joins it has taken, pending ones included; it
+    is only ever raised by a conditional UPDATE, so parallel joins never pass ``max_uses``."""
+
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("organisation unit"), on_delete=models.PROTECT, related_name="invitations"
+    )
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="invitations"
+    )
+    created_by = models.ForeignKey(
+        User, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(
+        _("expires at"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for an invitation that does not expire."),
+    )
+    max_uses = models.PositiveIntegerField(
+        _("maximum number of joins"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    uses = models.PositiveIntegerField(_("joins"), default=0)
+    needs_approval = models.BooleanField(
+        _("each join needs approval"),
+        default=False,
+        help_text=_("A training manager approves or rejects each person before their account is made."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_uses__isnull=True) | models.Q(uses__lte=models.F("max_uses")),
+                name="invitation_uses_within_limit",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.org_unit} · {self.position}"
+
+
+class JoinRequest(models.Model):
+    """One person who joined, or asked to join, through an invitation."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    invitation = models.ForeignKey(
+        Invitation, verbose_name=_("invitation"), on_delete=models.CASCADE, related_name="join_requests"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    mobile = models.CharField(_("mobile number"), max_length=11, validators=[mobile_validator])
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="join_requests",
+    )
+
+    class Meta:
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        constraints = [
+            # One waiting request per number: a second submit (a double tap, a retry) is refused.
+            models.UniqueConstraint(
+                fields=["mobile"], condition=models.Q(status="pending"), name="one_pending_join_per_mobile"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.mobile})"

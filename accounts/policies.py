@@ -6,7 +6,7 @@ choosers, bulk actions; see core.rights), so scope is never checked view by view
 
 from django.db.models import Q
 
-from accounts.models import OrgUnit, User
+from accounts.models import Invitation, OrgUnit, User
 from accounts.rights import manageable_q
 from accounts.scope import scope_for
 from core.rights import ScopedPermissionPolicy
@@ -33,8 +33,16 @@ class OrgUnitPermissionPolicy(ScopedPermissionPolicy):
         return scope.q("")
 
 
+class InvitationPermissionPolicy(ScopedPermissionPolicy):
+    """Invitations to units in the viewer's part of the tree (a street's manager: their street and below)."""
+
+    def scope_q(self, user, action: str) -> Q:
+        return scope_for(user).q("org_unit")
+
+
 def register() -> None:
     from wagtail.permissions import register_permission_policy
 
     register_permission_policy(User, UserPermissionPolicy(User), exact_class=True)
     register_permission_policy(OrgUnit, OrgUnitPermissionPolicy(OrgUnit), exact_class=True)
+    register_permission_policy(Invitation, InvitationPermissionPolicy(Invitation), exact_class=True)

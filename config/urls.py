@@ -16,6 +16,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", course_views.search, name="search"),
     path("accounts/", include("accounts.urls")),
+    path("join/", include("accounts.join_urls")),
     path("my/", include("progress.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("certificates.urls")),

@@ -39,7 +39,8 @@ from accounts.scope import Scope, scope_for
 def _tree_models() -> dict[type[Model], Callable[..., QuerySet]]:
     """Models the organisation tree divides up → (viewer, scope) → the instances the viewer may see,
     as the admin lists them."""
-    from accounts.models import OrgUnit
+    from accounts.invitations import invitations_in_scope
+    from accounts.models import Invitation, OrgUnit
     from accounts.rights import users_in_scope
     from assignments.models import Assignment
     from assignments.selectors import assignments_visible_to
@@ -49,6 +50,7 @@ def _tree_models() -> dict[type[Model], Callable[..., QuerySet]]:
     return {
         get_user_model(): lambda viewer, scope: users_in_scope(viewer),
         OrgUnit: lambda viewer, scope: scope.units(),
+        Invitation: lambda viewer, scope: invitations_in_scope(viewer),
         Assignment: lambda viewer, scope: assignments_visible_to(viewer, scope=scope),
         Certificate: lambda viewer, scope: certificates_in_scope(viewer, Certificate.objects.all()),
     }

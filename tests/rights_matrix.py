@@ -729,7 +729,28 @@ def build_matrix_world() -> MatrixWorld:
     objects["group"] = Group.objects.get(name="Trainers")
     objects["redirect"] = Redirect.objects.create(old_path="/old-course", redirect_link="/courses/")
     objects["workflow_for_removal"] = Workflow.objects.get(pk=workflow.pk)
+    _invitations(world, city_admin)
     return world
+
+
+def _invitations(world, city_admin) -> None:
+    """An invitation to each community, each with one join request waiting for approval."""
+    from accounts.models import Invitation, JoinRequest
+    from tests.factories import make_position
+
+    volunteer = make_position("志愿者")
+    for number, community in enumerate(world.learners, start=1):
+        invitation = Invitation.objects.create(
+            token=f"matrix-invitation-{community[0]}",
+            org_unit=world.units[community],
+            position=volunteer,
+            needs_approval=True,
+            created_by=city_admin,
+        )
+        world.objects[f"invitation {community}"] = invitation
+        world.objects[f"join request {community}"] = JoinRequest.objects.create(
+            invitation=invitation, name=f"{community[0]}社区申请人", mobile=f"1390000000{number}"
+        )
 
 
 def _alias_of(page, parent):
@@ -859,6 +880,41 @@ CERTIFICATES = Target(
     "certificate listing",
     pick=_by_community("certificates"),
     marker=lambda world, certificate: certificate.holder_name,
+    wheres=("list",),
+    in_url=False,
+)
+
+
+def _by_object(prefix: str) -> Callable:
+    def pick(world, role, where):
+        place = community(role, where)
+        return NOTHING if place is None else world.objects[f"{prefix} {place}"]
+
+    return pick
+
+
+INVITATION = Target(
+    "invitation",
+    pick=_by_object("invitation"),
+    kwargs=lambda world, invitation: {"pk": invitation.pk},
+    marker=lambda world, invitation: invitation.org_unit.name,
+    wheres=("inside", "outside"),
+)
+
+
+INVITATIONS = Target(
+    "invitation listing",
+    pick=_by_object("invitation"),
+    marker=lambda world, invitation: invitation.org_unit.name,
+    wheres=("list",),
+    in_url=False,
+)
+
+
+JOIN_REQUESTS = Target(
+    "join request listing",
+    pick=_by_object("join request"),
+    marker=lambda world, request: request.name,
     wheres=("list",),
     in_url=False,
 )

@@ -35,6 +35,9 @@ from tests.rights_matrix import (
     EDITORS,
     EVERYONE,
     IN_REVIEW,
+    INVITATION,
+    INVITATIONS,
+    JOIN_REQUESTS,
     MANAGERS,
     MARKERS,
     MARKING_QUEUE,
@@ -614,6 +617,27 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     ),
     "assignments:history": Screen(MANAGERS, target=ASSIGNMENT),
     "assignments:history_results": Screen(MANAGERS, target=ASSIGNMENT, marked=False),
+    # Invitations (join by poster): training managers, for units in their part of the tree.
+    "invitations:index*": Screen(MANAGERS, target=INVITATIONS),
+    "invitations:add": Screen(MANAGERS, post=MANAGERS),
+    "invitations:deactivate": Screen(
+        MANAGERS,
+        post=MANAGERS,
+        target=INVITATION,
+        state=state(lambda invitation: invitation.active),
+        changes=MANAGERS,
+    ),
+    "invitations:poster": Screen(MANAGERS, target=INVITATION, marked=False, note="a PDF"),
+    "invitations:history": Screen(MANAGERS, target=INVITATION),
+    "invitations:history_results": Screen(MANAGERS, target=INVITATION, marked=False),
+    "invitations:approvals": Screen(MANAGERS, target=JOIN_REQUESTS),
+    "join:join": Screen(
+        EVERYONE,
+        target=Target(
+            "join page", path=lambda world, obj: f"/join/{world.objects['invitation A社区'].token}/"
+        ),
+        note="public: the poster's QR code opens it; the token is the only key",
+    ),
     # Certificates are looked up and revoked by the site administrator (managers hold no certificate
     # permission); "edit" is only a redirect to the detail page, which then decides.
     "certificates_admin:index*": Screen(ADMIN, target=CERTIFICATES),
