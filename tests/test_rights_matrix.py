@@ -20,6 +20,7 @@ import fnmatch
 import pytest
 from django.urls import resolve
 
+from core.share import share_image_path
 from tests.rights_matrix import (
     ADMIN,
     API_PAGE,
@@ -271,6 +272,11 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "wagtail_serve": "pages",  # one row per kind of page: PAGE_VARIANTS
     "wagtaildocs_serve": Screen(
         EVERYONE, target=Target("document file", path=lambda world, obj: world.objects["document"].url)
+    ),
+    # Share-card pictures (core.share): signed URLs, the same for everyone; a forged one is refused.
+    "wagtailimages_serve": Screen(
+        EVERYONE,
+        target=Target("share picture", path=lambda world, obj: share_image_path(world.objects["image"].pk)),
     ),
     "wagtaildocs_authenticate_with_password": Screen(
         EVERYONE, post=EVERYONE, target=content(restriction_id="collection_restriction")
