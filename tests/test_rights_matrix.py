@@ -444,11 +444,11 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "wagtailimages:edit": Screen(
         EDITORS, post=EDITORS, target=collected("image", "image_id"), state=title_of
     ),
-    "wagtailimages:url_generator*": Screen(
-        EDITORS,
-        get_ok=frozenset({MISSING}),
-        target=collected("image", "image_id"),
-        note="needs Wagtail's image serve view, which this site does not mount: 404 for everyone",
+    # Wagtail's URL generator makes signed links of an image the editor may change (the serve view is
+    # mounted for share cards, core.share).
+    "wagtailimages:url_generator": Screen(EDITORS, target=collected("image", "image_id")),
+    "wagtailimages:url_generator_output": Screen(  # the signed URL alone: names no title
+        EDITORS, target=collected("image", "image_id", marked=False)
     ),
     "wagtailimages:edit_multiple": Screen(
         NOBODY, get=False, post=EDITORS, target=collected("image", "image_id"), state=title_of
