@@ -202,6 +202,16 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "accounts:logout": Screen(NOBODY, get=False, post=EVERYONE),
     "accounts:password_change": Screen(SIGNED_IN, post=SIGNED_IN),
     "accounts:profile": Screen(SIGNED_IN),
+    # Sign-in with WeCom / WeChat is off unless configured (404 for everyone here); with a provider
+    # configured the flow is tested in accounts/tests/test_external_sign_in.py.
+    "accounts:external_start": Screen(
+        NOBODY, get=False, post=NOBODY, target=content(provider="=wecom"), note="off unless configured"
+    ),
+    "accounts:external_callback": Screen(
+        NOBODY, target=content(provider="=wecom"), note="off unless configured"
+    ),
+    # Only after a provider's callback in the same session: anyone else is sent to sign in.
+    "accounts:external_bind": Screen(NOBODY, post=NOBODY),
     "progress:my_learning": Screen(SIGNED_IN),
     "progress:my_data": Screen(SIGNED_IN, target=OWN_DATA),
     "progress:course_complete": Screen(SIGNED_IN, target=OWN_COMPLETED_COURSE),
