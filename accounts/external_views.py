@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import phone_codes
@@ -145,10 +145,15 @@ def external_bind(request):
                 )
                 code_sent = True
             except phone_codes.CodeRequestRefused as refused:
+                minutes = max(1, (refused.retry_after + 59) // 60)
                 form.add_error(
                     None,
-                    _("Too many codes were asked for. Try again in %(minutes)s minutes.")
-                    % {"minutes": max(1, (refused.retry_after + 59) // 60)},
+                    ngettext(
+                        "Too many codes were asked for. Try again in %(minutes)s minute.",
+                        "Too many codes were asked for. Try again in %(minutes)s minutes.",
+                        minutes,
+                    )
+                    % {"minutes": minutes},
                 )
         elif not form.cleaned_data["code"]:
             form.add_error("code", _("Type the 6-digit code from the text message."))
