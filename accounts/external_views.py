@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import phone_codes
 from accounts.external_sign_in import (
@@ -45,13 +45,15 @@ def _sign_in(request, user, next_url: str):
     return HttpResponseRedirect(next_url)
 
 
-@require_POST
+@require_GET
 def external_start(request, provider: str):
-    """Leave for the provider's sign-in (a POST from the sign-in page: it starts a session value)."""
+    """Leave for the provider's sign-in. A link, not a form: the site's Content-Security-Policy
+    (``form-action 'self'``) stops a form's redirect to another site. It changes nothing but this
+    browser's sign-in state, and WeCom's application home page can point here to sign in at once."""
     chosen = provider_get(provider)
     if chosen is None:
         raise Http404
-    request.session["external_sign_in_next"] = _safe_next(request, request.POST.get("next"))
+    request.session["external_sign_in_next"] = _safe_next(request, request.GET.get("next"))
     state = state_make(request.session, provider=provider)
     redirect_uri = request.build_absolute_uri(reverse("accounts:external_callback", args=[provider]))
     user_agent = request.headers.get("user-agent", "")

@@ -205,7 +205,7 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     # Sign-in with WeCom / WeChat is off unless configured (404 for everyone here); with a provider
     # configured the flow is tested in accounts/tests/test_external_sign_in.py.
     "accounts:external_start": Screen(
-        NOBODY, get=False, post=NOBODY, target=content(provider="=wecom"), note="off unless configured"
+        NOBODY, target=content(provider="=wecom"), note="off unless configured"
     ),
     "accounts:external_callback": Screen(
         NOBODY, target=content(provider="=wecom"), note="off unless configured"

@@ -28,6 +28,7 @@ class FakeProvider(BaseHTTPRequestHandler):
     calls: list[tuple[str, dict]] = []
     token_answers: list[dict] = []
     broken = False
+    sign_in_as = "code-zhang"  # the code the fake authorize page hands back
 
     def do_GET(self):
         url = urlsplit(self.path)
@@ -35,6 +36,13 @@ class FakeProvider(BaseHTTPRequestHandler):
         self.calls.append((url.path, query))
         if self.broken:
             self.send_response(500)
+            self.end_headers()
+            return
+        if url.path == "/connect/oauth2/authorize":  # the person agrees: back to us with their code
+            self.send_response(302)
+            self.send_header(
+                "Location", f"{query['redirect_uri']}?code={self.sign_in_as}&state={query['state']}"
+            )
             self.end_headers()
             return
         if url.path == "/cgi-bin/gettoken":
@@ -98,7 +106,7 @@ def fake(settings):
 
 def start(client, provider="wecom", user_agent="Mozilla/5.0 wxwork/4.1", next_url=""):
     """Tap the button; return the state the provider would send back."""
-    response = client.post(
+    response = client.get(
         reverse("accounts:external_start", args=[provider]),
         {"next": next_url},
         headers={"user-agent": user_agent},
@@ -132,7 +140,7 @@ def test_the_button_shows_only_when_configured(client, settings):
     settings.WECHAT_APP_ID = ""
     page = client.get(reverse("accounts:login")).content.decode()
     assert "external/wecom" not in page
-    assert client.post(reverse("accounts:external_start", args=["wecom"])).status_code == 404
+    assert client.get(reverse("accounts:external_start", args=["wecom"])).status_code == 404
     settings.WECOM_CORP_ID, settings.WECOM_AGENT_ID, settings.WECOM_SECRET = "ww", "1", "s"
     page = client.get(reverse("accounts:login")).content.decode()
     assert reverse("accounts:external_start", args=["wecom"]) in page
