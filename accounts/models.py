@@ -221,3 +221,32 @@ class JoinRequest(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.mobile})"
+
+
+class ExternalIdentity(models.Model):
+    """A person's account at WeCom (企业微信) or WeChat, bound to their staff record by a code sent to
+    the staff record's mobile number (accounts.external_sign_in). Signing in with the provider then
+    signs in as that person; nobody gets a second account this way."""
+
+    class Provider(models.TextChoices):
+        WECOM = "wecom", _("WeCom")
+        WECHAT = "wechat", _("WeChat")
+
+    provider = models.CharField(_("provider"), max_length=20, choices=Provider.choices)
+    # WeCom's UserID within the organisation, or the WeChat official account's OpenID.
+    subject = models.CharField(_("account at the provider"), max_length=128)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="external_identities"
+    )
+    bound_at = models.DateTimeField(_("bound at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("external sign-in")
+        verbose_name_plural = _("external sign-ins")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="external_identity_one_person"),
+            models.UniqueConstraint(fields=["provider", "user"], name="external_identity_one_per_provider"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_provider_display()}: {self.subject}"

@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog, set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.images import urls as wagtailimages_urls
 
 from core import views as core_views
 from courses import views as course_views
@@ -14,6 +15,7 @@ urlpatterns = [
     path("admin/", include("core.admin_urls")),  # bulk actions through the rights system
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("images/", include(wagtailimages_urls)),  # signed share-card pictures (core.share)
     path("search/", course_views.search, name="search"),
     path("accounts/", include("accounts.urls")),
     path("join/", include("accounts.join_urls")),

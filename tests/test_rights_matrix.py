@@ -20,6 +20,7 @@ import fnmatch
 import pytest
 from django.urls import resolve
 
+from core.share import share_image_path
 from tests.rights_matrix import (
     ADMIN,
     API_PAGE,
@@ -204,6 +205,16 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "accounts:logout": Screen(NOBODY, get=False, post=EVERYONE),
     "accounts:password_change": Screen(SIGNED_IN, post=SIGNED_IN),
     "accounts:profile": Screen(SIGNED_IN),
+    # Sign-in with WeCom / WeChat is off unless configured (404 for everyone here); with a provider
+    # configured the flow is tested in accounts/tests/test_external_sign_in.py.
+    "accounts:external_start": Screen(
+        NOBODY, target=content(provider="=wecom"), note="off unless configured"
+    ),
+    "accounts:external_callback": Screen(
+        NOBODY, target=content(provider="=wecom"), note="off unless configured"
+    ),
+    # Only after a provider's callback in the same session: anyone else is sent to sign in.
+    "accounts:external_bind": Screen(NOBODY, post=NOBODY),
     "progress:my_learning": Screen(SIGNED_IN),
     "progress:my_data": Screen(SIGNED_IN, target=OWN_DATA),
     "progress:course_complete": Screen(SIGNED_IN, target=OWN_COMPLETED_COURSE),
@@ -275,6 +286,11 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "wagtail_serve": "pages",  # one row per kind of page: PAGE_VARIANTS
     "wagtaildocs_serve": Screen(
         EVERYONE, target=Target("document file", path=lambda world, obj: world.objects["document"].url)
+    ),
+    # Share-card pictures (core.share): signed URLs, the same for everyone; a forged one is refused.
+    "wagtailimages_serve": Screen(
+        EVERYONE,
+        target=Target("share picture", path=lambda world, obj: share_image_path(world.objects["image"].pk)),
     ),
     "wagtaildocs_authenticate_with_password": Screen(
         EVERYONE, post=EVERYONE, target=content(restriction_id="collection_restriction")
@@ -442,11 +458,11 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "wagtailimages:edit": Screen(
         EDITORS, post=EDITORS, target=collected("image", "image_id"), state=title_of
     ),
-    "wagtailimages:url_generator*": Screen(
-        EDITORS,
-        get_ok=frozenset({MISSING}),
-        target=collected("image", "image_id"),
-        note="needs Wagtail's image serve view, which this site does not mount: 404 for everyone",
+    # Wagtail's URL generator makes signed links of an image the editor may change (the serve view is
+    # mounted for share cards, core.share).
+    "wagtailimages:url_generator": Screen(EDITORS, target=collected("image", "image_id")),
+    "wagtailimages:url_generator_output": Screen(  # the signed URL alone: names no title
+        EDITORS, target=collected("image", "image_id", marked=False)
     ),
     "wagtailimages:edit_multiple": Screen(
         NOBODY, get=False, post=EDITORS, target=collected("image", "image_id"), state=title_of

@@ -248,6 +248,19 @@ SMS_OPTIONS: dict = {}
 # Codes sent by text message (accounts.phone_codes): how long one lives, how many tries it allows.
 PHONE_CODE_SECONDS = env_int("PHONE_CODE_SECONDS", 5 * 60)
 
+# --- Sign-in with WeCom (企业微信) or WeChat (accounts.external_sign_in) --------------------------
+# Off unless the ids and secret are set. The *_BASE URLs are the providers' own; tests point them at a fake.
+WECOM_CORP_ID = env("WECOM_CORP_ID", "")
+WECOM_AGENT_ID = env("WECOM_AGENT_ID", "")
+WECOM_SECRET = env("WECOM_SECRET", "")
+WECOM_OAUTH_BASE = env("WECOM_OAUTH_BASE", "https://open.weixin.qq.com")
+WECOM_QR_BASE = env("WECOM_QR_BASE", "https://login.work.weixin.qq.com")
+WECOM_API_BASE = env("WECOM_API_BASE", "https://qyapi.weixin.qq.com")
+WECHAT_APP_ID = env("WECHAT_APP_ID", "")
+WECHAT_SECRET = env("WECHAT_SECRET", "")
+WECHAT_OAUTH_BASE = env("WECHAT_OAUTH_BASE", "https://open.weixin.qq.com")
+WECHAT_API_BASE = env("WECHAT_API_BASE", "https://api.weixin.qq.com")
+
 # --- Background tasks ---------------------------------------------------------------------
 # "default" runs Wagtail's own small tasks (search index, references) at once, in the request.
 # "background" is the persistent queue for scheduled and slow work (reminders, emails): rows in
