@@ -241,10 +241,36 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "一线学堂 <noreply@localhost>
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Text messages (core.sms) ------------------------------------------------------------
-# Development prints messages to the log; set SMS_BACKEND to a provider adapter in production.
-SMS_BACKEND = env("SMS_BACKEND", "core.sms.ConsoleBackend")
+# Development prints messages to the log; set SMS_BACKEND to a provider in production: "alibaba",
+# "tencent", or a dotted path. The provider's keys, signature (签名) and template codes (模板) come from
+# SMS_* variables (README, "Text messages"); SMS_TEMPLATE_SIGN_IN_CODE=SMS_123 names the provider's
+# template for our "sign_in_code" messages.
+SMS_BACKENDS = {
+    "console": "core.sms.ConsoleBackend",
+    "file": "core.sms.FileBackend",
+    "alibaba": "core.sms_providers.AlibabaCloudSmsBackend",
+    "tencent": "core.sms_providers.TencentCloudSmsBackend",
+}
+SMS_BACKEND = SMS_BACKENDS.get(env("SMS_BACKEND", "console"), env("SMS_BACKEND", "console"))
 SMS_FILE_PATH = env("SMS_FILE_PATH", str(BASE_DIR / "sms-outbox.jsonl"))
-SMS_OPTIONS: dict = {}
+SMS_OPTIONS: dict = {
+    key: value
+    for key, value in {
+        "access_key_id": env("SMS_ACCESS_KEY_ID"),
+        "access_key_secret": env("SMS_ACCESS_KEY_SECRET"),
+        "sign_name": env("SMS_SIGN_NAME"),
+        "sdk_app_id": env("SMS_SDK_APP_ID"),
+        "region": env("SMS_REGION"),
+        "endpoint": env("SMS_ENDPOINT"),
+        "timeout": env("SMS_TIMEOUT"),
+        "templates": {
+            name.removeprefix("SMS_TEMPLATE_").lower(): value
+            for name, value in os.environ.items()
+            if name.startswith("SMS_TEMPLATE_") and value
+        },
+    }.items()
+    if value
+}
 # Codes sent by text message (accounts.phone_codes): how long one lives, how many tries it allows.
 PHONE_CODE_SECONDS = env_int("PHONE_CODE_SECONDS", 5 * 60)
 
