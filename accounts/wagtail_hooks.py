@@ -9,7 +9,7 @@ from wagtail.snippets.models import register_snippet
 from accounts import staff_import_hooks  # noqa: F401  (registers the staff import)
 from accounts.bulk_actions import SetActiveStateBulkAction, SetRoleBulkAction
 from accounts.rights import Role
-from accounts.services import ROLE_LOG_ACTION
+from accounts.services import PASSWORD_RESET_LOG_ACTION, ROLE_LOG_ACTION
 from accounts.viewsets import OrgUnitViewSet, PositionViewSet
 
 
@@ -43,3 +43,12 @@ def register_role_log_action(actions):
             if data.get("unit"):
                 message += _(" (manages %(unit)s)") % {"unit": data["unit"]}
             return message
+
+
+@hooks.register("register_log_actions")
+def register_password_reset_log_action(actions):
+    actions.register_action(
+        PASSWORD_RESET_LOG_ACTION,
+        _("Reset password"),
+        _("Password reset by the person with a code texted to their mobile number"),
+    )

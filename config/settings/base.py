@@ -342,7 +342,7 @@ LOGGING = {
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
 
 # --- Sign-in ------------------------------------------------------------------------------
-AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrMobileBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrMobileBackend", "accounts.backends.PhoneCodeBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "progress:my_learning"
 LOGOUT_REDIRECT_URL = "/"

@@ -95,7 +95,9 @@ def spec_alibaba_signature(params: dict, secret: str) -> str:
 
 
 def test_alibaba_request_is_signed_as_documented_and_carries_the_template(fake):
-    fake.answers.append((200, {"Code": "OK", "Message": "OK", "BizId": "900619746936498440^0", "RequestId": "r"}))
+    fake.answers.append(
+        (200, {"Code": "OK", "Message": "OK", "BizId": "900619746936498440^0", "RequestId": "r"})
+    )
     assert alibaba(fake).send(MESSAGE) == "900619746936498440^0"
     request = fake.requests[0]
     assert request["headers"]["Content-Type"].startswith("application/x-www-form-urlencoded")
@@ -213,7 +215,11 @@ def ok_answer():
     return {
         "Response": {
             "SendStatusSet": [
-                {"SerialNo": "5000:1045710669157053657849499619", "PhoneNumber": "+8613812345678", "Code": "Ok"}
+                {
+                    "SerialNo": "5000:1045710669157053657849499619",
+                    "PhoneNumber": "+8613812345678",
+                    "Code": "Ok",
+                }
             ],
             "RequestId": "a0aabda6-cf91-4f3e-a81f-9198114a2279",
         }
@@ -259,8 +265,14 @@ def test_tencent_request_is_signed_as_documented_and_carries_the_template(fake):
         ({"SendStatusSet": [{"Code": "LimitExceeded.PhoneNumberThirtySecondLimit", "Message": "x"}]}, True),
         ({"SendStatusSet": [{"Code": "LimitExceeded.PhoneNumberDailyLimit", "Message": "x"}]}, False),
         ({"SendStatusSet": [{"Code": "InvalidParameterValue.IncorrectPhoneNumber", "Message": "x"}]}, False),
-        ({"SendStatusSet": [{"Code": "FailedOperation.TemplateIncorrectOrUnapproved", "Message": "x"}]}, False),
-        ({"SendStatusSet": [{"Code": "FailedOperation.InsufficientBalanceInSmsPackage", "Message": "x"}]}, False),
+        (
+            {"SendStatusSet": [{"Code": "FailedOperation.TemplateIncorrectOrUnapproved", "Message": "x"}]},
+            False,
+        ),
+        (
+            {"SendStatusSet": [{"Code": "FailedOperation.InsufficientBalanceInSmsPackage", "Message": "x"}]},
+            False,
+        ),
     ],
 )
 def test_tencent_errors_say_whether_to_try_again(fake, answer, retryable):
