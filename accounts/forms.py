@@ -164,6 +164,7 @@ class PasswordResetByCodeForm(SetPasswordMixin, CodeCheckMixin):
     typing slip does not use the code up."""
 
     purpose = "reset"
+    error_messages = {**CodeCheckMixin.error_messages, **SetPasswordMixin.error_messages}
     new_password1, new_password2 = SetPasswordMixin.create_password_fields(
         label1=_("New password"), label2=_("New password confirmation")
     )
