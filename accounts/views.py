@@ -126,8 +126,8 @@ class CodeSignInView(View):
         form = CodeSignInForm(request, request.POST)
         if not form.is_valid():
             mobile = form.cleaned_data.get("mobile") or ""
-            if not mobile:  # the hidden number was tampered with: start again
-                return redirect("accounts:login")
+            if not mobile:  # no number (an old page, a tampered form): start again
+                return self.render()
             return self.render(
                 code_stage="verify",
                 verify_form=form,
@@ -173,8 +173,8 @@ class PasswordResetView(View):
         form = PasswordResetByCodeForm(request, request.POST)
         if not form.is_valid():
             mobile = form.cleaned_data.get("mobile") or ""
-            if not mobile:
-                return redirect("accounts:password_reset")
+            if not mobile:  # no number (an old page, a tampered form): start again
+                return self.render()
             return self.render(
                 stage="reset",
                 reset_form=form,
