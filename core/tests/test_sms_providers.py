@@ -310,3 +310,22 @@ def test_settings_pick_a_provider_and_its_options_from_the_environment(monkeypat
     finally:
         monkeypatch.undo()
         importlib.reload(base)
+
+
+def test_development_texts_codes_at_once_unless_a_worker_is_asked_for(monkeypatch):
+    """`make run` starts no worker: the background queue runs in the request, so a code reaches the
+    console backend's log line at once (config.settings.dev)."""
+    import importlib
+
+    import config.settings.dev as dev
+
+    try:
+        monkeypatch.delenv("DEV_TASK_QUEUE", raising=False)
+        immediate = importlib.reload(dev).TASKS["background"]["BACKEND"]
+        monkeypatch.setenv("DEV_TASK_QUEUE", "database")
+        database = importlib.reload(dev).TASKS["background"]["BACKEND"]
+    finally:
+        monkeypatch.undo()
+    assert immediate == "django_tasks.backends.immediate.ImmediateBackend"
+    assert database == "django_tasks_db.DatabaseBackend"
+    assert dev.SMS_BACKEND == "core.sms.ConsoleBackend"
