@@ -82,5 +82,5 @@ def test_sign_in_by_code_then_reset_a_forgotten_password(imported, phone):
     phone.goto("/accounts/login/")
     page.get_by_label("用户名或手机号").fill(MOBILE)
     page.get_by_label("密码", exact=True).fill(NEW_PASSWORD)
-    page.locator("form.form button[type=submit]").first.click()
+    page.get_by_role("button", name="登录", exact=True).click()
     page.wait_for_url("**/my/")
