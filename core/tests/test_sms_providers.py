@@ -329,3 +329,29 @@ def test_development_texts_codes_at_once_unless_a_worker_is_asked_for(monkeypatc
     assert immediate == "django_tasks.backends.immediate.ImmediateBackend"
     assert database == "django_tasks_db.DatabaseBackend"
     assert dev.SMS_BACKEND == "core.sms.ConsoleBackend"
+
+
+def test_deploy_check_names_what_a_chosen_provider_lacks(settings):
+    from core.checks import sms_provider_check
+
+    settings.SMS_BACKEND = "core.sms.ConsoleBackend"
+    assert sms_provider_check() == []
+    settings.SMS_BACKEND = "core.sms_providers.TencentCloudSmsBackend"
+    settings.SMS_OPTIONS = {
+        "access_key_id": "AKID",
+        "access_key_secret": "s",
+        "templates": {"sign_in_code": "1"},
+    }
+    [warning] = sms_provider_check()
+    assert warning.id == "core.W011"
+    for name in ("SMS_SIGN_NAME", "SMS_SDK_APP_ID", "SMS_TEMPLATE_RESET_CODE"):
+        assert name in warning.msg
+    assert "SMS_ACCESS_KEY_ID" not in warning.msg
+    settings.SMS_OPTIONS = {
+        "access_key_id": "AKID",
+        "access_key_secret": "s",
+        "sign_name": "一线学堂",
+        "sdk_app_id": "1400000001",
+        "templates": {"sign_in_code": "1", "reset_code": "2"},
+    }
+    assert sms_provider_check() == []
