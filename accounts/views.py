@@ -54,9 +54,16 @@ def _safe_next(request) -> str:
     return ""
 
 
-def code_send(request, *, mobile: str, purpose: str) -> str | None:
+def mobile_display(mobile: str) -> str:
+    """13812345678 → 138 1234 5678, as people read a number back."""
+    return f"{mobile[:3]} {mobile[3:7]} {mobile[7:]}"
+
+
+def code_send(request, *, mobile: str, purpose: str) -> tuple[str | None, int]:
     """Text a ``purpose`` code to ``mobile`` if it names an active account; count and answer exactly the
-    same when it does not (no enumeration). Returns the error to show when a limit refuses it."""
+    same when it does not (no enumeration). Returns the error to show when a limit refuses it (None when
+    sent) and the seconds until another code may be asked for, for the resend button's countdown (0 when
+    too long to count down)."""
     user, _account = sign_in_account(mobile)
     try:
         phone_codes.code_request(
@@ -68,29 +75,31 @@ def code_send(request, *, mobile: str, purpose: str) -> str | None:
     except phone_codes.CodeRequestRefused as refused:
         if refused.retry_after <= 2 * phone_codes.RESEND_SECONDS:
             seconds = max(1, refused.retry_after)
-            return ngettext(
+            message = ngettext(
                 "A code was sent a moment ago. You can ask for another in %(seconds)s second.",
                 "A code was sent a moment ago. You can ask for another in %(seconds)s seconds.",
                 seconds,
             ) % {"seconds": seconds}
+            return message, seconds
         minutes = -(-refused.retry_after // 60)
-        return ngettext(
+        message = ngettext(
             "Too many codes have been asked for. Please try again in %(minutes)s minute.",
             "Too many codes have been asked for. Please try again in %(minutes)s minutes.",
             minutes,
         ) % {"minutes": minutes}
-    return None
+        return message, 0
+    return None, phone_codes.RESEND_SECONDS
 
 
 def code_sent_context(request, *, mobile: str, purpose: str) -> dict:
     """The second step's page: the code was sent (or a limit says when it may be), with a countdown."""
-    refused = code_send(request, mobile=mobile, purpose=purpose)
+    refused, wait = code_send(request, mobile=mobile, purpose=purpose)
     return {
         "code_refused": refused,
         "code_sent": refused is None,
         "mobile": mobile,
-        "mobile_display": f"{mobile[:3]} {mobile[3:7]} {mobile[7:]}",
-        "resend_seconds": phone_codes.RESEND_SECONDS,
+        "mobile_display": mobile_display(mobile),
+        "resend_seconds": wait,
         "code_minutes": max(1, getattr(settings, "PHONE_CODE_SECONDS", 300) // 60),
     }
 
@@ -132,7 +141,7 @@ class CodeSignInView(View):
                 code_stage="verify",
                 verify_form=form,
                 mobile=mobile,
-                mobile_display=f"{mobile[:3]} {mobile[3:7]} {mobile[7:]}",
+                mobile_display=mobile_display(mobile),
                 resend_seconds=0,
             )
         login(request, form.user_cache, backend="accounts.backends.PhoneCodeBackend")
@@ -179,7 +188,7 @@ class PasswordResetView(View):
                 stage="reset",
                 reset_form=form,
                 mobile=mobile,
-                mobile_display=f"{mobile[:3]} {mobile[3:7]} {mobile[7:]}",
+                mobile_display=mobile_display(mobile),
                 resend_seconds=0,
             )
         user = form.user_cache
