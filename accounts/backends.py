@@ -6,7 +6,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 
-from accounts import throttle
+from accounts import phone_codes, throttle
 from accounts.mobile import mobile_normalise
 from accounts.passwords import initial_password_matches
 
@@ -70,3 +70,29 @@ class UsernameOrMobileBackend(ModelBackend):
                 cache.set(key, user, USER_CACHE_SECONDS)
             return user
         return user if self.user_can_authenticate(user) else None
+
+
+# The session remembers how its user signed in: a code sign-in is not asked to set a password.
+SIGNED_IN_BY_SESSION_KEY = "accounts_signed_in_by"
+
+
+class PhoneCodeBackend(UsernameOrMobileBackend):
+    """Sign in with a mobile number and the code texted to it (accounts.phone_codes), under the same
+    per-account and per-address lock-out as passwords: a wrong code counts as a failed sign-in.
+
+    Unknown numbers and inactive accounts are checked and counted like real ones (the code check runs
+    for them too), so neither the answer nor the lock-out tells who has an account."""
+
+    def authenticate(self, request, mobile=None, code=None, purpose="sign_in", **kwargs):
+        if mobile is None or code is None:
+            return None
+        user, account = sign_in_account(mobile)
+        address = throttle.client_address(request)
+        if throttle.is_locked(account, address):
+            raise PermissionDenied("too many failed sign-ins")
+        right = phone_codes.code_check(mobile=mobile, purpose=purpose, code=code)
+        if right and user is not None and self.user_can_authenticate(user):
+            throttle.reset_account(account)
+            return user
+        throttle.record_failure(account, address)
+        return None

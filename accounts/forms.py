@@ -1,12 +1,14 @@
+import unicodedata
+
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordMixin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
-from accounts import throttle
+from accounts import phone_codes, throttle
 from accounts.backends import sign_in_account
 from accounts.mobile import MOBILE_INVALID, MobileNumberField, looks_like_a_mobile_number
 from accounts.models import OrgUnit, User
@@ -64,6 +66,119 @@ class SignInForm(AuthenticationForm):
         return forms.ValidationError(
             self.error_messages["throttled"], code="throttled", params={"minutes": throttle.lock_minutes()}
         )
+
+
+class MobileForm(forms.Form):
+    """The first step of signing in (or resetting a password) by a code: the mobile number to text."""
+
+    mobile = MobileNumberField(
+        label=_("Mobile number"),
+        widget=forms.TextInput(attrs={"autofocus": True}),
+        error_messages={"required": _("Type your mobile number.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.prefix:  # a second form on the sign-in page: the first one's field has the focus
+            self.fields["mobile"].widget.attrs.pop("autofocus", None)
+
+
+class CodeField(forms.CharField):
+    """The six digits texted to the phone, typed with spaces or full-width digits if need be; the
+    phone's keyboard shows digits and offers the code from the message (one-time-code)."""
+
+    default_error_messages = {"invalid_code": _("The code is the 6 digits in the text message.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Code from the text message"))
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("error_messages", {"required": _("Type the code from the text message.")})
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update(
+            {"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*", "maxlength": "20"}
+        )
+        return attrs
+
+    def to_python(self, value):
+        value = "".join(unicodedata.normalize("NFKC", super().to_python(value)).split())
+        if value and not (value.isascii() and value.isdigit() and len(value) == phone_codes.CODE_DIGITS):
+            raise forms.ValidationError(self.error_messages["invalid_code"], code="invalid_code")
+        return value
+
+
+class CodeCheckMixin(forms.Form):
+    """The code for ``mobile``, checked by accounts.backends.PhoneCodeBackend under the sign-in lock-out.
+    Sets ``user_cache`` to the person the code signs in."""
+
+    purpose = "sign_in"
+    mobile = MobileNumberField(widget=forms.HiddenInput)
+    code = CodeField()
+
+    error_messages = {
+        "wrong_code": _(
+            "This code is not right, has expired or has been used. Check the latest text message, or ask "
+            "for a new code."
+        ),
+        "throttled": SignInForm.error_messages["throttled"],
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        self.request = request
+        self.user_cache = None
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs["autofocus"] = True
+
+    def code_check(self) -> None:
+        mobile, code = self.cleaned_data.get("mobile"), self.cleaned_data.get("code")
+        if not mobile or not code:
+            return
+        _user, account = sign_in_account(mobile)
+        if throttle.is_locked(account, throttle.client_address(self.request)):
+            minutes = throttle.lock_minutes()
+            raise forms.ValidationError(
+                self.error_messages["throttled"], code="throttled", params={"minutes": minutes}
+            )
+        self.user_cache = authenticate(self.request, mobile=mobile, code=code, purpose=self.purpose)
+        if self.user_cache is None:
+            raise forms.ValidationError(self.error_messages["wrong_code"], code="wrong_code")
+
+
+class CodeSignInForm(CodeCheckMixin):
+    """The second step of signing in by a code: the code, and whether to stay signed in."""
+
+    remember = SignInForm.base_fields["remember"]
+    field_order = ["mobile", "code", "remember"]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.code_check()
+        return cleaned
+
+
+class PasswordResetByCodeForm(SetPasswordMixin, CodeCheckMixin):
+    """The second step of resetting a forgotten password: the code and the new password twice (Django's
+    fields and validators, as on the password change page). The passwords are checked first, so a
+    typing slip does not use the code up."""
+
+    purpose = "reset"
+    error_messages = {**CodeCheckMixin.error_messages, **SetPasswordMixin.error_messages}
+    new_password1, new_password2 = SetPasswordMixin.create_password_fields(
+        label1=_("New password"), label2=_("New password confirmation")
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.validate_passwords("new_password1", "new_password2")
+        if self.cleaned_data.get("mobile") and not self.has_error("new_password2"):
+            # The account's own words (name, username) are refused in its password, as everywhere.
+            user, _account = sign_in_account(self.cleaned_data["mobile"])
+            self.validate_password_for_user(user, "new_password2")
+        if not self.errors:
+            self.code_check()
+        return cleaned
 
 
 class StaffPasswordChangeForm(PasswordChangeForm):

@@ -159,6 +159,19 @@ def user_password_changed(*, user: User) -> None:
         user.save(update_fields=["must_change_password"])
 
 
+PASSWORD_RESET_LOG_ACTION = "accounts.password_reset"  # noqa: S105 (an audit-log action name)
+
+
+@transaction.atomic
+def user_password_reset(*, user: User, password: str, address: str = "") -> None:
+    """``user`` forgot their password and proved the mobile number is theirs with a texted code: set the
+    new one (their other sessions end, as on any password change), and write it to the audit log."""
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    log(user, PASSWORD_RESET_LOG_ACTION, user=user, data={"by": "sms_code", "address": address})
+
+
 ROLE_LOG_ACTION = "accounts.role"
 
 

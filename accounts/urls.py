@@ -6,6 +6,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
+    path("login/code/", views.CodeSignInView.as_view(), name="code_sign_in"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("profile/", views.profile, name="profile"),

@@ -13,7 +13,7 @@ from accounts import (
 from accounts.bulk_actions import SetActiveStateBulkAction, SetRoleBulkAction
 from accounts.invitation_admin import InvitationViewSet
 from accounts.rights import Role
-from accounts.services import ROLE_LOG_ACTION
+from accounts.services import PASSWORD_RESET_LOG_ACTION, ROLE_LOG_ACTION
 from accounts.viewsets import OrgUnitViewSet, PositionViewSet
 
 
@@ -86,4 +86,13 @@ def register_invitation_log_actions(actions):
     actions.register_action(invitations.JOIN_REJECT_LOG_ACTION)(named(_("Join rejected")))
     actions.register_action(
         invitations.DEACTIVATE_LOG_ACTION, _("Deactivate invitation"), _("Invitation deactivated")
+    )
+
+
+@hooks.register("register_log_actions")
+def register_password_reset_log_action(actions):
+    actions.register_action(
+        PASSWORD_RESET_LOG_ACTION,
+        _("Reset password"),
+        _("Password reset by the person with a code texted to their mobile number"),
     )

@@ -3,6 +3,7 @@ Content-Security-Policy. The proxy checks run with `manage.py check --deploy`.""
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
+from django.utils.module_loading import import_string
 
 from core.security import untrusted_proxy_seen
 
@@ -65,3 +66,37 @@ def content_security_policy_check(app_configs=None, **kwargs):
                     )
                 )
     return warnings
+
+
+# The template keys the sign-in and password reset codes use (accounts.phone_codes: "<purpose>_code").
+SMS_CODE_TEMPLATES = ("sign_in_code", "reset_code")
+
+
+@register(deploy=True)
+def sms_provider_check(app_configs=None, **kwargs):
+    """A text-message provider chosen without what it needs sends nothing: nobody could sign in by code."""
+    from core.sms_providers import ProviderBackend, TencentCloudSmsBackend
+
+    try:
+        backend = import_string(getattr(settings, "SMS_BACKEND", "core.sms.ConsoleBackend"))
+    except ImportError as error:
+        return [Warning(f"SMS_BACKEND cannot be imported: {error}", id="core.W010")]
+    if not issubclass(backend, ProviderBackend):
+        return []
+    options = getattr(settings, "SMS_OPTIONS", {})
+    needed = ["access_key_id", "access_key_secret", "sign_name"]
+    if issubclass(backend, TencentCloudSmsBackend):
+        needed.append("sdk_app_id")
+    missing = [f"SMS_{name.upper()}" for name in needed if not options.get(name)]
+    templates = options.get("templates") or {}
+    missing += [f"SMS_TEMPLATE_{key.upper()}" for key in SMS_CODE_TEMPLATES if not templates.get(key)]
+    if not missing:
+        return []
+    return [
+        Warning(
+            f"SMS_BACKEND is {backend.__name__} but these are not set: {', '.join(missing)}. Codes to sign "
+            "in and to reset a password cannot be texted.",
+            hint="See README, 'Text messages': the keys, the approved signature and template codes.",
+            id="core.W011",
+        )
+    ]

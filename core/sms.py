@@ -7,8 +7,8 @@ The backend (``SMS_BACKEND``, a dotted path) does the rest:
 * ``core.sms.ConsoleBackend`` (development): logs the message;
 * ``core.sms.FileBackend`` (``SMS_FILE_PATH``): appends one JSON line per message, for a demo machine;
 * ``core.sms.LocmemBackend`` (tests): keeps messages in ``core.sms.outbox``;
-* provider adapters (Alibaba Cloud, Tencent Cloud) send through the provider's API with the signature
-  and template codes the organisation registered (``SMS_OPTIONS``).
+* provider adapters (``core.sms_providers``: Alibaba Cloud, Tencent Cloud) send through the provider's
+  API with the signature and template codes the organisation registered (``SMS_OPTIONS``).
 
 A backend raises `SmsError` when a message cannot be sent; ``retryable`` says whether trying again later
 may succeed (a network error, a provider's rate limit) or not (an unknown number, a template refused).

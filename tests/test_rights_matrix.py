@@ -202,6 +202,10 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     # ---- the site --------------------------------------------------------------------------------
     "search": Screen(EVERYONE),
     "accounts:login": Screen(EVERYONE, get_ok=OK_OR_REDIRECT, post=EVERYONE),
+    # Signing in by a texted code and resetting a forgotten password: for anyone, signed in or not.
+    # The code form posts here; a GET (a bookmark, the back button) goes back to the sign-in page.
+    "accounts:code_sign_in": Screen(EVERYONE, get_ok=frozenset({Outcome.LOGIN}), post=EVERYONE),
+    "accounts:password_reset": Screen(EVERYONE, post=EVERYONE),
     "accounts:logout": Screen(NOBODY, get=False, post=EVERYONE),
     "accounts:password_change": Screen(SIGNED_IN, post=SIGNED_IN),
     "accounts:profile": Screen(SIGNED_IN),

@@ -241,10 +241,36 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "一线学堂 <noreply@localhost>
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Text messages (core.sms) ------------------------------------------------------------
-# Development prints messages to the log; set SMS_BACKEND to a provider adapter in production.
-SMS_BACKEND = env("SMS_BACKEND", "core.sms.ConsoleBackend")
+# Development prints messages to the log; set SMS_BACKEND to a provider in production: "alibaba",
+# "tencent", or a dotted path. The provider's keys, signature (签名) and template codes (模板) come from
+# SMS_* variables (README, "Text messages"); SMS_TEMPLATE_SIGN_IN_CODE=SMS_123 names the provider's
+# template for our "sign_in_code" messages.
+SMS_BACKENDS = {
+    "console": "core.sms.ConsoleBackend",
+    "file": "core.sms.FileBackend",
+    "alibaba": "core.sms_providers.AlibabaCloudSmsBackend",
+    "tencent": "core.sms_providers.TencentCloudSmsBackend",
+}
+SMS_BACKEND = SMS_BACKENDS.get(env("SMS_BACKEND", "console"), env("SMS_BACKEND", "console"))
 SMS_FILE_PATH = env("SMS_FILE_PATH", str(BASE_DIR / "sms-outbox.jsonl"))
-SMS_OPTIONS: dict = {}
+SMS_OPTIONS: dict = {
+    key: value
+    for key, value in {
+        "access_key_id": env("SMS_ACCESS_KEY_ID"),
+        "access_key_secret": env("SMS_ACCESS_KEY_SECRET"),
+        "sign_name": env("SMS_SIGN_NAME"),
+        "sdk_app_id": env("SMS_SDK_APP_ID"),
+        "region": env("SMS_REGION"),
+        "endpoint": env("SMS_ENDPOINT"),
+        "timeout": env("SMS_TIMEOUT"),
+        "templates": {
+            name.removeprefix("SMS_TEMPLATE_").lower(): value
+            for name, value in os.environ.items()
+            if name.startswith("SMS_TEMPLATE_") and value
+        },
+    }.items()
+    if value
+}
 # Codes sent by text message (accounts.phone_codes): how long one lives, how many tries it allows.
 PHONE_CODE_SECONDS = env_int("PHONE_CODE_SECONDS", 5 * 60)
 
@@ -280,15 +306,11 @@ NOTIFICATION_BADGE_MEMO_SECONDS = env_int("NOTIFICATION_BADGE_MEMO_SECONDS", 60)
 # environment, or REMINDER_EMAIL_ENABLED=true (e.g. with another EMAIL_BACKEND).
 REMINDER_EMAIL_ENABLED = env_bool("REMINDER_EMAIL_ENABLED", env("EMAIL_HOST") is not None)
 # The outward channels the organisation uses besides the app (notifications.channels): any of
-# email, sms, wecom. E-mail is also on with REMINDER_EMAIL_ENABLED; WeCom needs the three WECOM_* below.
+# email, sms, wecom. E-mail is also on with REMINDER_EMAIL_ENABLED; WeCom application messages need the
+# three WECOM_* settings above (the same application signs people in and sends them messages).
 NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS")
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)  # tries per message before it is marked failed
 NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)  # waits 1, 2, 4, 8 … minutes
-# WeCom (企业微信) application messages: the corp id, the application's agent id and its secret.
-WECOM_CORP_ID = env("WECOM_CORP_ID", "")
-WECOM_AGENT_ID = env("WECOM_AGENT_ID", "")
-WECOM_SECRET = env("WECOM_SECRET", "")
-WECOM_API_BASE = env("WECOM_API_BASE", "https://qyapi.weixin.qq.com")
 
 # --- Certificates -------------------------------------------------------------------------
 # The public address printed in QR codes (e.g. https://learn.example.org); empty = the request's host.
@@ -339,7 +361,7 @@ LOGGING = {
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
 
 # --- Sign-in ------------------------------------------------------------------------------
-AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrMobileBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrMobileBackend", "accounts.backends.PhoneCodeBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "progress:my_learning"
 LOGOUT_REDIRECT_URL = "/"

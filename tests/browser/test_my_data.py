@@ -24,7 +24,7 @@ def test_my_data_reads_on_a_small_phone(learner_with_history, phone):
     phone.goto("/accounts/login/")
     page.locator("#id_username").fill("datauser")
     page.locator("#id_password").fill("a-Strong-pass-2026")
-    page.locator("form.form button[type=submit]").click()
+    page.get_by_role("button", name="登录", exact=True).click()  # the password form's, not "获取验证码"
     page.wait_for_url("**/my/")
     phone.goto("/accounts/profile/")
     page.locator("a[href$='/data/']").click()

@@ -43,7 +43,7 @@ def test_sign_in_then_change_the_initial_password_with_the_eye(newcomer, phone):
         """document.addEventListener("submit", () =>
              sessionStorage.setItem("typeAtSubmit", document.querySelector("#id_password").type))"""
     )
-    page.locator("form.form button[type=submit]").click()
+    page.get_by_role("button", name="登录", exact=True).click()  # the password form's, not "获取验证码"
     page.wait_for_url("**/accounts/password/**")
     # …and sent as a password field (autofill and "save password" work, nothing in form history).
     assert page.evaluate("sessionStorage.getItem('typeAtSubmit')") == "password"
