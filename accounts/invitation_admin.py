@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -289,6 +290,14 @@ class InvitationViewSet(ScopedViewSetMixin, ModelViewSet):
 
     def get_form_class(self, for_update=False):
         return InvitationForm
+
+    @property
+    def url_finder_class(self):
+        """Where Wagtail's generic screens (a unit's usage, the site history) link an invitation to: it
+        is never edited, so its history, which shows what it is and everything done with it."""
+        return type(
+            "_InvitationURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("history")}
+        )
 
     def get_common_view_kwargs(self, **kwargs):
         view_kwargs = super().get_common_view_kwargs(**kwargs)
