@@ -96,6 +96,7 @@ SECTION_TITLES = {
     "certificates": _("Certificates"),
     "notifications": _("Notifications"),
     "reminder_email_choices": _("Reminder emails"),
+    "reminder_channel_choices": _("Reminders by text message and WeCom"),
 }
 FIELD_LABELS = {
     "username": _("Username"),
@@ -152,6 +153,9 @@ FIELD_LABELS = {
     "overdue": _("Overdue"),
     "certificate_expiring": _("Certificate expiring"),
     "digest": _("Weekly summary"),
+    "course_assigned": _("New course assigned"),
+    "sms": _("Text message (SMS)"),
+    "wecom": _("WeCom"),
 }
 # Ids are for machines (the JSON file keeps them); the page shows the titles beside them.
 HIDDEN_FIELDS = frozenset({"course_id", "item_id", "quiz_id", "lesson_id", "block_id"})
