@@ -2,7 +2,7 @@
 Content-Security-Policy. The proxy checks run with `manage.py check --deploy`."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Info, Tags, Warning, register
 from django.utils.module_loading import import_string
 
 from core.security import untrusted_proxy_seen
@@ -82,6 +82,18 @@ def sms_provider_check(app_configs=None, **kwargs):
     except ImportError as error:
         return [Warning(f"SMS_BACKEND cannot be imported: {error}", id="core.W010")]
     if not issubclass(backend, ProviderBackend):
+        from core.sms import ConsoleBackend, FileBackend
+
+        if issubclass(backend, ConsoleBackend | FileBackend):
+            # Information, not a warning: an organisation may run with passwords only, for now.
+            return [
+                Info(
+                    f"SMS_BACKEND is {backend.__name__}: no text message reaches a phone, so nobody can sign "
+                    "in by code, reset a password or join by invitation.",
+                    hint="Set SMS_BACKEND to alibaba or tencent with its keys (README, 'Text messages').",
+                    id="core.I012",
+                )
+            ]
         return []
     options = getattr(settings, "SMS_OPTIONS", {})
     needed = ["access_key_id", "access_key_secret", "sign_name"]

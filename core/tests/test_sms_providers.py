@@ -334,8 +334,6 @@ def test_development_texts_codes_at_once_unless_a_worker_is_asked_for(monkeypatc
 def test_deploy_check_names_what_a_chosen_provider_lacks(settings):
     from core.checks import sms_provider_check
 
-    settings.SMS_BACKEND = "core.sms.ConsoleBackend"
-    assert sms_provider_check() == []
     settings.SMS_BACKEND = "core.sms_providers.TencentCloudSmsBackend"
     settings.SMS_OPTIONS = {
         "access_key_id": "AKID",
@@ -355,3 +353,22 @@ def test_deploy_check_names_what_a_chosen_provider_lacks(settings):
         "templates": {"sign_in_code": "1", "reset_code": "2"},
     }
     assert sms_provider_check() == []
+
+
+def test_the_console_backend_hides_codes_outside_development(settings, caplog):
+    from core import sms
+
+    message = sms.TextMessage(mobile="13800000001", template="sign_in_code", text="您的登录验证码是 123456")
+    settings.DEBUG = False
+    sms.ConsoleBackend().send(message)
+    assert "123456" not in caplog.text and "******" in caplog.text
+    settings.DEBUG = True
+    sms.ConsoleBackend().send(message)
+    assert "123456" in caplog.text
+
+
+def test_deploy_check_warns_when_no_text_message_reaches_a_phone(settings):
+    from core.checks import sms_provider_check
+
+    settings.SMS_BACKEND = "core.sms.ConsoleBackend"
+    assert [w.id for w in sms_provider_check()] == ["core.I012"]
