@@ -24,19 +24,19 @@ class FailedDeliveriesReportView(ReportView):
     results_template_name = "wagtailadmin/reports/base_report_results.html"
     export_filename = "messages-not-sent"
     list_export = [
-        "notification__recipient__username",
-        "notification__recipient__name",
+        "notification.recipient.username",
+        "notification.recipient.name",
         "channel",
-        "notification__subject",
+        "notification.subject",
         "attempts",
         "last_error",
         "created_at",
     ]
     export_headings = {
-        "notification__recipient__username": _("Username"),
-        "notification__recipient__name": _("Name"),
+        "notification.recipient.username": _("Username"),
+        "notification.recipient.name": _("Name"),
         "channel": _("Channel"),
-        "notification__subject": _("Reminder"),
+        "notification.subject": _("Reminder"),
         "attempts": _("Tries"),
         "last_error": _("Last error"),
         "created_at": _("Created at"),

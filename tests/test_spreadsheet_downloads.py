@@ -39,6 +39,7 @@ from wagtail.models import GroupApprovalTask, Site, Workflow, WorkflowTask
 from certificates.admin_views import CertificateIndexView
 from certificates.models import Certificate
 from core.spreadsheets import FORMULA_STARTS
+from notifications.admin_views import FailedDeliveriesReportView
 from quizzes import services as quiz_services
 from quizzes.admin_views import QuestionStatisticsView
 from reports import exports
@@ -149,6 +150,24 @@ def question_statistics(client, export_format):
     quiz_services.attempt_submit(attempt=taken)
     client.force_login(make_user("trainer", groups=["Trainers"]))
     return client.get(with_export(reverse("quizzes_admin:statistics"), export_format)), HOSTILE
+
+
+def failed_deliveries(client, export_format):
+    """A person's name, a reminder's subject and a provider's error text, shown to administrators."""
+    from notifications.models import Delivery, Notification
+
+    for n, value in enumerate(HOSTILE):
+        note = Notification.objects.create(
+            recipient=make_user(f"unreached-{n}", name=value),
+            kind="overdue",
+            dedupe_key=f"k{n}",
+            subject=value,
+        )
+        Delivery.objects.create(
+            notification=note, channel="sms", state="failed", attempts=6, last_error=value
+        )
+    client.force_login(make_user("root", is_superuser=True, is_staff=True))
+    return client.get(with_export(reverse("notifications_admin:failed_deliveries"), export_format)), HOSTILE
 
 
 def certificates(client, export_format):
@@ -265,6 +284,7 @@ DOWNLOADS = [
     # Wagtail's exporter, our views
     Download("question statistics", question_statistics, views=(QuestionStatisticsView,)),
     Download("certificates", certificates, views=(CertificateIndexView,)),
+    Download("messages not sent", failed_deliveries, views=(FailedDeliveriesReportView,)),
     # Ours at the URL of Wagtail's own, which is still in the resolver behind it.
     Download("site history", site_history, views=(ScopedSiteHistoryView, LogEntriesView)),
     # Wagtail's exporter, Wagtail's views

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from accounts import phone_codes
 from accounts.forms import CodeCheckMixin
@@ -33,10 +33,10 @@ def staff():
     return make_user("zhangwei", name="张伟", mobile=MOBILE)
 
 
-def zh(text: str) -> str:
-    """What a Chinese reader sees for an English msgid (the project's catalogue, once merged)."""
+def zh(text: str, plural: str | None = None, count: int = 2) -> str:
+    """What a Chinese reader sees for an English msgid (and its plural, read for ``count``)."""
     with translation.override("zh-hans"):
-        return gettext(text)
+        return ngettext(text, plural, count) if plural else gettext(text)
 
 
 def wrong_code() -> str:
@@ -205,7 +205,10 @@ def test_asking_again_within_a_minute_is_refused_the_same_for_everyone(client, s
     ask_for_code(client, UNKNOWN)
     again_known = visible(ask_for_code(client, MOBILE))
     again_unknown = visible(ask_for_code(client, UNKNOWN))
-    wait = zh("A code was sent a moment ago. You can ask for another in %(seconds)s seconds.")
+    wait = zh(
+        "A code was sent a moment ago. You can ask for another in %(seconds)s second.",
+        "A code was sent a moment ago. You can ask for another in %(seconds)s seconds.",
+    )
     assert re.search(re.escape(wait).replace(re.escape("%(seconds)s"), r"\d+"), again_known)
     assert 'name="code"' in again_known  # the code already sent can still be typed
     normalise = re.compile(r"\d+ (seconds?|秒)|data-countdown=\"\d+\"")  # a second may pass between them
@@ -222,9 +225,11 @@ def test_the_daily_limit_per_number(client, staff, monkeypatch):
         cache.delete(phone_codes._key("resend", "sign_in", MOBILE))  # a minute later
     page = ask_for_code(client).content.decode()
     assert len(sms.outbox) == 2
-    expected = zh("Too many codes have been asked for. Please try again in %(minutes)s minutes.") % {
-        "minutes": 24 * 60
-    }
+    expected = zh(
+        "Too many codes have been asked for. Please try again in %(minutes)s minute.",
+        "Too many codes have been asked for. Please try again in %(minutes)s minutes.",
+        24 * 60,
+    ) % {"minutes": 24 * 60}
     assert expected in page
 
 

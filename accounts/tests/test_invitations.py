@@ -232,7 +232,8 @@ def test_closed_invitations_say_so(client, street_manager, units, volunteer):
     invitations.join_submit(invitation=used, name="甲", mobile="13800138001")
     expired = invite(street_manager, units["A社区"], volunteer)
     Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - datetime.timedelta(days=1))
-    for invitation, text in ((used, "used as many times"), (expired, "expired")):
+    for invitation, reason in ((used, "used_up"), (expired, "expired")):
+        text = str(invitations.refusal_message(reason))
         response = client.get(join_url(invitation))
         assert response.status_code == 200
         assert text in response.content.decode()
