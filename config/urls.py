@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog, set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
-from wagtail.images import urls as wagtailimages_urls
+from wagtail.images.views.serve import serve as wagtailimages_serve
 
 from core import views as core_views
 from courses import views as course_views
@@ -15,7 +15,10 @@ urlpatterns = [
     path("admin/", include("core.admin_urls")),  # bulk actions through the rights system
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("images/", include(wagtailimages_urls)),  # signed share-card pictures (core.share)
+    # Signed share-card pictures (core.share): Wagtail's image view under a path and name of our own. Mounted
+    # at /images/ (Wagtail's usual place), an image uploaded from the page editor's chooser on PostgreSQL was
+    # not set in its block (tests/browser/test_rights_journey.py); under /share-image/ it is.
+    re_path(r"^share-image/([^/]*)/(\d*)/([^/]*)/[^/]*$", wagtailimages_serve, name="share_image"),
     path("search/", course_views.search, name="search"),
     path("accounts/", include("accounts.urls")),
     path("join/", include("accounts.join_urls")),

@@ -1,10 +1,10 @@
 """What a link to one of our pages shows when it is pasted into WeChat (or any app that reads Open
 Graph): title, a one-line summary and a picture.
 
-The picture is a signed Wagtail image URL (``wagtailimages_serve``) rather than a rendition looked up
-while the page renders: building the URL needs only the image's id, so a page that shows a share card
-costs no query more (the course row already holds ``cover_image_id``, site settings are cached). The
-rendition is made the first time a crawler asks for it and kept like any other.
+The picture is a signed URL of Wagtail's image view (mounted as ``share_image``) rather than a rendition
+looked up while the page renders: building the URL needs only the image's id, so a page that shows a
+share card costs no query more (the course row already holds ``cover_image_id``, site settings are
+cached). The rendition is made the first time a crawler asks for it and kept like any other.
 
 Size: a square 300 × 300 JPEG. WeChat shows a link as a small square thumbnail beside the title and
 crops whatever it gets to a square from the middle; cropping it ourselves (``fill``) keeps the image's
@@ -30,7 +30,7 @@ def share_image_path(image_id: int, filter_spec: str = SHARE_IMAGE_FILTER) -> st
     """The site-relative URL of ``image_id`` in ``filter_spec``, signed so nobody can ask the server
     for other sizes. No query."""
     signature = generate_signature(image_id, filter_spec)
-    return reverse("wagtailimages_serve", args=(signature, image_id, filter_spec))
+    return reverse("share_image", args=(signature, image_id, filter_spec))
 
 
 def absolute(root_url: str, url: str) -> str:
