@@ -25,7 +25,8 @@ FAKE_SPEECH = """
                fake.current = u; fake.speaking = true; },
     finish(kind) {
       const u = fake.current; fake.current = null; fake.speaking = false;
-      if (u) setTimeout(() => kind === "end" ? u.onend && u.onend({}) : u.onerror && u.onerror({error: "interrupted"}), 10);
+      if (!u) return;
+      setTimeout(() => (kind === "end" ? u.onend?.({}) : u.onerror?.({error: "interrupted"})), 10);
     },
     end() { fake.finish("end"); },
     cancel() { fake.finish("error"); },
@@ -33,7 +34,9 @@ FAKE_SPEECH = """
     addEventListener(name, fn) { (fake.listeners[name] ||= []).push(fn); },
     removeEventListener() {},
   };
-  class Utterance { constructor(text) { this.text = text; this.lang = ""; this.rate = 1; this.voice = null; } }
+  class Utterance {
+    constructor(text) { this.text = text; this.lang = ""; this.rate = 1; this.voice = null; }
+  }
   Object.defineProperty(window, "speechSynthesis", {value: fake, configurable: true});
   Object.defineProperty(window, "SpeechSynthesisUtterance", {value: Utterance, configurable: true});
   window.fakeSpeech = fake;
@@ -85,8 +88,15 @@ def test_the_lesson_is_read_block_by_block_with_pause_resume_and_speed(phone, le
     page.get_by_role("button", name=zh("Read this lesson aloud")).click()
 
     step = zh("Step {n}:")
-    expected = ["访客登记", "准备工作", "打开小程序，点击访客登记。", f"{step.format(n=1)} 点击扫码",
-                f"{step.format(n=2)} 填写姓名 {zh('Tip:')} 姓名要写全", zh("Tip"), "有问题问站长。"]  # fmt: skip
+    expected = [
+        "访客登记",
+        "准备工作",
+        "打开小程序，点击访客登记。",
+        f"{step.format(n=1)} 点击扫码",
+        f"{step.format(n=2)} 填写姓名 {zh('Tip:')} 姓名要写全",
+        zh("Tip"),
+        "有问题问站长。",
+    ]
     body = page.locator(".lesson")
     highlighted = page.locator(".is-reading")
     expect(highlighted).to_have_text("访客登记")
@@ -96,7 +106,8 @@ def test_the_lesson_is_read_block_by_block_with_pause_resume_and_speed(phone, le
         assert spoken(page)[-1]["lang"] == "zh-CN" and spoken(page)[-1]["voice"] == "Chinese (China)"
         if n == 3:
             expect(body.locator(".step").first).to_have_class("step is-reading")
-            expect(page.locator("[data-listen-status]")).to_have_text(zh("Reading {n} of {total}").format(n=4, total=7))
+            reading = zh("Reading {n} of {total}").format(n=4, total=7)
+            expect(page.locator("[data-listen-status]")).to_have_text(reading)
             phone.screenshot("1-reading-step", full_page=False)
         if n == 4:
             # Pause: nothing more is said; resume starts the paused block again.
@@ -145,7 +156,8 @@ def test_a_phone_without_a_chinese_voice_says_so(phone, lesson):
     page.context.add_init_script(FAKE_SPEECH % json.dumps(ENGLISH_ONLY))
     phone.goto(lesson.url)
     toolbar = page.locator("[data-listen]")
-    expect(toolbar.locator("[data-listen-status]")).to_have_text(zh("This phone has no Chinese reading voice."))
+    no_voice = zh("This phone has no Chinese reading voice.")
+    expect(toolbar.locator("[data-listen-status]")).to_have_text(no_voice)
     expect(page.get_by_role("button", name=zh("Read this lesson aloud"))).to_be_hidden()
     phone.screenshot("no-voice", full_page=False)
 
