@@ -19,7 +19,8 @@ def demo_site(transactional_db):
 
 @pytest.fixture
 def saving_phone(demo_site, browser, live_server, request):
-    yield from _recorded_page(browser, live_server, request, {**PHONE, "extra_http_headers": {"Save-Data": "on"}})
+    options = {**PHONE, "extra_http_headers": {"Save-Data": "on"}}
+    yield from _recorded_page(browser, live_server, request, options)
 
 
 def test_pictures_load_only_when_tapped(saving_phone):
@@ -52,3 +53,27 @@ def test_pictures_load_only_when_tapped(saving_phone):
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
     assert href.endswith(".webp")
     phone.screenshot("2-tapped", full_page=False)
+
+
+def test_starting_the_practice_loads_its_screenshots_and_the_practice_works(saving_phone):
+    """Decision: a guided practice is one exercise, so tapping one of its screenshots loads them all."""
+    phone = saving_phone
+    page = phone.page
+    phone.goto(LESSON_PATH)
+    practice = page.locator("[data-practice]")
+    expect(practice).to_have_class("practice practice--active")
+    steps = practice.locator("[data-practice-step]")
+    assert practice.locator("img").count() == 0
+    feedback = practice.locator("[data-practice-feedback]")
+    placeholder = steps.nth(0).locator("[data-saver-link]")
+    placeholder.scroll_into_view_if_needed()
+    placeholder.tap()
+    expect(steps.nth(0).locator("img")).to_be_visible()
+    assert practice.locator("img").count() == steps.count()
+    expect(feedback).to_have_text("")  # the tap that loaded the screenshot was not a practice tap
+    image = steps.nth(0).locator("img")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    box = image.bounding_box()
+    image.tap(position={"x": 0.9 * box["width"], "y": 0.95 * box["height"]})
+    expect(feedback).to_have_text(steps.nth(0).get_attribute("data-hint"))
+    phone.screenshot("3-practice")
