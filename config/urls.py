@@ -30,6 +30,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("preferences/text-size/", core_views.text_size, name="text_size"),
+    path("preferences/data-saver/", core_views.data_saver, name="data_saver"),
     path("ping/", core_views.ping, name="ping"),
 ]
 

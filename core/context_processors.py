@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from core.preferences import TEXT_SIZE_COOKIE, TEXT_SIZES
+from core.preferences import TEXT_SIZE_COOKIE, TEXT_SIZES, data_saver_on
 
 _NAV_URLS: dict[str, str] = {}
 
@@ -9,6 +9,7 @@ def reading_preferences(request):
     size = request.COOKIES.get(TEXT_SIZE_COOKIE)
     return {
         "text_size": size if size in TEXT_SIZES else "normal",
+        "data_saver": data_saver_on(request),
         "nav_urls": nav_urls(),
         "nav_section": nav_section(request.path),
     }
@@ -35,6 +36,7 @@ def nav_urls() -> dict[str, str]:
     if not _NAV_URLS:
         _NAV_URLS.update(
             text_size=reverse("text_size"),
+            data_saver=reverse("data_saver"),
             set_language=reverse("set_language"),
             search=reverse("search"),
             my_learning=reverse("progress:my_learning"),

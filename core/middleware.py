@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class CookieLanguageMiddleware:
@@ -21,7 +22,6 @@ class CookieLanguageMiddleware:
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-        patch_vary = response.headers.get("Vary", "")
-        if "Cookie" not in patch_vary:
-            response.headers["Vary"] = f"{patch_vary}, Cookie" if patch_vary else "Cookie"
+        # Pages depend on the preference cookies and, for data saver, the browser's Save-Data.
+        patch_vary_headers(response, ("Cookie", "Save-Data"))
         return response

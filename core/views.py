@@ -2,7 +2,13 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from core.preferences import TEXT_SIZE_COOKIE, TEXT_SIZE_COOKIE_AGE, TEXT_SIZES
+from core.preferences import (
+    DATA_SAVER_CHOICES,
+    DATA_SAVER_COOKIE,
+    TEXT_SIZE_COOKIE,
+    TEXT_SIZE_COOKIE_AGE,
+    TEXT_SIZES,
+)
 
 
 def _safe_next(request) -> str:
@@ -22,6 +28,18 @@ def text_size(request):
     if size in TEXT_SIZES:
         response.set_cookie(
             TEXT_SIZE_COOKIE, size, max_age=TEXT_SIZE_COOKIE_AGE, samesite="Lax", httponly=True
+        )
+    return response
+
+
+@require_POST
+def data_saver(request):
+    """Data-saver switch (images load only when tapped); without JavaScript, sticks for two years."""
+    choice = request.POST.get("data_saver")
+    response = HttpResponseRedirect(_safe_next(request))
+    if choice in DATA_SAVER_CHOICES:
+        response.set_cookie(
+            DATA_SAVER_COOKIE, choice, max_age=TEXT_SIZE_COOKIE_AGE, samesite="Lax", httponly=True
         )
     return response
 

@@ -280,6 +280,7 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "set_language": Screen(EVERYONE, get_ok=OK_OR_REDIRECT, post=EVERYONE),
     "javascript-catalog": Screen(EVERYONE),
     "text_size": Screen(NOBODY, get=False, post=EVERYONE),
+    "data_saver": Screen(NOBODY, get=False, post=EVERYONE),
     "ping": Screen(EVERYONE),
     "wagtailcore_authenticate_with_password": Screen(
         EVERYONE,

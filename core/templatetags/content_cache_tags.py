@@ -80,7 +80,7 @@ class PageCacheNode(template.Node):
         )
         if not cacheable:
             return _render_live(self.nodelist, context, request)
-        full_key = ("page", *key, get_language(), context.get("text_size"))
+        full_key = ("page", *key, get_language(), context.get("text_size"), bool(context.get("data_saver")))
         return _render_cached(self.nodelist, context, request, full_key)
 
 
@@ -88,7 +88,7 @@ class PageCacheNode(template.Node):
 def do_pagecache(parser, token):
     """``{% pagecache %}…{% endpagecache %}`` around a whole page: when the view put a
     ``page_cache_key`` in the context (a tuple naming everything the page depends on besides
-    language and text size), the rendered page is kept like a ``contentcache`` fragment."""
+    language, text size and data saver), the rendered page is kept like a ``contentcache`` fragment."""
     nodelist = parser.parse(("endpagecache",))
     parser.delete_first_token()
     return PageCacheNode(nodelist)

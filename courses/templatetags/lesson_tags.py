@@ -25,5 +25,16 @@ def lesson_body(context, page):
 
     if request is None or getattr(request, "is_preview", False) or not page.live:
         return mark_safe(render())
-    html = content_cache.get_or_build(("lesson-body", page.pk, get_language()), render, request)
+    # Data saver (core.preferences) renders images as tap-to-load placeholders: its own entry.
+    key = ("lesson-body", page.pk, get_language(), bool(context.get("data_saver")))
+    html = content_cache.get_or_build(key, render, request)
     return mark_safe(html)
+
+
+@register.filter
+def file_kb(rendition) -> int | None:
+    """A rendition's file size in KB (at least 1), or None when the file cannot be read."""
+    try:
+        return max(1, round(rendition.file.size / 1024))
+    except (OSError, ValueError):
+        return None

@@ -84,8 +84,9 @@
 
     steps.forEach((step) => {
       const shot = step.querySelector("[data-practice-shot]");
-      const image = shot.querySelector("img");
       shot.addEventListener("click", (event) => {
+        // Looked up on each tap: in data-saver mode the screenshot arrives when tapped (datasaver.js).
+        const image = shot.querySelector("img");
         if (finished || step !== steps[current] || !image) return;
         if (event.target.closest(".practice__target")) return hit(step, shot, null, null);
         const box = image.getBoundingClientRect();
