@@ -8,6 +8,7 @@
 """
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -120,6 +121,14 @@ def test_a_trainer_uploads_a_screenshot_in_the_editor_and_a_reviewer_publishes(
     desktop.screenshot("4-upload-in-chooser", full_page=False)
     modal.locator("form button[type=submit]").click()
     expect(modal).to_have_count(0)
+    # The picture is set in the new block, and Wagtail's autosave (answered 400 while the block was still
+    # empty) has settled: its answer must not race the submit below (this flaked on a loaded machine).
+    chooser = page.locator(".chooser[data-chooser-url*='/images/chooser/']").last
+    expect(chooser).not_to_have_class(re.compile(r"\bblank\b"))
+    expect(chooser.locator("[data-chooser-title]")).to_have_text("扫码登记页面")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    expect(chooser).not_to_have_class(re.compile(r"\bblank\b"))
 
     # Submit for review.
     page.locator("footer .dropdown-toggle, [data-w-dropdown-target=toggle]").last.click()
