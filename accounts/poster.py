@@ -11,7 +11,6 @@ downloaded and no system font is used; a character outside it falls back to Repo
 from __future__ import annotations
 
 import io
-import threading
 
 import segno
 from django.conf import settings
@@ -22,16 +21,11 @@ from django.utils.translation import gettext as _
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from accounts.models import Invitation
+from core.pdf_text import font_runs, text_width
 
-FONT_PATH = settings.BASE_DIR / "certificates" / "fonts" / "FrontlineCertificateSans-Regular.ttf"
-FONT = "FrontlinePosterSans"
-FALLBACK_FONT = "STSong-Light"
 PAGE_WIDTH, PAGE_HEIGHT = A4
 BRAND = HexColor("#0a4f94")
 INK = HexColor("#1f2933")
@@ -40,9 +34,6 @@ QR_SIZE = 260  # points, about 92 mm: scans from a couple of metres
 QR_PIXELS_PER_MODULE = 10
 QR_ERROR_CORRECTION = "m"
 POSTER_LANGUAGE = "zh-hans"
-
-_fonts_lock = threading.Lock()
-_glyphs: dict[int, int] = {}
 
 
 def join_url(invitation: Invitation, request=None) -> str:
@@ -56,46 +47,18 @@ def join_qr(url: str) -> segno.QRCode:
     return segno.make_qr(url, error=QR_ERROR_CORRECTION, boost_error=False)
 
 
-def _register_fonts() -> dict[int, int]:
-    if _glyphs:
-        return _glyphs
-    with _fonts_lock:
-        if not _glyphs:
-            font = TTFont(FONT, str(FONT_PATH))
-            pdfmetrics.registerFont(font)
-            pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
-            _glyphs.update(font.face.charToGlyph)
-    return _glyphs
-
-
-def _runs(text: str) -> list[tuple[str, str]]:
-    glyphs = _register_fonts()
-    runs: list[tuple[str, str]] = []
-    for ch in text:
-        font = FONT if ord(ch) in glyphs or ord(ch) > 0xFFFF else FALLBACK_FONT
-        if runs and runs[-1][0] == font:
-            runs[-1] = (font, runs[-1][1] + ch)
-        else:
-            runs.append((font, ch))
-    return runs
-
-
-def _width(text: str, size: float) -> float:
-    return sum(pdfmetrics.stringWidth(run, font, size) for font, run in _runs(text))
-
-
 def _fit(text: str, size: float, max_width: float) -> float:
-    while size > 10 and _width(text, size) > max_width:
+    while size > 10 and text_width(text, size) > max_width:
         size -= 1
     return size
 
 
 def _draw(canvas: Canvas, text: str, x: float, y: float, size: float, *, colour=INK, center=True) -> None:
     if center:
-        x -= _width(text, size) / 2
+        x -= text_width(text, size) / 2
     canvas.setFillColor(colour)
     line = canvas.beginText(x, y)
-    for font, run in _runs(text):
+    for font, run in font_runs(text):
         line.setFont(font, size)
         line.textOut(run)
     canvas.drawText(line)

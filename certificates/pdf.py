@@ -7,8 +7,6 @@ font that PDF readers supply, so such a name still prints instead of showing bla
 """
 
 import io
-import threading
-from pathlib import Path
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,18 +14,11 @@ from django.utils.translation import gettext as _
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from certificates.models import Certificate, CertificateState
 from certificates.qr import certificate_qr
-
-FONT_PATH = Path(__file__).resolve().parent / "fonts" / "FrontlineCertificateSans-Regular.ttf"
-FONT = "FrontlineCertificateSans"
-FALLBACK_FONT = "STSong-Light"
-UNDRAWABLE = "□"  # for characters no font can show (outside the Basic Multilingual Plane)
+from core.pdf_text import FALLBACK_FONT, FONT, FONT_PATH, font_runs, register_fonts, text_width  # noqa: F401
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 BRAND = HexColor("#0a4f94")
@@ -39,45 +30,6 @@ QR_SIZE = 96  # points, about 34 mm: scans from a phone at arm's length
 # top left corner, the seal (about 38 mm, a common size) over the end of the issuer's name.
 LOGO_BOX = (44, PAGE_HEIGHT - 44 - 64, 150, 56)
 SEAL_BOX = (250, 40, 108, 108)
-
-_fonts_lock = threading.Lock()
-_glyphs: dict[int, int] = {}
-
-
-def _register_fonts() -> dict[int, int]:
-    """Load the fonts once per process (parsing the TrueType file takes most of a second)."""
-    if _glyphs:
-        return _glyphs
-    with _fonts_lock:
-        if not _glyphs:
-            font = TTFont(FONT, str(FONT_PATH))
-            pdfmetrics.registerFont(font)
-            pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
-            _glyphs.update(font.face.charToGlyph)
-    return _glyphs
-
-
-def font_runs(text: str) -> list[tuple[str, str]]:
-    """Split text into (font name, text) runs: the shipped font where it has the character, the
-    CID fallback where it does not."""
-    glyphs = _register_fonts()
-    runs: list[tuple[str, str]] = []
-    for ch in text:
-        if ord(ch) in glyphs:
-            font = FONT
-        elif ord(ch) <= 0xFFFF:
-            font = FALLBACK_FONT
-        else:
-            font, ch = FONT, UNDRAWABLE
-        if runs and runs[-1][0] == font:
-            runs[-1] = (font, runs[-1][1] + ch)
-        else:
-            runs.append((font, ch))
-    return runs
-
-
-def text_width(text: str, size: float) -> float:
-    return sum(pdfmetrics.stringWidth(run, font, size) for font, run in font_runs(text))
 
 
 def draw_text(
@@ -206,7 +158,7 @@ def certificate_pdf(
     """The certificate as PDF bytes, in the active language; the QR code encodes verify_url. ``logo``
     and ``seal``: PNG bytes of the issuing organisation's (certificates.selectors.certificate_artwork),
     the logo at the top left, the seal beside "Issued by"."""
-    _register_fonts()
+    register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(
         buffer,
