@@ -48,7 +48,10 @@ def flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = str(key) if not prefix else f"{prefix}.{key}"
+            if isinstance(key, int):  # a list's item, as DRF keys them
+                name = f"{prefix}[{key}]"
+            else:
+                name = str(key) if not prefix else f"{prefix}.{key}"
             for sub, messages in flatten(value, name).items():
                 fields.setdefault(sub, []).extend(messages)
     elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
