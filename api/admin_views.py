@@ -24,7 +24,7 @@ from core.rights import ScopedViewSetMixin, forbidden
 class ApiClientForm(forms.ModelForm):
     class Meta:
         model = ApiClient
-        fields = ["name", "unit", "access", "requests_per_minute"]
+        fields = ["name", "unit", "access", "may_change_structure", "requests_per_minute"]
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,13 +81,19 @@ class ApiClientCreateView(generic.CreateView):
             unit=data["unit"],
             access=data["access"],
             requests_per_minute=data["requests_per_minute"],
+            may_change_structure=data["may_change_structure"],
             actor=self.request.user,
         )
         # Shown in this answer only, never stored, never redirected to.
         response = TemplateResponse(
             self.request,
             "api/client_token.html",
-            {"client": client, "token": token, "page_title": gettext("API client created"), "header_icon": "code"},
+            {
+                "client": client,
+                "token": token,
+                "page_title": gettext("API client created"),
+                "header_icon": "code",
+            },
         )
         response["Cache-Control"] = "no-store"
         return response
@@ -107,6 +113,7 @@ class ApiClientEditView(generic.EditView):
             unit=data["unit"],
             access=data["access"],
             requests_per_minute=data["requests_per_minute"],
+            may_change_structure=data["may_change_structure"],
             actor=self.request.user,
         )
 

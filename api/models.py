@@ -12,6 +12,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+STRUCTURE_PERMISSIONS = (
+    ("accounts", "add_orgunit"),
+    ("accounts", "change_orgunit"),
+    ("accounts", "add_position"),
+    ("accounts", "change_position"),
+)
+"""What ``may_change_structure`` gives the client's account, as user permissions."""
+
 
 class ApiClient(models.Model):
     class Access(models.TextChoices):
@@ -24,9 +32,19 @@ class ApiClient(models.Model):
         verbose_name=_("organisation unit"),
         on_delete=models.PROTECT,
         related_name="api_clients",
-        help_text=_("The client sees and changes this unit and everything below it, like its training manager."),
+        help_text=_(
+            "The client sees and changes this unit and everything below it, like its training manager."
+        ),
     )
     access = models.CharField(_("access"), max_length=12, choices=Access.choices, default=Access.READ)
+    may_change_structure = models.BooleanField(
+        _("may change units and positions"),
+        default=False,
+        help_text=_(
+            "For a read-and-write client: it may also create and change units below its own and positions, "
+            "as a site administrator does in Settings."
+        ),
+    )
     requests_per_minute = models.PositiveIntegerField(
         _("requests per minute"), default=120, help_text=_("More requests in a minute are refused (429).")
     )

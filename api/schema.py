@@ -1,5 +1,6 @@
 """The OpenAPI schema's hooks: only /api/v1/ (not Wagtail's admin API), and how the token is sent."""
 
+from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
@@ -70,11 +71,18 @@ def reference_sections() -> list[dict]:
             bodies = []
             request = operation.get("requestBody", {}).get("content", {}).get("application/json")
             if request:
-                bodies.append({"title": "Request", "fields": _fields(request["schema"], components)})
+                bodies.append(
+                    {"title": gettext("Request body"), "fields": _fields(request["schema"], components)}
+                )
             for code, answer in operation.get("responses", {}).items():
                 content = answer.get("content", {}).get("application/json")
                 if content:
-                    bodies.append({"title": f"Response {code}", "fields": _fields(content["schema"], components)})
+                    bodies.append(
+                        {
+                            "title": gettext("Answer (HTTP %(code)s)") % {"code": code},
+                            "fields": _fields(content["schema"], components),
+                        }
+                    )
             sections.append(
                 {
                     "id": operation.get("operationId", ""),

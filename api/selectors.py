@@ -19,7 +19,10 @@ def units_annotate(rows: Iterable, *, unit_attr: str | None = None) -> None:
         if unit is not None
         for depth in range(1, len(unit.path) // steplen + 1)
     }
-    found = {path: (pk, name) for pk, path, name in OrgUnit.objects.filter(path__in=wanted).values_list("pk", "path", "name")}
+    found = {
+        path: (pk, name)
+        for pk, path, name in OrgUnit.objects.filter(path__in=wanted).values_list("pk", "path", "name")
+    }
     for row, unit in zip(rows, units, strict=True):
         if unit is None:
             row.api_path, row.api_parent_id = "", None

@@ -19,7 +19,10 @@ MAX_STAFF_PER_REQUEST = 1000
 
 class UnitSerializer(serializers.ModelSerializer):
     parent = serializers.IntegerField(
-        source="api_parent_id", allow_null=True, read_only=True, help_text=_("The unit above; null at the top.")
+        source="api_parent_id",
+        allow_null=True,
+        read_only=True,
+        help_text=_("The unit above; null at the top."),
     )
     path = serializers.CharField(
         source="api_path", read_only=True, help_text=_("Names from the top down, e.g. 渝中区/解放碑街道.")
@@ -34,6 +37,40 @@ class PositionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Position
         fields = ["id", "name", "description", "updated_at"]
+
+
+class UnitRecordSerializer(serializers.Serializer):
+    id = serializers.IntegerField(
+        required=False, help_text=_("To change this unit; else found by name under parent.")
+    )
+    name = serializers.CharField(max_length=100)
+    level = serializers.ChoiceField(choices=OrgUnit.Level.choices)
+    code = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    parent = serializers.IntegerField(help_text=_("The unit above (an id)."))
+
+
+class UnitUpsertSerializer(serializers.Serializer):
+    units = UnitRecordSerializer(many=True, allow_empty=False, max_length=500)
+
+
+class PositionRecordSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=60)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    sort_order = serializers.IntegerField(required=False, min_value=0, max_value=32767)
+
+
+class PositionUpsertSerializer(serializers.Serializer):
+    positions = PositionRecordSerializer(many=True, allow_empty=False, max_length=500)
+
+
+class UpsertRowSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text=_("The record's place in the request, from 0."))
+    id = serializers.IntegerField()
+    outcome = serializers.ChoiceField(choices=["create", "update", "unchanged"])
+
+
+class UpsertResultSerializer(serializers.Serializer):
+    results = UpsertRowSerializer(many=True)
 
 
 class StaffSerializer(serializers.ModelSerializer):
@@ -68,7 +105,9 @@ class StaffRecordSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
     unit = serializers.IntegerField(required=False, help_text=_("The unit's id (or give unit_path)."))
     unit_path = serializers.CharField(
-        required=False, max_length=500, help_text=_("Names from the top down, e.g. 渝中区/解放碑街道/某某社区.")
+        required=False,
+        max_length=500,
+        help_text=_("Names from the top down, e.g. 渝中区/解放碑街道/某某社区."),
     )
     position = serializers.CharField(required=False, allow_blank=True, max_length=60, help_text=_("By name."))
     email = serializers.CharField(required=False, allow_blank=True, max_length=254)

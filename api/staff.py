@@ -52,7 +52,9 @@ def _unit_paths(ids: set[int]) -> dict[int, str]:
     """Each unit's names from the top, by id (two queries)."""
     units = {unit.pk: unit for unit in OrgUnit.objects.filter(pk__in=ids).only("pk", "path")}
     steplen = OrgUnit.steplen
-    ancestors = {unit.path[: steplen * d] for unit in units.values() for d in range(1, len(unit.path) // steplen + 1)}
+    ancestors = {
+        unit.path[: steplen * d] for unit in units.values() for d in range(1, len(unit.path) // steplen + 1)
+    }
     names = dict(OrgUnit.objects.filter(path__in=ancestors).values_list("path", "name"))
     return {
         pk: "/".join(names[unit.path[: steplen * d]] for d in range(1, len(unit.path) // steplen + 1))
@@ -80,7 +82,12 @@ def staff_upsert(*, client: ApiClient, records: list[dict]) -> list[UpsertRow]:
         mobile = record.get("mobile") or ""
         if external_id:
             if external_id in seen_external:
-                error(index, "external_id", gettext("The external id is also in staff[%(index)s].") % {"index": seen_external[external_id]})
+                error(
+                    index,
+                    "external_id",
+                    gettext("The external id is also in staff[%(index)s].")
+                    % {"index": seen_external[external_id]},
+                )
             seen_external.setdefault(external_id, index)
             holder = by_external.get(external_id)
             if holder is not None:
@@ -95,9 +102,17 @@ def staff_upsert(*, client: ApiClient, records: list[dict]) -> list[UpsertRow]:
             elif mobile:
                 owner = by_mobile.get(mobile_normalise(mobile))
                 if owner is not None and owner.external_id:
-                    error(index, "mobile", gettext("This mobile number belongs to an account with another external id."))
+                    error(
+                        index,
+                        "mobile",
+                        gettext("This mobile number belongs to an account with another external id."),
+                    )
             else:
-                error(index, "mobile", gettext("No account has this external id: give the mobile number to create one."))
+                error(
+                    index,
+                    "mobile",
+                    gettext("No account has this external id: give the mobile number to create one."),
+                )
         unit_path = record.get("unit_path", "")
         if "unit" in record:
             unit_path = paths.get(record["unit"], "")
@@ -134,7 +149,9 @@ def _record_external_ids(rows, records, result, *, actor, client) -> list[Upsert
     updated = {user.pk for user in result.updated}
     accounts = {
         user.mobile: user
-        for user in User.objects.filter(mobile__in=[row.mobile for row in rows]).only("pk", "mobile", "external_id")
+        for user in User.objects.filter(mobile__in=[row.mobile for row in rows]).only(
+            "pk", "mobile", "external_id"
+        )
     }
     out: list[UpsertRow] = []
     now = timezone.now()
@@ -151,7 +168,12 @@ def _record_external_ids(rows, records, result, *, actor, client) -> list[Upsert
                         user,
                         IMPORT_LOG_ACTION,
                         user=actor,
-                        data={"source": f"API: {client.name}", "row": row.line, "outcome": "update", "fields": ["external_id"]},
+                        data={
+                            "source": f"API: {client.name}",
+                            "row": row.line,
+                            "outcome": "update",
+                            "fields": ["external_id"],
+                        },
                     )
             out.append(UpsertRow(index=row.line, id=user.pk, outcome=outcome))
     return out

@@ -28,6 +28,7 @@ from api.pagination import IdCursorPagination
 from api.permissions import ClientAccess
 from api.selectors import units_annotate
 from api.staff import staff_upsert
+from api.structure import positions_upsert, units_upsert
 from api.throttling import ClientRateThrottle
 from assignments.models import Assignment
 from assignments.selectors import manageable_q, visible_q
@@ -40,9 +41,13 @@ from quizzes.models import QuizAttempt
 CHANGED_SINCE = OpenApiParameter(
     "changed_since",
     OpenApiTypes.DATETIME,
-    description="Only rows created or changed at or after this moment (ISO 8601, e.g. 2026-12-01T00:00:00+08:00).",
+    description=(
+        "Only rows created or changed at or after this moment (ISO 8601, e.g. 2026-12-01T00:00:00+08:00)."
+    ),
 )
-UNIT = OpenApiParameter("unit", OpenApiTypes.INT, description="Only this unit and the units below it (an id).")
+UNIT = OpenApiParameter(
+    "unit", OpenApiTypes.INT, description="Only this unit and the units below it (an id)."
+)
 COURSE = OpenApiParameter("course", OpenApiTypes.INT, description="Only this course (an id).")
 
 
@@ -128,8 +133,23 @@ def _unit_in_scope(value: str, scope) -> OrgUnit:
     return get_object_or_404(scope.units(), pk=_integer(value, "unit"))
 
 
-@extend_schema_view(get=extend_schema(summary="Units", parameters=[CHANGED_SINCE, UNIT]))
-class UnitList(ScopedListView):
+UPSERT_WRITES = (
+    "All or none. Needs a read-and-write client that a site administrator allowed to change units and "
+    "positions."
+)
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Units", parameters=[CHANGED_SINCE, UNIT]),
+    post=extend_schema(
+        summary="Create or update units",
+        description="A unit is found by id, else by its name under parent; a new name makes one. "
+        + UPSERT_WRITES,
+        request=s.UnitUpsertSerializer,
+        responses={200: s.UpsertResultSerializer},
+    ),
+)
+class UnitList(ScopedListView, generics.CreateAPIView):
     """The units of the organisation tree in the client's part of it."""
 
     model = OrgUnit
@@ -142,9 +162,24 @@ class UnitList(ScopedListView):
         units_annotate(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
+    def create(self, request, *args, **kwargs):
+        incoming = s.UnitUpsertSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return Response(
+            {"results": units_upsert(actor=request.user, records=incoming.validated_data["units"])}
+        )
 
-@extend_schema_view(get=extend_schema(summary="Positions", parameters=[CHANGED_SINCE]))
-class PositionList(ScopedListView):
+
+@extend_schema_view(
+    get=extend_schema(summary="Positions", parameters=[CHANGED_SINCE]),
+    post=extend_schema(
+        summary="Create or update positions",
+        description="A position is found by its name. " + UPSERT_WRITES,
+        request=s.PositionUpsertSerializer,
+        responses={200: s.UpsertResultSerializer},
+    ),
+)
+class PositionList(ScopedListView, generics.CreateAPIView):
     """Positions are shared by the whole organisation."""
 
     model = Position
@@ -153,6 +188,12 @@ class PositionList(ScopedListView):
 
     def scope_q(self, scope) -> Q:
         return Q() if not scope.nothing else Q(pk__in=[])
+
+    def create(self, request, *args, **kwargs):
+        incoming = s.PositionUpsertSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        results = positions_upsert(actor=request.user, records=incoming.validated_data["positions"])
+        return Response({"results": results})
 
 
 @extend_schema_view(
@@ -192,7 +233,11 @@ class StaffList(ScopedListView, generics.CreateAPIView):
             rows = staff_upsert(client=request.auth, records=incoming.validated_data["staff"])
         except IntegrityError:
             raise exceptions.ValidationError(
-                {"non_field_errors": [gettext("Another change took a mobile number or external id: try again.")]}
+                {
+                    "non_field_errors": [
+                        gettext("Another change took a mobile number or external id: try again.")
+                    ]
+                }
             ) from None
         counts = {"create": 0, "update": 0, "unchanged": 0}
         for row in rows:
@@ -289,7 +334,9 @@ class AssignmentList(ScopedListView, generics.CreateAPIView):
         missing = sorted(set(data["units"]) - {unit.pk for unit in units})
         errors = {}
         if missing:
-            errors["units"] = [gettext("No unit with these ids: %(ids)s.") % {"ids": ", ".join(map(str, missing))}]
+            errors["units"] = [
+                gettext("No unit with these ids: %(ids)s.") % {"ids": ", ".join(map(str, missing))}
+            ]
         positions = list(Position.objects.filter(pk__in=data["positions"]))
         missing = sorted(set(data["positions"]) - {position.pk for position in positions})
         if missing:

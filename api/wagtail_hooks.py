@@ -23,7 +23,11 @@ class ApiReferenceMenuItem(MenuItem):
 @hooks.register("register_settings_menu_item")
 def register_api_reference_menu_item():
     return ApiReferenceMenuItem(
-        _("API reference"), reverse("api_clients:reference"), name="api-reference", icon_name="code", order=641
+        _("API reference"),
+        reverse("api_clients:reference"),
+        name="api-reference",
+        icon_name="code",
+        order=641,
     )
 
 

@@ -612,8 +612,8 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     # /api/v1/ knows no sessions: only an API client's token (401 to everyone here). Which client sees
     # and changes what is api/tests/test_scope_matrix.py's matrix. The schema holds no data.
     "api:schema": Screen(EVERYONE),
-    "api:units": Screen(NOBODY),
-    "api:positions": Screen(NOBODY),
+    "api:units": Screen(NOBODY, post=NOBODY),
+    "api:positions": Screen(NOBODY, post=NOBODY),
     "api:staff": Screen(NOBODY, post=NOBODY),
     "api:enrolments": Screen(NOBODY),
     "api:lesson_progress": Screen(NOBODY),

@@ -110,7 +110,9 @@ def test_a_write_outside_the_scope_changes_nothing(assigned):
     world.learners["outside"].refresh_from_db()
     assert world.learners["outside"].org_unit == world.units["C社区"]
     response = api.post(
-        reverse("api:assignments"), {"course": world.course.pk, "units": [world.units["C社区"].pk]}, format="json"
+        reverse("api:assignments"),
+        {"course": world.course.pk, "units": [world.units["C社区"].pk]},
+        format="json",
     )
     assert response.status_code == 400
     assert "C社区" not in response.content.decode()  # says nothing of what exists elsewhere

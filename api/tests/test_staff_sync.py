@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -72,7 +71,11 @@ def test_validation_errors_name_each_bad_field_and_save_nothing(world):
 
 def test_nobody_with_more_rights_is_changed(world):
     manager = User.objects.create(
-        username="boss", name="街道管理员", mobile="13700000009", org_unit=world.units["A社区"], managed_unit=world.units["解放碑街道"]
+        username="boss",
+        name="街道管理员",
+        mobile="13700000009",
+        org_unit=world.units["A社区"],
+        managed_unit=world.units["解放碑街道"],
     )
     response = _post(world, [{"name": "改名", "mobile": manager.mobile, "unit": world.units["A社区"].pk}])
     assert response.status_code == 400
@@ -114,7 +117,13 @@ def test_a_write_is_in_the_site_history_with_the_clients_name(world):
 def test_sync_1000_staff_change_10_read_changed_since_exactly(world):
     unit = world.units["A社区"].pk
     records = [
-        {"name": f"员工{i}", "mobile": f"137{i:08d}", "external_id": f"HR-{i}", "unit": unit, "position": "网格员"}
+        {
+            "name": f"员工{i}",
+            "mobile": f"137{i:08d}",
+            "external_id": f"HR-{i}",
+            "unit": unit,
+            "position": "网格员",
+        }
         for i in range(1000)
     ]
     response = _post(world, records)
@@ -142,4 +151,6 @@ def test_sync_1000_staff_change_10_read_changed_since_exactly(world):
     assert (body["created"], body["updated"], body["unchanged"]) == (0, 10, 4)
     since = (mark - datetime.timedelta(seconds=2)).isoformat()
     got = read_all({"changed_since": since, "page_size": 3})
-    assert sorted(got) == sorted(User.objects.filter(external_id__in=[r["external_id"] for r in changed]).values_list("pk", flat=True))
+    assert sorted(got) == sorted(
+        User.objects.filter(external_id__in=[r["external_id"] for r in changed]).values_list("pk", flat=True)
+    )

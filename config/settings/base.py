@@ -438,7 +438,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Frontline Academy API",
     "DESCRIPTION": (
         "Scoped REST API of Frontline Academy (一线学堂). Authenticate with an API client's token: "
-        "`Authorization: Bearer <token>`. Errors: `{\"error\": {\"code\", \"message\", \"fields\"}}`, "
+        '`Authorization: Bearer <token>`. Errors: `{"error": {"code", "message", "fields"}}`, '
         "in Chinese unless Accept-Language asks for English."
     ),
     "VERSION": "1.0.0",
