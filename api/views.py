@@ -81,6 +81,7 @@ class ScopedListView(ApiViewMixin, generics.ListAPIView):
     unit_field = "learner__org_unit"
     changed_fields: tuple[str, ...] = ()
     course_field: str | None = None
+    unit_filter = True
 
     def scope(self):
         return scope_for(self.request.user)
@@ -101,7 +102,7 @@ class ScopedListView(ApiViewMixin, generics.ListAPIView):
             for field in self.changed_fields:
                 condition |= Q(**{f"{field}__gte": since})
             queryset = queryset.filter(condition)
-        if params.get("unit"):
+        if self.unit_filter and params.get("unit"):
             unit = _unit_in_scope(params["unit"], scope)
             prefix = f"{self.unit_field}__" if self.unit_field else ""
             queryset = queryset.filter(**{f"{prefix}path__startswith": unit.path})
@@ -185,6 +186,7 @@ class PositionList(ScopedListView, generics.CreateAPIView):
     model = Position
     serializer_class = s.PositionSerializer
     changed_fields = ("updated_at",)
+    unit_filter = False
 
     def scope_q(self, scope) -> Q:
         return Q() if not scope.nothing else Q(pk__in=[])

@@ -69,6 +69,8 @@ def test_a_unit_outside_the_scope_is_not_found(assigned, name):
 def test_positions_are_shared(world):
     names = {row["name"] for row in world.api("other").get(reverse("api:positions")).json()["results"]}
     assert "网格员" in names
+    response = world.api("other").get(reverse("api:positions"), {"unit": world.units["A社区"].pk})
+    assert response.status_code == 200  # positions belong to no unit: the filter does not apply
 
 
 def _staff_body(world, unit="A社区", mobile="13700000001"):
