@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import OrgUnit, Position
@@ -20,6 +21,7 @@ def builder(world):
         actor=world.admin,
     )
     world.tokens["builder"] = token
+    cache.delete_many([f"api:throttle:{_client.pk}", f"api:used:{_client.pk}"])
     return world
 
 
