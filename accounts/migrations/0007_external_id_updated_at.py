@@ -1,4 +1,4 @@
-import django.utils.timezone
+import django.db.models.functions.datetime
 from django.db import migrations, models
 
 
@@ -12,17 +12,15 @@ class Migration(migrations.Migration):
             model_name="orgunit",
             name="updated_at",
             field=models.DateTimeField(
-                auto_now=True, db_index=True, default=django.utils.timezone.now, verbose_name="updated at"
+                auto_now=True, db_default=django.db.models.functions.datetime.Now(), db_index=True, verbose_name="updated at"
             ),
-            preserve_default=False,
         ),
         migrations.AddField(
             model_name="position",
             name="updated_at",
             field=models.DateTimeField(
-                auto_now=True, db_index=True, default=django.utils.timezone.now, verbose_name="updated at"
+                auto_now=True, db_default=django.db.models.functions.datetime.Now(), db_index=True, verbose_name="updated at"
             ),
-            preserve_default=False,
         ),
         migrations.AddField(
             model_name="user",
@@ -40,8 +38,7 @@ class Migration(migrations.Migration):
             model_name="user",
             name="updated_at",
             field=models.DateTimeField(
-                auto_now=True, db_index=True, default=django.utils.timezone.now, verbose_name="updated at"
+                auto_now=True, db_default=django.db.models.functions.datetime.Now(), db_index=True, verbose_name="updated at"
             ),
-            preserve_default=False,
         ),
     ]
