@@ -269,7 +269,10 @@ class LessonProgressList(ScopedListView):
 
     model = ItemProgress
     serializer_class = s.LessonProgressSerializer
-    changed_fields = ("first_seen_at", "last_seen_at", "completed_at")
+    changed_fields = (
+        "last_seen_at",
+        "completed_at",
+    )  # progress.services writes first_seen_at with last_seen_at
     course_field = "course_id"
 
 

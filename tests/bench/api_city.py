@@ -51,16 +51,17 @@ def _clients() -> dict[str, str]:
     return tokens
 
 
-def worker(runs: int) -> None:
+def worker(runs: int, since: str, only: str | None) -> None:
     import django
 
     django.setup()
     from django.test import Client
 
     tokens = _clients()
-    since = "2026-01-01T00:00:00+08:00"
     print(f"{'endpoint':<40} {'client':<7} {'median':>7} {'p95':>7}  rows")
     for name in ENDPOINTS:
+        if only and only != name:
+            continue
         for key, token in tokens.items():
             for query in ({}, {"changed_since": since}):
                 if query and name in ("assignments",):
@@ -84,13 +85,18 @@ def worker(runs: int) -> None:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--since", default="2026-01-01T00:00:00+08:00", help="changed_since of the timed pages"
+    )
+    parser.add_argument("--only", help="one endpoint, e.g. enrolments")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        worker(args.runs)
+        worker(args.runs, args.since, args.only)
         return
     env = bench_env(os.environ.get("CITY_BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     command = [sys.executable, "-m", "tests.bench.api_city", "--worker", "--runs", str(args.runs)]
+    command += ["--since", args.since] + (["--only", args.only] if args.only else [])
     sys.exit(subprocess.call(command, env=env))
 
 
