@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
@@ -31,6 +32,10 @@ class OrgUnit(MP_Node):
     code = models.CharField(
         _("code"), max_length=40, blank=True, help_text=_("Optional administrative code, e.g. 500103.")
     )
+    # When the unit was last changed, for integrations that sync only what changed (the REST API's
+    # changed_since). Services that write with update() set it themselves; rows inserted by SQL (the
+    # city generator's COPY) get the database's default.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_default=Now(), db_index=True)
 
     node_order_by = ["name"]
 
@@ -52,6 +57,7 @@ class Position(models.Model):
     name = models.CharField(pgettext_lazy("unit or position", "name"), max_length=60, unique=True)
     description = models.CharField(_("description"), max_length=255, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_default=Now(), db_index=True)
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -106,6 +112,19 @@ class User(AbstractUser):
             "unit and everything below it only."
         ),
     )
+    # The person's id in the system their record comes from (a grid-management or HR system), so an
+    # integration can find them again even without the mobile number (the REST API's staff upsert).
+    external_id = models.CharField(
+        _("external id"),
+        max_length=64,
+        blank=True,
+        null=True,
+        unique=True,
+        help_text=_("The person's id in the HR or grid-management system their record comes from."),
+    )
+    # Last change of the account's record (changed_since of the REST API); the staff import and the
+    # services that write with update() set it themselves.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_default=Now(), db_index=True)
     must_change_password = models.BooleanField(
         _("must change password"),
         default=False,
@@ -130,6 +149,8 @@ class User(AbstractUser):
         super().clean()
         if self.mobile == "":
             self.mobile = None  # blank numbers must not collide on the unique index
+        if self.external_id == "":
+            self.external_id = None
 
 
 class Invitation(models.Model):

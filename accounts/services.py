@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.log_actions import log
@@ -93,7 +94,7 @@ def users_active_set(*, users: Sequence[User], active: bool, actor) -> int:
     )
     if not ids:
         return 0
-    count = User.objects.filter(pk__in=ids).update(is_active=active)
+    count = User.objects.filter(pk__in=ids).update(is_active=active, updated_at=timezone.now())
     # An update sends no post_save (accounts.signals): drop the cached users here, once the new flag is
     # the truth.
     transaction.on_commit(lambda: forget_cached_users(ids))
@@ -124,7 +125,7 @@ def org_unit_update(
         raise ValidationError(_("A unit cannot be moved under itself or one of its own units."))
     unit.name, unit.level, unit.code = name.strip(), level, code.strip()
     unit.full_clean(exclude=["path", "depth", "numchild"])
-    unit.save(update_fields=["name", "level", "code"])
+    unit.save(update_fields=["name", "level", "code", "updated_at"])
     current_parent = unit.get_parent()
     if (current_parent.pk if current_parent else None) != (parent.pk if parent else None):
         if parent is None:

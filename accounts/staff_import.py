@@ -797,7 +797,11 @@ def _apply(plan: StaffImportPlan, *, actor, source: str) -> StaffImportResult:
 
     User.objects.bulk_create([user for _row, user in created], batch_size=_CHUNK)
     if updated:
-        fields = sorted({change.field for row, _user in updated for change in row.changes})
+        # updated_at too: bulk_update writes only the fields it is given (the REST API's changed_since).
+        fields = sorted({change.field for row, _user in updated for change in row.changes} | {"updated_at"})
+        now = timezone.now()
+        for _row, user in updated:
+            user.updated_at = now
         User.objects.bulk_update([user for _row, user in updated], fields, batch_size=_CHUNK)
         # bulk_update sends no post_save: drop the signed-in user cache entries ourselves, once the new
         # values are committed (until then, the cached old ones are still the truth).

@@ -113,6 +113,10 @@ class Enrolment(models.Model):
             models.Index(
                 fields=["learner"], include=REPORTED, condition=ASSIGNED, name="enrolment_assigned_learner"
             ),
+            # The REST API's changed_since (api.views): what a nightly sync asks of every enrolment.
+            models.Index(fields=["enrolled_at"], name="enrolment_enrolled_at"),
+            models.Index(fields=["last_seen_at"], name="enrolment_last_seen_at"),
+            models.Index(fields=["completed_at"], name="enrolment_completed_at"),
         ]
 
     def __str__(self):
@@ -147,6 +151,9 @@ class ItemProgress(models.Model):
         indexes = [
             models.Index(fields=["learner", "course"], name="itemprogress_learner_course"),
             models.Index(fields=["course", "item"], name="itemprogress_course_item"),
+            # The REST API's changed_since (first_seen_at is always written with last_seen_at).
+            models.Index(fields=["last_seen_at"], name="itemprogress_last_seen_at"),
+            models.Index(fields=["completed_at"], name="itemprogress_completed_at"),
         ]
 
     def __str__(self):

@@ -173,6 +173,7 @@ def outcome_of(response, gone: tuple[str, ...] = ()) -> Outcome:
         return Outcome.REDIRECT
     return {
         400: Outcome.BAD,
+        401: Outcome.LOGIN,  # the REST API's "send a token" (it knows no sessions)
         403: Outcome.DENIED,
         404: Outcome.MISSING,
         405: Outcome.METHOD,
@@ -722,6 +723,11 @@ def build_matrix_world() -> MatrixWorld:
     objects["empty_collection"] = root.add_child(name="空集合")
     objects["alias"] = _alias_of(base.lessons["A社区"], base.courses["B社区"])
     objects["spare_position"] = make_position("楼栋长")
+    from api.services import api_client_create
+
+    objects["api_client"] = api_client_create(
+        name="矩阵客户端", unit=world.units["A社区"], access="read", actor=world.users["admin"]
+    )[0]
     from django.conf import settings
 
     world.media_root = settings.MEDIA_ROOT
@@ -1248,6 +1254,7 @@ CONTENT = {
     "collection": lambda world: world.objects["collection"].pk,
     "empty_collection": lambda world: world.objects["empty_collection"].pk,
     "spare_position": lambda world: world.objects["spare_position"].pk,
+    "api_client": lambda world: world.objects["api_client"].pk,
     "collection_restriction": lambda world: world.objects["collection_restriction"].pk,
     "site": lambda world: world.objects["site"].pk,
     "group": lambda world: world.objects["group"].pk,

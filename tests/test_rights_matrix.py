@@ -597,6 +597,31 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "wagtailusers_groups:history*": Screen(ADMIN, target=content(pk="group")),
     "wagtailusers_groups:usage": Screen(ADMIN, target=content(pk="group")),
     "staff_import:upload": Screen(MANAGERS, post=MANAGERS),
+    # ---- the REST API and its clients (api/) -----------------------------------------------------
+    # API clients: site administrators only (api.policies). Revoking (delete) is not posted here: it is
+    # api/tests/test_client_admin.py's.
+    "api_clients:index": Screen(ADMIN),
+    "api_clients:index_results": Screen(ADMIN),
+    "api_clients:add": Screen(ADMIN, post=ADMIN),
+    "api_clients:edit": Screen(ADMIN, target=content(pk="api_client")),
+    "api_clients:delete": Screen(ADMIN, target=content(pk="api_client")),
+    "api_clients:history": Screen(ADMIN, target=content(pk="api_client")),
+    "api_clients:history_results": Screen(ADMIN, target=content(pk="api_client")),
+    "api_clients:usage": Screen(ADMIN, target=content(pk="api_client")),
+    "api_clients:reference": Screen(ADMIN),
+    # /api/v1/ knows no sessions: only an API client's token (401 to everyone here). Which client sees
+    # and changes what is api/tests/test_scope_matrix.py's matrix. The schema holds no data.
+    "api:schema": Screen(EVERYONE),
+    "api:units": Screen(NOBODY, post=NOBODY),
+    "api:positions": Screen(NOBODY, post=NOBODY),
+    "api:staff": Screen(NOBODY, post=NOBODY),
+    "api:enrolments": Screen(NOBODY),
+    "api:lesson_progress": Screen(NOBODY),
+    "api:course_completions": Screen(NOBODY),
+    "api:quiz_results": Screen(NOBODY),
+    "api:certificates": Screen(NOBODY),
+    "api:assignments": Screen(NOBODY, post=NOBODY),
+    "api:assignment_end": Screen(NOBODY, get=False, post=NOBODY, target=content(pk="api_client")),
     "staff_import:template": Screen(MANAGERS, target=content(file_type="=xlsx")),
     "staff_import:preview": Screen(
         MANAGERS,

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "notifications",
     "certificates",
     "demo",
+    "api",
+    "rest_framework",  # its translations of field errors; the API's settings are on its views (api/views.py)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -426,4 +428,22 @@ PERMISSIONS_POLICY = {
         "serial",
         "usb",
     )
+}
+
+# --- REST API (api/) --------------------------------------------------------------------------
+# Authentication, rights, rate limits, pages and errors are set on the API's own views (api.views), not
+# here: Wagtail's admin API shares DRF's defaults.
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Frontline Academy API",
+    "DESCRIPTION": (
+        "Scoped REST API of Frontline Academy (一线学堂). Authenticate with an API client's token: "
+        '`Authorization: Bearer <token>`. Errors: `{"error": {"code", "message", "fields"}}`, '
+        "in Chinese unless Accept-Language asks for English."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "PREPROCESSING_HOOKS": ["api.schema.only_the_api"],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
