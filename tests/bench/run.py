@@ -24,6 +24,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -127,7 +128,7 @@ def fetch(url: str, headers=None) -> tuple[bytes, dict]:
 def http_fetch(headers=None):
     """For tests.page_weight: a same-site file as the server sends it to a browser that accepts gzip."""
 
-    def fetch(url: str):
+    def fetch_file(url: str):
         try:
             body, answer = fetch(url, {**(headers or {}), "Accept-Encoding": "gzip"})
         except urllib.error.HTTPError:
@@ -136,7 +137,7 @@ def http_fetch(headers=None):
             return gzip.decompress(body), len(body)
         return body, None
 
-    return fetch
+    return fetch_file
 
 
 def page_weight(base: str, path: str, headers=None) -> PageWeight:
