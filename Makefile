@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev serve demo test lint format check pytest browser-deps screenshots bench bench-import bench-city messages clean
+.PHONY: run install install-dev serve demo test lint format check pytest browser-deps screenshots bench bench-import lighthouse bench-city messages clean
 
 run: install ## install, migrate, load the demo curriculum and accounts, serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
@@ -62,6 +62,16 @@ screenshots: install-dev browser-deps ## refresh the README's phone screenshots 
 bench: install-dev ## serve with gunicorn on PostgreSQL and measure, then the question import (see docs/benchmarks.md)
 	$(PY) -m tests.bench.run
 	$(MAKE) bench-import
+
+LIGHTHOUSE_DIR := tools/lighthouse
+
+$(LIGHTHOUSE_DIR)/node_modules/.installed: $(LIGHTHOUSE_DIR)/package.json $(LIGHTHOUSE_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "make lighthouse needs Node.js 18.16+ and npm (apt-get install nodejs npm)" >&2; exit 1; }
+	cd $(LIGHTHOUSE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lighthouse: install-dev browser-deps $(LIGHTHOUSE_DIR)/node_modules/.installed ## Lighthouse (mobile) on the lesson, course and My learning pages, served as in production (see docs/benchmarks.md)
+	$(PY) -m tests.bench.lighthouse
 
 bench-import: install-dev ## time a 2 MB GIFT file and a 1,000-row Excel file from upload to preview (see docs/benchmarks.md)
 	$(PY) -m tests.bench.imports

@@ -100,3 +100,31 @@ def test_production_never_allows_demo_accounts():
     )
     assert result.returncode != 0
     assert "Demo accounts have known passwords" in result.stderr
+
+
+@pytest.mark.django_db
+def test_serve_media_serves_uploads_with_debug_off(settings, client):
+    """DJANGO_SERVE_MEDIA (one machine, no proxy) serves uploads under the production settings, where
+    DEBUG is off: Django's static() helper adds no URL then, which left every lesson picture a 404."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import config.urls
+
+    (Path(settings.MEDIA_ROOT) / "images").mkdir()
+    (Path(settings.MEDIA_ROOT) / "images" / "shot.webp").write_bytes(b"RIFF-picture")
+    assert client.get("/media/images/shot.webp").status_code == 404  # off by default
+    settings.DEBUG = False
+    settings.SERVE_MEDIA = True
+    try:
+        importlib.reload(config.urls)
+        clear_url_caches()
+        response = client.get("/media/images/shot.webp")
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == b"RIFF-picture"
+        assert client.get("/media/../config/urls.py").status_code in (400, 404)  # nothing outside MEDIA_ROOT
+    finally:
+        settings.SERVE_MEDIA = False
+        importlib.reload(config.urls)
+        clear_url_caches()

@@ -24,11 +24,13 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 from tests.bench.load import Result, hammer
 from tests.bench.quiz_load import quiz_round
+from tests.page_weight import BUDGET, PageWeight, measure
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -80,6 +82,31 @@ def manage(env, *args) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
+def start_gunicorn(env: dict) -> tuple[int, dict, subprocess.Popen]:
+    """gunicorn with the production settings on a free port, in a process group of its own (stop it with
+    os.killpg(server.pid, signal.SIGTERM))."""
+    port = free_port()
+    server_env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}")
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT,
+        env=server_env,
+        start_new_session=True,
+    )
+    return port, server_env, server
+
+
+def prepare(env: dict, redis_db: int = 2) -> None:
+    """The bench database migrated, the demo curriculum loaded, static files collected and compressed."""
+    if "REDIS_URL" not in env and redis_reachable():
+        env["REDIS_URL"] = f"redis://127.0.0.1:6379/{redis_db}"  # as in production: shared cache and sessions
+    ensure_database(env["DATABASE_URL"])
+    print("Preparing: migrate, demo curriculum, collectstatic…", flush=True)
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_demo")
+    manage(env, "collectstatic", "--noinput", "--clear")
+
+
 def wait_until_up(url: str, timeout: float = 30) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -98,18 +125,38 @@ def fetch(url: str, headers=None) -> tuple[bytes, dict]:
         return response.read(), dict(response.headers)
 
 
-def page_weight(base: str, path: str, headers=None) -> dict:
-    """HTML (gzip, as the proxy would send it) + linked CSS and JS as served compressed."""
+def http_fetch(headers=None):
+    """For tests.page_weight: a same-site file as the server sends it to a browser that accepts gzip."""
+
+    def fetch_file(url: str):
+        try:
+            body, answer = fetch(url, {**(headers or {}), "Accept-Encoding": "gzip"})
+        except urllib.error.HTTPError:
+            return None
+        if answer.get("Content-Encoding") == "gzip":
+            return gzip.decompress(body), len(body)
+        return body, None
+
+    return fetch_file
+
+
+def page_weight(base: str, path: str, headers=None) -> PageWeight:
+    """HTML (gzip, as the proxy would send it) + every stylesheet, script and other file it loads, as
+    served compressed (tests/page_weight.py; content images are not counted)."""
     html, _headers = fetch(base + path, headers)
-    weight = {"html": len(gzip.compress(html, 6))}
-    assets = re.findall(rb'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html)
-    assets += re.findall(rb'<script[^>]+src="([^"]+)"', html)
-    for asset in assets:
-        url = asset.decode()
-        body, headers = fetch(base + url, {"Accept-Encoding": "gzip"})
-        weight[url] = len(body) if headers.get("Content-Encoding") == "gzip" else len(gzip.compress(body, 6))
-    weight["total"] = sum(value for key, value in weight.items() if key != "total")
-    return weight
+    return measure(base + path, html, http_fetch(headers))
+
+
+def quiz_path(base: str, pages) -> str:
+    """The first demo course's quiz: the outline entry whose page offers to start a quiz."""
+    course = next(path for name, path, _headers in pages if name == "signed-in course page")
+    signed_in = pages[-1][2]
+    course_html, _ = fetch(base + course, signed_in)
+    for link in reversed(re.findall(rb'class="outline__link" href="([^"]+)"', course_html)):
+        html, _ = fetch(base + link.decode(), signed_in)
+        if re.search(rb'action="/quizzes/\d+/start/"', html):
+            return link.decode()
+    raise RuntimeError(f"no quiz in the outline of {course}")
 
 
 def learner_session(env) -> str:
@@ -177,9 +224,11 @@ def measure_pages(base: str, env: dict, processes: int, threads: int, seconds: f
             rounds[name].append(result)
             print(f"  round {number}, {name}: {result.rps:.0f} req/s", flush=True)
     results = [sorted(found, key=lambda r: r.rps)[len(found) // 2] for found in rounds.values()]
-    weights = {
-        name: page_weight(base, path, headers) for name, path, headers in pages if name.endswith("page")
-    }
+    weighed = [
+        (name, path, headers) for name, path, headers in pages if not path.startswith(("/ping/", "/static/"))
+    ]
+    weighed.append(("signed-in quiz page", quiz_path(base, pages), pages[-1][2]))
+    weights = {name: page_weight(base, path, headers) for name, path, headers in weighed}
     return results, weights
 
 
@@ -272,8 +321,10 @@ def print_pages(results, weights, server_env, env, processes, threads, seconds, 
             f"{result.errors:>8}{result.rps / floor:>10.2f}"
         )
     print()
+    print(f"Page weight, compressed as served, without content images (budget {BUDGET // 1024} KB):")
     for name, weight in weights.items():
-        print(f"page weight, {name}: {weight['total'] / 1024:.1f} KB compressed ({json.dumps(weight)})")
+        verdict = "" if weight.total <= BUDGET else "  OVER THE BUDGET"
+        print(f"  {name:<26}{weight.describe()}{verdict}")
 
 
 def cpu_ms(result: Result, cpu: dict) -> float:
@@ -335,23 +386,10 @@ def main(argv=None) -> int:
     processes = int(os.environ.get("BENCH_PROCESSES", "2"))
     threads = int(os.environ.get("BENCH_THREADS", "4"))
     env = bench_env(database_url)
-    if "REDIS_URL" not in os.environ and redis_reachable():
-        env["REDIS_URL"] = "redis://127.0.0.1:6379/2"  # as in production: shared cache and sessions
-    ensure_database(database_url)
-    print("Preparing: migrate, demo curriculum, collectstatic…", flush=True)
-    manage(env, "migrate", "--noinput")
-    manage(env, "load_demo")
-    manage(env, "collectstatic", "--noinput", "--clear")
+    prepare(env)
 
-    port = free_port()
+    port, server_env, server = start_gunicorn(env)
     base = f"http://127.0.0.1:{port}"
-    server_env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}")
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
-        cwd=ROOT,
-        env=server_env,
-        start_new_session=True,
-    )
     results: list[Result] = []
     weights: dict = {}
     quiz = None
@@ -376,7 +414,7 @@ def main(argv=None) -> int:
             {"name": r.name, "rps": r.rps, "p50_ms": r.median, "p95_ms": r.percentile(95), "errors": r.errors}
             for r in results
         ],
-        "page_weight": weights,
+        "page_weight": {name: weight.as_dict() for name, weight in weights.items()},
     }
     if quiz:
         summary["quiz"] = {key: value for key, value in quiz.items() if key != "rounds"} | {
@@ -396,7 +434,8 @@ def main(argv=None) -> int:
             ]
         }
     (ARTIFACTS / "bench.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
-    return 1 if any(r.errors for r in results) or quiz_failed(quiz) else 0
+    over_budget = any(weight.total > BUDGET for weight in weights.values())
+    return 1 if any(r.errors for r in results) or quiz_failed(quiz) or over_budget else 0
 
 
 if __name__ == "__main__":

@@ -5,7 +5,11 @@
   "use strict";
   const synth = window.speechSynthesis;
   const root = document.querySelector("[data-listen]");
-  if (!synth || !window.SpeechSynthesisUtterance || !root) return;
+  if (!root) return;
+  if (!synth || !window.SpeechSynthesisUtterance) {
+    root.classList.add("listen--off"); // site.css keeps room for the bar while this script loads: give it back
+    return;
+  }
 
   const d = root.dataset;
   const play = root.querySelector("[data-listen-play]");
