@@ -200,3 +200,45 @@ class CourseCompletion(models.Model):
 
     def __str__(self):
         return f"{self.learner_id} ✓ {self.course_id}"
+
+
+class OfflineCompletion(models.Model):
+    """A lesson finished on the phone with no signal, as it reached the server: the phone's key for it
+    (each key is taken once per learner, so a retried or repeated send changes nothing), the lesson,
+    the time the phone says it was done, and what became of it (repeats are answered with this)."""
+
+    class Outcome(models.TextChoices):
+        RECORDED = "recorded", _("Recorded")
+        ALREADY_DONE = "already_done", _("Already finished before")
+        FUTURE = "future", _("Time in the future")
+        BEFORE_ENROLMENT = "before_enrolment", _("Time before the learner joined the course")
+        NOT_A_LESSON = "not_a_lesson", _("Not a lesson on the site")
+        NOT_OPEN = "not_open", _("Course not open to the learner")
+
+    ACCEPTED = frozenset({Outcome.RECORDED, Outcome.ALREADY_DONE})
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="offline_completions",
+        verbose_name=_("learner"),
+    )
+    key = models.UUIDField(_("key"))
+    item = _page_reference("courses.CourseItemPage", _("item"))
+    completed_at = models.DateTimeField(_("finished at (phone's time)"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+
+    class Meta:
+        verbose_name = _("lesson finished offline")
+        verbose_name_plural = _("lessons finished offline")
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "key"], name="unique_offline_completion_key")
+        ]
+
+    def __str__(self):
+        return f"{self.learner_id} · {self.key}"
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome in self.ACCEPTED

@@ -6,6 +6,9 @@ issues the certificate after commit. Nothing reacts to a bare ``CourseCompletion
 written around these services get their certificates from ``manage.py issue_missing_certificates``.
 """
 
+from datetime import datetime, timedelta
+from uuid import UUID
+
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -16,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import log
 
-from courses.models import CourseItemPage, CoursePage
+from courses.models import CourseItemPage, CoursePage, LessonPage
 from progress import rules
-from progress.models import CourseCompletion, Enrolment, ItemProgress
+from progress.models import CourseCompletion, Enrolment, ItemProgress, OfflineCompletion
 from progress.selectors import enrolment_allowed, statuses_cache_key
 
 # Extension point: apps above progress (certificates) act on a new course completion without progress
@@ -59,14 +62,17 @@ def enrolment_join(*, learner, course: CoursePage, source: str = Enrolment.Sourc
     """The learner's enrolment, created if they have none. The learner joining themselves (source
     "self") must be allowed by the rule (NotEnrolled otherwise); an assignment or a manager enrols
     whoever their own rights let them reach."""
+    return _enrolment_join(learner=learner, course=course, source=source)[0]
+
+
+def _enrolment_join(*, learner, course: CoursePage, source: str = Enrolment.Source.SELF):
     if source == Enrolment.Source.SELF:
         enrolment_require(learner=learner, course=course)
-    enrolment, _created = Enrolment.objects.get_or_create(
+    return Enrolment.objects.get_or_create(
         learner=learner,
         course_id=course.pk,
         defaults={"source": source, "org_unit_id": learner.org_unit_id, "position_id": learner.position_id},
     )
-    return enrolment
 
 
 # The enrolment moves from "not started" to "in progress" the first time an item is opened or done.
@@ -102,22 +108,31 @@ def item_seen(*, learner, item: CourseItemPage, course: CoursePage) -> None:
 
 
 @transaction.atomic
-def item_complete(*, learner, item: CourseItemPage, course: CoursePage) -> CourseCompletion | None:
+def item_complete(
+    *, learner, item: CourseItemPage, course: CoursePage, at: datetime | None = None
+) -> CourseCompletion | None:
     """Mark an item done (joining the course if it is open and the learner had not joined) and
     re-check the course.
 
-    Completing twice keeps the first completion time; returns the course completion if the
-    course is complete now. Refused (NotEnrolled, nothing written) when the course is not open
-    to the learner."""
+    ``at`` is when it was done (default now; a time in the future counts as now): a lesson finished
+    offline is recorded at the time it was actually finished (`offline_completion_record` checks that
+    time first). Completing twice keeps the first completion time, never moving it; a course
+    completion it leads to carries the time its last required item was done. Returns the course
+    completion if the course is complete now. Refused (NotEnrolled, nothing written) when the course
+    is not open to the learner."""
     now = timezone.now()
-    enrolment_join(learner=learner, course=course)
+    at = now if at is None else min(at, now)
+    enrolment, joined = _enrolment_join(learner=learner, course=course)
+    if joined and at < enrolment.enrolled_at:
+        # Joined by this very completion, done offline earlier: the course was started then.
+        Enrolment.objects.filter(pk=enrolment.pk).update(enrolled_at=at)
     progress, _created = ItemProgress.objects.get_or_create(
         learner=learner,
         item_id=item.pk,
-        defaults={"course_id": course.pk, "first_seen_at": now, "last_seen_at": now, "completed_at": now},
+        defaults={"course_id": course.pk, "first_seen_at": at, "last_seen_at": now, "completed_at": at},
     )
     if progress.completed_at is None:
-        ItemProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=now)
+        ItemProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=at)
     Enrolment.objects.filter(
         learner=learner, course_id=course.pk, status=Enrolment.Status.NOT_STARTED
     ).update(status=Enrolment.Status.IN_PROGRESS)
@@ -161,9 +176,11 @@ def course_completion_evaluate(*, learner, course: CoursePage) -> CourseCompleti
     required = list(
         CourseItemPage.objects.live().child_of(course).filter(required=True).values_list("pk", flat=True)
     )
-    done = ItemProgress.objects.filter(
-        learner=learner, item_id__in=required, completed_at__isnull=False
-    ).values_list("item_id", flat=True)
+    done = dict(
+        ItemProgress.objects.filter(
+            learner=learner, item_id__in=required, completed_at__isnull=False
+        ).values_list("item_id", "completed_at")
+    )
     if not rules.course_is_complete(required, done):
         return None
     enrolment_require(learner=learner, course=course)  # a completion is where a certificate comes from
@@ -171,7 +188,9 @@ def course_completion_evaluate(*, learner, course: CoursePage) -> CourseCompleti
         learner=learner,
         course_id=course.pk,
         defaults={
-            "completed_at": timezone.now(),
+            # When the last required item was done: the moment the rule first held (a lesson
+            # finished offline and sent later counts at its own time).
+            "completed_at": max(done.values(), default=None) or timezone.now(),
             "rule": CourseCompletion.Rule.ALL_REQUIRED_ITEMS,
             "items_required": len(required),
         },
@@ -231,3 +250,57 @@ def course_completion_override(*, learner, course: CoursePage, actor, reason: st
         data={"course": course.pk, "course_title": course.title, "reason": completion.reason},
     )
     return completion
+
+
+# How far a phone's clock may be off the server's: a finishing time up to this far in the future, or
+# before the learner joined the course, is taken as "now" or "when they joined"; further is refused.
+OFFLINE_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def offline_completion_record(
+    *, learner, key: UUID, item_id: int, completed_at: datetime
+) -> OfflineCompletion:
+    """A lesson the learner finished with no signal, sent by their phone when it was back online.
+
+    Each ``key`` is taken once per learner: a repeat (a retry, another tab, a reload) returns the first
+    outcome and changes nothing, also when two arrive at once (the unique key makes the second wait
+    for the first and then read its outcome). Accepted: a live lesson of a live course open to the
+    learner, finished no later than now and not before they joined the course (both within
+    `OFFLINE_CLOCK_SKEW`); it is recorded at that time through `item_complete`. Anything else is
+    recorded as refused, with the reason as its outcome; nothing else is written."""
+    with transaction.atomic():
+        record, created = OfflineCompletion.objects.get_or_create(
+            learner=learner,
+            key=key,
+            defaults={"item_id": item_id, "completed_at": completed_at, "outcome": ""},
+        )
+        if not created:
+            return record
+        record.outcome = _offline_completion_apply(learner=learner, item_id=item_id, at=completed_at)
+        record.save(update_fields=["outcome"])
+    return record
+
+
+def _offline_completion_apply(*, learner, item_id: int, at: datetime) -> str:
+    Outcome = OfflineCompletion.Outcome
+    now = timezone.now()
+    if at > now + OFFLINE_CLOCK_SKEW:
+        return Outcome.FUTURE
+    item = LessonPage.objects.live().public().filter(pk=item_id).first()
+    course = item.get_course(live=True) if item is not None else None
+    if course is None:
+        return Outcome.NOT_A_LESSON
+    enrolment = Enrolment.objects.filter(learner=learner, course_id=course.pk).first()
+    # Not joined yet (an open course): the completion joins it, and cannot be older than the account.
+    since = enrolment.enrolled_at if enrolment is not None else learner.date_joined
+    if at < since - OFFLINE_CLOCK_SKEW:
+        return Outcome.BEFORE_ENROLMENT
+    at = min(max(at, since), now)
+    if ItemProgress.objects.filter(learner=learner, item_id=item.pk, completed_at__isnull=False).exists():
+        return Outcome.ALREADY_DONE
+    try:
+        with transaction.atomic():
+            item_complete(learner=learner, item=item, course=course, at=at)
+    except NotEnrolled:
+        return Outcome.NOT_OPEN
+    return Outcome.RECORDED

@@ -11,4 +11,6 @@ urlpatterns = [
     path("courses/<int:course_id>/join/", views.course_join, name="course_join"),
     path("items/<int:item_id>/complete/", views.item_complete, name="item_complete"),
     path("courses/<int:course_id>/complete/", views.course_complete, name="course_complete"),
+    path("offline/completions/", views.offline_completions, name="offline_completions"),
+    path("offline/token/", views.offline_token, name="offline_token"),
 ]

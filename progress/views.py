@@ -1,8 +1,16 @@
+import json
+import uuid
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core.personal_data import personal_data_json
@@ -10,6 +18,7 @@ from courses.models import CoursePage, LessonPage
 from courses.selectors import course_next_item
 from progress import services
 from progress.exports import personal_data, personal_data_page
+from progress.models import OfflineCompletion
 from progress.selectors import completion_moment, course_completed, course_completion_of
 from progress.selectors import my_learning as my_learning_selector
 
@@ -60,11 +69,125 @@ def item_complete(request, item_id: int):
     try:
         completion = services.item_complete(learner=request.user, item=item, course=course)
     except services.NotEnrolled as error:
-        return _not_open_to_learner(request, course, error)
+        return _to(request, _not_open_to_learner(request, course, error).url)
     if completion is not None and not was_complete:
-        return redirect("progress:course_complete", course.pk)
+        return _to(request, reverse("progress:course_complete", args=[course.pk]))
     following = course_next_item(course=course, after=item)
-    return redirect(following.url if following else course.url)
+    return _to(request, following.url if following else course.url)
+
+
+def _to(request, url: str):
+    """Where to go next: a redirect, or, for js/offline.js (which sends the form itself so that a tap
+    with no signal is kept on the phone), that address as JSON."""
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse({"next": url})
+    return redirect(url)
+
+
+# One send from a phone: enough for every lesson of several courses, small enough to answer at once.
+OFFLINE_BATCH_LIMIT = 200
+
+
+def _offline_message(outcome: str) -> str:
+    Outcome = OfflineCompletion.Outcome
+    return {
+        Outcome.RECORDED: gettext("Recorded at the time you finished it."),
+        Outcome.ALREADY_DONE: gettext("You had already finished this lesson."),
+        Outcome.FUTURE: gettext(
+            "Not recorded: the time on your phone is later than now. Check the phone's date and time."
+        ),
+        Outcome.BEFORE_ENROLMENT: gettext(
+            "Not recorded: the time on your phone is before you joined this course. "
+            "Check the phone's date and time."
+        ),
+        Outcome.NOT_A_LESSON: gettext("Not recorded: this lesson is no longer on the site."),
+        Outcome.NOT_OPEN: gettext(
+            "Not recorded: this course is not open to you. If you need it, ask your training manager."
+        ),
+    }[outcome]
+
+
+def _offline_entry(entry) -> tuple[uuid.UUID, int, datetime] | None:
+    """key, item and time of one entry as the phone sent it; None when it cannot be read. The time
+    must carry its offset from UTC (the phone's local time)."""
+    if not isinstance(entry, dict):
+        return None
+    try:
+        key = uuid.UUID(str(entry["key"]))
+        item = entry["item"]
+        at = datetime.fromisoformat(str(entry["completed_at"]))
+    except (KeyError, ValueError, TypeError):
+        return None
+    if isinstance(item, str) and item.isdigit():
+        item = int(item)
+    if isinstance(item, bool) or not isinstance(item, int) or not 0 < item < 2**31:
+        return None
+    if at.tzinfo is None or at.utcoffset() is None:
+        return None
+    return key, item, at
+
+
+@require_POST
+@login_required
+def offline_completions(request):
+    """Lessons finished on the phone with no signal (js/offline.js sends them when back online).
+
+    The body is a JSON list of ``{"key": uuid, "item": lesson id, "completed_at": ISO 8601 with
+    offset}``; CSRF through the X-CSRFToken header. Each entry is recorded on its own
+    (`progress.services.offline_completion_record`: once per key, a repeat answers as the first time)
+    and answered in the same order: ``{"key", "accepted", "outcome", "message"}``, the message in the
+    learner's language. A phone drops an entry once it is answered, accepted or not."""
+    try:
+        entries = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        entries = None
+    if not isinstance(entries, list) or not entries:
+        return JsonResponse(
+            {"error": gettext("Nothing to record: the request carried no lessons.")}, status=400
+        )
+    if len(entries) > OFFLINE_BATCH_LIMIT:
+        return JsonResponse(
+            {"error": gettext("Too many lessons at once: send at most %(n)d.") % {"n": OFFLINE_BATCH_LIMIT}},
+            status=400,
+        )
+    results = []
+    for entry in entries:
+        read = _offline_entry(entry)
+        if read is None:
+            key = entry.get("key") if isinstance(entry, dict) else None
+            results.append(
+                {
+                    "key": key if isinstance(key, str) else None,
+                    "accepted": False,
+                    "outcome": "invalid",
+                    "message": gettext("Not recorded: this entry could not be read."),
+                }
+            )
+            continue
+        key, item_id, at = read
+        record = services.offline_completion_record(
+            learner=request.user, key=key, item_id=item_id, completed_at=at
+        )
+        results.append(
+            {
+                "key": str(record.key),
+                "accepted": record.accepted,
+                "outcome": record.outcome,
+                "message": _offline_message(record.outcome),
+            }
+        )
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@login_required
+@never_cache
+def offline_token(request):
+    """A fresh CSRF token for a page kept on the phone without one (a saved lesson), so that
+    js/offline.js can send what was done offline. Never stored by any cache."""
+    return JsonResponse({"csrf_token": get_token(request)})
 
 
 @require_GET

@@ -241,6 +241,10 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
         state=lambda world, lesson: item_progress_ids(lesson.pk),
         changes=SIGNED_IN,
     ),
+    # Lessons finished with no signal, sent by js/offline.js as JSON (the matrix's form body is refused
+    # as unreadable, 400); the token is a fresh CSRF token for a page saved without one.
+    "progress:offline_completions": Screen(NOBODY, get=False, post=SIGNED_IN),
+    "progress:offline_token": Screen(SIGNED_IN),
     "notifications:list": Screen(SIGNED_IN, target=OWN_NOTIFICATIONS),
     "notifications:open": Screen(
         NOBODY,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import io
+import uuid
 from unittest import mock
 
 import pytest
@@ -398,3 +399,36 @@ def test_the_command_checks_folds_and_rebuilds(world):
     assert (tallies.tally_pending(), tallies.month_tally_pending()) == (0, 0)
     call_command("report_tallies", stdout=io.StringIO())
     assert_exact()
+
+
+def test_a_lesson_finished_offline_counts_when_it_was_done(world):
+    """Sent days later from a phone, a lesson finished offline completes the course at the time it was
+    done: the month tallies count it in that half month, as a live count does."""
+    from courses.models import LessonPage
+
+    learner, shared = world.learners["A社区"], world.courses["shared"]
+    Enrolment.objects.filter(learner=learner, course_id=shared.pk).update(enrolled_at=local(2026, 1, 5))
+    done = local(2026, 2, 16, 0, 1)  # the first minute of February's second half, Chongqing time
+    record = services.offline_completion_record(
+        learner=learner,
+        key=uuid.uuid4(),
+        item_id=LessonPage.objects.child_of(shared).get().pk,
+        completed_at=done,
+    )
+    assert record.outcome == "recorded"
+    enrolment = Enrolment.objects.get(learner=learner, course_id=shared.pk)
+    assert enrolment.status == Enrolment.Status.COMPLETED and enrolment.completed_at == done
+    assert_exact()
+    dashboards_agree(world, dated=True)
+    second_half = ReportFilters(
+        completed_from=datetime.date(2026, 2, 16), completed_to=datetime.date(2026, 2, 28)
+    )
+    args = {
+        "scope": Scope(unit=None, everything=True),
+        "place": Place(),
+        "filters": second_half,
+        "today": world.today,
+    }
+    assert selectors.place_count(**args) == 1
+    with counted_live():
+        assert selectors.place_count(**args) == 1

@@ -39,8 +39,8 @@ def test_learner_continues_and_finishes_a_lesson(phone, demo_site_with_learner):
     expect(page.locator("h1")).to_have_text(resume_title)
     phone.screenshot("3-lesson")
     page.get_by_role("button", name="完成本课").click()
-    expect(page.locator(".lesson__position")).to_be_visible()  # the next lesson follows
-    assert page.locator("h1").inner_text() != resume_title
+    expect(page.locator("h1")).not_to_have_text(resume_title)  # the next lesson follows
+    expect(page.locator(".lesson__position")).to_be_visible()
 
     page.get_by_role("link", name="我的学习").click()
     expect(page.locator(".continue progress")).to_be_visible()

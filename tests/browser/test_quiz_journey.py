@@ -32,17 +32,25 @@ def wait_saved(page):
     expect(page.locator("[data-save-status]")).to_have_text("已保存")
 
 
+def wait_ready(page):
+    """quiz.js is deferred: an answer given before it listens would never be saved as it is given
+    (the test then never saw "已保存"). It marks the form once it is wired."""
+    expect(page.locator("form[data-quiz-autosave][data-ready]")).to_be_attached()
+
+
 def test_quiz_answers_survive_a_reload_and_the_review_explains(phone, demo):
     page = phone.page
     sign_in(phone)
     phone.screenshot("1-quiz-page")
     page.get_by_role("button", name="开始测验").click()
     expect(page.locator(".lesson__position")).to_contain_text("第 1 题，共 4 题")
+    wait_ready(page)
 
     page.get_by_label("手机上显示的登记成功页面和时间").check()
     wait_saved(page)  # saved as it was given, before any button
     page.get_by_role("button", name="保存，下一题").click()
     expect(page.locator(".lesson__position")).to_contain_text("第 2 题")
+    wait_ready(page)
     page.get_by_label("错误").check()
     wait_saved(page)
     phone.screenshot("2-question")
@@ -56,6 +64,8 @@ def test_quiz_answers_survive_a_reload_and_the_review_explains(phone, demo):
 
     page.get_by_role("button", name="保存，下一题").click()
     page.get_by_role("button", name="保存，下一题").click()
+    expect(page.locator(".lesson__position")).to_contain_text("第 3 题")
+    wait_ready(page)
     # ordering: give each step its right place
     rows = page.locator(".ordering__row")
     right_order = [
@@ -71,6 +81,8 @@ def test_quiz_answers_survive_a_reload_and_the_review_explains(phone, demo):
     page.get_by_role("button", name="保存，下一题").click()
 
     # tap-the-spot: tap the visitor-registration icon on the screenshot
+    expect(page.locator(".lesson__position")).to_contain_text("第 4 题")
+    wait_ready(page)
     picture = page.locator("input[name=tap]")
     expect(picture).to_be_visible()
     picture.scroll_into_view_if_needed()
@@ -102,6 +114,7 @@ def test_a_missed_tap_is_shown_in_the_review_and_try_again_starts_at_once(phone,
     phone.goto(f"/quizzes/attempts/{attempt.uuid}/4/")
     picture = page.locator("input[name=tap]")
     expect(picture).to_be_visible()
+    wait_ready(page)
     picture.scroll_into_view_if_needed()
     box = picture.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] * 0.95)  # far from the icon
