@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0005_coursepage_search_text'),
-        ('progress', '0005_test_out'),
+        ('progress', '0006_api_changed_since_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
