@@ -23,7 +23,6 @@ from quizzes.models import AttemptAnswer, Question, QuizAttempt, QuizPage
 from quizzes.questiondata import MANUALLY_MARKED
 from quizzes.testout import skip_covered_lessons
 
-
 # Apps that report learning events (xapi) register here: hook(attempt), called once per attempt when its
 # result is recorded (closing it, or a trainer's last mark), inside that transaction.
 QUIZ_RESULT_HOOK = "frontline_quiz_result_recorded"

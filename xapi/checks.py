@@ -44,7 +44,8 @@ def xapi_configuration_check(app_configs=None, **kwargs):
         errors.append(
             Error(
                 f"XAPI_SITE_URL (or WAGTAILADMIN_BASE_URL) must be the site's public http(s) address, "
-                f"not {conf.site_url()!r}: it is the root of every activity id and the learners' account home.",
+                f"not {conf.site_url()!r}: it is the root of every activity id and the learners' "
+                "account home.",
                 id="xapi.E004",
             )
         )
