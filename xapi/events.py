@@ -84,19 +84,32 @@ def record(built: list[dict], *, learner_id: int) -> None:
     _send_after_commit()
 
 
+class _SendAfterCommit:
+    """The one send this transaction owes (a callable on its on-commit list)."""
+
+    done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        from xapi import tasks
+
+        tasks.send_statements.enqueue()
+
+
 def _send_after_commit() -> None:
-    """One send task per transaction, however many statements it recorded."""
-    if connection.in_atomic_block and any(
-        callback is _enqueue_send for _sids, callback, *_rest in connection.run_on_commit
+    """One send task per transaction, however many statements it recorded: skipped while this
+    transaction's send is still on its on-commit list (not run yet, not dropped by a rollback)."""
+    owed = getattr(connection, "_xapi_send_owed", None)
+    if (
+        owed is not None
+        and not owed.done
+        and connection.in_atomic_block
+        and any(callback is owed for _sids, callback, *_rest in connection.run_on_commit)
     ):
         return
-    transaction.on_commit(_enqueue_send, robust=True)
-
-
-def _enqueue_send() -> None:
-    from xapi import tasks
-
-    tasks.send_statements.enqueue()
+    owed = _SendAfterCommit()
+    connection._xapi_send_owed = owed
+    transaction.on_commit(owed, robust=True)
 
 
 def _safely(build):
