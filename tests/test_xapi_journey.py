@@ -11,12 +11,17 @@ from django.urls import reverse
 from quizzes.models import QuizAttempt
 from tests.factories import make_course, make_lesson, make_question, make_quiz, make_user
 from xapi.models import Statement
-from xapi.tests.lrs import LocalLRS, lrs  # noqa: F401 (the fixture)
+from xapi.tests.lrs import LocalLRS, running_lrs
 from xapi.tests.validator import problems
 
 pytestmark = pytest.mark.django_db
 
 ADL = "http://adlnet.gov/expapi/verbs/"
+
+
+@pytest.fixture
+def lrs(settings):
+    yield from running_lrs(settings)
 
 
 @pytest.fixture
@@ -50,7 +55,9 @@ def _journey(client, course, commit):
             client.post(reverse("quizzes:start", args=(quiz.pk,)))
         attempt = QuizAttempt.objects.get(learner__username="grid01", state="in_progress")
         with commit(execute=True):
-            client.post(reverse("quizzes:question", args=(attempt.uuid, 1)), {"choice": choice, "action": "finish"})
+            client.post(
+                reverse("quizzes:question", args=(attempt.uuid, 1)), {"choice": choice, "action": "finish"}
+            )
         with commit(execute=True):
             client.post(reverse("quizzes:submit", args=(attempt.uuid,)))
 
@@ -103,7 +110,10 @@ def test_a_journey_sends_valid_statements_of_every_kind(
     assert lesson_done["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/lesson"
     assert lesson_done["object"]["definition"]["name"] == {"zh-CN": "第一课 打开小程序"}
     assert lesson_done["context"]["contextActivities"]["parent"][0]["id"] == activity(course_page)
-    assert lesson_done["verb"] == {"id": ADL + "completed", "display": {"zh-CN": "完成了", "en-US": "completed"}}
+    assert lesson_done["verb"] == {
+        "id": ADL + "completed",
+        "display": {"zh-CN": "完成了", "en-US": "completed"},
+    }
     assert completed[activity(course_page)]["object"]["definition"]["type"].endswith("/course")
     assert lesson_done["timestamp"].endswith("+08:00")
 
@@ -170,7 +180,9 @@ def test_a_failing_store_gets_the_same_statements_again(
     assert len(lrs.statements) == len(waiting)
 
 
-def test_nothing_is_built_or_sent_without_a_store(client, course, learner, django_capture_on_commit_callbacks):
+def test_nothing_is_built_or_sent_without_a_store(
+    client, course, learner, django_capture_on_commit_callbacks
+):
     store = LocalLRS().start()  # running, but the platform is not told about it
     try:
         _journey(client, course, django_capture_on_commit_callbacks)

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 from xapi.tests.validator import problems
 
 
@@ -122,9 +120,9 @@ class LocalLRS:
         return sent
 
 
-@pytest.fixture
-def lrs(settings):
-    """A running local store, and the platform configured to send to it."""
+def running_lrs(settings):
+    """A running local store, and the platform configured to send to it (the body of an ``lrs``
+    fixture: ``yield from running_lrs(settings)``)."""
     store = LocalLRS().start()
     settings.XAPI_ENDPOINT = store.endpoint
     settings.XAPI_KEY = store.key

@@ -102,7 +102,9 @@ class _Checker:
             self.add(where, f"an Agent needs exactly one identifier, has {given or 'none'}")
         if "mbox" in value and not str(value["mbox"]).startswith("mailto:"):
             self.add(where, "mbox must be a mailto: IRI")
-        if "account" in value and self.keys(f"{where}.account", value["account"], {"homePage", "name"}, ("homePage", "name")):
+        if "account" in value and self.keys(
+            f"{where}.account", value["account"], {"homePage", "name"}, ("homePage", "name")
+        ):
             self.irl(f"{where}.account.homePage", value["account"].get("homePage"))
             if not isinstance(value["account"].get("name"), str) or not value["account"].get("name"):
                 self.add(f"{where}.account.name", "must be a non-empty string")
@@ -142,7 +144,9 @@ class _Checker:
                 self.add(f"{where}.{key}", "must be true or false")
         if "response" in value and not isinstance(value["response"], str):
             self.add(f"{where}.response", "must be a string")
-        if "duration" in value and not (isinstance(value["duration"], str) and DURATION.match(value["duration"])):
+        if "duration" in value and not (
+            isinstance(value["duration"], str) and DURATION.match(value["duration"])
+        ):
             self.add(f"{where}.duration", f"not an ISO 8601 duration: {value['duration']!r}")
         if "extensions" in value:
             self.extensions(f"{where}.extensions", value["extensions"])
@@ -174,12 +178,16 @@ class _Checker:
         for key in ("revision", "platform"):
             if key in value and not isinstance(value[key], str):
                 self.add(f"{where}.{key}", "must be a string")
-        if "language" in value and not (isinstance(value["language"], str) and LANGUAGE_TAG.match(value["language"])):
+        if "language" in value and not (
+            isinstance(value["language"], str) and LANGUAGE_TAG.match(value["language"])
+        ):
             self.add(f"{where}.language", f"not an RFC 5646 language tag: {value['language']!r}")
         if "extensions" in value:
             self.extensions(f"{where}.extensions", value["extensions"])
         activities = value.get("contextActivities")
-        if activities is not None and self.keys(f"{where}.contextActivities", activities, CONTEXT_ACTIVITY_KEYS):
+        if activities is not None and self.keys(
+            f"{where}.contextActivities", activities, CONTEXT_ACTIVITY_KEYS
+        ):
             for key, entries in activities.items():
                 for index, entry in enumerate(entries if isinstance(entries, list) else [entries]):
                     self.activity(f"{where}.contextActivities.{key}[{index}]", entry)
@@ -205,7 +213,9 @@ class _Checker:
             self.result("result", value["result"])
         if "context" in value:
             self.context("context", value["context"], is_activity)
-        if "timestamp" in value and not (isinstance(value["timestamp"], str) and TIMESTAMP.match(value["timestamp"])):
+        if "timestamp" in value and not (
+            isinstance(value["timestamp"], str) and TIMESTAMP.match(value["timestamp"])
+        ):
             self.add("timestamp", f"not an ISO 8601 time with a time zone: {value.get('timestamp')!r}")
         if "version" in value and not str(value["version"]).startswith("1.0"):
             self.add("version", f"must be 1.0.x, is {value['version']!r}")
