@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -85,7 +85,12 @@ class LearningRecordsView(_AdministratorsOnly, WagtailAdminTemplateMixin, FormVi
                 tasks.send_statements.enqueue()
             messages.success(
                 request,
-                gettext("%(count)s failed statements will be sent again.") % {"count": count}
+                ngettext(
+                    "%(count)s failed statement will be sent again.",
+                    "%(count)s failed statements will be sent again.",
+                    count,
+                )
+                % {"count": count}
                 if count
                 else gettext("No statement had failed."),
             )

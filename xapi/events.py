@@ -68,6 +68,14 @@ def record(built: list[dict], *, learner_id: int) -> None:
     sent after the transaction commits."""
     if not built:
         return
+    # Most repeats (a lesson opened again, finished again) are known already: no insert, no send task.
+    known = {
+        str(pk)
+        for pk in Statement.objects.filter(pk__in=[s["id"] for s in built]).values_list("pk", flat=True)
+    }
+    new = [statement for statement in built if statement["id"] not in known]
+    if not new:
+        return
     Statement.objects.bulk_create(
         [
             Statement(
@@ -77,9 +85,9 @@ def record(built: list[dict], *, learner_id: int) -> None:
                 timestamp=datetime.datetime.fromisoformat(statement["timestamp"]),
                 payload=statement,
             )
-            for statement in built
+            for statement in new
         ],
-        ignore_conflicts=True,
+        ignore_conflicts=True,  # a concurrent request recorded the same event first
     )
     _send_after_commit()
 
