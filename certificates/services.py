@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from wagtail import hooks
 from wagtail.log_actions import log
 from wagtail.models import Site
 
@@ -21,6 +22,9 @@ from progress.selectors import enrolment_allowed
 logger = logging.getLogger(__name__)
 
 REVOKE_LOG_ACTION = "certificates.revoke"
+# Apps that report learning events (xapi) register here: hook(certificate), called once, in the
+# transaction that issues it.
+CERTIFICATE_ISSUED_HOOK = "frontline_certificate_issued"
 _CODE_ATTEMPTS = 5  # a collision in 2^80 codes is next to impossible; retry anyway, never loop
 
 
@@ -88,7 +92,10 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate | None:
     for _attempt in range(_CODE_ATTEMPTS):
         try:
             with transaction.atomic():
-                return Certificate.objects.create(code=code_generate(), **fields)
+                certificate = Certificate.objects.create(code=code_generate(), **fields)
+                for follow in hooks.get_hooks(CERTIFICATE_ISSUED_HOOK):
+                    follow(certificate)
+                return certificate
         except IntegrityError:
             # Either another process issued it first (then use theirs) or the code was taken.
             existing = Certificate.objects.filter(completion=completion).first()

@@ -27,6 +27,16 @@ from progress.selectors import enrolment_allowed, statuses_cache_key
 # Extension point: apps above progress (certificates) act on a new course completion without progress
 # importing them. Each hook is called as hook(completion), inside the transaction that records it.
 COURSE_COMPLETED_HOOK = "frontline_course_completed"
+# Learning events for apps that report them (xapi): hook(learner=, item=, course=) after an item was
+# opened (item_seen), and hook(learner=, course=, item_ids=) after items were marked done (item_complete,
+# items_tested_out; called on every call, also when an item was done already), in the transaction.
+ITEM_SEEN_HOOK = "frontline_item_seen"
+ITEMS_COMPLETED_HOOK = "frontline_items_completed"
+
+
+def _announce(hook_name: str, **kwargs) -> None:
+    for follow in hooks.get_hooks(hook_name):
+        follow(**kwargs)
 
 
 def _forget_statuses(learner, course) -> None:
@@ -105,6 +115,7 @@ def item_seen(*, learner, item: CourseItemPage, course: CoursePage) -> None:
     Enrolment.objects.filter(learner=learner, course_id=course.pk).update(
         last_item_id=item.pk, last_seen_at=now, status=_STARTED
     )
+    _announce(ITEM_SEEN_HOOK, learner=learner, item=item, course=course)
 
 
 @transaction.atomic
@@ -137,6 +148,7 @@ def item_complete(
         learner=learner, course_id=course.pk, status=Enrolment.Status.NOT_STARTED
     ).update(status=Enrolment.Status.IN_PROGRESS)
     _forget_statuses(learner, course)
+    _announce(ITEMS_COMPLETED_HOOK, learner=learner, course=course, item_ids=[item.pk])
     return course_completion_evaluate(learner=learner, course=course)
 
 
@@ -164,6 +176,7 @@ def items_tested_out(
         learner=learner, course_id=course.pk, status=Enrolment.Status.NOT_STARTED
     ).update(status=Enrolment.Status.IN_PROGRESS)
     _forget_statuses(learner, course)
+    _announce(ITEMS_COMPLETED_HOOK, learner=learner, course=course, item_ids=ids)
     return course_completion_evaluate(learner=learner, course=course)
 
 

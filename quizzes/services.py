@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 
 from courses.models import CoursePage
 from progress import services as progress_services
@@ -21,6 +22,10 @@ from quizzes.kinds import question_type
 from quizzes.models import AttemptAnswer, Question, QuizAttempt, QuizPage
 from quizzes.questiondata import MANUALLY_MARKED
 from quizzes.testout import skip_covered_lessons
+
+# Apps that report learning events (xapi) register here: hook(attempt), called once per attempt when its
+# result is recorded (closing it, or a trainer's last mark), inside that transaction.
+QUIZ_RESULT_HOOK = "frontline_quiz_result_recorded"
 
 
 class QuizError(Exception):
@@ -340,6 +345,8 @@ def attempt_result_record(attempt: QuizAttempt, *, total: float, also: tuple[str
     attempt.percent = int(total * 100 / maximum + 1e-9) if maximum else 0
     attempt.passed = attempt.percent >= attempt.rules["pass_mark"]
     attempt.save(update_fields=["score", "max_score", "percent", "passed", *also])
+    for follow in hooks.get_hooks(QUIZ_RESULT_HOOK):
+        follow(attempt)
     # An attempt from an earlier round of training (re-assigned while it awaited marking) is history:
     # its pass is recorded but completes nothing in this round.
     if attempt.passed and not attempt.superseded:

@@ -257,6 +257,13 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "notifications:read_all": Screen(NOBODY, get=False, post=SIGNED_IN),
     "notifications:preferences": Screen(SIGNED_IN, post=SIGNED_IN),
     "notifications_admin:failed_deliveries*": Screen(ADMIN),
+    # xAPI: a page's permanent activity address leads anyone to the page (which applies its own rules);
+    # the learning records page (status, sending the failed again, the JSON download) is administrators'.
+    "xapi:activity": Screen(EVERYONE, get_ok=frozenset({REDIRECT}), target=content(page_id="lesson")),
+    "xapi_admin:index": Screen(ADMIN, post=ADMIN),
+    "xapi_admin:download": Screen(
+        ADMIN, target=content(query={"start": "=2026-01-01", "end": "=2026-01-31"})
+    ),
     "certificates:mine": Screen(SIGNED_IN, target=OWN_CERTIFICATES),
     "certificates:detail": Screen(SIGNED_IN, target=OWN_CERTIFICATE),
     "certificates:pdf": Screen(SIGNED_IN, target=OWN_CERTIFICATE_PDF),

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "certificates",
+    "xapi",
     "demo",
     "api",
     "rest_framework",  # its translations of field errors; the API's settings are on its views (api/views.py)
@@ -319,6 +320,22 @@ NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)  # waits 1,
 CERTIFICATE_VERIFY_BASE_URL = env("CERTIFICATE_VERIFY_BASE_URL", "")
 CERTIFICATE_VERIFY_LIMIT = env_int("CERTIFICATE_VERIFY_LIMIT", 30)  # lookups per address per window
 CERTIFICATE_VERIFY_WINDOW_SECONDS = env_int("CERTIFICATE_VERIFY_WINDOW_SECONDS", 600)
+
+# --- xAPI: learning events to a learning record store (xapi app) ---------------------------------
+# Statements are built and sent only when all three are set (a system check names what is missing).
+XAPI_ENDPOINT = env("XAPI_ENDPOINT", "")  # the LRS's xAPI base, e.g. https://lrs.example.org/xapi
+XAPI_KEY = env("XAPI_KEY", "")  # Basic auth user name (the LRS calls it key or client id)
+XAPI_SECRET = env("XAPI_SECRET", "")
+# Who the statements name: "account" (an opaque stable id on this site; the default), or, only if the
+# organisation chooses, "username", "mobile" or "email".
+XAPI_ACTOR = env("XAPI_ACTOR", "account")
+# The site's public address: the actor's account homePage and the root of every activity id. Keep it
+# fixed once statements have been sent (it is part of every id). Empty = WAGTAILADMIN_BASE_URL.
+XAPI_SITE_URL = env("XAPI_SITE_URL", "")
+XAPI_BATCH_SIZE = env_int("XAPI_BATCH_SIZE", 50)  # statements per POST
+XAPI_MAX_ATTEMPTS = env_int("XAPI_MAX_ATTEMPTS", 10)  # tries before a statement is marked failed
+XAPI_RETRY_BASE_SECONDS = env_int("XAPI_RETRY_BASE_SECONDS", 60)  # waits 1, 2, 4, 8 … minutes, at most a day
+XAPI_TIMEOUT_SECONDS = env_int("XAPI_TIMEOUT_SECONDS", 20)
 
 # --- Wagtail ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = _("Frontline Academy")

@@ -92,6 +92,9 @@ class QuestionType:
     # option ticked), "response" (group identical responses), or "" (no such thing: every answer is
     # its own, or a tap on a picture).
     wrong_answer_statistics: ClassVar[str] = "response"
+    # The xAPI interaction type of an answer to this kind (xapi.statements): true-false, choice, fill-in,
+    # long-fill-in, sequencing, numeric or other.
+    xapi_interaction_type: ClassVar[str] = "other"
 
     def statistics_label(self, q: QuestionData, response: object) -> str:
         """A response as the statistics show it."""

@@ -111,6 +111,7 @@ class _ChoiceType(QuestionType):
 
 class SingleChoice(_ChoiceType):
     kind = QuestionKind.SINGLE
+    xapi_interaction_type = "choice"
     label = _("Single choice")
     partial_credit_switch = True
 
@@ -136,6 +137,7 @@ class SingleChoice(_ChoiceType):
 
 class MultipleChoice(_ChoiceType):
     kind = QuestionKind.MULTIPLE
+    xapi_interaction_type = "choice"
     label = _("Multiple choice")
     partial_credit_switch = True
 

@@ -12,6 +12,7 @@ from quizzes.questiondata import _CONTROL_CHARS, MAX_MARKING_GUIDE, QuestionKind
 
 class Essay(QuestionType):
     kind = QuestionKind.ESSAY
+    xapi_interaction_type = "long-fill-in"
     label = _("Written answer (marked by a trainer)")
     model_fields = ("marking_guide",)
     manually_marked = True

@@ -27,6 +27,7 @@ def answer_fraction(percent) -> float:
 
 class FillBlank(QuestionType):
     kind = QuestionKind.FILL_BLANK
+    xapi_interaction_type = "fill-in"
     label = _("Fill in the blank")
     model_fields = ("answers",)
 

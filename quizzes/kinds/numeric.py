@@ -21,6 +21,7 @@ def number_text(value) -> str:
 
 class Numeric(QuestionType):
     kind = QuestionKind.NUMERIC
+    xapi_interaction_type = "numeric"
     label = _("Numeric answer")
     model_fields = ("numeric_answers",)
 

@@ -19,6 +19,7 @@ def ordering_field_name(row: int) -> str:
 
 class Ordering(QuestionType):
     kind = QuestionKind.ORDERING
+    xapi_interaction_type = "sequencing"
     label = _("Put the steps in order")
     model_fields = ("steps",)
     partial_credit_switch = True

@@ -12,6 +12,7 @@ from quizzes.questiondata import MAX_FEEDBACK, TRUE_FALSE_LABELS, Choice, Questi
 
 class TrueFalse(QuestionType):
     kind = QuestionKind.TRUE_FALSE
+    xapi_interaction_type = "true-false"
     label = _("True or false")
     model_fields = ("true_answer", "true_feedback", "false_feedback")
 
