@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
+from wagtail.models import Collection
 
 from courses.media_files import ffmpeg_available
 
@@ -45,7 +46,9 @@ def make_tone(folder: Path, *, name: str = "tone.mp3", seconds: float = 1) -> by
 
 
 def make_document(content: bytes, name: str, title: str = "操作演示"):
-    document = get_document_model()(title=title)
+    # Where trainers' files live (core migration 0004): trainers may choose them.
+    material = Collection.objects.filter(name="课程素材 Course material").first()
+    document = get_document_model()(title=title, **({"collection": material} if material else {}))
     document.file.save(name, ContentFile(content), save=False)
     document._set_document_file_metadata()
     document.save()
