@@ -54,7 +54,9 @@ def test_a_lesson_with_a_recording_offers_the_player_instead_of_the_reading_voic
     lesson = make_lesson(make_course(), recording=recording)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(lesson.url).content.decode()
-    assert f'<audio class="listen__audio" controls preload="none" src="{recording.url}" data-recording>' in html
+    assert (
+        f'<audio class="listen__audio" controls preload="none" src="{recording.url}" data-recording>' in html
+    )
     assert "Listen to the trainer read this lesson" in html
     assert "data-listen" not in html.replace("data-listen-", "") and "js/listen." not in html
     # Served like other documents, to anyone who may see the lesson.
