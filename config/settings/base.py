@@ -291,9 +291,12 @@ WECHAT_API_BASE = env("WECHAT_API_BASE", "https://api.weixin.qq.com")
 # "default" runs Wagtail's own small tasks (search index, references) at once, in the request.
 # "background" is the persistent queue for scheduled and slow work (reminders, emails): rows in
 # the database, run by `manage.py db_worker --backend background` (see README, "Background work").
+# Its "videos" queue holds video conversions (minutes each), run by a worker of their own so that
+# sign-in codes on the "default" queue never wait behind them.
+BACKGROUND_QUEUES = ["default", "videos"]
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": BACKGROUND_QUEUES},
 }
 
 # --- Videos (courses app) ----------------------------------------------------------------------

@@ -29,7 +29,10 @@ CONTENT_CACHE_GENERATION_SECONDS = 0
 # Background tasks run at once in tests; tests of the worker switch "background" to the database.
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": BACKGROUND_QUEUES,  # noqa: F405
+    },
 }
 # Without ffmpeg the site runs and says so (courses.W001); CI (REQUIRE_BROWSER=1) installs it and
 # must have it.

@@ -203,7 +203,8 @@ def test_the_upload_only_queues_the_conversion_and_the_worker_makes_it(
     from django_tasks_db.models import DBTaskResult
 
     need_ffmpeg()
-    settings.TASKS = {**settings.TASKS, "background": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    database = {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.BACKGROUND_QUEUES}
+    settings.TASKS = {**settings.TASKS, "background": database}
     with django_capture_on_commit_callbacks(execute=True):
         document = make_document(make_clip(tmp_path), "clip.mp4")
     conversion = VideoConversion.objects.get(document=document)
@@ -220,6 +221,8 @@ def test_the_upload_only_queues_the_conversion_and_the_worker_makes_it(
             "--batch",
             "--backend",
             "background",
+            "--queue-name",
+            "videos",
             "--no-startup-delay",
             "--no-reload",
             verbosity=0,
