@@ -359,7 +359,7 @@ class LessonPage(CourseItemPage):
     @property
     def has_video(self) -> bool:
         """The lesson has a video block (its page then loads js/video.js)."""
-        return any(block.block_type == "video" for block in self.body or [])
+        return any(item.get("type") == "video" for item in self.body.raw_data) if self.body else False
 
     def clean(self):
         super().clean()

@@ -116,7 +116,11 @@ def video_conversion_run(*, document_id: int, source_hash: str) -> str:
         except media_files.VideoProblem as problem:
             logger.warning("video %s not converted: %s %s", document_id, problem.code, problem.detail)
             return _finish_failed(document_id, source_hash, problem)
-        return _finish_done(document_id, source_hash, result)
+        try:
+            return _finish_done(document_id, source_hash, result)
+        except OSError as error:  # storage full or unwritable: told like any failure, not stuck "converting"
+            logger.exception("video %s: storing the versions failed", document_id)
+            return _finish_failed(document_id, source_hash, media_files.VideoProblem("failed", str(error)))
 
 
 def _local_copy(document, folder: Path) -> Path:

@@ -338,3 +338,24 @@ def test_client_without_cookies_is_not_data_saver(converted):
     document, conversion = converted
     page = make_lesson(make_course(), body=[video_block(document)])
     assert conversion.large.url in Client().get(page.url).content.decode()
+
+
+def test_a_storage_failure_is_reported_and_leaves_no_files(tmp_path, monkeypatch):
+    from django.db.models.fields.files import FieldFile
+
+    need_ffmpeg()
+    document = make_document(make_clip(tmp_path), "clip.mp4")  # queued, not run (no commit)
+    real_save, saved = FieldFile.save, []
+
+    def save_then_fail(self, name, content, save=True):
+        if self.field.name == "large":
+            raise OSError("No space left on device")
+        real_save(self, name, content, save)
+        saved.append((self.storage, self.name))
+
+    monkeypatch.setattr(FieldFile, "save", save_then_fail)
+    assert video_conversion_run(document_id=document.pk, source_hash=document.file_hash) == "failed: failed"
+    conversion = VideoConversion.objects.get(document=document)
+    assert (conversion.status, conversion.problem) == ("failed", "failed")
+    assert "No space left" in conversion.detail and not conversion.small
+    assert saved and not any(storage.exists(name) for storage, name in saved)
