@@ -192,9 +192,8 @@ def test_a_conversion_that_runs_too_long_is_stopped(tmp_path, django_capture_on_
     assert not conversion.small
 
 
-def test_the_upload_only_queues_the_conversion_and_the_worker_makes_it(
-    tmp_path, settings, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker closes its connections
+def test_the_upload_only_queues_the_conversion_and_the_worker_makes_it(tmp_path, settings):
     """With the database queue (production), saving the document queues the task; db_worker converts."""
     import logging
     import signal
@@ -205,8 +204,7 @@ def test_the_upload_only_queues_the_conversion_and_the_worker_makes_it(
     need_ffmpeg()
     database = {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.BACKGROUND_QUEUES}
     settings.TASKS = {**settings.TASKS, "background": database}
-    with django_capture_on_commit_callbacks(execute=True):
-        document = make_document(make_clip(tmp_path), "clip.mp4")
+    document = make_document(make_clip(tmp_path), "clip.mp4")  # committed at once: the task is queued
     conversion = VideoConversion.objects.get(document=document)
     assert conversion.status == VideoConversion.Status.WAITING
     assert conversion.message.startswith("Converting for phones")
