@@ -14,7 +14,7 @@ from core.hotspot_editor import HotspotAreasWidget
 from core.hotspots import HotspotArea
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
-VIDEO_EXTENSIONS = ("mp4", "webm")
+VIDEO_EXTENSIONS = ("mp4", "webm", "mov")  # a phone's own recording is often .mov; learners get MP4 versions
 # What an optional ImageBlock stores when left empty (a bare None breaks its bulk loading).
 EMPTY_IMAGE = {"image": None, "alt_text": None, "decorative": None}
 
@@ -128,13 +128,17 @@ class VideoChooserBlock(DocumentChooserBlock):
     def clean(self, value):
         value = super().clean(value)
         if value and value.file_extension.lower() not in VIDEO_EXTENSIONS:
-            raise ValidationError(_("Choose an MP4 or WebM video file."))
+            raise ValidationError(_("Choose a video file: MP4, WebM or MOV."))
         return value
 
 
 class VideoBlock(blocks.StructBlock):
     video = VideoChooserBlock(
-        label=_("video file"), help_text=_("Upload an MP4 (H.264) or WebM file to Documents.")
+        label=_("video file"),
+        help_text=_(
+            "Upload an MP4, WebM or MOV file to Documents. Smaller versions for phones are made after "
+            "the upload."
+        ),
     )
     poster = ImageChooserBlock(
         label=_("poster image"), required=False, help_text=_("Shown before the video plays.")
@@ -155,6 +159,16 @@ class VideoBlock(blocks.StructBlock):
 
     def get_preview_value(self):
         return {"video": None, "poster": _preview_image(), "caption": "操作演示", "transcript": ""}
+
+    def get_context(self, value, parent_context=None):
+        """Adds ``conversion``: the video's phone versions (courses.models.VideoConversion), or None. One
+        query per video block, when the lesson body is rendered (it is then kept in the content cache)."""
+        from courses.models import VideoConversion
+
+        context = super().get_context(value, parent_context=parent_context)
+        video = value.get("video")
+        context["conversion"] = VideoConversion.objects.filter(document=video).first() if video else None
+        return context
 
 
 class DownloadBlock(blocks.StructBlock):

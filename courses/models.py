@@ -1,9 +1,11 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks as wagtail_blocks
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
+from wagtail.documents import get_document_model_string
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -13,6 +15,7 @@ from core import content_cache
 from core.folding import fold
 from core.routing import CachedViewRestrictionsMixin
 from courses.blocks import LessonStreamBlock
+from courses.media_files import RECORDING_EXTENSIONS, SOUND_KINDS_BY_EXTENSION, sound_kind
 
 PHONE_FIRST_PREVIEW = "mobile"
 # Extension points: other apps (learner progress) add to these pages' context without the
@@ -311,6 +314,18 @@ class LessonPage(CourseItemPage):
     """One short lesson: text, screenshots and step-by-step guides for one task."""
 
     body = StreamField(LessonStreamBlock(), verbose_name=_("lesson content"))
+    recording = models.ForeignKey(
+        get_document_model_string(),
+        verbose_name=_("trainer's recording"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Your own reading of this lesson (MP3, M4A, AAC, OGG or WAV). Learners then hear it instead of "
+            "the phone's reading voice."
+        ),
+    )
     # Title, summary and the plain text of the body, folded, for search: Chinese has no spaces
     # between words, so full-text tokenisers index whole sentences as one word; we match
     # substrings of this instead.
@@ -326,6 +341,7 @@ class LessonPage(CourseItemPage):
             [FieldPanel("estimated_minutes"), FieldPanel("required")], heading=_("In the course")
         ),
         FieldPanel("body"),
+        FieldPanel("recording"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -340,9 +356,16 @@ class LessonPage(CourseItemPage):
     def default_preview_size(self):
         return PHONE_FIRST_PREVIEW
 
+    @property
+    def has_video(self) -> bool:
+        """The lesson has a video block (its page then loads js/video.js)."""
+        return any(item.get("type") == "video" for item in self.body.raw_data) if self.body else False
+
     def clean(self):
         super().clean()
         self.search_text = search_index_text(self.title, self.summary, lesson_plain_text(self))
+        if self.recording_id:
+            recording_check(self.recording)
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import lesson_position
@@ -355,3 +378,111 @@ class LessonPage(CourseItemPage):
         for extend in hooks.get_hooks(ITEM_CONTEXT_HOOK):
             extend(request, self, context)
         return context
+
+
+def recording_check(document) -> None:
+    """A trainer's recording must be a sound file phones play (mp3, m4a/aac, ogg, wav), by its name and by
+    its first bytes: a renamed video or document is refused with a message the trainer can act on."""
+    extension = document.file_extension.lower()
+    if extension not in RECORDING_EXTENSIONS:
+        raise ValidationError(
+            {
+                "recording": _("Choose a sound file: MP3, M4A, AAC, OGG or WAV. “%(name)s” is not one.")
+                % {"name": document.filename}
+            }
+        )
+    try:
+        with document.open_file() as file:
+            head = file.read(16)
+    except OSError:
+        raise ValidationError(
+            {"recording": _("The recording's file cannot be found. Upload it again.")}
+        ) from None
+    if sound_kind(head) not in SOUND_KINDS_BY_EXTENSION[extension]:
+        raise ValidationError(
+            {
+                "recording": _(
+                    "“%(name)s” is not a sound file a phone can play. Export it again as MP3 or M4A."
+                )
+                % {"name": document.filename}
+            }
+        )
+
+
+class VideoConversion(models.Model):
+    """The phone versions of one video document (courses.media_files), made in the background
+    (courses.tasks.convert_video) each time the document's file is uploaded or replaced."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting to convert")
+        CONVERTING = "converting", _("Converting")
+        DONE = "done", _("Converted")
+        FAILED = "failed", _("Not converted")
+
+    class Problem(models.TextChoices):
+        FFMPEG_MISSING = (
+            "ffmpeg_missing",
+            _("Cannot convert: ffmpeg is not installed on the server. Learners get the original file."),
+        )
+        NOT_VIDEO = (
+            "not_video",
+            _("This file has no picture: it is not a video. Learners are told the video is not available."),
+        )
+        UNREADABLE = (
+            "unreadable",
+            _(
+                "This file is damaged or is not a video. Upload the video again. Learners are told the "
+                "video is not available."
+            ),
+        )
+        TIMEOUT = "timeout", _("Converting took too long and was stopped. Learners get the original file.")
+        FAILED = "failed", _("Converting failed. Learners get the original file.")
+        MISSING_FILE = "missing_file", _("The video's file cannot be found on the server. Upload it again.")
+
+    document = models.OneToOneField(
+        get_document_model_string(), on_delete=models.CASCADE, related_name="video_conversion"
+    )
+    # file_hash of the document's file these versions were (or are being) made from.
+    source_hash = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.WAITING)
+    problem = models.CharField(max_length=16, choices=Problem.choices, blank=True)
+    detail = models.TextField(blank=True, help_text="ffmpeg's own message, for operators")
+    small = models.FileField(upload_to="videos/", blank=True, max_length=255)
+    small_size = models.PositiveBigIntegerField(null=True, blank=True)
+    large = models.FileField(upload_to="videos/", blank=True, max_length=255)
+    large_size = models.PositiveBigIntegerField(null=True, blank=True)
+    poster = models.FileField(upload_to="videos/", blank=True, max_length=255)
+    width = models.PositiveIntegerField(null=True, blank=True)  # of the small version, as shown
+    height = models.PositiveIntegerField(null=True, blank=True)
+    duration = models.FloatField(null=True, blank=True)  # seconds
+    requested_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("video conversion")
+        verbose_name_plural = _("video conversions")
+
+    def __str__(self):
+        return f"{self.document_id}: {self.status}"
+
+    @property
+    def message(self) -> str:
+        """What the trainer is told, in their language."""
+        if self.status == self.Status.FAILED:
+            return self.get_problem_display() or str(self.Problem.FAILED.label)
+        if self.status == self.Status.DONE:
+            return _("Phone versions are ready.")
+        return _("Converting for phones… Until it is done, learners get the original file.")
+
+    @property
+    def unplayable(self) -> bool:
+        """The file is no video at all: learners are told so instead of getting a broken player."""
+        return self.status == self.Status.FAILED and self.problem in (
+            self.Problem.NOT_VIDEO,
+            self.Problem.UNREADABLE,
+        )
+
+    @property
+    def version_files(self):
+        return [f for f in (self.small, self.large, self.poster) if f]

@@ -51,6 +51,12 @@ PRODUCT_NAMES = {
     "HTML",
     "JavaScript",
     "MP4",
+    "WebM",  # video and sound file formats a trainer may upload (courses.media_files)
+    "MOV",
+    "AAC",
+    "OGG",
+    "WAV",
+    "ffmpeg",  # the program that converts videos, named in the message when it is missing
     "JPG",
     "JPEG",
     "PNG",

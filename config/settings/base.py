@@ -294,10 +294,17 @@ WECHAT_API_BASE = env("WECHAT_API_BASE", "https://api.weixin.qq.com")
 # "default" runs Wagtail's own small tasks (search index, references) at once, in the request.
 # "background" is the persistent queue for scheduled and slow work (reminders, emails): rows in
 # the database, run by `manage.py db_worker --backend background` (see README, "Background work").
+# Its "videos" queue holds video conversions (minutes each), run by a worker of their own so that
+# sign-in codes on the "default" queue never wait behind them.
+BACKGROUND_QUEUES = ["default", "videos"]
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": BACKGROUND_QUEUES},
 }
+
+# --- Videos (courses app) ----------------------------------------------------------------------
+# Each ffmpeg run making a phone version of a trainer's video stops after this long (courses.media_files).
+VIDEO_CONVERSION_TIMEOUT_SECONDS = env_int("VIDEO_CONVERSION_TIMEOUT_SECONDS", 1800)
 
 # --- Reminders (notifications app) ----------------------------------------------------------
 REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 3)  # "due soon" = due within this many days
@@ -349,7 +356,9 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = [
-    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "csv", "zip", "mp4", "webm",
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "csv", "zip",
+    "mp4", "webm", "mov",  # videos (converted for phones, courses.media_files)
+    "mp3", "m4a", "aac", "ogg", "oga", "wav",  # trainers' recordings of lessons
 ]  # fmt: skip
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024  # training videos
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -1,7 +1,7 @@
 """Local development: `make run`. Never used in production (wsgi.py defaults to production)."""
 
 from .base import *  # noqa: F403
-from .base import TASKS, env, env_list
+from .base import BACKGROUND_QUEUES, TASKS, env, env_list
 
 DEBUG = True
 SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
@@ -18,4 +18,10 @@ WHITENOISE_AUTOREFRESH = True
 # log line in the runserver terminal as soon as "获取验证码" is tapped, through the same code path as
 # production, with no development-only branch in the views.
 if env("DEV_TASK_QUEUE", "immediate") != "database":
-    TASKS = {**TASKS, "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    TASKS = {
+        **TASKS,
+        "background": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": BACKGROUND_QUEUES,
+        },
+    }

@@ -38,3 +38,39 @@ def file_kb(rendition) -> int | None:
         return max(1, round(rendition.file.size / 1024))
     except (OSError, ValueError):
         return None
+
+
+@register.filter
+def megabytes(size) -> str:
+    """A file size for "about 12 MB": one decimal below 10 MB (at least 0.1), whole megabytes above."""
+    if not size:
+        return "0.1"
+    mb = size / (1024 * 1024)
+    return f"{max(mb, 0.1):.1f}" if mb < 10 else f"{mb:.0f}"
+
+
+@register.filter
+def video_duration(seconds) -> str:
+    """A video's length as m:ss (h:mm:ss from an hour)."""
+    total = round(seconds or 0)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+VIDEO_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "mov": "video/quicktime"}
+
+
+@register.filter
+def video_type(document) -> str:
+    return VIDEO_TYPES.get(document.file_extension.lower(), "video/mp4")
+
+
+@register.simple_tag
+def video_conversion_of(document):
+    """The phone versions of a document (courses.models.VideoConversion), or None."""
+    from courses.models import VideoConversion
+
+    if document is None or not document.pk:
+        return None
+    return VideoConversion.objects.filter(document=document).first()

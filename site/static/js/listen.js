@@ -19,9 +19,10 @@
   const rates = [...root.querySelectorAll("[data-listen-rate]")];
   const READABLE = ".lesson__header h1, .lesson__header .lead, "
     + ".lesson__body :is(.step, h2, h3, h4, p, li, figcaption, blockquote)";
-  // Parts that are not text to read: the practice's tapping (JavaScript-only), closed transcripts, links to files.
+  // Parts that are not text to read: the practice's tapping (JavaScript-only), closed transcripts, links to
+  // files, a video's length and size. (A lesson with the trainer's own recording has no toolbar at all.)
   const SKIP = "[data-practice-nojs], [data-practice-progress], [data-practice-step], .practice__bar, "
-    + "details, video, .block-download, [hidden], [aria-hidden='true']";
+    + "details, video, .block-video__meta, .block-download, [hidden], [aria-hidden='true']";
   const UNSPOKEN = ".visually-hidden, [aria-hidden='true'], script, style, svg, figure";
 
   const textOf = (el) => {
