@@ -26,6 +26,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("certificates.urls")),
     path("quizzes/", include("quizzes.urls")),
+    # SCORM packages' files and runtime calls (scorm.views): the files under /scorm/content/ carry a policy of their own.
+    path("scorm/", include("scorm.urls")),
     path("practice/", include(("quizzes.practice", "practice"))),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
