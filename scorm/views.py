@@ -71,7 +71,7 @@ def content(request, key: str, path: str):
         raise Http404
     suffix = Path(normal).suffix.lower()
     content_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(normal)[0] or "application/octet-stream"
-    response = FileResponse(file.open("rb"), content_type=content_type)  # noqa: SIM115 (closed by Django)
+    response = FileResponse(file.open("rb"), content_type=content_type)  # closed by Django
     response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response["X-Content-Type-Options"] = "nosniff"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
