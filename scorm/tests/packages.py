@@ -84,8 +84,8 @@ SCO_PAGE = """<!doctype html>
     show("api", "init=" + api.%(init)s(""));
     var entry = api.%(get)s("%(entry)s");
     show("entry", "entry=" + entry);
-    var location = api.%(get)s("%(location)s");
-    show("location", "location=" + location);
+    var place = api.%(get)s("%(location)s");
+    show("location", "location=" + place);
     var suspend = api.%(get)s("cmi.suspend_data");
     show("suspend", "suspend=" + suspend);
     if (api.%(get)s("%(status)s") == "not attempted" || api.%(get)s("%(status)s") == "unknown") {

@@ -21,6 +21,7 @@
   function say(text, kind) {
     statusLine.textContent = text || "";
     statusLine.className = "scorm__status" + (kind ? " scorm__status--" + kind : "");
+    statusLine.setAttribute("data-state", kind || "");
   }
 
   // ---- value checks ----------------------------------------------------------------------------
@@ -278,13 +279,13 @@
     if (inFlight) { again = true; return; }
     if (timer !== null) { clearTimeout(timer); timer = null; }
     inFlight = true; dirty = false;
-    say(root.dataset.saving);
+    say(root.dataset.saving, "saving");
     fetch(state.commit_url, { method: "POST", body: payload(), credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) { return response.json().then(function (body) { return { ok: response.ok, body: body }; }); })
       .then(function (result) {
         inFlight = false;
         if (!result.ok) { dirty = true; say(result.body.error || root.dataset.offline, "error"); return; }
-        if (result.body.done) say("✓ " + root.dataset.done, "done"); else say(root.dataset.saved);
+        if (result.body.done) say("✓ " + root.dataset.done, "done"); else say(root.dataset.saved, "saved");
         if (again || dirty) { again = false; flush(); }
       })
       .catch(function () { inFlight = false; dirty = true; say(root.dataset.offline, "error"); scheduleAutoCommit(); });
