@@ -138,27 +138,30 @@ def attempt_open(request, item_id: int):
 def attempt_commit(request, uuid):
     """Store what the runtime sends (form field ``state``: {"seq", "data", "total_seconds"}). A commit
     not newer than the stored one is answered ``saved: false`` and changes nothing."""
-    attempt = ScormAttempt.objects.select_related("package").filter(uuid=uuid, learner=request.user).first()
-    if attempt is None:
+    meta = services.attempt_meta(uuid=uuid, learner_id=request.user.pk)
+    if meta is None:
         raise Http404
     try:
         state = json.loads(request.POST.get("state", ""))
         seq = int(state["seq"])
         if not 0 < seq < 2**62:
             raise ValueError
-        saved = services.attempt_commit(
-            attempt=attempt, seq=seq, data=state.get("data", {}), total_seconds=state.get("total_seconds")
+        saved, result = services.attempt_commit(
+            uuid=uuid,
+            meta=meta,
+            seq=seq,
+            data=state.get("data", {}),
+            total_seconds=state.get("total_seconds"),
         )
-    except (ValueError, KeyError, TypeError, cmi.CommitRefused):
+    except (ValueError, KeyError, TypeError, AttributeError, cmi.CommitRefused):
         return _error(_("The lesson's progress could not be saved: the data sent was not valid."), 400)
     except services.NotEnrolled as error:
         return _error(str(error), 403)
     return JsonResponse(
         {
             "saved": saved,
-            "seq": attempt.seq if saved else None,
-            "done": attempt.completed_at is not None,
-            "completion": attempt.completion_status if saved else None,
-            "success": attempt.success_status if saved else None,
+            "done": meta.done,
+            "completion": result.completion_status if saved else None,
+            "success": result.success_status if saved else None,
         }
     )

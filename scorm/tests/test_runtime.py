@@ -70,7 +70,13 @@ def test_package_files_are_served_with_their_own_policy_and_no_cookie(client, wo
 
 @pytest.mark.parametrize(
     "path",
-    ["../../../config/settings/base.py", "..%2F..%2Fsecret", "content/../../x", "content/index.html%00.png", "content/"],
+    [
+        "../../../config/settings/base.py",
+        "..%2F..%2Fsecret",
+        "content/../../x",
+        "content/index.html%00.png",
+        "content/",
+    ],
 )
 def test_nothing_outside_the_package_is_reachable(client, world, path):
     key = world["one"].package.key
