@@ -26,7 +26,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("certificates.urls")),
     path("quizzes/", include("quizzes.urls")),
-    # SCORM packages' files and runtime calls (scorm.views): the files under /scorm/content/ carry a policy of their own.
+    # SCORM packages' files and runtime calls (scorm.views); /scorm/content/ has a policy of its own.
     path("scorm/", include("scorm.urls")),
     path("practice/", include(("quizzes.practice", "practice"))),
     path("i18n/setlang/", set_language, name="set_language"),

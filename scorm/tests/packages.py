@@ -62,7 +62,8 @@ MANIFEST_2004 = """<?xml version="1.0" encoding="UTF-8"?>
 
 # The page of both packages; API_NAME etc. are filled in per version.
 SCO_PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>练习</title><link rel="stylesheet" href="style.css"></head>
 <body>
 <h1>扫码登记练习</h1>
@@ -74,7 +75,9 @@ SCO_PAGE = """<!doctype html>
   // As authoring tools do: look for the API in this window, then each parent, then the opener.
   function findAPI(win) {
     var tries = 0;
-    while (win.%(api)s == null && win.parent != null && win.parent != win && tries < 10) { tries++; win = win.parent; }
+    while (win.%(api)s == null && win.parent != null && win.parent != win && tries < 10) {
+      tries++; win = win.parent;
+    }
     return win.%(api)s;
   }
   var api = findAPI(window) || (window.opener ? findAPI(window.opener) : null);
@@ -145,7 +148,8 @@ SCO_2004 = SCO_PAGE % {
     "session_value": '"PT" + seconds + "S"',
     "exit": "cmi.exit",
     "score": (
-        'api.SetValue("cmi.score.min", "0"); api.SetValue("cmi.score.max", "100"); api.SetValue("cmi.score.raw", "80");'
+        'api.SetValue("cmi.score.min", "0"); api.SetValue("cmi.score.max", "100");'
+        ' api.SetValue("cmi.score.raw", "80");'
         ' api.SetValue("cmi.score.scaled", "0.8"); api.SetValue("cmi.completion_status", "completed");'
         ' api.SetValue("cmi.success_status", "passed");'
     ),
@@ -171,7 +175,7 @@ def package_files(version: str = "1.2", *, mastery: int | None = None) -> dict[s
     return {
         "imsmanifest.xml": manifest,
         "content/index.html": page,
-        "content/style.css": "body { font-family: sans-serif; margin: 8px; } button { margin: 4px; padding: 8px; }",
+        "content/style.css": "body { font-family: sans-serif; margin: 8px; } button { padding: 8px; }",
     }
 
 

@@ -142,7 +142,8 @@ def test_manifests_of_both_versions():
 def test_xml_base_and_parameters_make_the_launch_url():
     manifest = (
         '<manifest xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"><organizations default="O">'
-        '<organization identifier="O"><title>T</title><item identifier="I" identifierref="R" parameters="?a=1">'
+        '<organization identifier="O"><title>T</title>'
+        '<item identifier="I" identifierref="R" parameters="?a=1">'
         "<title>T</title></item></organization></organizations>"
         '<resources xml:base="content/"><resource identifier="R" adlcp:scormtype="sco" href="index.html"/>'
         "</resources></manifest>"

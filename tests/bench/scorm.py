@@ -21,10 +21,9 @@ def main() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     django.setup()
+    from django.conf import settings
     from django.test.runner import DiscoverRunner
     from django.test.utils import setup_test_environment, teardown_test_environment
-
-    from django.conf import settings
 
     # A test database of its own: other test runs on the same server use the default name.
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "test_scorm_bench"
