@@ -43,6 +43,7 @@ PRODUCT_NAMES = {
     "Wagtail",  # the admin's name for itself (version banner, "Wagtail 编辑指南"); decided: a product name
     "English",  # the language switch names each language in itself
     "XLSX",
+    "SCORM",  # the e-learning package standard (SCORM 1.2 / 2004), named so in Chinese too
     "JSON",
     "XML",
     "URL",
