@@ -28,6 +28,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("certificates.urls")),
     path("quizzes/", include("quizzes.urls")),
+    # SCORM packages' files and runtime calls (scorm.views); /scorm/content/ has a policy of its own.
+    path("scorm/", include("scorm.urls")),
     path("practice/", include(("quizzes.practice", "practice"))),
     path("api/v1/", include("api.urls")),
     path("xapi/", include("xapi.urls")),

@@ -150,7 +150,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
     )
 
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
+    subpage_types = ["courses.LessonPage", "scorm.ScormPage", "quizzes.QuizPage"]
 
     content_panels = Page.content_panels + [
         HelpPanel(

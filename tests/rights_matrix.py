@@ -507,6 +507,7 @@ class MatrixWorld:
     attempts: dict[str, object] = field(default_factory=dict)  # community → the learner's submitted try
     open_attempts: dict[str, object] = field(default_factory=dict)
     awaiting_attempts: dict[str, object] = field(default_factory=dict)  # community → one to mark
+    scorm_attempts: dict[str, object] = field(default_factory=dict)  # community → the learner's SCORM attempt
     uploads: dict[str, object] = field(default_factory=dict)  # role → an UploadedFile of theirs
     sessions: dict[str, object] = field(default_factory=dict)  # role → an EditingSession of theirs
     objects: dict[str, object] = field(default_factory=dict)  # anything else, by name
@@ -641,6 +642,20 @@ def build_matrix_world() -> MatrixWorld:
     objects["closed_course"] = make_course("指派课程", open_enrolment=False)
     objects["closed_lesson"] = make_lesson(objects["closed_course"], "指派课时")
     objects["closed_quiz"] = make_quiz(objects["closed_course"], [base.questions["B社区"]], title="指派测验")
+    # SCORM lessons (scorm): one in each course, and each community learner's attempt at the open one.
+    from scorm.services import attempt_open
+    from scorm.tests.packages import make_scorm_lesson
+
+    objects["open_scorm"] = make_scorm_lesson(
+        objects["open_course"], title="公开 SCORM 课时", slug="open-scorm"
+    )
+    objects["closed_scorm"] = make_scorm_lesson(
+        objects["closed_course"], title="指派 SCORM 课时", slug="closed-scorm"
+    )
+    for community, learner in base.learners.items():
+        world.scorm_attempts[community] = attempt_open(
+            learner=learner, item=objects["open_scorm"], course=objects["open_course"]
+        )
     shared = base.courses["shared"]
     review_lesson = make_lesson(shared, "审核中课时")
     review_lesson.title = "审核中课时（修改）"
@@ -1116,6 +1131,38 @@ OPEN_LESSON = Target(
 )
 
 
+OPEN_SCORM = Target(
+    "SCORM lesson",
+    pick=_open_or_closed("scorm"),
+    kwargs=lambda world, lesson: {"item_id": lesson.pk},
+    wheres=("inside", "outside"),
+    reach=NOBODY,
+)
+
+
+OWN_SCORM_ATTEMPT = Target(
+    "own SCORM attempt",
+    pick=_own_or_other("scorm_attempts"),
+    kwargs=lambda world, attempt: {"uuid": attempt.uuid},
+    wheres=("inside", "outside"),
+    reach=NOBODY,
+)
+
+
+def scorm_commit(world, attempt, role) -> dict:
+    """A commit of the SCORM runtime, newer than any before it (its sequence number is the time)."""
+    import json
+    import time
+
+    return {"state": json.dumps({"seq": time.time_ns() // 1000, "data": {"cmi.core.lesson_location": role}})}
+
+
+def scorm_attempt_ids(item_id):
+    from scorm.models import ScormAttempt
+
+    return sorted(ScormAttempt.objects.filter(item_id=item_id).values_list("pk", flat=True))
+
+
 OPEN_QUIZ = Target(
     "quiz",
     pick=_open_or_closed("quiz"),
@@ -1229,6 +1276,7 @@ def staged_import(kind: str, *, confirmed: bool = False) -> Target:
 # -- targets: content (pages, images, documents, snippets, settings: no part of the tree) ----------
 
 CONTENT = {
+    "scorm_key": lambda world: world.objects["open_scorm"].package.key,
     # pages
     "lesson": lambda world: world.lessons["A社区"].pk,
     "course": lambda world: world.courses["A社区"].pk,

@@ -43,6 +43,8 @@ PRODUCT_NAMES = {
     "Wagtail",  # the admin's name for itself (version banner, "Wagtail 编辑指南"); decided: a product name
     "English",  # the language switch names each language in itself
     "XLSX",
+    "SCORM",  # the e-learning package standard (SCORM 1.2 / 2004), named so in Chinese too
+    "Scorm",  # the same, through the |title filter of Wagtail's page types report ("Scorm 课时")
     "JSON",
     "XML",
     "URL",

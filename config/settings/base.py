@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "courses",
     "progress",
     "quizzes",
+    "scorm",
     "assignments",
     "reports",
     "notifications",

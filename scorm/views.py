@@ -1,0 +1,167 @@
+"""The SCORM screens: the package's own files (served under /scorm/content/<key>/ with a policy of their
+own), and the runtime's two calls (open the learner's attempt, commit its data)."""
+
+import json
+import mimetypes
+import posixpath
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
+
+from scorm import cmi, package, services
+from scorm.models import ScormAttempt, ScormPage
+
+# Packages are made by authoring tools whose pages run inline scripts (and often eval) and inline styles:
+# this path, and only it, allows them. Everything still comes from this site; the package may only be
+# framed by our own lesson page, and it cannot submit forms elsewhere.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ]
+)
+CONTENT_TYPES = {
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".mp4": "video/mp4",
+    ".mp3": "audio/mpeg",
+    ".vtt": "text/vtt",
+    ".xml": "application/xml",
+    ".xsd": "application/xml",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".css": "text/css",
+}
+
+
+@require_GET
+@xframe_options_sameorigin
+def content(request, key: str, path: str):
+    """One file of a package. The key is the package's opaque folder; nothing else under MEDIA_ROOT is
+    reachable, and the response sets no cookie and reads no session."""
+    if len(key) != 32 or any(c not in "0123456789abcdef" for c in key):
+        raise Http404
+    normal = posixpath.normpath(path)
+    if normal.startswith(("../", "/")) or normal == ".." or "\\" in path or "\x00" in path:
+        raise Http404
+    folder = (package.packages_root() / key).resolve()
+    file = (folder / normal).resolve()
+    if not file.is_relative_to(folder) or not file.is_file():
+        raise Http404
+    suffix = Path(normal).suffix.lower()
+    content_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(normal)[0] or "application/octet-stream"
+    response = FileResponse(file.open("rb"), content_type=content_type)  # closed by Django
+    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def _page_and_course(item_id: int):
+    item = get_object_or_404(ScormPage.objects.live().public().select_related("package"), pk=item_id)
+    course = item.get_course(live=True)
+    if course is None or item.package_id is None:
+        raise Http404
+    return item, course
+
+
+def _error(message: str, status: int):
+    return JsonResponse({"saved": False, "error": message}, status=status)
+
+
+def _state(attempt: ScormAttempt, request) -> dict:
+    data = attempt.data or {}
+    exit_name = "cmi.core.exit" if attempt.package.version == package.VERSION_12 else "cmi.exit"
+    entry = (
+        "ab-initio"
+        if attempt.seq == 0
+        else ("resume" if data.get(exit_name, "suspend") in ("suspend", "") else "")
+    )
+    user = request.user
+    return {
+        "attempt": str(attempt.uuid),
+        "commit_url": reverse("scorm:commit", args=(attempt.uuid,)),
+        "version": attempt.package.version,
+        "seq": attempt.seq,
+        "data": data,
+        "entry": entry,
+        "total_seconds": attempt.total_seconds,
+        # Opaque to the package: the attempt's learner by a number, named as the platform shows them.
+        "learner_id": salted_hmac("scorm.learner_id", str(user.pk)).hexdigest()[:20],
+        "learner_name": str(user),
+        "mastery_score": attempt.package.mastery_score,
+        "scaled_passing_score": attempt.package.scaled_passing_score,
+        "done": attempt.completed_at is not None,
+    }
+
+
+@never_cache
+@require_POST
+@login_required
+def attempt_open(request, item_id: int):
+    """Start or resume the learner's attempt; the runtime's data for the package to read."""
+    item, course = _page_and_course(item_id)
+    try:
+        attempt = services.attempt_open(learner=request.user, item=item, course=course)
+    except services.NotEnrolled as error:
+        return _error(str(error), 403)
+    attempt.package = item.package
+    return JsonResponse(_state(attempt, request))
+
+
+@never_cache
+@require_POST
+@login_required
+def attempt_commit(request, uuid):
+    """Store what the runtime sends (form field ``state``: {"seq", "data", "total_seconds"}). A commit
+    not newer than the stored one is answered ``saved: false`` and changes nothing."""
+    meta = services.attempt_meta(uuid=uuid, learner_id=request.user.pk)
+    if meta is None:
+        raise Http404
+    try:
+        state = json.loads(request.POST.get("state", ""))
+        seq = int(state["seq"])
+        if not 0 < seq < 2**62:
+            raise ValueError
+        saved, result = services.attempt_commit(
+            uuid=uuid,
+            meta=meta,
+            seq=seq,
+            data=state.get("data", {}),
+            total_seconds=state.get("total_seconds"),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError, cmi.CommitRefused):
+        return _error(_("The lesson's progress could not be saved: the data sent was not valid."), 400)
+    except services.NotEnrolled as error:
+        return _error(str(error), 403)
+    return JsonResponse(
+        {
+            "saved": saved,
+            "done": meta.done,
+            "completion": result.completion_status if saved else None,
+            "success": result.success_status if saved else None,
+        }
+    )
