@@ -1,9 +1,11 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks as wagtail_blocks
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -307,7 +309,7 @@ def live_course_items():
     return CourseItemPage.objects.live()
 
 
-class LessonPage(CourseItemPage):
+class LessonPage(RoutablePageMixin, CourseItemPage):
     """One short lesson: text, screenshots and step-by-step guides for one task."""
 
     body = StreamField(LessonStreamBlock(), verbose_name=_("lesson content"))
@@ -343,6 +345,19 @@ class LessonPage(CourseItemPage):
     def clean(self):
         super().clean()
         self.search_text = search_index_text(self.title, self.summary, lesson_plain_text(self))
+
+    @path("job-aid/<str:size>/", name="job_aid")
+    def job_aid(self, request, size: str):
+        """The lesson's printable one-page job aid (courses.jobaid), A4 or A5: served through the page,
+        so whoever may see the lesson may print it, and no one else."""
+        from courses.jobaid import SIZES, cached_job_aid_pdf
+
+        if size not in SIZES or getattr(request, "is_preview", False):
+            raise Http404
+        pdf = cached_job_aid_pdf(self, size=size, url=request.build_absolute_uri(self.url))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="job-aid-{self.pk}-{size}.pdf"'
+        return response
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import lesson_position
