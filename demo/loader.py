@@ -2,8 +2,9 @@
 images by title, topics by slug; anything that exists is left untouched.
 
 A trainer's edits are never overwritten: an existing page is never changed, and a course that someone has
-edited (a revision by a person: the loader's own revisions have no user) gets no missing demo lessons or
-quizzes added to it either."""
+worked on (a revision or history entry by a person, on the course or a page in it: the loader's own have no
+user) gets no missing demo lessons or quizzes added to it either. A course nobody has touched gets the demo
+lessons it lacks (a newer demo adds lessons to courses loaded before), placed before its final quiz."""
 
 import io
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from django.core.files.images import ImageFile
 from django.db import transaction
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Page
+from wagtail.models import Collection, Page, PageLogEntry, Revision
 
 from core.models import HomePage, SiteSettings
 from courses.blocks import EMPTY_IMAGE
@@ -168,9 +169,16 @@ QUIZ_SLUG = "quiz"  # a demo course's final quiz
 EXERCISE_SLUG = "exercise"  # an optional written exercise, marked by a trainer
 
 
-def edited_by_someone(page: Page) -> bool:
-    """Whether a person has saved a revision of the page (the loader saves its revisions without a user)."""
-    return page.revisions.exclude(user=None).exists()
+def edited_by_someone(course: Page) -> bool:
+    """Whether a person has worked on the course or a page in it: saved a revision, or anything else the
+    page history records (moves, unpublishing, …). The loader's own revisions and log entries have no user."""
+    pages = Page.objects.descendant_of(course, inclusive=True).values("pk")
+    return (
+        Revision.page_revisions.filter(object_id__in=[str(pk) for pk in pages.values_list("pk", flat=True)])
+        .exclude(user=None)
+        .exists()
+        or PageLogEntry.objects.filter(page__in=pages).exclude(user=None).exists()
+    )
 
 
 def _add_lesson(course: CoursePage, spec: dict, images: "_Images") -> LessonPage:
