@@ -346,6 +346,13 @@ class LessonPage(RoutablePageMixin, CourseItemPage):
         super().clean()
         self.search_text = search_index_text(self.title, self.summary, lesson_plain_text(self))
 
+    def route(self, request, path_components):
+        # The lesson itself routes as a plain page (RoutablePageMixin would route it as its index view), so
+        # the route is remembered in the content cache (core.routing) and the page costs no query.
+        if not path_components:
+            return super(RoutablePageMixin, self).route(request, path_components)
+        return super().route(request, path_components)
+
     @path("job-aid/<str:size>/", name="job_aid")
     def job_aid(self, request, size: str):
         """The lesson's printable one-page job aid (courses.jobaid), A4 or A5: served through the page,

@@ -11,7 +11,7 @@ MANAGERS_COURSE = {
         "为参加线下培训的人标记完成，并按街道的要求导出表格。"
     ),
     "topic": "training-management",
-    "minutes": 36,
+    "minutes": 34,
     "cover": "cover-managers",
     "certificate_months": None,
     "objectives": [

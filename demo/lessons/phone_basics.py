@@ -10,7 +10,7 @@ PHONE_COURSE = {
         "用语音打字、保护好手机和账号。先学这门，再学其他课程就轻松了。"
     ),
     "topic": "phone-basics",
-    "minutes": 32,
+    "minutes": 31,
     "cover": "cover-phone",
     "certificate_months": None,
     "objectives": [
