@@ -55,3 +55,40 @@ def font_runs(text: str) -> list[tuple[str, str]]:
 
 def text_width(text: str, size: float) -> float:
     return sum(pdfmetrics.stringWidth(run, font, size) for font, run in font_runs(text))
+
+
+NO_LINE_START = "，。、；：！？）》」』”’…"
+
+
+def draw_string(canvas, text: str, x: float, y: float, size: float, colour=None) -> None:
+    """Text at (x, y) (baseline, left), each character in a font that has it."""
+    canvas.saveState()
+    if colour is not None:
+        canvas.setFillColor(colour)
+    line = canvas.beginText(x, y)
+    for font, run in font_runs(text):
+        line.setFont(font, size)
+        line.textOut(run)
+    canvas.drawText(line)
+    canvas.restoreState()
+
+
+def wrap_text(text: str, size: float, max_width: float) -> list[str]:
+    """Break text into lines no wider than max_width, between characters (as Chinese is set), preferring
+    spaces in Latin text."""
+    lines: list[str] = []
+    rest = " ".join(text.split())
+    while rest:
+        end = len(rest)
+        while end > 1 and text_width(rest[:end], size) > max_width:
+            end -= 1
+        if end < len(rest):
+            space = rest.rfind(" ", 0, end)
+            if space > end // 2:
+                end = space
+            # Chinese line breaking: a closing mark never starts a line; take one character down with it.
+            while end > 1 and rest[end] in NO_LINE_START:
+                end -= 1
+        lines.append(rest[:end].strip())
+        rest = rest[end:].strip()
+    return lines

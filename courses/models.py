@@ -1,10 +1,12 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks as wagtail_blocks
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents import get_document_model_string
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -310,7 +312,7 @@ def live_course_items():
     return CourseItemPage.objects.live()
 
 
-class LessonPage(CourseItemPage):
+class LessonPage(RoutablePageMixin, CourseItemPage):
     """One short lesson: text, screenshots and step-by-step guides for one task."""
 
     body = StreamField(LessonStreamBlock(), verbose_name=_("lesson content"))
@@ -366,6 +368,26 @@ class LessonPage(CourseItemPage):
         self.search_text = search_index_text(self.title, self.summary, lesson_plain_text(self))
         if self.recording_id:
             recording_check(self.recording)
+
+    def route(self, request, path_components):
+        # The lesson itself routes as a plain page (RoutablePageMixin would route it as its index view), so
+        # the route is remembered in the content cache (core.routing) and the page costs no query.
+        if not path_components:
+            return super(RoutablePageMixin, self).route(request, path_components)
+        return super().route(request, path_components)
+
+    @path("job-aid/<str:size>/", name="job_aid")
+    def job_aid(self, request, size: str):
+        """The lesson's printable one-page job aid (courses.jobaid), A4 or A5: served through the page,
+        so whoever may see the lesson may print it, and no one else."""
+        from courses.jobaid import SIZES, cached_job_aid_pdf
+
+        if size not in SIZES or getattr(request, "is_preview", False):
+            raise Http404
+        pdf = cached_job_aid_pdf(self, size=size, url=request.build_absolute_uri(self.url))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="job-aid-{self.pk}-{size}.pdf"'
+        return response
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import lesson_position

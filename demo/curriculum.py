@@ -1,4 +1,5 @@
-"""The demo curriculum: six short, practical courses for community frontline staff.
+"""The demo curriculum: nine short, practical courses for community frontline staff (the six tool courses
+here, their additions and the three others in demo.lessons).
 
 Pure data, read by demo.loader. Lesson bodies are lists of (block_type, raw_value) in the shapes
 courses.blocks expects; {"illustration": key, "alt": text} stands for an image that the loader draws
@@ -7,45 +8,12 @@ with demo.illustrations and puts in the image library. "社区通" is a made-up 
 
 from __future__ import annotations
 
+from demo.blocks import callout, heading, image, para, points, step, steps
+from demo.blocks import shot as _shot
+
 ORGANISATION = "某市社区工作培训中心"
 HELP_CONTACT = "培训热线 023-6000 0000（工作日 9:00–17:30）"
 INDEX_INTRO = "每门课都能在手机上学完，每课 5–10 分钟，配有截图和分步操作，学完就能在岗位上用。"
-
-
-# --- small builders, so every block has exactly the raw shape courses.blocks expects -----------------
-
-
-def _shot(key: str, alt: str) -> dict:
-    return {"illustration": key, "alt": alt}
-
-
-def heading(text: str, level: str = "h2") -> tuple[str, dict]:
-    return ("heading", {"text": text, "level": level})
-
-
-def para(html: str) -> tuple[str, str]:
-    return ("paragraph", html)
-
-
-def image(key: str, alt: str, caption: str = "") -> tuple[str, dict]:
-    return ("image", {"image": _shot(key, alt), "caption": caption})
-
-
-def step(instruction: str, key: str | None = None, alt: str = "", tip: str = "") -> dict:
-    return {"instruction": instruction, "screenshot": _shot(key, alt) if key else None, "tip": tip}
-
-
-def steps(title: str, *items: dict) -> tuple[str, dict]:
-    return ("steps", {"title": title, "steps": list(items)})
-
-
-def callout(kind: str, title: str, html: str) -> tuple[str, dict]:
-    return ("callout", {"kind": kind, "title": title, "text": html})
-
-
-def points(*items: str, title: str = "本课要点") -> tuple[str, dict]:
-    return ("key_points", {"title": title, "points": list(items)})
-
 
 TOPICS = [
     {
@@ -77,6 +45,21 @@ TOPICS = [
         "slug": "privacy",
         "name": "个人信息保护",
         "description": "用白话讲清个人信息保护法，做到最少收集、脱敏展示、安全分享和泄露后正确处置。",
+    },
+    {
+        "slug": "volunteer",
+        "name": "志愿者上岗",
+        "description": "给临时动员的志愿者、党员和业委会成员：门岗流程、登记工具、信息底线、遇事找谁。",
+    },
+    {
+        "slug": "training-management",
+        "name": "培训管理",
+        "description": "给培训管理员：指派课程、看懂报表、跟进逾期、标记线下培训、导出报送。",
+    },
+    {
+        "slug": "phone-basics",
+        "name": "手机基本功",
+        "description": "扫一扫、小程序、截图、大字、语音输入和手机安全：一线工作离不开的手机操作。",
     },
 ]
 
@@ -1636,4 +1619,39 @@ PRIVACY_COURSE = {
 }
 
 
-COURSES = [QR_COURSE, TEMPERATURE_COURSE, TRACING_COURSE, NOTICE_COURSE, AI_COURSE, PRIVACY_COURSE]
+def _with_additions(course: dict) -> dict:
+    """The course with its additions (demo.lessons.additions): a practice before a lesson's closing key
+    points, extra lessons at the end."""
+    from demo.lessons import additions
+
+    if course["slug"] in additions.PRACTICES:
+        slug, block = additions.PRACTICES[course["slug"]]
+        body = next(lesson for lesson in course["lessons"] if lesson["slug"] == slug)["body"]
+        body.insert(len(body) - 1 if body[-1][0] == "key_points" else len(body), block)
+    course["lessons"].extend(additions.LESSONS.get(course["slug"], []))
+    course["minutes"] = sum(lesson["minutes"] for lesson in course["lessons"])
+    return course
+
+
+# Recurring training: certificates of the courses whose rules change expire after this many months.
+PRIVACY_COURSE["certificate_months"] = 12
+AI_COURSE["certificate_months"] = 12
+
+
+def _courses() -> list[dict]:
+    from demo.lessons.managers import MANAGERS_COURSE
+    from demo.lessons.phone_basics import PHONE_COURSE
+    from demo.lessons.volunteer import VOLUNTEER_COURSE
+
+    tool_courses = [QR_COURSE, TEMPERATURE_COURSE, TRACING_COURSE, NOTICE_COURSE, AI_COURSE, PRIVACY_COURSE]
+    return [
+        *(_with_additions(course) for course in tool_courses),
+        VOLUNTEER_COURSE,
+        PHONE_COURSE,
+        MANAGERS_COURSE,
+    ]
+
+
+COURSES = _courses()
+# The six courses on the tools of the job, each with at least one guided practice.
+TOOL_COURSE_SLUGS = tuple(course["slug"] for course in COURSES[:6])

@@ -1,6 +1,8 @@
 """Demo illustrations drawn with Pillow alone: course covers, phone-screen mock-ups and diagrams.
 
-No text is ever drawn (the machine may have no CJK font): words are suggested by grey rounded bars.
+Screen titles, buttons, menu items and the labels a learner has to find are drawn in Chinese with the
+font the project ships for certificates (certificates/fonts, a GB 2312 subset of Noto Sans CJK SC), so a
+learner can match a picture to the real screen; body text is still suggested by grey rounded bars.
 Everything is deterministic, so the same key always gives the same picture.
 
     draw("phone-scan-qr")  -> PIL.Image.Image (RGB)
@@ -11,12 +13,18 @@ Everything is deterministic, so the same key always gives the same picture.
 from __future__ import annotations
 
 import contextvars
+import functools
 import hashlib
 import itertools
 import random
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
+
+FONT_PATH = (
+    Path(__file__).resolve().parent.parent / "certificates" / "fonts" / "FrontlineCertificateSans-Regular.ttf"
+)
 
 # Drawn at twice the size and reduced, so curves and diagonals come out smooth.
 SCALE = 2
@@ -49,6 +57,12 @@ MAP_BG = (236, 240, 232)
 Box = tuple[float, float, float, float]
 PLAIN = "-plain"  # suffix of a key: its screen without the "tap here" ring (see draw)
 _tap_hints: contextvars.ContextVar[bool] = contextvars.ContextVar("tap_hints", default=True)
+_current_key: contextvars.ContextVar[str] = contextvars.ContextVar("current_key", default="")
+
+
+@functools.lru_cache(maxsize=32)
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(FONT_PATH), size)
 
 
 class Canvas:
@@ -108,6 +122,15 @@ class Canvas:
     def finish(self) -> Image.Image:
         return self.image.reduce(SCALE)
 
+    def text(self, x: float, y: float, text: str, size: float = 28, color=INK, anchor: str = "la") -> Box:
+        """Chinese text at (x, y) in logical pixels (anchor as Pillow's: "la" left-top, "mm" centre)."""
+        font = _font(round(size * SCALE))
+        self.draw.text((round(x * SCALE), round(y * SCALE)), text, font=font, fill=color, anchor=anchor)
+        x0, y0, x1, y1 = self.draw.textbbox(
+            (round(x * SCALE), round(y * SCALE)), text, font=font, anchor=anchor
+        )
+        return (x0 / SCALE, y0 / SCALE, x1 / SCALE, y1 / SCALE)
+
     # --- building blocks ----------------------------------------------------------------------------
     def bar(self, x: float, y: float, w: float, h: float = 14, color=BAR) -> None:
         """A rounded bar standing for a line of text."""
@@ -123,9 +146,14 @@ class Canvas:
             self.rect((x0, y0 + 4, x1, y1 + 4), fill=(20, 40, 70, 18), radius=radius)
         self.rect(box, fill=fill, radius=radius)
 
-    def button(self, box: Box, fill=PRIMARY, label=WHITE, outline=None, label_w: float | None = None):
+    def button(
+        self, box: Box, fill=PRIMARY, label=WHITE, outline=None, label_w: float | None = None, text: str = ""
+    ):
         x0, y0, x1, y1 = box
         self.rect(box, fill=fill, outline=outline, width=3, radius=(y1 - y0) / 2)
+        if text:
+            self.text((x0 + x1) / 2, (y0 + y1) / 2, text, min(32, (y1 - y0) * 0.42), label, "mm")
+            return
         w = label_w or min(160, (x1 - x0) * 0.4)
         h = 16
         self.bar((x0 + x1 - w) / 2, (y0 + y1 - h) / 2, w, h, label)
@@ -367,7 +395,11 @@ def _nav_bar(c: Canvas, title_w: float = 190, bg=WHITE, fg=INK, back: bool = Tru
     c.rect((0, 48, c.width, 136), fill=bg)
     if back:
         c.chevron(40, 92, 14, fg, "left", 5)
-    c.bar((c.width - title_w) / 2, 83, title_w, 20, fg)
+    title = SCREEN_TITLES.get(_current_key.get())
+    if title:
+        c.text(c.width / 2 - 40, 92, title, 30, fg, "mm")
+    else:
+        c.bar((c.width - title_w) / 2, 83, title_w, 20, fg)
     capsule = (530, 70, 700, 114)
     c.rect(
         capsule,
@@ -437,6 +469,18 @@ def _list_row(
     return box
 
 
+TILE_LABELS = {
+    "qr": "访客登记",
+    "temp": "体温登记",
+    "trace": "流调轨迹",
+    "notice": "社区通知",
+    "list": "登记名单",
+    "people": "居民管理",
+    "chat": "消息",
+    "shield": "隐私设置",
+}
+
+
 def _icon_tile(c: Canvas, cx: float, cy: float, bg, fg, icon: str) -> Box:
     box = (cx - 64, cy - 64, cx + 64, cy + 64)
     c.rect((cx - 48, cy - 62, cx + 48, cy + 34), fill=bg, radius=26)
@@ -463,7 +507,7 @@ def _icon_tile(c: Canvas, cx: float, cy: float, bg, fg, icon: str) -> Box:
         c.bubble((ix - 24, iy - 18, ix + 24, iy + 14), fg, "down", 10)
     elif icon == "shield":
         c.shield(ix, iy, 24, fg)
-    c.bar(cx - 40, cy + 46, 80, 14, INK)
+    c.text(cx, cy + 53, TILE_LABELS[icon], 24, INK, "mm")
     return box
 
 
@@ -543,9 +587,9 @@ def phone_code_poster(key: str) -> Image.Image:
     c.lines(150, 770, [420, 380, 300], 14, 16, BAR)
     c.rect((140, 880, 580, 928), fill=GREEN_LIGHT, radius=24)
     c.bar(250, 897, 220, 14, GREEN)
-    c.button((56, 1010, 352, 1100), fill=WHITE, label=PRIMARY, outline=PRIMARY, label_w=120)
+    c.button((56, 1010, 352, 1100), fill=WHITE, label=PRIMARY, outline=PRIMARY, label_w=120, text="分享")
     save = (368, 1010, 664, 1100)
-    c.button(save, label_w=120)
+    c.button(save, label_w=120, text="保存图片")
     _home_indicator(c)
     c.tap(save)
     return c.finish()
@@ -569,7 +613,7 @@ def phone_visitor_form(key: str) -> Image.Image:
     c.warning(98, 951, 14, ORANGE)
     c.bar(130, 945, 360, 12, ORANGE)
     submit = (32, 1060, 688, 1160)
-    c.button(submit, label_w=150)
+    c.button(submit, label_w=150, text="提交登记")
     _home_indicator(c)
     c.tap(submit)
     return c.finish()
@@ -595,7 +639,7 @@ def phone_proxy_register(key: str) -> Image.Image:
     c.field(64, 740, 656, 120, 230)
     c.checkbox(64, 890, True)
     c.lines(116, 892, [480, 360], 13, 12)
-    c.button((32, 1060, 688, 1160), label_w=150)
+    c.button((32, 1060, 688, 1160), label_w=150, text="提交登记")
     _home_indicator(c)
     c.tap((364, 176, 680, 240))
     return c.finish()
@@ -619,7 +663,7 @@ def phone_visitor_success(key: str) -> Image.Image:
         c.bar(656 - w, y, w, 16, INK)
         if i < 3:
             c.line([(64, y + 40), (656, y + 40)], BAR_LIGHT, 2, round_caps=False)
-    c.button((32, 1080, 688, 1170), fill=WHITE, label=PRIMARY, outline=PRIMARY, label_w=120)
+    c.button((32, 1080, 688, 1170), fill=WHITE, label=PRIMARY, outline=PRIMARY, label_w=120, text="返回首页")
     _home_indicator(c)
     c.tap((150, 510, 570, 680))
     return c.finish()
@@ -648,7 +692,7 @@ def phone_visitor_list(key: str) -> Image.Image:
     boxes = []
     for i, (icon, widths, pill) in enumerate(rows):
         boxes.append(_list_row(c, 430 + i * 136, icon[0], icon[1], widths, pill))
-    c.button((32, 1120, 688, 1210), fill=WHITE, label=PRIMARY, outline=PRIMARY, label_w=160)
+    c.button((32, 1120, 688, 1210), fill=WHITE, label=PRIMARY, outline=PRIMARY, label_w=160, text="导出名单")
     _home_indicator(c)
     c.tap(boxes[2])
     return c.finish()
@@ -666,7 +710,7 @@ def phone_health_code(key: str) -> Image.Image:
     c.bar(300, 822, 120, 16, WHITE)
     c.lines(150, 900, [420, 340], 14, 16)
     c.bar(240, 986, 240, 14, BAR_DARK)
-    c.button((56, 1100, 664, 1190), fill=WHITE, label=GREEN, outline=GREEN, label_w=140)
+    c.button((56, 1100, 664, 1190), fill=WHITE, label=GREEN, outline=GREEN, label_w=140, text="刷新")
     _home_indicator(c)
     c.tap(code)
     return c.finish()
@@ -710,7 +754,7 @@ def phone_temp_entry(key: str) -> Image.Image:
             y = keypad_top + 20 + row * 112
             c.rect((x, y, x + 220, y + 96), fill=WHITE, radius=14)
             c.rect((x + 96, y + 32, x + 124, y + 64), fill=INK, radius=8)
-    c.button((32, 1212 - 10, 688, 1270), label_w=140)
+    c.button((32, 1212 - 10, 688, 1270), label_w=140, text="保存")
     c.tap(entry)
     return c.finish()
 
@@ -737,7 +781,7 @@ def phone_temp_list(key: str) -> Image.Image:
         c.thermometer(540, y + 56, 32, color, light, 0.8 if color == RED else 0.5)
         c.bar(566, y + 49, 72, 14, color)
         boxes.append(box)
-    c.button((32, 1136, 688, 1220), label_w=160)
+    c.button((32, 1136, 688, 1220), label_w=160, text="查看汇总")
     _home_indicator(c)
     c.tap(boxes[2])
     return c.finish()
@@ -761,9 +805,9 @@ def phone_temp_alert(key: str) -> Image.Image:
     c.bar(230, 570, 260, 24, INK)
     c.lines(130, 620, [460, 420, 360], 14, 16, BAR)
     c.line([(72, 780), (648, 780)], LINE, 2, round_caps=False)
-    c.button((104, 808, 344, 900), fill=PAGE, label=BAR_DARK, label_w=100)
+    c.button((104, 808, 344, 900), fill=PAGE, label=BAR_DARK, label_w=100, text="稍后处理")
     report = (376, 808, 616, 900)
-    c.button(report, fill=RED, label_w=100)
+    c.button(report, fill=RED, label_w=100, text="立即上报")
     c.tap(report)
     return c.finish()
 
@@ -794,7 +838,7 @@ def phone_temp_summary(key: str) -> Image.Image:
         c.bar(124, y + 2, 200 - i * 40, 14, BAR_DARK)
         c.bar(520, y + 2, 130, 14, ORANGE)
     submit = (32, 1000, 688, 1090)
-    c.button(submit, fill=GREEN, label_w=160)
+    c.button(submit, fill=GREEN, label_w=160, text="提交汇总")
     c.lines(160, 1120, [400], 12, 12, BAR)
     _home_indicator(c)
     c.tap(submit)
@@ -916,8 +960,8 @@ def phone_trace_form(key: str) -> Image.Image:
     c.rect(add, fill=PRIMARY_LIGHT, outline=PRIMARY, width=3, radius=20)
     c.plus(280, 945, 16, PRIMARY, 5)
     c.bar(312, 938, 120, 14, PRIMARY)
-    c.button((32, 1080, 344, 1170), fill=WHITE, label=PRIMARY, outline=PRIMARY, label_w=100)
-    c.button((376, 1080, 688, 1170), label_w=100)
+    c.button((32, 1080, 344, 1170), fill=WHITE, label=PRIMARY, outline=PRIMARY, label_w=100, text="保存草稿")
+    c.button((376, 1080, 688, 1170), label_w=100, text="提交")
     _home_indicator(c)
     c.tap(add)
     return c.finish()
@@ -1012,7 +1056,7 @@ def phone_group_settings(key: str) -> Image.Image:
             c.line([(40, y + 100), (720, y + 100)], LINE, 2, round_caps=False)
         rows.append(box)
         y += 100 if i != 2 else 124
-    c.button((32, 1130, 688, 1214), fill=WHITE, label=RED, outline=LINE, label_w=140)
+    c.button((32, 1130, 688, 1214), fill=WHITE, label=RED, outline=LINE, label_w=140, text="退出群聊")
     _home_indicator(c)
     c.tap((16, rows[1][1] + 8, 704, rows[1][3] - 8))
     return c.finish()
@@ -1037,10 +1081,10 @@ def phone_official_account(key: str) -> Image.Image:
     c.rect((64, 810, 74, 890), fill=ORANGE)
     c.lines(96, 830, [480, 360], 13, 14, ORANGE_MID)
     c.lines(64, 920, [560, 500], 14, 18, BAR)
-    c.button((32, 1060, 250, 1150), fill=WHITE, label=BAR_DARK, outline=LINE, label_w=90)
-    c.button((266, 1060, 470, 1150), fill=WHITE, label=PRIMARY, outline=PRIMARY, label_w=90)
+    c.button((32, 1060, 250, 1150), fill=WHITE, label=BAR_DARK, outline=LINE, label_w=90, text="保存")
+    c.button((266, 1060, 470, 1150), fill=WHITE, label=PRIMARY, outline=PRIMARY, label_w=90, text="预览")
     publish = (486, 1060, 688, 1150)
-    c.button(publish, fill=GREEN, label_w=90)
+    c.button(publish, fill=GREEN, label_w=90, text="发表")
     _home_indicator(c)
     c.tap(publish)
     return c.finish()
@@ -1166,11 +1210,15 @@ def phone_privacy_permission(key: str) -> Image.Image:
     c.bar(176, 706, 360, 22, INK)
     c.bar(176, 744, 260, 14, BAR)
     c.lines(64, 810, [560, 520, 440], 14, 16, BAR)
-    options = [(940, PAGE, BAR_DARK, None), (1040, PAGE, BAR_DARK, None), (1140, WHITE, RED, LINE)]
+    options = [
+        (940, PAGE, BAR_DARK, None, "仅在使用期间允许"),
+        (1040, PAGE, BAR_DARK, None, "本次允许"),
+        (1140, WHITE, RED, LINE, "不允许"),
+    ]
     boxes = []
-    for y, fill, label, outline in options:
+    for y, fill, label, outline, text in options:
         box = (48, y - 20, 672, y + 64)
-        c.button(box, fill=fill, label=label, outline=outline, label_w=180)
+        c.button(box, fill=fill, label=label, outline=outline, label_w=180, text=text)
         boxes.append(box)
     c.tap(boxes[0])
     return c.finish()
@@ -1206,7 +1254,7 @@ def phone_share_settings(key: str) -> Image.Image:
         c.toggle(572, y + 26, on)
         if i == 0:
             c.line([(64, y + 100), (656, y + 100)], LINE, 2, round_caps=False)
-    c.button((32, 1080, 688, 1170), label_w=140)
+    c.button((32, 1080, 688, 1170), label_w=140, text="保存设置")
     _home_indicator(c)
     c.tap(choice)
     return c.finish()
@@ -1612,6 +1660,200 @@ def diagram_data_minimum(key: str) -> Image.Image:
 
 # --- registry ---------------------------------------------------------------------------------------------
 
+
+# --- screens with their words written out (the later courses) ---------------------------------------
+
+SCREEN_TITLES = {
+    "phone-app-home": "社区通",
+    "phone-app-home-temp": "社区通",
+    "phone-app-home-plain": "社区通",
+    "phone-code-poster": "登记码海报",
+    "phone-visitor-form": "访客登记",
+    "phone-proxy-register": "代他人登记",
+    "phone-visitor-success": "登记成功",
+    "phone-visitor-list": "登记名单",
+    "phone-health-code": "居民通行码",
+    "phone-temp-entry": "体温录入",
+    "phone-temp-list": "体温记录",
+    "phone-temp-alert": "体温录入",
+    "phone-temp-summary": "每日汇总",
+    "phone-trace-list": "流调名单",
+    "phone-trace-map": "活动轨迹",
+    "phone-trace-form": "轨迹录入",
+    "phone-group-notice": "幸福小区3栋居民群",
+    "phone-group-settings": "聊天信息",
+    "phone-official-account": "文章预览",
+    "phone-ai-chat": "AI 助手",
+    "phone-ai-settings": "隐私设置",
+    "phone-privacy-mask": "居民信息",
+    "phone-privacy-permission": "社区通",
+    "phone-share-settings": "分享设置",
+    "phone-font-size": "字体大小",
+    "phone-report-dashboard": "培训报表",
+}
+
+
+def phone_wechat_menu(key: str) -> Image.Image:
+    c = Canvas(PHONE_SIZE, WHITE)
+    _status_bar(c)
+    c.rect((0, 48, 720, 136), fill=PAGE)
+    c.text(360, 92, "微信", 32, INK, "mm")
+    c.circle(668, 92, 22, outline=INK, width=4)
+    c.plus(668, 92, 10, INK, 4)
+    for i, (name, colour) in enumerate(
+        [
+            ("社区工作群", GREEN),
+            ("网格员李姐", PRIMARY),
+            ("幸福小区3栋居民群", ORANGE),
+            ("社区通", PRIMARY_MID),
+        ]
+    ):
+        y = 150 + i * 130
+        c.avatar(84, y + 60, 44, colour)
+        c.text(150, y + 30, name, 30, INK)
+        c.bar(150, y + 80, 300 - i * 30, 14, BAR)
+        c.line([(150, y + 128), (720, y + 128)], LINE, 2, round_caps=False)
+    c.rect((0, 136, 720, 1280), fill=(10, 20, 35, 60))
+    menu = (360, 132, 700, 404)
+    c.polygon([(650, 118), (670, 132), (630, 132)], fill=(60, 64, 72))
+    c.rect(menu, fill=(60, 64, 72), radius=14)
+    boxes = []
+    for i, item in enumerate(["发起群聊", "添加朋友", "扫一扫", "收付款"]):
+        box = (368, 140 + i * 64, 684, 204 + i * 64)
+        c.rect((388, box[1] + 18, 416, box[1] + 46), outline=WHITE, width=3, radius=5)
+        c.text(440, box[1] + 32, item, 28, WHITE, "lm")
+        boxes.append(box)
+    _home_indicator(c)
+    c.tap(boxes[2])
+    return c.finish()
+
+
+def phone_font_size(key: str) -> Image.Image:
+    c = _phone()
+    c.card((32, 170, 688, 600), radius=22)
+    c.text(64, 200, "预览", 26, BAR_DARK)
+    c.bubble((64, 250, 560, 340), CHAT_GREEN, "right")
+    c.text(84, 295, "您好，请用微信扫一下这个码登记。", 26, INK, "lm")
+    c.bubble((120, 370, 656, 460), WHITE, "left")
+    c.rect((120, 370, 656, 460), outline=LINE, width=2, radius=18)
+    c.text(140, 415, "好的，登记好了给您看。", 30, INK, "lm")
+    c.text(64, 520, "拖动下面的滑块，预览文字的大小", 24, BAR_DARK)
+    c.card((32, 640, 688, 1000), radius=22)
+    c.text(64, 680, "字体大小", 30, INK)
+    slider = (50, 858, 670, 947)
+    c.text(80, 800, "小", 24, INK, "mm")
+    c.text(360, 800, "标准", 28, INK, "mm")
+    c.text(640, 800, "大", 40, INK, "mm")
+    c.rect((80, 898, 640, 906), fill=BAR, radius=4)
+    for i in range(6):
+        x = 80 + i * 112
+        c.rect((x - 2, 890, x + 2, 914), fill=BAR_DARK)
+    c.rect((80, 898, 472, 906), fill=PRIMARY, radius=4)
+    c.circle(472, 902, 26, fill=WHITE, outline=PRIMARY, width=4)
+    c.text(360, 1060, "调大以后，聊天、文章和按钮的字都会变大", 24, BAR_DARK, "mm")
+    _home_indicator(c)
+    c.tap(slider)
+    return c.finish()
+
+
+def phone_report_dashboard(key: str) -> Image.Image:
+    c = _phone()
+    c.card((32, 160, 688, 430), radius=22)
+    c.text(64, 190, "完成情况 · 民生路街道", 26, BAR_DARK)
+    c.text(64, 240, "扫码登记：零接触访客登记", 30, INK)
+    for i, (label, value, colour) in enumerate(
+        [("已指派", "48", INK), ("已完成", "26", GREEN), ("学习中", "12", PRIMARY), ("已逾期", "7", RED)]
+    ):
+        x = 100 + i * 160
+        c.text(x, 330, value, 40, colour, "mm")
+        c.text(x, 385, label, 22, BAR_DARK, "mm")
+    rows = [
+        ("民生路社区", 14, 3, 1, 78),
+        ("解放西路社区", 5, 5, 5, 33),
+        ("大阳沟社区", 7, 4, 1, 58),
+    ]
+    boxes = []
+    for i, (name, done, doing, late, pct) in enumerate(rows):
+        y = 450 + i * 203
+        box = (36, y + 3, 684, y + 195)
+        c.rect(box, fill=WHITE, radius=18)
+        c.text(64, y + 40, name, 30, PRIMARY, "lm")
+        c.chevron(650, y + 40, 10, BAR, "right", 4)
+        c.text(64, y + 95, f"已完成 {done}", 24, GREEN, "lm")
+        c.text(240, y + 95, f"学习中 {doing}", 24, PRIMARY, "lm")
+        c.text(420, y + 95, f"已逾期 {late}", 24, RED if late > 2 else INK, "lm")
+        c.rect((64, y + 140, 560, y + 158), fill=BAR_LIGHT, radius=9)
+        c.rect((64, y + 140, 64 + 496 * pct / 100, y + 158), fill=GREEN if pct >= 50 else ORANGE, radius=9)
+        c.text(620, y + 149, f"{pct}%", 24, INK, "mm")
+        boxes.append(box)
+    c.button((32, 1100, 344, 1190), fill=WHITE, label=PRIMARY, outline=PRIMARY, text="下载 XLSX")
+    c.button((376, 1100, 688, 1190), fill=WHITE, label=PRIMARY, outline=PRIMARY, text="下载 CSV")
+    _home_indicator(c)
+    c.tap(boxes[1])
+    return c.finish()
+
+
+def diagram_contacts(key: str) -> Image.Image:
+    c = Canvas(COVER_SIZE, (246, 248, 251))
+    c.card((140, 60, 1140, 660), radius=30)
+    c.rect((140, 60, 1140, 160), fill=PRIMARY, radius=30)
+    c.rect((140, 120, 1140, 160), fill=PRIMARY)
+    c.text(640, 110, "门岗联系卡：遇到情况找谁", 40, WHITE, "mm")
+    rows = [
+        ("1", "带班人员", "（值班表上的姓名和电话）", PRIMARY),
+        ("2", "社区值班电话", "（写在这里）", PRIMARY),
+        ("!", "急救 120　报警 110　火警 119", "有人受伤、闯入、起火：先打电话", RED),
+        ("?", "政务服务便民热线 12345", "居民的诉求，解决不了时", GREEN),
+    ]
+    for i, (mark, title, note, colour) in enumerate(rows):
+        y = 210 + i * 110
+        c.circle(230, y + 30, 32, fill=colour)
+        c.text(230, y + 30, mark, 34, WHITE, "mm")
+        c.text(290, y + 12, title, 36, INK)
+        c.text(290, y + 62, note, 24, BAR_DARK)
+    return c.finish()
+
+
+def _cover_people(c: Canvas, colour) -> None:
+    for i, x in enumerate((470, 640, 810)):
+        h = 330 - (i % 2) * 40
+        c.circle(x, 560 - h, 58, fill=(241, 205, 170))
+        c.rect((x - 80, 560 - h + 70, x + 80, 600), fill=colour if i != 1 else PRIMARY, radius=50)
+
+
+def cover_volunteer(key: str) -> Image.Image:
+    c = _cover((252, 238, 222), (246, 222, 196), key)
+    _cover_people(c, ORANGE)
+    c.rect((560, 330, 720, 372), fill=RED, radius=10)
+    c.text(640, 351, "志愿者", 28, WHITE, "mm")
+    c.check_badge(900, 200, 46, GREEN)
+    return c.finish()
+
+
+def cover_managers(key: str) -> Image.Image:
+    c = _cover((226, 237, 250), (205, 223, 244), key)
+    c.card((360, 170, 920, 600), radius=28)
+    for i, (pct, colour) in enumerate(((0.78, GREEN), (0.33, ORANGE), (0.58, GREEN), (0.9, GREEN))):
+        y = 230 + i * 90
+        c.rect((420, y, 860, y + 36), fill=BAR_LIGHT, radius=18)
+        c.rect((420, y, 420 + 440 * pct, y + 36), fill=colour, radius=18)
+    c.text(640, 570, "培训报表", 30, INK, "mm")
+    c.check_badge(930, 190, 46, GREEN)
+    return c.finish()
+
+
+def cover_phone(key: str) -> Image.Image:
+    c = _cover((226, 243, 232), (204, 232, 214), key)
+    screen = _phone_device(c, (520, 110, 760, 640))
+    x0, y0, x1, _y1 = screen
+    c.text((x0 + x1) / 2, y0 + 90, "大字", 64, INK, "mm")
+    c.qr(x0 + 40, y0 + 170, x1 - x0 - 80, key)
+    c.lock(400, 360, 60, PRIMARY)
+    c.bubble((820, 300, 1000, 390), CHAT_GREEN, "left")
+    c.text(910, 345, "语音输入", 28, INK, "mm")
+    return c.finish()
+
+
 _REGISTRY: dict[str, tuple[Callable[[str], Image.Image], str]] = {
     "cover-qr": (cover_qr, "课程封面：扫码登记"),
     "cover-temperature": (cover_temperature, "课程封面：体温记录"),
@@ -1650,6 +1892,13 @@ _REGISTRY: dict[str, tuple[Callable[[str], Image.Image], str]] = {
     "diagram-notice-channels": (diagram_notice_channels, "社区通知发布渠道示意图"),
     "diagram-data-minimum": (diagram_data_minimum, "最少必要收集示意图"),
     "diagram-leak-response": (diagram_leak_response, "信息泄露处置步骤示意图"),
+    "diagram-contacts": (diagram_contacts, "门岗联系卡示意图"),
+    "cover-volunteer": (cover_volunteer, "课程封面：志愿者上岗"),
+    "cover-managers": (cover_managers, "课程封面：培训管理员"),
+    "cover-phone": (cover_phone, "课程封面：一线手机基本功"),
+    "phone-wechat-menu": (phone_wechat_menu, "微信右上角“＋”菜单"),
+    "phone-font-size": (phone_font_size, "手机字体大小设置界面"),
+    "phone-report-dashboard": (phone_report_dashboard, "培训报表完成情况界面"),
 }
 
 KEYS: tuple[str, ...] = tuple(_REGISTRY)
@@ -1669,10 +1918,12 @@ def draw(key: str) -> Image.Image:
     base = _base(key)
     painter, _title = _REGISTRY[base]
     token = _tap_hints.set(base == key)
+    key_token = _current_key.set(base)
     try:
         return painter(base)
     finally:
         _tap_hints.reset(token)
+        _current_key.reset(key_token)
 
 
 def title_for(key: str) -> str:

@@ -1,5 +1,10 @@
 """Builds the demo site from demo.curriculum. Idempotent: pages are found by slug,
-images by title, topics by slug; anything that exists is left untouched."""
+images by title, topics by slug; anything that exists is left untouched.
+
+A trainer's edits are never overwritten: an existing page is never changed, and a course that someone has
+worked on (a revision or history entry by a person, on the course or a page in it: the loader's own have no
+user) gets no missing demo lessons or quizzes added to it either. A course nobody has touched gets the demo
+lessons it lacks (a newer demo adds lessons to courses loaded before), placed before its final quiz."""
 
 import io
 from dataclasses import dataclass
@@ -7,7 +12,7 @@ from dataclasses import dataclass
 from django.core.files.images import ImageFile
 from django.db import transaction
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Page
+from wagtail.models import Collection, Page, PageLogEntry, Revision
 
 from core.models import HomePage, SiteSettings
 from courses.blocks import EMPTY_IMAGE
@@ -121,6 +126,12 @@ def load_curriculum() -> LoadReport:
         course = CoursePage.objects.child_of(index).filter(slug=spec["slug"]).first()
         if course is not None:
             report.courses_existing += 1
+            if not edited_by_someone(course):
+                existing = set(course.get_children().values_list("slug", flat=True))
+                for lesson_spec in spec["lessons"]:
+                    if lesson_spec["slug"] not in existing:
+                        _add_lesson(course, lesson_spec, images)
+                        report.lessons_created += 1
             continue
         course = _publish(
             index,
@@ -132,31 +143,58 @@ def load_curriculum() -> LoadReport:
                 topic=topics[spec["topic"]],
                 cover_image=images.get(spec["cover"]),
                 objectives=[("objective", text) for text in spec["objectives"]],
+                certificate_valid_months=spec.get("certificate_months"),
             ),
         )
         report.courses_created += 1
         for lesson_spec in spec["lessons"]:
-            _publish(
-                course,
-                LessonPage(
-                    title=lesson_spec["title"],
-                    slug=lesson_spec["slug"],
-                    summary=lesson_spec.get("summary", ""),
-                    estimated_minutes=lesson_spec.get("minutes", 5),
-                    body=[
-                        {"type": block_type, "value": _resolve(value, images)}
-                        for block_type, value in lesson_spec["body"]
-                    ],
-                ),
-            )
+            _add_lesson(course, lesson_spec, images)
             report.lessons_created += 1
 
+    for slug, (title, questions) in quiz_bank.EXERCISES.items():
+        course = CoursePage.objects.child_of(index).filter(slug=slug).first()
+        if course is None or edited_by_someone(course) or course.get_children().filter(slug=EXERCISE_SLUG):
+            continue
+        _load_quiz(course, title, questions, images, report, slug=EXERCISE_SLUG, required=False, pass_mark=60)
     for slug, (title, questions) in quiz_bank.QUIZZES.items():
         course = CoursePage.objects.child_of(index).filter(slug=slug).first()
-        if course is None or QuizPage.objects.child_of(course).filter(slug="quiz").exists():
+        if course is None or edited_by_someone(course) or course.get_children().filter(slug=QUIZ_SLUG):
             continue
-        _load_quiz(course, title, questions, images, report)
+        pass_mark = quiz_bank.PASS_MARKS.get(slug, quiz_bank.PASS_MARK)
+        _load_quiz(course, title, questions, images, report, pass_mark=pass_mark)
     return report
+
+
+QUIZ_SLUG = "quiz"  # a demo course's final quiz
+EXERCISE_SLUG = "exercise"  # an optional written exercise, marked by a trainer
+
+
+def edited_by_someone(course: Page) -> bool:
+    """Whether a person has worked on the course or a page in it: saved a revision, or anything else the
+    page history records (moves, unpublishing, …). The loader's own revisions and log entries have no user."""
+    pages = Page.objects.descendant_of(course, inclusive=True).values("pk")
+    return (
+        Revision.page_revisions.filter(object_id__in=[str(pk) for pk in pages.values_list("pk", flat=True)])
+        .exclude(user=None)
+        .exists()
+        or PageLogEntry.objects.filter(page__in=pages).exclude(user=None).exists()
+    )
+
+
+def _add_lesson(course: CoursePage, spec: dict, images: "_Images") -> LessonPage:
+    lesson = LessonPage(
+        title=spec["title"],
+        slug=spec["slug"],
+        summary=spec.get("summary", ""),
+        estimated_minutes=spec.get("minutes", 5),
+        body=[{"type": block_type, "value": _resolve(value, images)} for block_type, value in spec["body"]],
+    )
+    closing = course.get_children().filter(slug=QUIZ_SLUG).first()
+    if closing is None:
+        return _publish(course, lesson)
+    closing.add_sibling(pos="left", instance=lesson)
+    lesson.save_revision().publish()
+    return lesson
 
 
 def demo_question_data(spec: dict) -> QuestionData:
@@ -175,9 +213,21 @@ def demo_question_data(spec: dict) -> QuestionData:
     )
 
 
-def _load_quiz(course: CoursePage, title: str, questions: list[dict], images: _Images, report: LoadReport):
+def _load_quiz(
+    course: CoursePage,
+    title: str,
+    questions: list[dict],
+    images: _Images,
+    report: LoadReport,
+    *,
+    slug: str = QUIZ_SLUG,
+    required: bool = True,
+    pass_mark: int = 80,
+):
     """A published bank category holding the course's questions, and a quiz page last in the course."""
     category, _created = QuestionCategory.objects.get_or_create(name=f"演示：{course.title}")
+    if not required:
+        category, _created = QuestionCategory.objects.get_or_create(name=f"演示：{course.title}（写作练习）")
     blocks = []
     for spec in questions:
         image_key = spec.get("image")
@@ -196,11 +246,16 @@ def _load_quiz(course: CoursePage, title: str, questions: list[dict], images: _I
         course,
         QuizPage(
             title=title,
-            slug="quiz",
-            summary="学完本课程后做一做，看看自己掌握了没有。",
-            estimated_minutes=5,
+            slug=slug,
+            summary=(
+                "学完本课程后做一做，看看自己掌握了没有。"
+                if required
+                else "选做：写下你的做法，培训老师批改后会给你反馈。"
+            ),
+            estimated_minutes=max(5, len(questions) // 2) if required else 10,
+            required=required,
             questions=blocks,
-            pass_mark=75,
+            pass_mark=pass_mark,
             attempts_allowed=0,
             feedback_mode=QuizPage.Feedback.END,
         ),

@@ -70,6 +70,14 @@ ASSIGNMENTS = (
         due_days=14,
         note="处理居民信息前必学。",
     ),
+    DemoAssignment(
+        "phone-basics",
+        by="district",
+        units=("渝中区",),
+        due_mode=Assignment.DueMode.DATE,
+        due_in_days=21,
+        note="先学这门，再学其他课程就轻松了。",
+    ),
 )
 
 
@@ -174,8 +182,8 @@ def _give_progress(courses: list[CoursePage], report: TrainingReport) -> None:
     )
     for course in courses:
         items = list(course.items().specific())
-        lessons = [item for item in items if not isinstance(item, QuizPage)]
-        quiz = next((item for item in items if isinstance(item, QuizPage)), None)
+        lessons = [item for item in items if not isinstance(item, QuizPage) and item.required]
+        quiz = next((item for item in items if isinstance(item, QuizPage) and item.slug == "quiz"), None)
         for unit, people in by_unit.items():
             rng = random.Random(f"frontline-demo:{unit}:{course.slug}")
             first = rng.randrange(len(OUTCOMES))

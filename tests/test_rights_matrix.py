@@ -802,6 +802,18 @@ PAGE_VARIANTS = {
     "course": Screen(EVERYONE, target=Target("course", path=lambda world, obj: world.courses["A社区"].url)),
     "lesson": Screen(EVERYONE, target=Target("lesson", path=lambda world, obj: world.lessons["A社区"].url)),
     "quiz": Screen(EVERYONE, target=Target("quiz", path=lambda world, obj: world.quizzes["A社区"].url)),
+    # The lesson's printable job aid (courses.jobaid): served through the page, as the page is.
+    "lesson job aid": Screen(
+        EVERYONE,
+        target=Target("lesson job aid", path=lambda world, obj: world.lessons["A社区"].url + "job-aid/a4/"),
+    ),
+    "password page job aid": Screen(
+        EVERYONE,
+        target=Target(
+            "password page job aid",
+            path=lambda world, obj: world.objects["private_lesson"].url + "job-aid/a5/",
+        ),
+    ),
     "password page": Screen(
         EVERYONE, target=Target("password page", path=lambda world, obj: world.objects["private_lesson"].url)
     ),
