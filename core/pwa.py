@@ -45,6 +45,7 @@ ICONS = (
 # learner pages load another script add it here.
 OFFLINE_STATIC = (
     "css/site.css",
+    "css/practice.css",
     "js/pwa.js",
     "js/listen.js",
     "js/datasaver.js",
@@ -147,6 +148,7 @@ def service_worker(request):
     context = {
         "version": asset_version(),
         "offline_url": reverse("offline"),
+        "manifest_url": reverse("manifest"),
         "precache": json.dumps([url for url, _size in offline_static_urls()]),
         "static_url": settings.STATIC_URL,
         "media_url": settings.MEDIA_URL,

@@ -54,6 +54,7 @@ class Picture:
 
 
 def _candidates(tag: str) -> list[tuple[str, int]]:
+    """The WebP candidates of a <source>, or the candidates of an <img> (its srcset, else its src)."""
     attrs = dict(_ATTR.findall(tag))
     if attrs.get("type") and attrs["type"] != "image/webp":
         return []  # the JPEG fallback of <picture>: phones here all show WebP
@@ -71,8 +72,11 @@ def pictures_in_html(html: str) -> list[Picture]:
     pictures = []
     for match in _PICTURE.finditer(html):
         picture = Picture()
-        for tag in [*_SOURCE.findall(match.group(0)), *_IMG.findall(match.group(0))]:
+        for tag in _SOURCE.findall(match.group(0)):
             picture.candidates.extend(_candidates(tag))
+        if not picture.candidates:  # no WebP source: the <img> itself
+            for tag in _IMG.findall(match.group(0)):
+                picture.candidates.extend(_candidates(tag))
         if picture.candidates:
             pictures.append(picture)
     for tag in _IMG.findall(_PICTURE.sub("", html)):

@@ -34,7 +34,7 @@ def test_a_learner_gets_every_published_lesson_its_pictures_and_the_static_files
     assert "草稿课" not in str(data) and data["my_learning"] == "/my/"
     assert len(data["images"]) == 1
     image = data["images"][0]
-    assert ".width-960." in image["url"] and image["bytes"] > 0
+    assert ".width-960." in image["url"] and image["url"].endswith(".webp") and image["bytes"] > 0
     assert any(".width-480." in alias and kept == image["url"] for alias, kept in data["aliases"].items())
     assert {file["url"] for file in data["files"]} >= {"/static/css/site.css", "/static/js/pwa.js"}
     assert all(file["bytes"] > 0 for file in data["files"])
@@ -44,7 +44,7 @@ def test_a_learner_gets_every_published_lesson_its_pictures_and_the_static_files
 def test_a_phone_with_a_small_screen_keeps_the_small_picture(client, course):
     client.force_login(make_user("small-phone"))
     data = client.get(url_of(course) + "?px=360").json()
-    assert ".width-480." in data["images"][0]["url"]
+    assert ".width-480." in data["images"][0]["url"] and data["images"][0]["url"].endswith(".webp")
     assert client.get(url_of(course) + "?px=lots").status_code == 200
 
 

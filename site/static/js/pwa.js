@@ -8,7 +8,12 @@
   const INDEX_CACHE = "fa-saved";
   const INDEX_KEY = "/__saved__/index.json";
   const MY_CACHE = "fa-my";
-  const courseCache = (id) => `fa-course-${id}`;
+  // Each saved version of a course has its own cache: a refresh fills a new one, then drops the old.
+  const coursePrefix = (id) => `fa-course-${id}-`;
+  const dropCaches = async (id, keep) => {
+    const names = (await caches.keys()).filter((name) => name.startsWith(coursePrefix(id)) && name !== keep);
+    await Promise.all(names.map((name) => caches.delete(name)));
+  };
   const script = document.currentScript;
   const supported = "serviceWorker" in navigator && "caches" in window;
 
@@ -81,7 +86,7 @@
       ...list.images.map((image) => ({ url: image.url })),
       ...list.files.map((file) => ({ url: file.url })),
     ];
-    const name = courseCache(list.course);
+    const name = coursePrefix(list.course) + list.version;
     await caches.delete(name);
     const cache = await caches.open(name);
     let bytes = 0;
@@ -103,11 +108,12 @@
     const index = await readIndex();
     index[list.course] = { version: list.version, bytes, title: list.title, aliases: list.aliases, saved: Date.now() };
     await writeIndex(index);
+    await dropCaches(list.course, name);
     return bytes;
   };
 
   const deleteCourse = async (id) => {
-    await caches.delete(courseCache(id));
+    await dropCaches(id, null);
     const index = await readIndex();
     delete index[id];
     await writeIndex(index);
@@ -139,11 +145,13 @@
     const id = panel.dataset.course;
     let list = null;
     const showSaved = (entry) => {
+      panel.dataset.state = "saved";
       say(panel.dataset.saved.replace("{size}", formatSize(entry.bytes)));
       $("hint").hidden = true;
       show("delete");
     };
     const showUnsaved = (text) => {
+      panel.dataset.state = "unsaved";
       say(text || "");
       $("hint").hidden = false;
       show("start");
@@ -153,6 +161,7 @@
       if (!index[id]) return showUnsaved();
       showSaved(index[id]);
       if (navigator.onLine) {
+        panel.dataset.state = "updating";
         say(panel.dataset.updating);
         try { showSaved(await refresh(id, panel.dataset.url, index)); } catch { showSaved(index[id]); }
       }
@@ -173,6 +182,7 @@
     });
     $("cancel").addEventListener("click", () => { showUnsaved(); $("start").focus(); });
     $("confirm").addEventListener("click", async () => {
+      panel.dataset.state = "saving";
       show();
       const bar = $("progress");
       bar.hidden = false;

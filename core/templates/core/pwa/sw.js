@@ -11,18 +11,21 @@ const STATIC_CACHE = "fa-static-" + VERSION;
 const SHELL_CACHE = "fa-shell-" + VERSION;
 const OWN_PREFIXES = ["fa-static-", "fa-shell-"];
 const OFFLINE_URL = "{{ offline_url }}";
+const MANIFEST_URL = "{{ manifest_url }}";
 const PRECACHE = {{ precache }};
 const STATIC_URL = "{{ static_url }}";
 const MEDIA_URL = "{{ media_url }}";
 const HEADER = "{{ header }}";
 const INDEX_CACHE = "fa-saved";
 const INDEX_KEY = "/__saved__/index.json";
+const PLACEHOLDER = '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="9" viewBox="0 0 16 9"><rect width="16" height="9" fill="#f2f5f9"/></svg>';
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(SHELL_CACHE);
     const offline = await fetch(OFFLINE_URL, { headers: { [HEADER]: "1" }, credentials: "same-origin" });
     if (offline.ok) await cache.put(OFFLINE_URL, offline);
+    await cache.add(MANIFEST_URL);
     const statics = await caches.open(STATIC_CACHE);
     await statics.addAll(PRECACHE);
     await self.skipWaiting();
@@ -77,7 +80,8 @@ const mediaFirst = async (request) => {
   } catch (error) {
     const alias = await savedAlias(new URL(request.url).pathname);
     if (alias) return alias;
-    throw error;
+    // A picture of a page that was not saved with it (another course's card on My learning): a grey box.
+    return new Response(PLACEHOLDER, { headers: { "Content-Type": "image/svg+xml", "Cache-Control": "no-store" } });
   }
 };
 
@@ -104,6 +108,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(staticFirst(request));
   } else if (url.pathname.startsWith(MEDIA_URL + "images/")) {
     event.respondWith(mediaFirst(request));
+  } else if (url.pathname === MANIFEST_URL) {
+    event.respondWith(fetch(request).catch(() => caches.match(MANIFEST_URL, { cacheName: SHELL_CACHE })));
   } else if (request.mode === "navigate") {
     event.respondWith(pageNetworkFirst(request));
   }
