@@ -1,6 +1,7 @@
 """What "保存到手机" keeps of a course (the list behind ``progress:course_offline``): the course page, its
-published lessons, their pictures at the size the phone shows, and the static files those pages load — each URL with its size, and a version that changes when a trainer publishes a change to
-the course (or a deploy changes the static files, or the learner switches language).
+published lessons, their pictures at the size the phone shows, and the static files those pages load —
+each URL with its size, and a version that changes when a trainer publishes a change to the course (or a
+deploy changes the static files, or the learner switches language).
 
 Pages are fetched by js/pwa.js as the saved-copy variant (core.pwa: no CSRF token). Their sizes are
 estimates (the body's HTML plus the page around it) until saved; the phone then shows what it kept.

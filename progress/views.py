@@ -38,7 +38,7 @@ def _not_open_to_learner(request, course: CoursePage, error: services.NotEnrolle
 @require_GET
 @login_required
 def course_offline(request, course_id: int):
-    """「保存到手机」: what the phone keeps of a course, with sizes and the course's version (progress.offline).
+    """「保存到手机」: what the phone keeps of a course, with sizes and its version (progress.offline).
 
     For learners who may learn in the course (the enrolment rule); ``?px=`` is how many pixels across the
     phone shows a full-width picture (its screen width × pixel ratio)."""

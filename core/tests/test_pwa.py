@@ -62,7 +62,9 @@ def test_the_service_worker_is_served_from_the_root_uncached_as_javascript_under
 def test_the_cache_version_changes_when_a_static_file_changes(monkeypatch):
     before = pwa._asset_version()
     real = pwa._file_bytes
-    monkeypatch.setattr(pwa, "_file_bytes", lambda name: real(name) + (b"/* new */" if name.endswith(".css") else b""))
+    monkeypatch.setattr(
+        pwa, "_file_bytes", lambda name: real(name) + (b"/* new */" if name.endswith(".css") else b"")
+    )
     assert pwa._asset_version() != before
 
 

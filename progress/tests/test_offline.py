@@ -99,7 +99,8 @@ def test_the_size_estimate_of_a_page_is_close_to_the_saved_copy(client, course):
 def test_pictures_are_read_from_picture_elements_and_plain_images():
     html = (
         '<picture><source type="image/webp" srcset="/media/a.480.webp 480w, /media/a.960.webp 960w">'
-        '<source type="image/jpeg" srcset="/media/a.480.jpg 480w"><img src="/media/a.480.jpg" alt=""></picture>'
+        '<source type="image/jpeg" srcset="/media/a.480.jpg 480w">'
+        '<img src="/media/a.480.jpg" alt=""></picture>'
         '<img src="/media/b.png" alt="">'
     )
     first, second = pictures_in_html(html)

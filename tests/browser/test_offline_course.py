@@ -29,7 +29,7 @@ def sign_in(phone):
     page.get_by_label("密码", exact=True).fill("demo-learner-2026")
     page.get_by_role("button", name="登录").click()
     expect(page.locator("h1")).to_have_text("我的学习")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
 
 
 def save_course(page) -> None:
@@ -47,7 +47,9 @@ def pictures_shown(page) -> None:
     assert images.count() > 0
     for i in range(images.count()):
         images.nth(i).scroll_into_view_if_needed()
-        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=images.nth(i).element_handle())
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=images.nth(i).element_handle()
+        )
 
 
 def test_a_saved_course_reads_offline_refreshes_and_is_deleted(phone, demo_site_with_learner):
@@ -123,15 +125,19 @@ def test_signing_out_forgets_the_saved_course(phone, demo_site_with_learner):
     page.get_by_role("link", name="账号").click()
     page.get_by_role("button", name="退出登录").click()
     expect(page.get_by_role("link", name="登录")).to_be_visible()
-    assert page.evaluate("() => caches.keys()") == []
-    assert page.evaluate("() => navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
+    # Nothing of the learner's is left; the page signed out on may start the worker again, which keeps
+    # only the (signed-out) offline page and static files.
+    left = page.evaluate("() => caches.keys()")
+    assert [name for name in left if not name.startswith(("fa-shell-", "fa-static-"))] == []
 
 
 def test_the_site_is_installable(phone, demo_site_with_learner):
     page = phone.page
     phone.goto("/")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    manifest = page.evaluate("() => fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
+    manifest = page.evaluate(
+        "() => fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())"
+    )
     assert manifest["name"] == "一线学堂" and manifest["start_url"] == "/my/"
     assert manifest["display"] == "standalone"
     sizes = page.evaluate(
