@@ -29,7 +29,7 @@ def wait_for_worker(page) -> None:
         try:
             page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
             return
-        except Exception:  # noqa: BLE001 - Playwright's TimeoutError; try the next page
+        except Exception:
             page.reload()
     raise AssertionError("no service worker controls the page")
 
