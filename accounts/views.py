@@ -204,6 +204,13 @@ class PasswordResetView(View):
 class SignOutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # Courses saved to the phone and lessons finished offline belong to this person: the browser
+        # forgets them (js/pwa.js also clears them where this header is not understood).
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = StaffPasswordChangeForm

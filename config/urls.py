@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.images.views.serve import serve as wagtailimages_serve
 
+from core import pwa
 from core import views as core_views
 from courses import views as course_views
 
@@ -38,6 +39,10 @@ urlpatterns = [
     path("preferences/text-size/", core_views.text_size, name="text_size"),
     path("preferences/data-saver/", core_views.data_saver, name="data_saver"),
     path("ping/", core_views.ping, name="ping"),
+    # The installable web app (core.pwa): at the site root, so the service worker's scope is the whole site.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline_page, name="offline"),
 ]
 
 if settings.DEBUG or settings.SERVE_MEDIA:

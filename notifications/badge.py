@@ -26,6 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from core.pwa import is_offline_copy
 from notifications.selectors import unread_count
 
 PLACEHOLDER = "<!--notifications-badge-->"
@@ -137,7 +138,9 @@ class NotificationBadgeMiddleware:
             return response
         user = getattr(request, "user", None)
         html = ""
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and is_offline_copy(request):
+            html = badge_html(count=0, current=False)  # a copy kept on the phone: no personal count
+        elif user is not None and user.is_authenticated:
             if self._list_url is None:
                 self._list_url = reverse("notifications:list")
             on_list = request.path.startswith(self._list_url)

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,10 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from core.personal_data import personal_data_json
 from courses.models import CoursePage, LessonPage
 from courses.selectors import course_next_item
-from progress import services
+from progress import offline, services
 from progress.exports import personal_data, personal_data_page
 from progress.models import OfflineCompletion
-from progress.selectors import completion_moment, course_completed, course_completion_of
+from progress.selectors import completion_moment, course_completed, course_completion_of, enrolment_allowed
 from progress.selectors import my_learning as my_learning_selector
 
 
@@ -41,6 +42,25 @@ def _not_open_to_learner(request, course: CoursePage, error: services.NotEnrolle
     """Back to the course page, saying why: the course is not open to this learner."""
     messages.error(request, str(error))
     return redirect(course.url)
+
+
+@require_GET
+@login_required
+def course_offline(request, course_id: int):
+    """「保存到手机」: what the phone keeps of a course, with sizes and its version (progress.offline).
+
+    For learners who may learn in the course (the enrolment rule); ``?px=`` is how many pixels across the
+    phone shows a full-width picture (its screen width × pixel ratio)."""
+    course = _live_course(course_id)
+    if not enrolment_allowed(learner=request.user, course=course):
+        raise PermissionDenied
+    try:
+        pixels = min(max(int(request.GET.get("px", offline.DEFAULT_PIXELS)), 240), 2000)
+    except ValueError:
+        pixels = offline.DEFAULT_PIXELS
+    response = JsonResponse(offline.course_offline(course=course, request=request, pixels=pixels))
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 @require_POST

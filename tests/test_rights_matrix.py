@@ -227,6 +227,8 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "progress:my_data": Screen(SIGNED_IN, target=OWN_DATA),
     "progress:course_complete": Screen(SIGNED_IN, target=OWN_COMPLETED_COURSE),
     "progress:my_data_page": Screen(SIGNED_IN, target=OWN_DATA),
+    # 「保存到手机」: what the phone keeps of a course, for learners who may learn in it (core.pwa).
+    "progress:course_offline": Screen(SIGNED_IN, target=OPEN_COURSE),
     "progress:course_join": Screen(
         NOBODY,
         get=False,
@@ -318,6 +320,10 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "text_size": Screen(NOBODY, get=False, post=EVERYONE),
     "data_saver": Screen(NOBODY, get=False, post=EVERYONE),
     "ping": Screen(EVERYONE),
+    # The installable web app (core.pwa): the same for everyone.
+    "manifest": Screen(EVERYONE),
+    "service_worker": Screen(EVERYONE),
+    "offline": Screen(EVERYONE),
     "wagtailcore_authenticate_with_password": Screen(
         EVERYONE,
         post=EVERYONE,

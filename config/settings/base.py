@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "notifications.badge.NotificationBadgeMiddleware",  # per-user badge into cached headers
+    "core.pwa.OfflineCopyMiddleware",  # pages saved to the phone: no CSRF token (core.pwa)
     "core.routing.CachedRoutingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
