@@ -47,6 +47,8 @@ OFFLINE_STATIC = (
     "css/site.css",
     "css/practice.css",
     "js/pwa.js",
+    "js/offline.js",
+    "js/video.js",
     "js/listen.js",
     "js/datasaver.js",
     "js/practice.js",

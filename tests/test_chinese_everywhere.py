@@ -120,14 +120,7 @@ INITIAL_PASSWORD = re.compile(r"\b[a-z2-9]{5}(?: [a-z2-9]{5}){2}\b")
 # New strings of this branch whose Chinese is in the helper's PO file, not yet merged into locale/:
 # (msgctxt, msgid). Shown in English until then; test_pending_strings_are_still_untranslated fails
 # once they are translated, so the entry is removed then.
-PENDING: set[tuple[str | None, str]] = {  # (context, msgid) of strings awaiting their translation
-    # Job aids (/tmp/po/curriculum.po)
-    (None, "Print this lesson's key points"),
-    (None, "Job aid, A4 PDF"),
-    (None, "Job aid, A5 PDF"),
-    (None, "Scan for the whole lesson"),
-    (None, "Job aid"),
-}
+PENDING: set[tuple[str | None, str]] = set()  # (context, msgid) of strings awaiting their translation
 PENDING_TEXT = {msgid for _context, msgid in PENDING}
 
 

@@ -165,3 +165,37 @@ def test_the_site_is_installable(phone, demo_site_with_learner):
     errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
     assert [error["errorId"] for error in errors if error["errorId"] != "in-incognito"] == []
     assert page.evaluate("() => navigator.serviceWorker.controller.scriptURL").endswith("/sw.js")
+
+
+def test_signing_out_with_lessons_waiting_to_sync_asks_first(phone, demo_site_with_learner):
+    """A lesson finished with no signal and not yet sent would be lost with the rest of the phone's data:
+    signing out says so and lets the learner stay; online, the account page sends it first."""
+    page = phone.page
+    sign_in(phone)
+    phone.goto("/accounts/profile/")
+    expect(page.locator("html[data-offline-ready]")).to_have_count(1)
+    lesson = LessonPage.objects.live().first()
+    page.context.set_offline(True)
+    page.evaluate(
+        """item => localStorage.setItem("frontline.offline.completions", JSON.stringify([
+             {key: "8c0c7f4e-0000-4000-8000-000000000001", item: item, completed_at: new Date().toISOString()}]))""",
+        lesson.pk,
+    )
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_function("() => true")
+    expect(page.locator("h1")).to_have_text("我的账号")
+    assert asked and "1" in asked[0] and "退出" in asked[0]
+    # Back online, the account page sends it; then signing out asks nothing.
+    page.context.set_offline(False)
+    page.reload()
+    page.wait_for_function("() => !localStorage.getItem('frontline.offline.completions')", timeout=30_000)
+    assert ItemProgress.objects.filter(item_id=lesson.pk, completed_at__isnull=False).exists()
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_role("link", name="登录")).to_be_visible()

@@ -22,6 +22,10 @@
     const form = event.target;
     if (!form.matches("[data-sign-out]") || form.dataset.cleared) return;
     event.preventDefault();
+    // Lessons finished offline and not yet sent (js/offline.js) would be lost with the rest: ask first.
+    let pending = 0;
+    try { pending = JSON.parse(localStorage.getItem("frontline.offline.completions") || "[]").length; } catch (error) { pending = 0; }
+    if (pending && form.dataset.pendingWarning && !window.confirm(form.dataset.pendingWarning.replace("{count}", pending))) return;
     try {
       if ("caches" in window) await Promise.all((await caches.keys()).map((name) => caches.delete(name)));
       if (window.indexedDB && indexedDB.databases) {
