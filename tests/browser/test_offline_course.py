@@ -177,8 +177,9 @@ def test_signing_out_with_lessons_waiting_to_sync_asks_first(phone, demo_site_wi
     lesson = LessonPage.objects.live().first()
     page.context.set_offline(True)
     page.evaluate(
-        """item => localStorage.setItem("frontline.offline.completions", JSON.stringify([
-             {key: "8c0c7f4e-0000-4000-8000-000000000001", item: item, completed_at: new Date().toISOString()}]))""",
+        """item => localStorage.setItem("frontline.offline.completions", JSON.stringify([{
+             key: "8c0c7f4e-0000-4000-8000-000000000001", item: item,
+             completed_at: new Date().toISOString()}]))""",
         lesson.pk,
     )
     asked = []
