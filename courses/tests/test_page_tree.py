@@ -24,7 +24,12 @@ class PageTreeRulesTests(WagtailPageTestCase):
         from quizzes.models import QuizPage
 
         self.assertAllowedParentPageTypes(CoursePage, {CourseIndexPage})
-        self.assertAllowedSubpageTypes(CoursePage, {LessonPage, QuizPage})
+        from django.apps import apps
+
+        # SCORM packages are lessons too (scorm.ScormPage), looked up by name: content never imports scorm.
+        self.assertAllowedSubpageTypes(
+            CoursePage, {LessonPage, QuizPage, apps.get_model("scorm", "ScormPage")}
+        )
         self.assertAllowedParentPageTypes(QuizPage, {CoursePage})
         self.assertAllowedSubpageTypes(QuizPage, set())
 

@@ -7,10 +7,21 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from scorm import package as packages
 from scorm.models import ScormPackage, ScormPageForm
 from scorm.tests.packages import package_files, package_upload, zip_bytes
+
+
+@pytest.fixture(autouse=True)
+def _in_english(settings):
+    """These tests read messages in English (the source strings); the Chinese is checked by
+    tests/test_chinese_everywhere.py."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +98,7 @@ REFUSED = {
 def test_refused_with_a_clear_message_and_nothing_stored(case, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     data, message = REFUSED[case]
-    with pytest.raises(packages.PackageError, match=message):
+    with translation.override("en"), pytest.raises(packages.PackageError, match=message):
         packages.read_package(upload(data))
     assert not (tmp_path / "scorm").exists()
     assert ScormPackage.objects.count() == 0
