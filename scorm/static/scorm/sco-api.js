@@ -1,28 +1,38 @@
-/* The SCORM run-time API of a SCORM lesson page: window.API (SCORM 1.2) and window.API_1484_11 (SCORM 2004),
- * found by the package in its frame by walking window.parent. The data model lives here; commits go to the
- * server in batches (fetch, CSRF token; sendBeacon when the page is hidden or left), each with a growing
- * sequence number so the server never takes data backwards. Our own script, no third party. */
+/* The SCORM run-time API inside the package's own frame. The platform puts this script first in the <head> of every
+ * HTML page it serves from a package (scorm.views.content), so it runs before the package's scripts and defines
+ * window.API (SCORM 1.2) or window.API_1484_11 (SCORM 2004) in the package's frame itself, where the package's
+ * search (this window, then its parents, then the opener) finds it at once.
+ *
+ * The package runs in an opaque origin (sandboxed, without allow-same-origin): it can reach neither the lesson
+ * page, nor the learner's cookies, nor any page of the site with the learner's rights. So the data model lives
+ * here and answers the package synchronously; what the package writes is posted (postMessage) to the lesson page
+ * (scorm/runtime.js), which checks the message and saves it with the learner's session.
+ *
+ * The learner's state arrives before any script of the package runs, in the frame's name (window.name), which the
+ * lesson page sets before it loads the package; the name is kept up to date, so a package whose page moves to
+ * another page in the same frame carries on where it was. Our own script, no third party. */
 (function () {
   "use strict";
-  var root = document.querySelector("[data-scorm]");
-  if (!root) return;
-  var frame = root.querySelector("[data-scorm-frame]");
-  var loading = root.querySelector("[data-scorm-loading]");
-  var statusLine = root.querySelector("[data-scorm-status]");
-  var csrfInput = root.querySelector("input[name=csrfmiddlewaretoken]");
-  var csrf = csrfInput ? csrfInput.value : "";
-  var is2004 = root.dataset.version === "2004";
+  var PROTOCOL = "frontline.scorm/1";
+  var NAME_PREFIX = PROTOCOL + ":";
 
-  var state = null; // from the server: attempt, seq, data, entry, total_seconds, learner…
-  var data = {}; // element → value, what the package wrote (and what is stored)
-  var initialized = false, terminated = false, lastError = "0";
-  var dirty = false, inFlight = false, again = false, seq = 0, sessionStart = 0, timer = null;
-
-  function say(text, kind) {
-    statusLine.textContent = text || "";
-    statusLine.className = "scorm__status" + (kind ? " scorm__status--" + kind : "");
-    statusLine.setAttribute("data-state", kind || "");
+  function readState() {
+    var name = "";
+    try { name = String(window.name || ""); } catch (error) { return null; }
+    if (name.indexOf(NAME_PREFIX) !== 0) return null;
+    try {
+      var parsed = JSON.parse(name.slice(NAME_PREFIX.length));
+      return parsed && typeof parsed === "object" && parsed.data && typeof parsed.data === "object" ? parsed : null;
+    } catch (error) { return null; }
   }
+  // state: version, data, entry, total_seconds, learner_id, learner_name, mastery_score, scaled_passing_score.
+  var state = readState();
+  // Not played by a lesson page (opened directly, or a frame of the package's own): no API here.
+  if (!state || window.parent === window) return;
+  var is2004 = state.version === "2004";
+  var data = state.data; // element → value, what the package wrote (and what is stored)
+  var initialized = false, terminated = false, lastError = "0", sessionStart = 0, pending = false;
+  var lessonOrigin = window.location.origin; // the URL's origin (this document's own is opaque)
 
   // ---- value checks ----------------------------------------------------------------------------
   var DECIMAL = /^-?\d+(\.\d+)?$/;
@@ -159,7 +169,6 @@
     if (reported !== null) return reported;
     return sessionStart ? (Date.now() - sessionStart) / 1000 : 0;
   }
-  function totalSeconds() { return Math.round((state.total_seconds || 0) + sessionSeconds()); }
 
   // ---- values the platform owns ------------------------------------------------------------------
   function platformValue(name) {
@@ -257,46 +266,27 @@
     data[name] = value;
     if (where.index !== undefined) data[where.prefix + "." + where.index + "._set"] = "1";
     if (where.subPrefix !== undefined) data[where.subPrefix + "." + where.subIndex + "._set"] = "1";
-    dirty = true;
     lastError = E.none;
-    scheduleAutoCommit();
+    changed();
     return "true";
   }
 
-  // ---- talking to the server ---------------------------------------------------------------------
-  function nextSeq() { seq = Math.max(seq + 1, Date.now()); return seq; }
-  function payload() {
-    var form = new FormData();
-    form.append("csrfmiddlewaretoken", csrf);
-    form.append("state", JSON.stringify({ seq: nextSeq(), data: data, total_seconds: totalSeconds() }));
-    return form;
+  // ---- telling the lesson page -------------------------------------------------------------------
+  // Every message carries all the data: the lesson page keeps the last one and saves it (batched; at once on
+  // Commit and Terminate; by sendBeacon when the learner leaves). Changes made in one turn of the event loop
+  // go as one message.
+  function post(type) {
+    var message = { scorm: PROTOCOL, type: type, data: data, session_seconds: Math.max(0, sessionSeconds()) };
+    try { window.name = NAME_PREFIX + JSON.stringify(state); } catch (error) { /* the package renamed its frame */ }
+    window.parent.postMessage(message, lessonOrigin);
   }
-  function scheduleAutoCommit() {
-    if (timer === null) timer = setTimeout(function () { timer = null; flush(); }, 10000);
+  function changed() {
+    if (pending) return;
+    pending = true;
+    Promise.resolve().then(function () { if (pending) { pending = false; post("set"); } });
   }
-  function flush() {
-    if (!state || !dirty) return;
-    if (inFlight) { again = true; return; }
-    if (timer !== null) { clearTimeout(timer); timer = null; }
-    inFlight = true; dirty = false;
-    say(root.dataset.saving, "saving");
-    fetch(state.commit_url, { method: "POST", body: payload(), credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
-      .then(function (response) { return response.json().then(function (body) { return { ok: response.ok, body: body }; }); })
-      .then(function (result) {
-        inFlight = false;
-        if (!result.ok) { dirty = true; say(result.body.error || root.dataset.offline, "error"); return; }
-        if (result.body.done) say("✓ " + root.dataset.done, "done"); else say(root.dataset.saved, "saved");
-        if (again || dirty) { again = false; flush(); }
-      })
-      .catch(function () { inFlight = false; dirty = true; say(root.dataset.offline, "error"); scheduleAutoCommit(); });
-  }
-  function beacon() {
-    if (!state || !dirty || !navigator.sendBeacon) return;
-    if (navigator.sendBeacon(state.commit_url, payload())) dirty = false;
-  }
-  window.addEventListener("pagehide", beacon);
-  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") beacon(); });
-  window.addEventListener("online", flush);
+  function flush(type) { pending = false; post(type); }
+  window.addEventListener("pagehide", function () { if (initialized) flush("set"); });
 
   // ---- the two APIs ------------------------------------------------------------------------------
   function initialize(arg) {
@@ -304,15 +294,15 @@
     if (terminated) { lastError = E.terminated; return "false"; }
     if (initialized) { lastError = E.already; return "false"; }
     initialized = true; lastError = E.none; sessionStart = Date.now();
-    if (!is2004 && !data["cmi.core.lesson_status"]) { data["cmi.core.lesson_status"] = "incomplete"; dirty = true; }
+    if (!is2004 && !data["cmi.core.lesson_status"]) { data["cmi.core.lesson_status"] = "incomplete"; changed(); }
     return "true";
   }
   function terminate(arg) {
     if (arg !== "" && arg !== undefined && is2004) { lastError = E.argument; return "false"; }
     if (!initialized) { lastError = E.termBefore; return "false"; }
     if (terminated) { lastError = E.termAfter; return "false"; }
-    dirty = true; terminated = true; lastError = E.none;
-    flush();
+    terminated = true; lastError = E.none;
+    flush("finish");
     return "true";
   }
   function commit(arg) {
@@ -320,7 +310,7 @@
     if (!initialized) { lastError = E.commitNotInit; return "false"; }
     if (terminated) { lastError = E.commitAfterTerm; return "false"; }
     lastError = E.none;
-    flush();
+    flush("commit");
     return "true";
   }
   function errorString(code) { return MESSAGES[String(code)] || ""; }
@@ -334,21 +324,4 @@
     window.API = { LMSInitialize: initialize, LMSFinish: terminate, LMSGetValue: getValue, LMSSetValue: setValue, LMSCommit: commit,
       LMSGetLastError: getLastError, LMSGetErrorString: errorString, LMSGetDiagnostic: diagnostic };
   }
-
-  // ---- open the attempt, then the package ---------------------------------------------------------
-  var form = new FormData();
-  form.append("csrfmiddlewaretoken", csrf);
-  fetch(root.dataset.open, { method: "POST", body: form, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
-    .then(function (response) { return response.json().then(function (body) { return { ok: response.ok, body: body }; }); })
-    .then(function (result) {
-      if (!result.ok) { loading.hidden = true; say(result.body.error || root.dataset.failed, "error"); return; }
-      state = result.body;
-      data = state.data || {};
-      seq = state.seq || 0;
-      if (state.done) say("✓ " + root.dataset.done, "done");
-      loading.hidden = true;
-      frame.hidden = false;
-      frame.src = root.dataset.launch;
-    })
-    .catch(function () { loading.hidden = true; say(root.dataset.failed, "error"); });
 })();
