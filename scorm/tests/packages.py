@@ -4,6 +4,7 @@ location, suspend data, score and status, commit, finish or terminate)."""
 
 import io
 import zipfile
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -199,3 +200,20 @@ def make_scorm_lesson(course, version: str = "1.2", *, title: str = "扫码登�
         title=title, slug=fields.pop("slug", f"scorm-{version.replace('.', '')}"), package=record, **fields
     )
     return publish(course, page)
+
+
+# A package that tries everything a package must not be able to do, besides playing normally: read the lesson
+# page, the learner's cookies and storage, call the site with the learner's session (the admin, the learner's
+# own data download), and post the lesson page forged messages (wrong shape, or from a frame that is not the
+# package's). What it managed is written, as JSON, into #attacks: "blocked" or "read:<what it read>".
+ATTACKS = (
+    '<pre id="attacks"></pre>\n<script>\n'
+    + (Path(__file__).parent / "attacks.js").read_text(encoding="utf-8")
+    + "</script>\n"
+)
+
+
+def malicious_package_upload() -> SimpleUploadedFile:
+    files = package_files("1.2")
+    files["content/index.html"] = SCO_12.replace("</body>", ATTACKS + "</body>")
+    return SimpleUploadedFile("malicious.zip", zip_bytes(files), content_type="application/zip")
