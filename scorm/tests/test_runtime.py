@@ -258,7 +258,8 @@ def test_every_html_page_of_a_package_gets_the_api_script_first(client, world):
         (b'<html><HEAD lang="x"><title>t</title>', b'<html><HEAD lang="x">API<title>t</title>'),
         (b"<!DOCTYPE html><header></header>", b"<!DOCTYPE html>API<header></header>"),  # <header> is no head
         (b"<html lang=zh><body>", b"<html lang=zh>API<body>"),
-        (b"\xef\xbb\xbf<p>\xd6\xd0\xce\xc4</p>", b"\xef\xbb\xbfAPI<p>\xd6\xd0\xce\xc4</p>"),  # GBK bytes left alone
+        # A BOM kept first, GBK bytes left alone:
+        (b"\xef\xbb\xbf<p>\xd6\xd0\xce\xc4</p>", b"\xef\xbb\xbfAPI<p>\xd6\xd0\xce\xc4</p>"),
         (b"", b"API"),
     ],
 )
