@@ -160,3 +160,26 @@ def test_a_package_cannot_act_with_the_viewers_rights(phone, live_server, malici
     direct = json.loads(page.locator("#attacks").text_content())
     assert direct["cookie"] == "blocked" and direct["fetch /my/data.json"] == "blocked", direct
     phone.errors[:] = [e for e in phone.errors if not any(blocked in e for blocked in BLOCKED_BY_THE_BROWSER)]
+
+
+def test_a_package_moving_to_its_next_page_keeps_its_state(phone, live_server, world):
+    from scorm import package as packages
+    from scorm.models import ScormPackage, ScormPage
+    from scorm.tests.packages import two_page_package_upload
+    from tests.factories import publish
+
+    upload = two_page_package_upload()
+    record = ScormPackage.create_from_upload(upload, package=packages.read_package(upload))
+    lesson = publish(world["2004"].get_parent().specific, ScormPage(title="两页", slug="two", package=record))
+    page, learner = phone.page, world["learner"]
+    sign_in(phone, live_server, learner)
+    phone.goto(lesson.url)
+    frame = page.frame_locator("iframe.scorm__frame")
+    expect(frame.locator("#state")).to_have_text("page1 ab-initio  0")
+    frame.locator("#save").click()
+    expect(page.locator("[data-scorm-status]")).to_have_attribute("data-state", "saved")
+    frame.locator("#go").click()  # the same frame, the package's next page: it carries on
+    expect(frame.locator("#state")).to_have_text("page2 ab-initio page1 60000")
+    page.reload()  # 60,000 characters of suspend data reach the frame whole
+    expect(frame.locator("#state")).to_have_text("page1 resume page1 60000")
+    assert len(ScormAttempt.objects.get(learner=learner, item_id=lesson.pk).data["cmi.suspend_data"]) == 60000
