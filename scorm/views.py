@@ -112,7 +112,9 @@ def content(request, key: str, path: str):
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     response["Access-Control-Allow-Origin"] = "*"
     response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, max-age=86400"
+    # A page names our API script by its versioned static address, which changes with a release: pages are
+    # asked for again each time (they are small); the package's other files are kept a day.
+    response["Cache-Control"] = "private, no-cache" if html else "private, max-age=86400"
     return response
 
 

@@ -244,9 +244,11 @@ def test_timespans(value, seconds):
 
 def test_every_html_page_of_a_package_gets_the_api_script_first(client, world):
     key = world["one"].package.key
-    html = client.get(f"/scorm/content/{key}/content/index.html").content.decode()
+    response = client.get(f"/scorm/content/{key}/content/index.html")
+    html = response.content.decode()
     script = '<script src="/static/scorm/sco-api.js"></script>'
     assert html.count(script) == 1
+    assert response["Cache-Control"] == "private, no-cache"  # the script's address changes with a release
     assert html.index(script) < html.index("<meta charset") < html.index("<script>")  # before the package's
     css = b"".join(client.get(f"/scorm/content/{key}/content/style.css").streaming_content)
     assert b"sco-api.js" not in css
