@@ -1,7 +1,8 @@
 """The SCORM run-time data a package stores, read on the server: what a commit may carry, and what
 it says about completion, success, score and time. Pure functions, no database.
 
-The browser's runtime (static/scorm/runtime.js) keeps the data model and checks every SetValue; the
+The package's frame (static/scorm/sco-api.js, put into every page of the package) keeps the data model
+and checks every SetValue; the lesson page (static/scorm/runtime.js) saves what the frame posts; the
 server checks again what it is sent (names, sizes) and reads the figures that matter from it."""
 
 from __future__ import annotations

@@ -4,11 +4,13 @@ own), and the runtime's two calls (open the learner's attempt, commit its data).
 import json
 import mimetypes
 import posixpath
+import re
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -19,11 +21,17 @@ from django.views.decorators.http import require_GET, require_POST
 from scorm import cmi, package, services
 from scorm.models import ScormAttempt, ScormPage
 
-# Packages are made by authoring tools whose pages run inline scripts (and often eval) and inline styles:
-# this path, and only it, allows them. Everything still comes from this site; the package may only be
-# framed by our own lesson page, and it cannot submit forms elsewhere.
+# A package is someone else's code. Each of its files is served as a sandbox of its own (an opaque origin,
+# whether it is opened in the lesson page's frame or directly): its scripts run, but they cannot read this
+# site's cookies or pages, nor reach the lesson page, nor call the site with the viewer's rights. The only
+# way out is the SCORM API our script gives it in its own frame (scorm/sco-api.js), which posts what the
+# package writes to the lesson page. Authoring tools' pages run inline scripts (and often eval) and inline
+# styles: this path, and only it, allows them. Everything still comes from this site, and the package may
+# only be framed by our own lesson page.
+SANDBOX = "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads"
 CONTENT_SECURITY_POLICY = "; ".join(
     [
+        SANDBOX,
         "default-src 'self'",
         "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
         "style-src 'self' 'unsafe-inline'",
@@ -37,6 +45,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'self'",
     ]
 )
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+MAX_INJECTED_HTML_BYTES = 20 * 1024 * 1024
+HEAD = re.compile(rb"<head(?:\s[^>]*)?>", re.IGNORECASE)
+HTML = re.compile(rb"<html(?:\s[^>]*)?>", re.IGNORECASE)
+DOCTYPE = re.compile(rb"<!doctype[^>]*>", re.IGNORECASE)
 CONTENT_TYPES = {
     ".js": "text/javascript",
     ".mjs": "text/javascript",
@@ -51,15 +64,30 @@ CONTENT_TYPES = {
     ".xsd": "application/xml",
     ".html": "text/html; charset=utf-8",
     ".htm": "text/html; charset=utf-8",
+    ".xhtml": "text/html; charset=utf-8",
     ".css": "text/css",
 }
+
+
+def with_runtime(html: bytes) -> bytes:
+    """The page with our SCORM API script first in its <head> (before any script of the package), so the
+    package finds the API in its own frame. Inserted as bytes after the first <head> (or <html>, or doctype)
+    tag: the page's own encoding (UTF-8, GBK…) is left alone."""
+    tag = f'<script src="{static("scorm/sco-api.js")}"></script>'.encode()
+    window = html[: 64 * 1024]
+    for pattern in (HEAD, HTML, DOCTYPE):
+        match = pattern.search(window)
+        if match:
+            return html[: match.end()] + tag + html[match.end() :]
+    start = 3 if html.startswith(b"\xef\xbb\xbf") else 0
+    return html[:start] + tag + html[start:]
 
 
 @require_GET
 @xframe_options_sameorigin
 def content(request, key: str, path: str):
     """One file of a package. The key is the package's opaque folder; nothing else under MEDIA_ROOT is
-    reachable, and the response sets no cookie and reads no session."""
+    reachable, and the response sets no cookie and reads no session. HTML pages get our SCORM API script."""
     if len(key) != 32 or any(c not in "0123456789abcdef" for c in key):
         raise Http404
     normal = posixpath.normpath(path)
@@ -71,12 +99,22 @@ def content(request, key: str, path: str):
         raise Http404
     suffix = Path(normal).suffix.lower()
     content_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(normal)[0] or "application/octet-stream"
-    response = FileResponse(file.open("rb"), content_type=content_type)  # closed by Django
+    html = suffix in HTML_SUFFIXES
+    if html and file.stat().st_size <= MAX_INJECTED_HTML_BYTES:
+        response = HttpResponse(with_runtime(file.read_bytes()), content_type=content_type)
+    else:
+        response = FileResponse(file.open("rb"), content_type=content_type)  # closed by Django
     response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    # The package's pages are an opaque origin: to them, the package's own files (its images, scripts and the
+    # data its player fetches) are another origin's. They are public by their unguessable address and read no
+    # session, so any page may read them (without credentials).
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response["Access-Control-Allow-Origin"] = "*"
     response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, max-age=86400"
+    # A page names our API script by its versioned static address, which changes with a release: pages are
+    # asked for again each time (they are small); the package's other files are kept a day.
+    response["Cache-Control"] = "private, no-cache" if html else "private, max-age=86400"
     return response
 
 

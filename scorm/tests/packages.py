@@ -4,6 +4,7 @@ location, suspend data, score and status, commit, finish or terminate)."""
 
 import io
 import zipfile
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -199,3 +200,47 @@ def make_scorm_lesson(course, version: str = "1.2", *, title: str = "扫码登�
         title=title, slug=fields.pop("slug", f"scorm-{version.replace('.', '')}"), package=record, **fields
     )
     return publish(course, page)
+
+
+# A package that tries everything a package must not be able to do, besides playing normally: read the lesson
+# page, the learner's cookies and storage, call the site with the learner's session (the admin, the learner's
+# own data download), and post the lesson page forged messages (wrong shape, or from a frame that is not the
+# package's). What it managed is written, as JSON, into #attacks: "blocked" or "read:<what it read>".
+ATTACKS = (
+    '<pre id="attacks"></pre>\n<script>\n'
+    + (Path(__file__).parent / "attacks.js").read_text(encoding="utf-8")
+    + "</script>\n"
+)
+
+
+def malicious_package_upload() -> SimpleUploadedFile:
+    files = package_files("1.2")
+    files["content/index.html"] = SCO_12.replace("</body>", ATTACKS + "</body>")
+    return SimpleUploadedFile("malicious.zip", zip_bytes(files), content_type="application/zip")
+
+
+# A SCORM 2004 SCO of two pages in one frame (the first moves to the second), which saves 60,000 characters of
+# suspend data: the state travels with the frame, and comes back whole after a reload.
+TWO_PAGES = """<!doctype html>
+<html><head><meta charset="utf-8"><title>%(title)s</title></head>
+<body><p id="state"></p><button id="save" type="button">save</button><a id="go" href="page2.html">next</a>
+<script>
+  var api = window.API_1484_11;
+  api.Initialize("");
+  document.getElementById("state").textContent = "%(title)s " + api.GetValue("cmi.entry") + " "
+    + api.GetValue("cmi.location") + " " + api.GetValue("cmi.suspend_data").length;
+  document.getElementById("save").addEventListener("click", function () {
+    api.SetValue("cmi.location", "%(title)s");
+    api.SetValue("cmi.suspend_data", new Array(60001).join("x"));
+    api.SetValue("cmi.exit", "suspend");
+    api.Commit("");
+  });
+</script></body></html>
+"""
+
+
+def two_page_package_upload() -> SimpleUploadedFile:
+    files = package_files("2004")
+    files["content/index.html"] = TWO_PAGES % {"title": "page1"}
+    files["content/page2.html"] = TWO_PAGES % {"title": "page2"}
+    return SimpleUploadedFile("two-pages.zip", zip_bytes(files), content_type="application/zip")

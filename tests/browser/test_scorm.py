@@ -2,6 +2,7 @@
 finds the API through window.parent, starts from the beginning, saves its place, resumes after a reload,
 scores, passes and finishes, and the lesson counts toward the course."""
 
+import json
 import time
 
 import pytest
@@ -85,3 +86,100 @@ def test_a_package_plays_resumes_scores_and_completes_on_a_phone(phone, live_ser
     page.reload()  # the lesson shows as finished, and the package resumes where it was suspended
     expect(status).to_have_attribute("data-state", "done")
     expect(frame.locator("#entry")).to_have_text("entry=resume")
+
+
+@pytest.fixture
+def malicious(transactional_db):
+    """A lesson whose package a street training manager uploaded, opened by a superuser."""
+    from scorm import package as packages
+    from scorm.models import ScormPackage, ScormPage
+    from scorm.tests.packages import malicious_package_upload
+    from tests.factories import publish
+
+    course = make_course("来路不明的课件", slug="malicious-course")
+    upload = malicious_package_upload()
+    record = ScormPackage.create_from_upload(upload, package=packages.read_package(upload))
+    lesson = publish(course, ScormPage(title="恶意课件", slug="malicious", package=record))
+    admin = make_user("scorm-admin", name="超级管理员")
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    return {"lesson": lesson, "admin": admin}
+
+
+# What Chromium logs when it blocks the package (the test expects these, and nothing else).
+BLOCKED_BY_THE_BROWSER = (
+    "from origin 'null' has been blocked by CORS policy",
+    "Failed to fetch",
+    "net::ERR_FAILED",
+)
+
+
+def test_a_package_cannot_act_with_the_viewers_rights(phone, live_server, malicious):
+    page = phone.page
+    lesson, admin = malicious["lesson"], malicious["admin"]
+    sent, saves = [], []  # what the package's frame asked the site for; the lesson page's saves
+    page.on("request", lambda request: request.frame != page.main_frame and sent.append(request))
+    page.on("request", lambda request: "/commit/" in request.url and saves.append(request))
+    sign_in(phone, live_server, admin)
+    phone.goto(lesson.url)
+    frame = page.frame_locator("iframe.scorm__frame")
+    expect(frame.locator("#api")).to_have_text("init=true")  # the package still finds the SCORM API
+    expect(frame.locator("#attacks")).not_to_be_empty()
+    attacks = json.loads(frame.locator("#attacks").text_content())
+    assert attacks == dict.fromkeys(attacks, "blocked"), attacks
+    assert len(attacks) == 10
+    # The package is an opaque origin, and its requests to the site carry no session.
+    content = page.frame(url=lambda url: "/scorm/content/" in url)
+    assert content.evaluate("self.origin") == "null"
+    asked = {
+        path: request.all_headers().get("cookie", "")
+        for request in sent
+        if (path := request.url.removeprefix(live_server.url)) in ("/admin/", "/my/data.json")
+    }
+    assert set(asked) == {"/admin/", "/my/data.json"}
+    assert not any(settings.SESSION_COOKIE_NAME in cookie for cookie in asked.values()), asked
+
+    # The forged messages changed nothing; the lesson still plays and saves.
+    frame.locator("#next").click()
+    status = page.locator("[data-scorm-status]")
+    expect(status).to_have_attribute("data-state", "saved")
+    attempt = ScormAttempt.objects.get(learner=admin, item_id=lesson.pk)
+    assert attempt.data["cmi.core.lesson_location"] == "page-2"
+    assert attempt.data["cmi.core.lesson_status"] == "incomplete" and "cmi.core.score.raw" not in attempt.data
+    assert attempt.completed_at is None
+    # (The lesson page's own saves do carry the session: the check above is not vacuous.)
+    assert settings.SESSION_COOKIE_NAME in saves[0].all_headers().get("cookie", "")
+    frame.locator("#answer").click()
+    expect(status).to_have_attribute("data-state", "done")
+
+    # Opened directly, a package's page is an opaque origin too, with no API and no cookie.
+    phone.goto(lesson.package.launch_url)
+    expect(page.locator("#api")).to_have_text("no API")
+    assert page.evaluate("self.origin") == "null"
+    expect(page.locator("#attacks")).not_to_be_empty()
+    direct = json.loads(page.locator("#attacks").text_content())
+    assert direct["cookie"] == "blocked" and direct["fetch /my/data.json"] == "blocked", direct
+    phone.errors[:] = [e for e in phone.errors if not any(blocked in e for blocked in BLOCKED_BY_THE_BROWSER)]
+
+
+def test_a_package_moving_to_its_next_page_keeps_its_state(phone, live_server, world):
+    from scorm import package as packages
+    from scorm.models import ScormPackage, ScormPage
+    from scorm.tests.packages import two_page_package_upload
+    from tests.factories import publish
+
+    upload = two_page_package_upload()
+    record = ScormPackage.create_from_upload(upload, package=packages.read_package(upload))
+    lesson = publish(world["2004"].get_parent().specific, ScormPage(title="两页", slug="two", package=record))
+    page, learner = phone.page, world["learner"]
+    sign_in(phone, live_server, learner)
+    phone.goto(lesson.url)
+    frame = page.frame_locator("iframe.scorm__frame")
+    expect(frame.locator("#state")).to_have_text("page1 ab-initio  0")
+    frame.locator("#save").click()
+    expect(page.locator("[data-scorm-status]")).to_have_attribute("data-state", "saved")
+    frame.locator("#go").click()  # the same frame, the package's next page: it carries on
+    expect(frame.locator("#state")).to_have_text("page2 ab-initio page1 60000")
+    page.reload()  # 60,000 characters of suspend data reach the frame whole
+    expect(frame.locator("#state")).to_have_text("page1 resume page1 60000")
+    assert len(ScormAttempt.objects.get(learner=learner, item_id=lesson.pk).data["cmi.suspend_data"]) == 60000
