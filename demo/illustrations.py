@@ -641,7 +641,7 @@ def phone_visitor_form(key: str) -> Image.Image:
     c.field(64, 320, 656, "姓名", "张**")
     c.field(64, 450, 656, "手机号", "138****0000")
     c.field(64, 580, 656, "来访事由", "探亲访友", select=True)
-    c.field(64, 710, 656, "到访楼栋", select=True)
+    c.field(64, 710, 656, "拜访楼栋", select=True)
     c.checkbox(64, 860, True)
     c.para(116, 860, ["我已阅读并同意《个人信息处理说明》", "登记信息只用于本小区出入管理"], 13, 12)
     c.rect((64, 924, 656, 980), fill=ORANGE_LIGHT, radius=14)
@@ -695,7 +695,7 @@ def phone_visitor_success(key: str) -> Image.Image:
     c.text(360, 467, "请向门岗工作人员出示本页面", 24, BAR_DARK, "mm")
     c.rect((150, 510, 570, 680), fill=GREEN_LIGHT, radius=20)
     c.text(360, 562, "12:06:38", 48, GREEN, "mm")
-    c.text(360, 617, "12月7日 星期一", 24, GREEN, "mm")
+    c.text(360, 617, "12月7日 · 幸福小区东门", 24, GREEN, "mm")
     c.text(360, 650, "时间实时走动，截图无效", 20, GREEN, "mm")
     c.card((32, 750, 688, 1040), radius=24)
     rows = (
@@ -726,18 +726,18 @@ def phone_visitor_list(key: str) -> Image.Image:
         c.text(x + 72, 186, ("今天", "昨天", "近7天", "全部")[i], 24, WHITE if active else BAR_DARK, "mm")
     c.card((32, 260, 688, 400), radius=22)
     for i, (color, value, label) in enumerate(
-        ((PRIMARY, "128", "今日登记"), (GREEN, "121", "正常"), (ORANGE, "7", "需核实"))
+        ((PRIMARY, "128", "登记总数"), (GREEN, "96", "已离开"), (ORANGE, "7", "待确认"))
     ):
         cx = 142 + i * 218
         c.text(cx, 308, value, 44, color, "mm")
         c.text(cx, 352, label, 22, BAR_DARK, "mm")
     ok, check = (GREEN_LIGHT, GREEN), (ORANGE_LIGHT, ORANGE)
     rows = [
-        ((PRIMARY_LIGHT, PRIMARY), "张** 138****0000", "08:12 · 东门 · 探亲访友", ok, "正常"),
-        ((ORANGE_LIGHT, ORANGE), "李** 139****0000", "08:30 · 东门 · 快递外卖", ok, "正常"),
-        ((PRIMARY_LIGHT, PRIMARY), "王** 未填手机", "08:47 · 东门 · 代登记", check, "需核实"),
-        ((GREEN_LIGHT, GREEN), "刘** 137****0000", "09:05 · 南门 · 维修施工", ok, "正常"),
-        ((PRIMARY_LIGHT, PRIMARY), "陈** 136****0000", "09:18 · 东门 · 探亲访友", ok, "正常"),
+        ((PRIMARY_LIGHT, PRIMARY), "张** 138****0000", "08:12 · 东门 · 探亲访友", ok, "已登记"),
+        ((ORANGE_LIGHT, ORANGE), "李** 139****0000", "08:30 · 东门 · 快递外卖", ok, "已登记"),
+        ((PRIMARY_LIGHT, PRIMARY), "王** 139****0000", "08:47 · 东门 · 楼栋未选", check, "待确认"),
+        ((GREEN_LIGHT, GREEN), "刘** 137****0000", "09:05 · 南门 · 维修施工", ok, "已登记"),
+        ((PRIMARY_LIGHT, PRIMARY), "陈** 136****0000", "09:18 · 东门 · 探亲访友", ok, "已登记"),
     ]
     boxes = []
     for i, (icon, title, sub, pill, tag) in enumerate(rows):
@@ -760,7 +760,7 @@ def phone_health_code(key: str) -> Image.Image:
     c.text(360, 830, "绿码 可通行", 28, WHITE, "mm")
     c.text(360, 912, "凭此码在本社区出入", 24, BAR_DARK, "mm")
     c.text(360, 946, "请配合门岗工作人员核验", 24, BAR_DARK, "mm")
-    c.text(360, 994, "更新于 12-07 08:30:15", 22, BAR_DARK, "mm")
+    c.text(360, 994, "有效期至 12月31日 · 08:30更新", 22, BAR_DARK, "mm")
     c.button((56, 1100, 664, 1190), fill=WHITE, label=GREEN, outline=GREEN, label_w=140, text="刷新")
     _home_indicator(c)
     c.tap(code)
@@ -790,7 +790,7 @@ def phone_temp_entry(key: str) -> Image.Image:
             width=3,
             radius=32,
         )
-        c.text(x + 90, 616, ("额温枪", "腋下", "耳温")[i], 24, PRIMARY if sel else BAR_DARK, "mm")
+        c.text(x + 90, 616, ("额温", "耳温", "腋温")[i], 24, PRIMARY if sel else BAR_DARK, "mm")
     keypad_top = 740
     c.rect((0, keypad_top, 720, 1280), fill=(214, 218, 224))
     for row in range(4):
@@ -932,15 +932,15 @@ def phone_trace_list(key: str) -> Image.Image:
     for i, (bg, fg) in enumerate(((PRIMARY, WHITE), (WHITE, BAR_DARK), (WHITE, BAR_DARK))):
         x = 32 + i * 156
         c.rect((x, 252, x + 140, 300), fill=bg, radius=24)
-        c.text(x + 70, 276, ("全部", "待联系", "已完成")[i], 22, fg, "mm")
+        c.text(x + 70, 276, ("全部", "密接", "次密接")[i], 22, fg, "mm")
     red, orange, green = (RED_LIGHT, RED), (ORANGE_LIGHT, ORANGE), (GREEN_LIGHT, GREEN)
     rows = [
-        (red, "待联系", "王** 5栋1单元", "12-05 惠民超市 同时段"),
-        (red, "待联系", "刘** 2栋4单元", "12-05 民生路菜市场"),
-        (orange, "待核实", "陈** 6栋2单元", "12-04 社区卫生服务中心"),
-        (orange, "待核实", "周** 1栋1单元", "12-04 公交站 同车"),
-        (green, "已完成", "吴** 3栋2单元", "12-03 惠民超市"),
-        (orange, "待核实", "郑** 4栋3单元", "12-05 小区东门"),
+        (red, "密接", "王** 5栋1单元", "12-05 惠民超市 同时段"),
+        (red, "密接", "刘** 2栋4单元", "12-05 民生路菜市场"),
+        (orange, "次密接", "陈** 6栋2单元", "12-04 社区卫生服务中心"),
+        (orange, "次密接", "周** 1栋1单元", "12-04 公交站 同车"),
+        (green, "已排除", "吴** 3栋2单元", "12-03 惠民超市"),
+        (orange, "次密接", "郑** 4栋3单元", "12-05 小区东门"),
     ]
     boxes = []
     for i, (pill, tag, title, sub) in enumerate(rows):
@@ -1046,7 +1046,7 @@ def phone_trace_form(key: str) -> Image.Image:
     add = (64, 900, 656, 990)
     c.rect(add, fill=PRIMARY_LIGHT, outline=PRIMARY, width=3, radius=20)
     c.plus(280, 945, 16, PRIMARY, 5)
-    c.text(312, 945, "添加一段行程", 26, PRIMARY, "lm")
+    c.text(312, 945, "添加地点", 26, PRIMARY, "lm")
     c.button((32, 1080, 344, 1170), fill=WHITE, label=PRIMARY, outline=PRIMARY, label_w=100, text="保存草稿")
     c.button((376, 1080, 688, 1170), label_w=100, text="提交")
     _home_indicator(c)
@@ -1391,7 +1391,7 @@ def phone_share_settings(key: str) -> Image.Image:
         c.radio(88, y + 30, selected)
         title, sub = (
             ("仅我自己", "只有你能打开"),
-            ("指定的人", "只有带班人员和网格员能看"),
+            ("仅指定人可查看", "只有带班人员和网格员能看"),
             ("本群成员", "群里所有人都能看"),
             ("获得链接的任何人", "不建议：链接可能被转发"),
         )[i]
@@ -1404,7 +1404,7 @@ def phone_share_settings(key: str) -> Image.Image:
     c.card((32, 796, 688, 1040), radius=22)
     for i, on in enumerate((True, True)):
         y = 820 + i * 110
-        title, sub = (("禁止下载和打印", "查看的人不能导出表格"), ("显示水印", "页面上显示查看人和时间"))[i]
+        title, sub = (("显示水印", "页面上显示查看人和时间"), ("设置有效期", "7天后链接自动失效"))[i]
         c.words(64, y + 24, title, 18, INK)
         c.words(64, y + 58, sub, 12, BAR)
         c.toggle(572, y + 26, on)
