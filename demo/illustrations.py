@@ -2,10 +2,12 @@
 
 Screen titles, buttons, menu items and the labels a learner has to find are drawn in Chinese with the
 font the project ships for certificates (certificates/fonts, a GB 2312 subset of Noto Sans CJK SC), so a
-learner can match a picture to the real screen; body text is still suggested by grey rounded bars.
+learner can match a picture to the real screen; the bodies of the phone screens carry short, realistic
+labels and sample values too (always masked: 张**, 138****0000). Course covers keep a few decorative bars.
 Everything is deterministic, so the same key always gives the same picture.
 
     draw("phone-scan-qr")  -> PIL.Image.Image (RGB)
+    png_bytes(image)       -> the small palette PNG the loader stores
     title_for("phone-scan-qr") -> "扫码登记：扫描门口二维码"
     KEYS -> every supported key
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import hashlib
+import io
 import itertools
 import random
 from collections.abc import Callable, Iterable
@@ -55,6 +58,7 @@ CHAT_GREEN = (149, 222, 120)
 MAP_BG = (236, 240, 232)
 
 Box = tuple[float, float, float, float]
+PNG_COLOURS = 128  # palette size of the stored PNGs (png_bytes)
 PLAIN = "-plain"  # suffix of a key: its screen without the "tap here" ring (see draw)
 _tap_hints: contextvars.ContextVar[bool] = contextvars.ContextVar("tap_hints", default=True)
 _current_key: contextvars.ContextVar[str] = contextvars.ContextVar("current_key", default="")
@@ -140,6 +144,17 @@ class Canvas:
         for i, w in enumerate(widths):
             self.bar(x, y + i * (h + gap), w, h, color)
 
+    def words(self, x: float, y: float, text: str, h: float = 14, color=INK, center: bool = False) -> Box:
+        """Text standing where a bar of height h at (x, y) would: left-aligned, or centred on x."""
+        size = max(18, min(44, round(h * 1.5 + 2)))
+        if color in (BAR, BAR_LIGHT):
+            color = BAR_DARK  # a light bar stood for secondary text; text needs contrast
+        return self.text(x, y + h / 2, text, size, color, "mm" if center else "lm")
+
+    def para(self, x: float, y: float, texts: list[str], h: float = 14, gap: float = 14, color=BAR) -> None:
+        for i, text in enumerate(texts):
+            self.words(x, y + i * (h + gap), text, h, color)
+
     def card(self, box: Box, radius: float = 20, fill=WHITE, shadow: bool = True) -> None:
         x0, y0, x1, y1 = box
         if shadow:
@@ -159,16 +174,25 @@ class Canvas:
         self.bar((x0 + x1 - w) / 2, (y0 + y1 - h) / 2, w, h, label)
 
     def field(
-        self, x0: float, y0: float, x1: float, label_w: float = 110, value_w: float = 0, select: bool = False
+        self,
+        x0: float,
+        y0: float,
+        x1: float,
+        label: str,
+        value: str = "",
+        select: bool = False,
+        placeholder: str = "",
     ) -> Box:
         """A labelled input field; returns the box of the input itself."""
-        self.bar(x0, y0, label_w, 14, BAR_DARK)
+        self.text(x0, y0 + 7, label, 22, BAR_DARK, "lm")
         box = (x0, y0 + 30, x1, y0 + 106)
         self.rect(box, fill=WHITE, outline=LINE, width=3, radius=14)
-        if value_w:
-            self.bar(x0 + 24, y0 + 61, value_w, 16, INK)
+        if value:
+            self.text(x0 + 24, y0 + 68, value, 28, INK, "lm")
         else:
-            self.bar(x0 + 24, y0 + 61, 180, 14, BAR_LIGHT)
+            self.text(
+                x0 + 24, y0 + 68, placeholder or ("请选择" if select else "请输入"), 26, (160, 168, 178), "lm"
+            )
         if select:
             self.chevron(x1 - 34, y0 + 68, 10, BAR_DARK, "down")
         return box
@@ -381,7 +405,7 @@ class Canvas:
 
 def _status_bar(c: Canvas, fg=INK, bg=WHITE) -> None:
     c.rect((0, 0, c.width, 48), fill=bg)
-    c.bar(32, 17, 58, 14, fg)
+    c.text(32, 25, "9:41", 22, fg, "lm")
     for i in range(4):
         h = 6 + i * 4
         c.rect((580 + i * 10, 32 - h, 586 + i * 10, 32), fill=fg, radius=2)
@@ -429,6 +453,9 @@ def _home_indicator(c: Canvas, color=INK) -> None:
     c.bar(260, 1254, 200, 8, color)
 
 
+TAB_LABELS = ("首页", "消息", "工作台", "我的")
+
+
 def _tab_bar(c: Canvas, active: int = 0, tabs: int = 4) -> None:
     c.rect((0, 1140, c.width, 1280), fill=WHITE)
     c.line([(0, 1140), (c.width, 1140)], LINE, 2, round_caps=False)
@@ -437,7 +464,7 @@ def _tab_bar(c: Canvas, active: int = 0, tabs: int = 4) -> None:
         cx = step * i + step / 2
         color = PRIMARY if i == active else BAR_DARK
         c.rect((cx - 20, 1164, cx + 20, 1200), outline=color, width=4, radius=9)
-        c.bar(cx - 26, 1212, 52, 10, color)
+        c.text(cx, 1218, TAB_LABELS[i % len(TAB_LABELS)], 20, color, "mm")
     _home_indicator(c)
 
 
@@ -452,18 +479,22 @@ def _list_row(
     avatar: bool = True,
     x0: float = 32,
     x1: float = 688,
+    title: str = "",
+    sub: str = "",
+    tag: str = "",
 ) -> Box:
     box = (x0, y, x1, y + 116)
     c.rect(box, fill=WHITE, radius=18)
     if avatar:
         c.avatar(x0 + 60, y + 58, 34, icon_bg, icon_fg)
     tx = x0 + (116 if avatar else 32)
-    c.bar(tx, y + 34, widths[0], 18, INK)
-    c.bar(tx, y + 68, widths[1], 13, BAR)
+    c.text(tx, y + 43, title, 28, INK, "lm")
+    c.text(tx, y + 76, sub, 21, BAR_DARK, "lm")
     if pill:
         fill, fg = pill
-        c.rect((x1 - 150, y + 38, x1 - 58 if chevron else x1 - 28, y + 78), fill=fill, radius=20)
-        c.bar(x1 - 130, y + 52, (64 if chevron else 94) - 14, 12, fg)
+        px1 = x1 - 58 if chevron else x1 - 28
+        c.rect((x1 - 150, y + 38, px1, y + 78), fill=fill, radius=20)
+        c.text((x1 - 150 + px1) / 2, y + 58, tag, 20, fg, "mm")
     if chevron:
         c.chevron(x1 - 30, y + 58, 10, BAR, "right", 4)
     return box
@@ -516,12 +547,12 @@ def phone_app_home(key: str) -> Image.Image:
     c.rect((0, 136, 720, 330), fill=PRIMARY)
     c.card((32, 200, 688, 420), radius=24)
     c.avatar(110, 290, 46, PRIMARY_LIGHT, PRIMARY)
-    c.bar(180, 260, 200, 22, INK)
-    c.bar(180, 302, 300, 14, BAR)
+    c.words(180, 260, "张** 网格员", 22, INK)
+    c.words(180, 302, "民生路社区 · 第3网格", 14, BAR)
     c.rect((520, 266, 656, 314), fill=GREEN_LIGHT, radius=24)
-    c.bar(548, 284, 80, 12, GREEN)
+    c.text(588, 290, "今日在岗", 22, GREEN, "mm")
     c.card((32, 450, 688, 920), radius=24)
-    c.bar(64, 486, 160, 20, INK)
+    c.words(64, 486, "常用功能", 20, INK)
     tiles = [
         (PRIMARY_LIGHT, PRIMARY, "qr"),
         (RED_LIGHT, RED, "temp"),
@@ -540,7 +571,9 @@ def phone_app_home(key: str) -> Image.Image:
     c.card((32, 950, 688, 1110), radius=24)
     c.rect((64, 982, 176, 1078), fill=ORANGE_LIGHT, radius=16)
     c.megaphone(120, 1030, 26, ORANGE)
-    c.lines(204, 996, [380, 300, 200], 14, 18)
+    c.words(204, 992, "【通知】周六东门临时关闭", 18, INK)
+    c.words(204, 1030, "进出请走南门，南门设登记点", 14, BAR)
+    c.words(204, 1062, "12月7日 · 幸福小区居委会", 14, BAR)
     _tab_bar(c, 0)
     target = {"phone-app-home": 0, "phone-app-home-temp": 1}.get(key, 0)
     c.tap(boxes[target], round_=False)
@@ -551,7 +584,7 @@ def phone_scan_qr(key: str) -> Image.Image:
     c = Canvas(PHONE_SIZE, (28, 34, 42))
     _status_bar(c, WHITE, (28, 34, 42))
     c.chevron(40, 92, 14, WHITE, "left", 5)
-    c.bar(265, 83, 190, 20, WHITE)
+    c.text(360, 92, "扫一扫", 30, WHITE, "mm")
     frame = (130, 330, 590, 790)
     x0, y0, x1, y1 = frame
     c.qr(190, 390, 340, key)
@@ -559,8 +592,8 @@ def phone_scan_qr(key: str) -> Image.Image:
         c.line([(cx, cy + dy * 70), (cx, cy), (cx + dx * 70, cy)], GREEN_MID, 10)
     c.rect((x0 + 24, 560, x1 - 24, 566), fill=GREEN_MID + (220,), radius=3)
     c.rect((x0 + 24, 566, x1 - 24, 600), fill=GREEN_MID + (40,))
-    c.bar(220, 850, 280, 16, (200, 206, 214))
-    c.bar(260, 884, 200, 12, (120, 128, 140))
+    c.text(360, 858, "将二维码放入框内，即可自动扫描", 26, (220, 224, 230), "mm")
+    c.text(360, 898, "请对准门口张贴的登记码", 22, (150, 158, 170), "mm")
     for cx, filled in ((200, False), (520, False)):
         c.circle(cx, 1060, 52, fill=(60, 68, 80) if not filled else WHITE)
     c.rect((176, 1040, 224, 1080), outline=WHITE, width=4, radius=6)
@@ -568,8 +601,8 @@ def phone_scan_qr(key: str) -> Image.Image:
     c.polygon([(180, 1076), (198, 1058), (212, 1070), (220, 1064), (222, 1076)], fill=WHITE)
     c.circle(520, 1042, 12, fill=WHITE)
     c.rect((512, 1054, 528, 1080), fill=WHITE, radius=4)
-    c.bar(165, 1130, 70, 12, (160, 168, 178))
-    c.bar(485, 1130, 70, 12, (160, 168, 178))
+    c.text(200, 1136, "相册", 22, (190, 196, 206), "mm")
+    c.text(520, 1136, "手电筒", 22, (190, 196, 206), "mm")
     _home_indicator(c, WHITE)
     c.tap(frame, finger="br")
     return c.finish()
@@ -580,13 +613,15 @@ def phone_code_poster(key: str) -> Image.Image:
     c.card((56, 176, 664, 960), radius=28)
     c.rect((56, 176, 664, 300), fill=PRIMARY, radius=28)
     c.rect((56, 260, 664, 300), fill=PRIMARY)
-    c.bar(210, 214, 300, 26, WHITE)
-    c.bar(250, 256, 220, 14, PRIMARY_MID)
+    c.text(360, 226, "幸福小区访客登记", 36, WHITE, "mm")
+    c.text(360, 268, "东门 · 进出请扫码", 22, PRIMARY_LIGHT, "mm")
     c.qr(200, 350, 320, key)
-    c.bar(190, 720, 340, 20, INK)
-    c.lines(150, 770, [420, 380, 300], 14, 16, BAR)
+    c.text(360, 732, "微信扫一扫 登记进出", 32, INK, "mm")
+    c.text(360, 782, "填写姓名、手机号和来访事由", 22, BAR_DARK, "mm")
+    c.text(360, 812, "登记成功后向门岗出示页面", 22, BAR_DARK, "mm")
+    c.text(360, 842, "不会扫码可请工作人员代登记", 22, BAR_DARK, "mm")
     c.rect((140, 880, 580, 928), fill=GREEN_LIGHT, radius=24)
-    c.bar(250, 897, 220, 14, GREEN)
+    c.text(360, 904, "长期有效 · 东门专用", 22, GREEN, "mm")
     c.button((56, 1010, 352, 1100), fill=WHITE, label=PRIMARY, outline=PRIMARY, label_w=120, text="分享")
     save = (368, 1010, 664, 1100)
     c.button(save, label_w=120, text="保存图片")
@@ -600,18 +635,18 @@ def phone_visitor_form(key: str) -> Image.Image:
     c.rect((0, 136, 720, 260), fill=PRIMARY_LIGHT)
     c.circle(92, 198, 34, fill=PRIMARY)
     c.person(92, 202, 26, WHITE)
-    c.bar(146, 180, 260, 20, PRIMARY)
-    c.bar(146, 214, 380, 13, PRIMARY_MID)
+    c.words(146, 180, "幸福小区 东门", 20, PRIMARY)
+    c.words(146, 214, "信息仅用于本小区出入登记", 13, PRIMARY)
     c.card((32, 290, 688, 1010), radius=24)
-    c.field(64, 320, 656, 90, 150)
-    c.field(64, 450, 656, 110, 230)
-    c.field(64, 580, 656, 130, 190, select=True)
-    c.field(64, 710, 656, 110, 0, select=True)
+    c.field(64, 320, 656, "姓名", "张**")
+    c.field(64, 450, 656, "手机号", "138****0000")
+    c.field(64, 580, 656, "来访事由", "探亲访友", select=True)
+    c.field(64, 710, 656, "拜访楼栋", select=True)
     c.checkbox(64, 860, True)
-    c.lines(116, 860, [480, 300], 13, 12)
+    c.para(116, 860, ["我已阅读并同意《个人信息处理说明》", "登记信息只用于本小区出入管理"], 13, 12)
     c.rect((64, 924, 656, 980), fill=ORANGE_LIGHT, radius=14)
     c.warning(98, 951, 14, ORANGE)
-    c.bar(130, 945, 360, 12, ORANGE)
+    c.words(130, 945, "请如实填写，门岗会核对登记成功页面", 12, ORANGE)
     submit = (32, 1060, 688, 1160)
     c.button(submit, label_w=150, text="提交登记")
     _home_indicator(c)
@@ -624,21 +659,27 @@ def phone_proxy_register(key: str) -> Image.Image:
     seg = (32, 168, 688, 248)
     c.rect(seg, fill=BAR_LIGHT, radius=40)
     c.rect((364, 176, 680, 240), fill=WHITE, radius=32)
-    c.bar(130, 200, 120, 16, BAR_DARK)
-    c.bar(462, 200, 120, 16, PRIMARY)
+    c.text(198, 208, "本人登记", 26, BAR_DARK, "mm")
+    c.text(522, 208, "代他人登记", 26, PRIMARY, "mm")
     c.card((32, 280, 688, 420), radius=24)
     c.rect((64, 306, 152, 394), fill=ORANGE_LIGHT, radius=18)
     c.person(108, 352, 36, ORANGE)
-    c.lines(180, 320, [300, 420, 260], 13, 14)
+    c.para(
+        180,
+        318,
+        ["替老人、孩子等不方便扫码的人登记", "请当面询问，只填必要的信息", "登记人：张**（志愿者）"],
+        13,
+        14,
+    )
     c.card((32, 450, 688, 1010), radius=24)
-    c.field(64, 480, 656, 130, 110)
-    box = c.field(64, 610, 656, 150, 0)
+    c.field(64, 480, 656, "被登记人姓名", "李**")
+    box = c.field(64, 610, 656, "手机号", placeholder="没有手机可不填")
     c.rect((box[2] - 150, box[1] + 14, box[2] - 16, box[3] - 14), fill=PRIMARY_LIGHT, radius=24)
     c.rect((box[2] - 126, box[1] + 28, box[2] - 92, box[3] - 28), outline=PRIMARY, width=3, radius=5)
-    c.bar(box[2] - 82, box[1] + 32, 50, 12, PRIMARY)
-    c.field(64, 740, 656, 120, 230)
+    c.text(box[2] - 56, box[1] + 38, "无手机", 20, PRIMARY, "mm")
+    c.field(64, 740, 656, "住址楼栋", "3栋2单元")
     c.checkbox(64, 890, True)
-    c.lines(116, 892, [480, 360], 13, 12)
+    c.para(116, 892, ["已当面告诉本人登记的用途", "并征得本人或家属同意"], 13, 12)
     c.button((32, 1060, 688, 1160), label_w=150, text="提交登记")
     _home_indicator(c)
     c.tap((364, 176, 680, 240))
@@ -650,17 +691,23 @@ def phone_visitor_success(key: str) -> Image.Image:
     c.card((32, 170, 688, 720), radius=28)
     c.circle(360, 300, 86, fill=GREEN_LIGHT)
     c.check_badge(360, 300, 62, GREEN)
-    c.bar(230, 414, 260, 26, INK)
-    c.bar(200, 460, 320, 14, BAR)
+    c.text(360, 427, "登记成功", 40, INK, "mm")
+    c.text(360, 467, "请向门岗工作人员出示本页面", 24, BAR_DARK, "mm")
     c.rect((150, 510, 570, 680), fill=GREEN_LIGHT, radius=20)
-    c.bar(250, 540, 220, 40, GREEN)
-    c.bar(210, 610, 300, 14, GREEN_MID)
-    c.bar(270, 644, 180, 12, GREEN_MID)
+    c.text(360, 562, "12:06:38", 48, GREEN, "mm")
+    c.text(360, 617, "12月7日 · 幸福小区东门", 24, GREEN, "mm")
+    c.text(360, 650, "时间实时走动，截图无效", 20, GREEN, "mm")
     c.card((32, 750, 688, 1040), radius=24)
-    for i, w in enumerate((160, 240, 200, 260)):
+    rows = (
+        ("姓名", "张**"),
+        ("手机号", "138****0000"),
+        ("来访事由", "探亲访友"),
+        ("登记地点", "幸福小区东门"),
+    )
+    for i, (label, value) in enumerate(rows):
         y = 786 + i * 62
-        c.bar(64, y, 110, 14, BAR_DARK)
-        c.bar(656 - w, y, w, 16, INK)
+        c.text(64, y + 7, label, 24, BAR_DARK, "lm")
+        c.text(656, y + 8, value, 26, INK, "rm")
         if i < 3:
             c.line([(64, y + 40), (656, y + 40)], BAR_LIGHT, 2, round_caps=False)
     c.button((32, 1080, 688, 1170), fill=WHITE, label=PRIMARY, outline=PRIMARY, label_w=120, text="返回首页")
@@ -676,22 +723,25 @@ def phone_visitor_list(key: str) -> Image.Image:
         x = 48 + i * 168
         active = i == 0
         c.rect((x, 160, x + 144, 212), fill=PRIMARY if active else PAGE, radius=26)
-        c.bar(x + 36, 179, 72, 14, WHITE if active else BAR_DARK)
+        c.text(x + 72, 186, ("今天", "昨天", "近7天", "全部")[i], 24, WHITE if active else BAR_DARK, "mm")
     c.card((32, 260, 688, 400), radius=22)
-    for i, color in enumerate((PRIMARY, GREEN, ORANGE)):
+    for i, (color, value, label) in enumerate(
+        ((PRIMARY, "128", "登记总数"), (GREEN, "96", "已离开"), (ORANGE, "7", "待确认"))
+    ):
         cx = 142 + i * 218
-        c.bar(cx - 44, 290, 88, 34, color)
-        c.bar(cx - 50, 346, 100, 12, BAR)
+        c.text(cx, 308, value, 44, color, "mm")
+        c.text(cx, 352, label, 22, BAR_DARK, "mm")
+    ok, check = (GREEN_LIGHT, GREEN), (ORANGE_LIGHT, ORANGE)
     rows = [
-        ((PRIMARY_LIGHT, PRIMARY), (220, 300), (GREEN_LIGHT, GREEN)),
-        ((ORANGE_LIGHT, ORANGE), (180, 340), (GREEN_LIGHT, GREEN)),
-        ((PRIMARY_LIGHT, PRIMARY), (240, 280), (ORANGE_LIGHT, ORANGE)),
-        ((GREEN_LIGHT, GREEN), (200, 320), (GREEN_LIGHT, GREEN)),
-        ((PRIMARY_LIGHT, PRIMARY), (160, 300), (GREEN_LIGHT, GREEN)),
+        ((PRIMARY_LIGHT, PRIMARY), "张** 138****0000", "08:12 · 东门 · 探亲访友", ok, "已登记"),
+        ((ORANGE_LIGHT, ORANGE), "李** 139****0000", "08:30 · 东门 · 快递外卖", ok, "已登记"),
+        ((PRIMARY_LIGHT, PRIMARY), "王** 139****0000", "08:47 · 东门 · 楼栋未选", check, "待确认"),
+        ((GREEN_LIGHT, GREEN), "刘** 137****0000", "09:05 · 南门 · 维修施工", ok, "已登记"),
+        ((PRIMARY_LIGHT, PRIMARY), "陈** 136****0000", "09:18 · 东门 · 探亲访友", ok, "已登记"),
     ]
     boxes = []
-    for i, (icon, widths, pill) in enumerate(rows):
-        boxes.append(_list_row(c, 430 + i * 136, icon[0], icon[1], widths, pill))
+    for i, (icon, title, sub, pill, tag) in enumerate(rows):
+        boxes.append(_list_row(c, 430 + i * 136, icon[0], icon[1], pill=pill, title=title, sub=sub, tag=tag))
     c.button((32, 1120, 688, 1210), fill=WHITE, label=PRIMARY, outline=PRIMARY, label_w=160, text="导出名单")
     _home_indicator(c)
     c.tap(boxes[2])
@@ -703,13 +753,14 @@ def phone_health_code(key: str) -> Image.Image:
     c.rect((0, 136, 720, 360), fill=GREEN)
     c.card((56, 190, 664, 1060), radius=28)
     c.avatar(136, 270, 44, GREEN_LIGHT, GREEN)
-    c.bar(200, 246, 180, 22, INK)
-    c.bar(200, 284, 260, 14, BAR)
+    c.words(200, 246, "张**", 22, INK)
+    c.words(200, 284, "手机 138****0000", 14, BAR)
     code = c.qr(170, 360, 380, key, GREEN)
     c.rect((250, 800, 470, 860), fill=GREEN, radius=30)
-    c.bar(300, 822, 120, 16, WHITE)
-    c.lines(150, 900, [420, 340], 14, 16)
-    c.bar(240, 986, 240, 14, BAR_DARK)
+    c.text(360, 830, "绿码 可通行", 28, WHITE, "mm")
+    c.text(360, 912, "凭此码在本社区出入", 24, BAR_DARK, "mm")
+    c.text(360, 946, "请配合门岗工作人员核验", 24, BAR_DARK, "mm")
+    c.text(360, 994, "有效期至 12月31日 · 08:30更新", 22, BAR_DARK, "mm")
     c.button((56, 1100, 664, 1190), fill=WHITE, label=GREEN, outline=GREEN, label_w=140, text="刷新")
     _home_indicator(c)
     c.tap(code)
@@ -720,21 +771,15 @@ def phone_temp_entry(key: str) -> Image.Image:
     c = _phone(title_w=200)
     c.card((32, 168, 688, 300), radius=22)
     c.avatar(100, 234, 36, PRIMARY_LIGHT, PRIMARY)
-    c.bar(160, 208, 200, 20, INK)
-    c.bar(160, 244, 280, 13, BAR)
+    c.words(160, 208, "李** · 3栋2单元", 20, INK)
+    c.words(160, 244, "12月7日 早班 · 东门", 13, BAR)
     c.card((32, 326, 688, 700), radius=22)
-    c.bar(64, 356, 140, 16, BAR_DARK)
+    c.words(64, 356, "体温（℃）", 16, BAR_DARK)
     entry = (64, 396, 656, 520)
     c.rect(entry, fill=WHITE, outline=PRIMARY, width=4, radius=18)
-    for i, w in enumerate((46, 46, 14, 46)):
-        x = 250 + sum((46, 46, 14, 46)[:i]) + i * 10
-        if w == 14:
-            c.circle(x + 7, 490, 7, fill=INK)
-        else:
-            c.rect((x, 424, x + w, 494), fill=INK, radius=10)
-    c.circle(478, 430, 8, outline=BAR_DARK, width=4)
-    c.arc((494, 424, 550, 494), 45, 315, BAR_DARK, 9)
-    c.bar(64, 552, 120, 14, BAR_DARK)
+    c.text(340, 458, "36.5", 80, INK, "mm")
+    c.text(500, 462, "℃", 56, BAR_DARK, "mm")
+    c.words(64, 552, "测量方式", 14, BAR_DARK)
     for i in range(3):
         x = 64 + i * 200
         sel = i == 0
@@ -745,7 +790,7 @@ def phone_temp_entry(key: str) -> Image.Image:
             width=3,
             radius=32,
         )
-        c.bar(x + 50, 609, 80, 14, PRIMARY if sel else BAR_DARK)
+        c.text(x + 90, 616, ("额温", "耳温", "腋温")[i], 24, PRIMARY if sel else BAR_DARK, "mm")
     keypad_top = 740
     c.rect((0, keypad_top, 720, 1280), fill=(214, 218, 224))
     for row in range(4):
@@ -753,7 +798,14 @@ def phone_temp_entry(key: str) -> Image.Image:
             x = 16 + col * 232
             y = keypad_top + 20 + row * 112
             c.rect((x, y, x + 220, y + 96), fill=WHITE, radius=14)
-            c.rect((x + 96, y + 32, x + 124, y + 64), fill=INK, radius=8)
+            c.text(
+                x + 110,
+                y + 48,
+                ("1", "2", "3", "4", "5", "6", "7", "8", "9", ".", "0", "删除")[row * 3 + col],
+                40,
+                INK,
+                "mm",
+            )
     c.button((32, 1212 - 10, 688, 1270), label_w=140, text="保存")
     c.tap(entry)
     return c.finish()
@@ -762,24 +814,31 @@ def phone_temp_entry(key: str) -> Image.Image:
 def phone_temp_list(key: str) -> Image.Image:
     c = _phone(title_w=200)
     c.card((32, 168, 688, 320), radius=22)
-    stats = ((PRIMARY, 120), (GREEN, 100), (RED, 40))
-    for i, (color, w) in enumerate(stats):
+    stats = ((PRIMARY, "127", "今日已测"), (GREEN, "126", "正常"), (RED, "1", "异常"))
+    for i, (color, value, label) in enumerate(stats):
         cx = 142 + i * 218
-        c.bar(cx - w / 2, 200, w, 40, color)
-        c.bar(cx - 50, 264, 100, 12, BAR)
-    rows = [GREEN, GREEN, RED, GREEN, GREEN, BAR_DARK]
+        c.text(cx, 220, value, 44, color, "mm")
+        c.text(cx, 270, label, 22, BAR_DARK, "mm")
+    rows = [
+        (GREEN, "张**", "3栋2单元 · 07:52", "36.5℃"),
+        (GREEN, "李**", "3栋1单元 · 08:03", "36.3℃"),
+        (RED, "王**", "5栋1单元 · 08:15", "37.8℃"),
+        (GREEN, "刘**", "2栋4单元 · 08:21", "36.6℃"),
+        (GREEN, "陈**", "6栋2单元 · 08:40", "36.4℃"),
+        (BAR_DARK, "赵**", "2栋3单元 · 外出", "未测"),
+    ]
     boxes = []
-    for i, color in enumerate(rows):
+    for i, (color, name, sub, value) in enumerate(rows):
         y = 348 + i * 128
         box = (32, y, 688, y + 112)
         c.rect(box, fill=WHITE, radius=18)
         c.avatar(90, y + 56, 32, PRIMARY_LIGHT, PRIMARY)
-        c.bar(144, y + 32, 160 + (i * 37) % 80, 18, INK)
-        c.bar(144, y + 66, 240, 12, BAR)
+        c.words(144, y + 32, name, 18, INK)
+        c.words(144, y + 66, sub, 12, BAR)
         light = {GREEN: GREEN_LIGHT, RED: RED_LIGHT}.get(color, BAR_LIGHT)
         c.rect((510, y + 32, 660, y + 80), fill=light, radius=24)
         c.thermometer(540, y + 56, 32, color, light, 0.8 if color == RED else 0.5)
-        c.bar(566, y + 49, 72, 14, color)
+        c.text(602, y + 56, value, 22, color, "mm")
         boxes.append(box)
     c.button((32, 1136, 688, 1220), label_w=160, text="查看汇总")
     _home_indicator(c)
@@ -790,20 +849,35 @@ def phone_temp_list(key: str) -> Image.Image:
 def phone_temp_alert(key: str) -> Image.Image:
     c = _phone(title_w=200)
     c.card((32, 168, 688, 520), radius=22)
-    c.bar(64, 200, 140, 16, BAR_DARK)
+    c.words(64, 200, "体温（℃）", 16, BAR_DARK)
     c.rect((64, 240, 656, 360), fill=RED_LIGHT, outline=RED, width=4, radius=18)
     c.rect((260, 266, 460, 334), fill=RED, radius=12)
-    c.lines(64, 400, [500, 420, 300], 14, 16)
+    c.text(360, 300, "37.8℃", 44, WHITE, "mm")
+    c.para(64, 400, ["王** · 5栋1单元", "测量时间 08:15 · 东门", "测量方式 额温枪"], 14, 16)
     c.card((32, 550, 688, 900), radius=22)
-    c.lines(64, 590, [400, 520, 460, 300], 14, 18)
+    c.para(
+        64,
+        590,
+        [
+            "处置步骤",
+            "1. 请对方到阴凉处休息几分钟",
+            "2. 换腋下体温计复测一次",
+            "3. 仍然偏高，立即报告带班人员",
+        ],
+        14,
+        18,
+    )
     # Dim the screen, then the dialog on top.
     c.rect((0, 0, 720, 1280), fill=(10, 20, 35, 130))
     dialog = (72, 360, 648, 960)
     c.rect(dialog, fill=WHITE, radius=30)
     c.circle(360, 470, 70, fill=ORANGE_LIGHT)
     c.warning(360, 466, 42, ORANGE)
-    c.bar(230, 570, 260, 24, INK)
-    c.lines(130, 620, [460, 420, 360], 14, 16, BAR)
+    c.text(360, 582, "体温异常", 36, INK, "mm")
+    for i, line in enumerate(
+        ("王** 体温 37.8℃，超过 37.3℃", "请安排复测，先不要让对方离开", "复测仍偏高，立即上报社区")
+    ):
+        c.text(360, 636 + i * 34, line, 23, BAR_DARK, "mm")
     c.line([(72, 780), (648, 780)], LINE, 2, round_caps=False)
     c.button((104, 808, 344, 900), fill=PAGE, label=BAR_DARK, label_w=100, text="稍后处理")
     report = (376, 808, 616, 900)
@@ -815,12 +889,14 @@ def phone_temp_alert(key: str) -> Image.Image:
 def phone_temp_summary(key: str) -> Image.Image:
     c = _phone(title_w=200)
     c.card((32, 168, 688, 300), radius=22)
-    for i, color in enumerate((PRIMARY, GREEN, RED, ORANGE)):
+    for i, (color, value, label) in enumerate(
+        ((PRIMARY, "128", "应测"), (GREEN, "126", "正常"), (RED, "1", "异常"), (ORANGE, "1", "未测"))
+    ):
         cx = 114 + i * 164
-        c.bar(cx - 40, 196, 80, 36, color)
-        c.bar(cx - 46, 252, 92, 12, BAR)
+        c.text(cx, 214, value, 40, color, "mm")
+        c.text(cx, 258, label, 22, BAR_DARK, "mm")
     c.card((32, 326, 688, 720), radius=22)
-    c.bar(64, 356, 180, 18, INK)
+    c.words(64, 356, "近7天测温人数", 18, INK)
     base = 660
     values = [0.62, 0.74, 0.58, 0.8, 0.9, 0.7, 0.95]
     for i, v in enumerate(values):
@@ -829,17 +905,19 @@ def phone_temp_summary(key: str) -> Image.Image:
         c.rect((x, top, x + 44, base), fill=PRIMARY if i == 6 else PRIMARY_MID, radius=10)
         c.rect((x, base - 12, x + 44, base), fill=PRIMARY if i == 6 else PRIMARY_MID)
     c.line([(64, base), (656, base)], LINE, 3, round_caps=False)
+    for i, day in enumerate(("1日", "2日", "3日", "4日", "5日", "6日", "今天")):
+        c.text(106 + i * 84, base + 26, day, 18, PRIMARY if i == 6 else BAR_DARK, "mm")
     c.card((32, 746, 688, 960), radius=22)
     c.warning(86, 800, 20, ORANGE)
-    c.bar(124, 790, 260, 18, INK)
-    for i in range(2):
+    c.words(124, 790, "今日需跟进 2 人", 18, INK)
+    for i, (who, what) in enumerate((("王** 5栋1单元", "37.8℃ 已复测"), ("赵** 2栋3单元", "未测 外出"))):
         y = 850 + i * 50
         c.avatar(86, y + 10, 18, ORANGE_LIGHT, ORANGE)
-        c.bar(124, y + 2, 200 - i * 40, 14, BAR_DARK)
-        c.bar(520, y + 2, 130, 14, ORANGE)
+        c.words(124, y + 2, who, 14, BAR_DARK)
+        c.text(656, y + 9, what, 21, ORANGE, "rm")
     submit = (32, 1000, 688, 1090)
     c.button(submit, fill=GREEN, label_w=160, text="提交汇总")
-    c.lines(160, 1120, [400], 12, 12, BAR)
+    c.text(360, 1126, "汇总报送民生路社区居委会", 20, BAR_DARK, "mm")
     _home_indicator(c)
     c.tap(submit)
     return c.finish()
@@ -850,24 +928,25 @@ def phone_trace_list(key: str) -> Image.Image:
     c.rect((32, 160, 688, 228), fill=WHITE, radius=34)
     c.circle(80, 194, 14, outline=BAR_DARK, width=4)
     c.line([(90, 204), (102, 216)], BAR_DARK, 4)
-    c.bar(120, 187, 200, 14, BAR)
+    c.words(120, 187, "搜索姓名或楼栋", 14, BAR)
     for i, (bg, fg) in enumerate(((PRIMARY, WHITE), (WHITE, BAR_DARK), (WHITE, BAR_DARK))):
         x = 32 + i * 156
         c.rect((x, 252, x + 140, 300), fill=bg, radius=24)
-        c.bar(x + 34, 270, 72, 12, fg)
-    tags = [
-        (RED_LIGHT, RED),
-        (RED_LIGHT, RED),
-        (ORANGE_LIGHT, ORANGE),
-        (ORANGE_LIGHT, ORANGE),
-        (GREEN_LIGHT, GREEN),
-        (ORANGE_LIGHT, ORANGE),
+        c.text(x + 70, 276, ("全部", "密接", "次密接")[i], 22, fg, "mm")
+    red, orange, green = (RED_LIGHT, RED), (ORANGE_LIGHT, ORANGE), (GREEN_LIGHT, GREEN)
+    rows = [
+        (red, "密接", "王** 5栋1单元", "12-05 惠民超市 同时段"),
+        (red, "密接", "刘** 2栋4单元", "12-05 民生路菜市场"),
+        (orange, "次密接", "陈** 6栋2单元", "12-04 社区卫生服务中心"),
+        (orange, "次密接", "周** 1栋1单元", "12-04 公交站 同车"),
+        (green, "已排除", "吴** 3栋2单元", "12-03 惠民超市"),
+        (orange, "次密接", "郑** 4栋3单元", "12-05 小区东门"),
     ]
     boxes = []
-    for i, pill in enumerate(tags):
+    for i, (pill, tag, title, sub) in enumerate(rows):
         y = 330 + i * 134
         icon = (RED_LIGHT, RED) if pill[1] == RED else (PRIMARY_LIGHT, PRIMARY)
-        boxes.append(_list_row(c, y, icon[0], icon[1], (150 + (i * 53) % 90, 330), pill))
+        boxes.append(_list_row(c, y, icon[0], icon[1], pill=pill, title=title, sub=sub, tag=tag))
     c.circle(620, 1150, 50, fill=PRIMARY)
     c.plus(620, 1150, 20, WHITE, 7)
     _home_indicator(c)
@@ -921,16 +1000,22 @@ def phone_trace_map(key: str) -> Image.Image:
     sheet = (0, 740, 720, 1280)
     c.rect(sheet, fill=WHITE, radius=36)
     c.bar(320, 758, 80, 8, BAR)
-    c.bar(40, 792, 220, 22, INK)
-    for i in range(4):
+    c.words(40, 792, "12月5日 活动轨迹", 22, INK)
+    stops = (
+        ("08:10", "幸福小区3栋", "步行出门"),
+        ("09:30", "惠民超市", "停留约40分钟"),
+        ("12:15", "民生路菜市场", "与确诊者同时段"),
+        ("14:00", "社区卫生服务中心", "已电话核实"),
+    )
+    for i, (time, place, note) in enumerate(stops):
         y = 850 + i * 92
         color = RED if i == 2 else PRIMARY
         c.circle(62, y + 20, 12, fill=color)
         if i < 3:
             c.line([(62, y + 36), (62, y + 96)], BAR_LIGHT, 4, round_caps=False)
-        c.bar(96, y + 6, 100, 14, BAR_DARK)
-        c.bar(220, y + 6, 260 - i * 20, 16, INK)
-        c.bar(96, y + 36, 320, 12, BAR)
+        c.words(96, y + 6, time, 14, BAR_DARK)
+        c.words(190, y + 6, place, 16, RED if i == 2 else INK)
+        c.words(96, y + 40, note, 12, BAR)
     _home_indicator(c)
     x, y = points[2]
     c.tap((x - 34, y - 74, x + 34, y - 6), round_=True)
@@ -941,25 +1026,27 @@ def phone_trace_form(key: str) -> Image.Image:
     c = _phone(title_w=200)
     c.card((32, 168, 688, 300), radius=22)
     c.avatar(100, 234, 36, RED_LIGHT, RED)
-    c.bar(160, 208, 160, 20, INK)
-    c.bar(160, 244, 280, 13, BAR)
+    c.words(160, 208, "王** · 5栋1单元", 20, INK)
+    c.words(160, 244, "电话流调 · 12月6日 10:20", 13, BAR)
     c.rect((540, 212, 656, 256), fill=RED_LIGHT, radius=22)
-    c.bar(566, 228, 64, 12, RED)
+    c.text(598, 234, "待核实", 22, RED, "mm")
     c.card((32, 326, 688, 880), radius=22)
-    c.bar(64, 356, 180, 18, INK)
+    c.words(64, 356, "12月5日 行程", 18, INK)
+    stops = (("08:10—09:20", "幸福小区3栋"), ("09:30—10:10", "惠民超市"), ("12:15—12:50", "民生路菜市场"))
     for i in range(4):
         y = 410 + i * 112
         c.circle(86, y + 24, 12, fill=PRIMARY if i < 3 else BAR)
         if i < 3:
             c.line([(86, y + 40), (86, y + 110)], BAR_LIGHT, 4, round_caps=False)
         c.rect((120, y, 656, y + 92), fill=PAGE, radius=14)
-        c.bar(144, y + 20, 110, 14, PRIMARY if i < 3 else BAR)
-        c.bar(144, y + 52, 300 - i * 30, 14, INK if i < 3 else BAR)
+        time, place = stops[i] if i < 3 else ("时间", "地点待补充")
+        c.words(144, y + 18, time, 14, PRIMARY if i < 3 else BAR)
+        c.words(144, y + 52, place, 16, INK if i < 3 else BAR)
         c.pin(620, y + 66, 11, PRIMARY_MID)
     add = (64, 900, 656, 990)
     c.rect(add, fill=PRIMARY_LIGHT, outline=PRIMARY, width=3, radius=20)
     c.plus(280, 945, 16, PRIMARY, 5)
-    c.bar(312, 938, 120, 14, PRIMARY)
+    c.text(312, 945, "添加地点", 26, PRIMARY, "lm")
     c.button((32, 1080, 344, 1170), fill=WHITE, label=PRIMARY, outline=PRIMARY, label_w=100, text="保存草稿")
     c.button((376, 1080, 688, 1170), label_w=100, text="提交")
     _home_indicator(c)
@@ -971,6 +1058,13 @@ def _chat_screen(c: Canvas, top: float) -> None:
     rng = random.Random(7)
     y = top
     colours = [PRIMARY_MID, GREEN_MID, ORANGE_MID, PRIMARY_MID]
+    senders = ("3栋王阿姨", "李师傅", "", "5栋小陈")
+    texts = (
+        ["南门晚上几点关？", "我下班比较晚"],
+        ["收到，谢谢提醒"],
+        ["南门全天开放", "晚归请扫码登记"],
+        ["好的，知道了"],
+    )
     for i in range(4):
         right = i == 2
         w = rng.choice((300, 360, 420))
@@ -979,13 +1073,13 @@ def _chat_screen(c: Canvas, top: float) -> None:
             c.rect((628, y, 688, y + 60), fill=PRIMARY, radius=12)
             c.person(658, y + 34, 24, WHITE)
             c.bubble((612 - w, y, 600, y + h), CHAT_GREEN, "right")
-            c.lines(612 - w + 24, y + 24, [w - 60] + ([w - 140] if h > 80 else []), 14, 18, (90, 150, 70))
+            c.para(612 - w + 24, y + 24, texts[i], 14, 18, INK)
         else:
             c.rect((32, y, 92, y + 60), fill=colours[i], radius=12)
             c.person(62, y + 34, 24, WHITE)
-            c.bar(112, y - 4, 90, 11, BAR)
+            c.text(120, y, senders[i], 18, BAR_DARK, "lm")
             c.bubble((120, y + 14, 120 + w, y + 14 + h), WHITE, "left")
-            c.lines(144, y + 38, [w - 60] + ([w - 140] if h > 80 else []), 14, 18, BAR)
+            c.para(144, y + 38, texts[i], 14, 18, INK)
         y += h + 56
 
 
@@ -1008,17 +1102,24 @@ def phone_group_notice(key: str) -> Image.Image:
     c.card(notice, radius=18)
     c.rect((56, 190, 112, 246), fill=ORANGE_LIGHT, radius=12)
     c.megaphone(84, 218, 18, ORANGE)
-    c.bar(132, 196, 200, 18, INK)
-    c.lines(132, 234, [500, 440, 360], 12, 14, BAR)
+    c.words(132, 196, "群公告", 18, INK)
+    c.para(
+        132,
+        232,
+        ["【通知】本周六9:00—17:00东门临时关闭", "进出请走南门，南门设扫码登记点", "—— 幸福小区居委会"],
+        12,
+        14,
+        BAR,
+    )
     _chat_screen(c, 380)
     # An @-mention message highlighted for the group.
     y = 900
     c.rect((32, y, 92, y + 60), fill=GREEN, radius=12)
     c.person(62, y + 34, 24, WHITE)
     c.bubble((120, y + 14, 600, y + 150), WHITE, "left")
-    c.bar(144, y + 38, 96, 16, PRIMARY)
-    c.bar(250, y + 38, 300, 14, BAR)
-    c.lines(144, y + 74, [420, 320], 14, 18, BAR)
+    c.words(144, y + 38, "@所有人", 16, PRIMARY)
+    c.words(250, y + 38, "请大家相互转告", 16, INK)
+    c.para(144, y + 76, ["家里老人不会扫码的，", "可到南门请志愿者代登记"], 14, 18, INK)
     _chat_input(c)
     c.tap(notice)
     return c.finish()
@@ -1037,20 +1138,29 @@ def phone_group_settings(key: str) -> Image.Image:
         else:
             c.rect((cx - 40, cy - 40, cx + 40, cy + 40), fill=colours[i % 5], radius=12)
             c.person(cx, cy + 6, 30, WHITE)
-        c.bar(cx - 34, cy + 52, 68, 10, BAR)
+        names = ("李姐", "王阿姨", "李师傅", "小陈", "刘叔", "赵姐", "周阿姨", "吴老师", "网格员", "添加")
+        c.text(cx, cy + 58, names[i], 18, BAR_DARK, "mm")
     rows = []
     y = 444
-    for i, kind in enumerate(("text", "notice", "text", "toggle", "toggle", "toggle")):
+    settings = (
+        ("text", "群聊名称", "幸福小区3栋居民群"),
+        ("notice", "群公告", ""),
+        ("text", "群管理", "仅群主和管理员"),
+        ("toggle", "群聊邀请确认", ""),
+        ("toggle", "置顶聊天", ""),
+        ("toggle", "消息免打扰", ""),
+    )
+    for i, (kind, label, value) in enumerate(settings):
         box = (0, y, 720, y + 100)
         c.rect(box, fill=WHITE)
-        c.bar(40, y + 40, 150 + (i * 31) % 60, 18, INK)
+        c.words(40, y + 40, label, 18, INK)
         if kind == "toggle":
             c.toggle(596, y + 26, on=i != 5)
         elif kind == "notice":
-            c.lines(300, y + 30, [340, 260], 12, 14, BAR)
+            c.para(240, y + 30, ["周六9:00起东门临时关闭，", "进出请走南门……"], 12, 14, BAR)
             c.chevron(688, y + 50, 9, BAR, "right", 4)
         else:
-            c.bar(450, y + 42, 200, 14, BAR)
+            c.text(660, y + 50, value, 22, BAR_DARK, "rm")
             c.chevron(688, y + 50, 9, BAR, "right", 4)
         if i not in (2, 5):
             c.line([(40, y + 100), (720, y + 100)], LINE, 2, round_caps=False)
@@ -1071,16 +1181,28 @@ def phone_official_account(key: str) -> Image.Image:
     c.polygon([(64, 470), (260, 320), (420, 470)], fill=PRIMARY_MID)
     c.polygon([(320, 470), (500, 290), (656, 430), (656, 470)], fill=PRIMARY)
     c.rect((64, 440, 656, 470), fill=PRIMARY)
-    c.bar(64, 500, 500, 28, INK)
-    c.bar(64, 548, 300, 28, INK)
+    c.text(64, 514, "关于幸福小区东门临时关闭的", 34, INK, "lm")
+    c.text(64, 562, "通知（12月12日）", 34, INK, "lm")
     c.avatar(84, 618, 20, GREEN_LIGHT, GREEN)
-    c.bar(116, 610, 140, 14, BAR_DARK)
-    c.bar(270, 610, 100, 14, BAR)
-    c.lines(64, 670, [592, 560, 590, 420], 14, 18, BAR)
+    c.words(116, 610, "幸福小区居委会", 14, BAR_DARK)
+    c.words(300, 610, "12月7日", 14, BAR)
+    c.para(
+        64,
+        668,
+        [
+            "各位居民：因管道维修，12月12日9:00至",
+            "17:00东门临时关闭，请从南门进出。",
+            "南门设扫码登记点，不会扫码的居民",
+            "可请志愿者代为登记。",
+        ],
+        14,
+        18,
+        INK,
+    )
     c.rect((64, 810, 656, 890), fill=ORANGE_LIGHT, radius=12)
     c.rect((64, 810, 74, 890), fill=ORANGE)
-    c.lines(96, 830, [480, 360], 13, 14, ORANGE_MID)
-    c.lines(64, 920, [560, 500], 14, 18, BAR)
+    c.para(96, 828, ["如有疑问，请联系本楼网格员", "或到社区居委会咨询"], 13, 14, ORANGE)
+    c.para(64, 918, ["感谢大家的理解与配合！", "幸福小区居委会  2026年12月7日"], 14, 18, BAR)
     c.button((32, 1060, 250, 1150), fill=WHITE, label=BAR_DARK, outline=LINE, label_w=90, text="保存")
     c.button((266, 1060, 470, 1150), fill=WHITE, label=PRIMARY, outline=PRIMARY, label_w=90, text="预览")
     publish = (486, 1060, 688, 1150)
@@ -1094,37 +1216,51 @@ def phone_ai_chat(key: str) -> Image.Image:
     c = _phone(title_w=180, page=PAGE)
     c.rect((32, 156, 688, 216), fill=GREEN_LIGHT, radius=16)
     c.shield(68, 186, 18, GREEN)
-    c.bar(98, 180, 380, 13, GREEN)
+    c.words(98, 180, "不要输入姓名、身份证号、住址等个人信息", 13, GREEN)
     # Robot answer
     c.circle(72, 290, 34, fill=PRIMARY_LIGHT)
     c.robot(72, 294, 20, PRIMARY)
     c.bubble((124, 256, 600, 356), WHITE, "left")
-    c.lines(150, 282, [400, 300], 14, 18, BAR)
+    c.para(150, 282, ["您好，我可以帮您起草通知。", "请只说要点，不写居民信息。"], 14, 18, INK)
     # User prompt with placeholders instead of names
     c.rect((632, 390, 688, 446), fill=PRIMARY, radius=12)
     c.person(660, 422, 22, WHITE)
     prompt = (150, 390, 610, 640)
     c.bubble(prompt, CHAT_GREEN, "right")
-    c.lines(176, 416, [380, 400, 300], 14, 18, (90, 150, 70))
+    c.para(
+        176, 416, ["帮我写一条居民群通知：", "周六东门关闭，走南门，", "不会扫码的找志愿者。"], 14, 18, INK
+    )
     c.rect((176, 512, 290, 546), fill=WHITE, radius=10)
-    c.bar(192, 523, 82, 12, ORANGE)
-    c.bar(302, 526, 200, 14, (90, 150, 70))
-    c.lines(176, 568, [360, 260], 14, 18, (90, 150, 70))
+    c.text(233, 529, "居民A", 20, ORANGE, "mm")
+    c.words(302, 522, "代替真实姓名", 14, INK)
+    c.para(176, 566, ["语气亲切，100字以内。"], 14, 18, INK)
     # Robot draft
     c.circle(72, 710, 34, fill=PRIMARY_LIGHT)
     c.robot(72, 714, 20, PRIMARY)
     c.bubble((124, 676, 640, 1060), WHITE, "left")
-    c.bar(150, 702, 220, 18, INK)
-    c.lines(150, 744, [440, 460, 400, 450, 300], 13, 16, BAR)
-    for i in range(3):
+    c.words(150, 702, "【温馨提示】东门临时关闭", 18, INK)
+    c.para(
+        150,
+        742,
+        [
+            "各位邻居：本周六9:00至17:00东门",
+            "临时关闭，请从南门进出。南门设",
+            "扫码登记点，家里老人不会扫码的，",
+            "可请志愿者代为登记。感谢配合！",
+        ],
+        13,
+        16,
+        INK,
+    )
+    for i, tip in enumerate(("发出前核对日期和时间", "确认没有居民个人信息", "按社区口径修改后再发")):
         c.circle(160, 920 + i * 36, 6, fill=PRIMARY_MID)
-        c.bar(178, 914 + i * 36, 300 - i * 40, 12, BAR)
+        c.words(178, 914 + i * 36, tip, 12, BAR)
     c.rect((150, 1020, 250, 1050), fill=PAGE, radius=15)
-    c.bar(170, 1030, 60, 10, BAR_DARK)
+    c.text(200, 1035, "复制", 18, BAR_DARK, "mm")
     c.rect((262, 1020, 362, 1050), fill=PAGE, radius=15)
-    c.bar(282, 1030, 60, 10, BAR_DARK)
+    c.text(312, 1035, "重新生成", 18, BAR_DARK, "mm")
     box = _chat_input(c)
-    c.bar(116, 1173, 220, 14, BAR)
+    c.words(116, 1173, "输入要点，不含个人信息", 14, BAR)
     c.tap(box)
     return c.finish()
 
@@ -1134,32 +1270,31 @@ def phone_ai_settings(key: str) -> Image.Image:
     c.card((32, 168, 688, 360), radius=22)
     c.circle(120, 264, 56, fill=GREEN_LIGHT)
     c.shield(120, 264, 36, GREEN)
-    c.bar(200, 226, 280, 22, INK)
-    c.lines(200, 270, [420, 340], 13, 14, BAR)
+    c.words(200, 226, "隐私与数据", 22, INK)
+    c.para(200, 268, ["关掉用不到的功能，", "别让对话被拿去训练模型"], 13, 14, BAR)
     y = 392
     target = None
+    settings = (
+        ("用对话改进模型", ["开启后，对话内容可能", "被用于训练模型"]),
+        ("定期清除对话记录", ["每30天自动删除历史对话"]),
+        ("发送前提醒敏感信息", ["发现手机号、身份证号", "时先提醒再发送"]),
+        ("允许获取位置信息", ["写通知用不到位置"]),
+    )
     for i, on in enumerate((False, True, True, False)):
         box = (32, y, 688, y + 130)
         c.rect(box, fill=WHITE, radius=18)
-        c.bar(64, y + 34, 220 + (i * 41) % 80, 18, INK)
-        c.lines(64, y + 70, [400, 300], 12, 10, BAR)
+        c.words(64, y + 34, settings[i][0], 18, INK)
+        c.para(64, y + 70, settings[i][1], 12, 10, BAR)
         tbox = c.toggle(572, y + 42, on)
         if i == 0:
             target = tbox
         y += 150
     c.card((32, 1000, 688, 1100), radius=18)
-    c.bar(64, 1040, 200, 18, RED)
+    c.words(64, 1040, "清除全部对话记录", 18, RED)
     c.chevron(656, 1050, 9, BAR, "right", 4)
     _home_indicator(c)
     c.tap(target, round_=False)
     return c.finish()
-
-
-def _masked(c: Canvas, x: float, y: float, head: float, stars: int, tail: float, color=INK) -> None:
-    c.bar(x, y, head, 16, color)
-    for k in range(stars):
-        c.circle(x + head + 16 + k * 18, y + 8, 5.5, fill=BAR_DARK)
-    c.bar(x + head + 16 + stars * 18 + 6, y, tail, 16, color)
 
 
 def phone_privacy_mask(key: str) -> Image.Image:
@@ -1167,10 +1302,10 @@ def phone_privacy_mask(key: str) -> Image.Image:
     c.rect((32, 160, 688, 228), fill=WHITE, radius=34)
     c.circle(80, 194, 14, outline=BAR_DARK, width=4)
     c.line([(90, 204), (102, 216)], BAR_DARK, 4)
-    c.bar(120, 187, 200, 14, BAR)
+    c.words(120, 187, "搜索姓名或楼栋", 14, BAR)
     c.card((32, 252, 688, 340), radius=18)
     c.shield(76, 296, 20, GREEN)
-    c.bar(112, 288, 300, 16, GREEN)
+    c.words(112, 288, "已开启脱敏显示", 16, GREEN)
     eye = (576, 268, 656, 324)
     c.ellipse((588, 280, 644, 312), outline=BAR_DARK, width=4)
     c.circle(616, 296, 8, fill=BAR_DARK)
@@ -1180,15 +1315,20 @@ def phone_privacy_mask(key: str) -> Image.Image:
         box = (32, y, 688, y + 150)
         c.rect(box, fill=WHITE, radius=18)
         c.avatar(92, y + 56, 30, PRIMARY_LIGHT, PRIMARY)
-        c.bar(140, y + 32, 54, 18, INK)
-        for k in range(1 if i % 2 else 2):
-            c.circle(206 + k * 18, y + 41, 5.5, fill=BAR_DARK)
-        c.bar(140, y + 74, 40, 12, BAR_DARK)
-        _masked(c, 196, y + 72, 66, 8, 50)
-        c.bar(140, y + 108, 40, 12, BAR_DARK)
-        _masked(c, 196, y + 106, 40, 4, 50)
+        name, phone, card = (
+            ("张**", "138****0000", "3201**********0012"),
+            ("李*", "139****0000", "3201**********003X"),
+            ("王**", "137****0000", "3201**********0047"),
+            ("刘*", "136****0000", "3201**********0005"),
+            ("陈**", "135****0000", "3201**********0081"),
+        )[i]
+        c.words(140, y + 32, name, 18, INK)
+        c.words(140, y + 74, "证件", 12, BAR_DARK)
+        c.words(196, y + 72, card, 16, INK)
+        c.words(140, y + 108, "手机", 12, BAR_DARK)
+        c.words(196, y + 106, phone, 16, INK)
         c.rect((560, y + 40, 656, y + 80), fill=BAR_LIGHT, radius=20)
-        c.bar(580, y + 54, 56, 12, BAR_DARK)
+        c.text(608, y + 60, ("3栋", "5栋", "2栋", "6栋", "1栋")[i], 20, BAR_DARK, "mm")
         y += 166
     _home_indicator(c)
     c.tap(eye, round_=True)
@@ -1198,18 +1338,27 @@ def phone_privacy_mask(key: str) -> Image.Image:
 def phone_privacy_permission(key: str) -> Image.Image:
     c = _phone(title_w=200)
     c.card((32, 168, 688, 480), radius=22)
-    c.lines(64, 200, [300, 500, 460, 520, 380], 14, 22)
+    c.para(
+        64,
+        200,
+        ["访客登记", "幸福小区东门", "请如实填写以下信息", "姓名  张**", "手机号  138****0000"],
+        14,
+        22,
+        INK,
+    )
     c.card((32, 504, 688, 820), radius=22)
-    c.lines(64, 540, [260, 520, 480, 400], 14, 22)
+    c.para(64, 540, ["来访事由", "探亲访友", "到访楼栋", "3栋2单元"], 14, 22, INK)
     c.rect((0, 0, 720, 1280), fill=(10, 20, 35, 130))
     sheet = (0, 640, 720, 1280)
     c.rect(sheet, fill=WHITE, radius=36)
     c.rect((0, 1200, 720, 1280), fill=WHITE)
     c.circle(110, 730, 44, fill=PRIMARY_LIGHT)
     c.pin(110, 758, 18, PRIMARY, PRIMARY_LIGHT)
-    c.bar(176, 706, 360, 22, INK)
-    c.bar(176, 744, 260, 14, BAR)
-    c.lines(64, 810, [560, 520, 440], 14, 16, BAR)
+    c.words(176, 706, "“社区通”申请获取你的位置", 22, INK)
+    c.words(176, 744, "用于确认你在登记点附近", 14, BAR)
+    c.para(
+        64, 808, ["位置信息只在登记时使用，", "不会记录你的行动轨迹，", "可以随时在设置里关闭。"], 14, 16, BAR
+    )
     options = [
         (940, PAGE, BAR_DARK, None, "仅在使用期间允许"),
         (1040, PAGE, BAR_DARK, None, "本次允许"),
@@ -1231,17 +1380,23 @@ def phone_share_settings(key: str) -> Image.Image:
     for r in range(3):
         for col in range(3):
             c.rect((76 + col * 20, 208 + r * 20, 92 + col * 20, 222 + r * 20), fill=GREEN, radius=2)
-    c.bar(164, 208, 280, 20, INK)
-    c.bar(164, 246, 200, 13, BAR)
+    c.words(164, 208, "东门访客登记表", 20, INK)
+    c.words(164, 246, "共128行 · 12月7日更新", 13, BAR)
     c.card((32, 326, 688, 770), radius=22)
-    c.bar(64, 356, 160, 16, BAR_DARK)
+    c.words(64, 356, "谁可以查看", 16, BAR_DARK)
     choice = None
     for i in range(4):
         y = 400 + i * 88
         selected = i == 1
         c.radio(88, y + 30, selected)
-        c.bar(126, y + 16, 200 + (i * 47) % 90, 16, INK)
-        c.bar(126, y + 44, 320, 11, BAR)
+        title, sub = (
+            ("仅我自己", "只有你能打开"),
+            ("仅指定人可查看", "只有带班人员和网格员能看"),
+            ("本群成员", "群里所有人都能看"),
+            ("获得链接的任何人", "不建议：链接可能被转发"),
+        )[i]
+        c.words(126, y + 14, title, 16, INK)
+        c.words(126, y + 46, sub, 11, BAR)
         if i == 0:
             c.lock(620, y + 30, 14, BAR_DARK)
         if selected:
@@ -1249,8 +1404,9 @@ def phone_share_settings(key: str) -> Image.Image:
     c.card((32, 796, 688, 1040), radius=22)
     for i, on in enumerate((True, True)):
         y = 820 + i * 110
-        c.bar(64, y + 24, 200, 18, INK)
-        c.bar(64, y + 58, 300, 12, BAR)
+        title, sub = (("显示水印", "页面上显示查看人和时间"), ("设置有效期", "7天后链接自动失效"))[i]
+        c.words(64, y + 24, title, 18, INK)
+        c.words(64, y + 58, sub, 12, BAR)
         c.toggle(572, y + 26, on)
         if i == 0:
             c.line([(64, y + 100), (656, y + 100)], LINE, 2, round_caps=False)
@@ -1924,6 +2080,16 @@ def draw(key: str) -> Image.Image:
     finally:
         _tap_hints.reset(token)
         _current_key.reset(key_token)
+
+
+def png_bytes(image: Image.Image, colors: int = PNG_COLOURS) -> bytes:
+    """The picture as a small PNG: flat screens lose nothing visible in a palette of `colors` colours
+    (no dithering, so text edges stay clean) and weigh about 40 % of the full-colour file."""
+    buffer = io.BytesIO()
+    image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        buffer, format="PNG", optimize=True
+    )
+    return buffer.getvalue()
 
 
 def title_for(key: str) -> str:

@@ -68,9 +68,7 @@ class _Images:
         title = f"{illustrations.title_for(key)}（演示）"
         image = Image.objects.filter(title=title, collection=self.collection).first()
         if image is None:
-            picture = illustrations.draw(key)
-            buffer = io.BytesIO()
-            picture.save(buffer, format="PNG", optimize=True)
+            buffer = io.BytesIO(illustrations.png_bytes(illustrations.draw(key)))
             image = Image(title=title, collection=self.collection)
             image.file = ImageFile(buffer, name=f"demo-{key}.png")
             image.save()

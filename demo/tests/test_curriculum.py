@@ -141,6 +141,46 @@ def test_the_screens_words_are_in_the_shipped_font():
     assert not {ch for ch in words if ord(ch) not in glyphs}
 
 
+def test_every_word_drawn_on_a_picture_is_in_the_shipped_font(monkeypatch):
+    """Not only the titles: every label and sample value on every screen renders, none as a blank box."""
+    glyphs = register_fonts()
+    drawn = []
+    original = illustrations.Canvas.text
+
+    def record(canvas, x, y, text, *args, **kwargs):
+        drawn.append(text)
+        return original(canvas, x, y, text, *args, **kwargs)
+
+    monkeypatch.setattr(illustrations.Canvas, "text", record)
+    for key in illustrations.KEYS:
+        before = len(drawn)
+        illustrations.draw(key)
+        if key.startswith("phone-"):
+            assert len(drawn) - before >= 6, key  # the body carries words, not grey bars
+    missing = {ch for ch in "".join(drawn) if ord(ch) not in glyphs and not ch.isspace()}
+    assert not missing
+
+
+def test_screens_show_only_masked_personal_data():
+    """Sample phone and ID numbers on the pictures are masked, never a real-looking full number."""
+    drawn = []
+    original = illustrations.Canvas.text
+
+    def record(canvas, x, y, text, *args, **kwargs):
+        drawn.append(text)
+        return original(canvas, x, y, text, *args, **kwargs)
+
+    illustrations.Canvas.text = record
+    try:
+        for key in illustrations.KEYS:
+            illustrations.draw(key)
+    finally:
+        illustrations.Canvas.text = original
+    words = " ".join(drawn)
+    assert "138****0000" in words
+    assert not re.search(r"\d{7,}", words)  # no run of 7 or more unmasked digits
+
+
 def _counts():
     return (
         CoursePage.objects.count(),
