@@ -2098,3 +2098,10 @@ def title_for(key: str) -> str:
         return _REGISTRY[key][1]
     base = _base(key)
     return f"{_REGISTRY[base][1]}（无提示）" if base != key else _REGISTRY[key][1]
+
+
+@functools.lru_cache(maxsize=None)
+def stored_png(key: str) -> bytes:
+    """png_bytes(draw(key)), drawn once per process: the pictures depend on nothing but the key, and
+    tests load the demo many times (about 5 s of drawing each time)."""
+    return png_bytes(draw(key))

@@ -68,7 +68,7 @@ class _Images:
         title = f"{illustrations.title_for(key)}（演示）"
         image = Image.objects.filter(title=title, collection=self.collection).first()
         if image is None:
-            buffer = io.BytesIO(illustrations.png_bytes(illustrations.draw(key)))
+            buffer = io.BytesIO(illustrations.stored_png(key))
             image = Image(title=title, collection=self.collection)
             image.file = ImageFile(buffer, name=f"demo-{key}.png")
             image.save()
