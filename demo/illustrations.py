@@ -2100,7 +2100,7 @@ def title_for(key: str) -> str:
     return f"{_REGISTRY[base][1]}（无提示）" if base != key else _REGISTRY[key][1]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def stored_png(key: str) -> bytes:
     """png_bytes(draw(key)), drawn once per process: the pictures depend on nothing but the key, and
     tests load the demo many times (about 5 s of drawing each time)."""
