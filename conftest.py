@@ -31,3 +31,14 @@ def _clear_caches():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path_factory):
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture
+def in_english(settings):
+    """For tests that read messages in English (the source strings): the site's language is Chinese, and
+    the Chinese is checked by tests/test_chinese_everywhere.py."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -5,7 +5,6 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from courses.media_files import sound_kind
@@ -13,17 +12,7 @@ from courses.models import LessonPage, recording_check
 from courses.tests.video_helpers import make_document, make_tone, need_ffmpeg
 from tests.factories import make_course, make_lesson, make_user
 
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    """These tests read messages in English (the source strings); the Chinese is checked by
-    tests/test_chinese_everywhere.py."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]  # messages read in English
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 

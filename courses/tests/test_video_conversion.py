@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core import checks
 from django.core.files.base import ContentFile
 from django.test import Client
-from django.utils import translation
 
 from courses import media_files
 from courses.models import VideoConversion
@@ -25,17 +24,7 @@ from courses.tests.video_helpers import (
 )
 from tests.factories import make_course, make_lesson
 
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    """These tests read messages in English (the source strings); the Chinese is checked by
-    tests/test_chinese_everywhere.py."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]  # messages read in English
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 

@@ -3,23 +3,12 @@ is refused on the form with its reason, and nothing is stored."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from scorm.models import ScormPackage, ScormPage
 from scorm.tests.packages import package_upload, zip_bytes
 from tests.factories import make_course, make_user
 
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    """These tests read messages in English (the source strings); the Chinese is checked by
-    tests/test_chinese_everywhere.py."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]  # messages read in English
 
 
 def form(upload, title="扫码登记练习"):

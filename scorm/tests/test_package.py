@@ -13,17 +13,7 @@ from scorm import package as packages
 from scorm.models import ScormPackage, ScormPageForm
 from scorm.tests.packages import package_files, package_upload, zip_bytes
 
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    """These tests read messages in English (the source strings); the Chinese is checked by
-    tests/test_chinese_everywhere.py."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]  # messages read in English
 
 
 def upload(data: bytes, name="bad.zip"):
