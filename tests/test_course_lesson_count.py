@@ -10,7 +10,7 @@ from tests.factories import make_course, make_lesson, make_question, make_quiz, 
 
 pytestmark = pytest.mark.django_db
 
-COUNT = re.compile(r"(\d+) lessons?\b(?! found)")
+COUNT = re.compile(r"(\d+) lessons?\b(?! found| waiting)")
 
 
 def counts(client, url, **params):

@@ -129,3 +129,14 @@ def phone(browser, live_server, request):
 def desktop(browser, live_server, request):
     """Like `phone`, in a desktop-sized window (for the Wagtail admin)."""
     yield from _recorded_page(browser, live_server, request, DESKTOP)
+
+
+def shorten_demo_quiz(course_slug: str = "qr-visitor-registration", keep: int = 4) -> None:
+    """Publish the demo course's final quiz with its first `keep` questions, as a trainer would shorten it.
+    The journeys answer the first four of the QR course's quiz (single choice, true or false, ordering,
+    tap-the-spot: one of each kind they check); the rest of its 17 would only repeat them."""
+    from quizzes.models import QuizPage
+
+    quiz = QuizPage.objects.get(url_path__endswith=f"/{course_slug}/quiz/")
+    quiz.questions = [(block.block_type, block.value) for block in list(quiz.questions)[:keep]]
+    quiz.save_revision().publish()

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from courses.models import CoursePage
 from progress import services
-from tests.browser.conftest import ARTIFACTS, PHONE
+from tests.browser.conftest import ARTIFACTS, PHONE, shorten_demo_quiz
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -19,6 +19,7 @@ COURSE_TITLE = "扫码登记：零接触访客登记"
 @pytest.fixture
 def demo_learner_before_the_last_lesson(transactional_db):
     call_command("load_demo", "--with-accounts", verbosity=0)
+    shorten_demo_quiz()
     learner = User.objects.get(mobile="13800000001")
     course = CoursePage.objects.get(slug="qr-visitor-registration")
     lessons = [item for item in course.items().specific() if item.slug != "quiz"]

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from quizzes.models import AttemptAnswer, QuizAttempt, QuizPage
+from quizzes.models import AttemptAnswer, QuizAttempt
+from tests.browser.conftest import shorten_demo_quiz
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -17,12 +18,7 @@ QUIZ_URL = "/courses/qr-visitor-registration/quiz/"
 @pytest.fixture
 def demo(transactional_db):
     call_command("load_demo", "--with-accounts", verbosity=0)
-    # The journey walks the final quiz's first four questions (one of each kind it checks: single choice,
-    # true or false, ordering, tap-the-spot); the rest of the 17 would only repeat them, so the quiz is
-    # published with those four, as a trainer would shorten it.
-    quiz = QuizPage.objects.get(url_path__endswith="/qr-visitor-registration/quiz/")
-    quiz.questions = [(block.block_type, block.value) for block in list(quiz.questions)[:4]]
-    quiz.save_revision().publish()
+    shorten_demo_quiz()
 
 
 def sign_in(phone):

@@ -47,6 +47,7 @@ def test_a_learner_tests_out_and_sees_the_lessons_skipped(phone, course):
     offer.locator("a").click()
     expect(page.locator("h1")).to_have_text("先测一测：扫码登记")
     page.get_by_role("button", name="开始测验").click()
+    expect(page.locator("form[data-quiz-autosave][data-ready]")).to_be_attached()  # quiz.js listens
     page.get_by_label("登记成功页面").check()
     expect(page.locator("[data-save-status]")).to_have_text("已保存")
     page.get_by_role("button", name="保存并检查").click()
