@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.management import call_command
 from django.test import Client
 
 from core.preferences import DATA_SAVER_COOKIE
 from courses.models import CoursePage, LessonPage
 from progress import services
 from quizzes.models import QuizPage
+from tests.demo_snapshot import load_demo
 from tests.factories import make_user
 from tests.page_weight import BUDGET, measure, page_references
 
@@ -48,7 +48,7 @@ def weigh(client: Client, url: str):
 
 @pytest.fixture
 def learner_client(db):
-    call_command("load_demo", verbosity=0)
+    load_demo()
     learner = make_user("weight-learner")
     for course in CoursePage.objects.live():
         first = course.items()[0].specific

@@ -5,10 +5,10 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 
 from core.preferences import DATA_SAVER_COOKIE
+from tests.demo_snapshot import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ TEMPLATE = re.compile(r"<template data-saver-image>.*?</template>", re.S)
 
 @pytest.fixture
 def demo_site(db):
-    call_command("load_demo", verbosity=0)
+    load_demo()
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from quizzes.grading import grade
 from quizzes.models import AttemptAnswer, QuizAttempt
 from reports import selectors
 from reports.filters import ReportFilters
+from tests.demo_snapshot import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +62,13 @@ def test_load_demo_twice_creates_nothing_twice(capsys):
 
 
 def test_demo_pages_render(client):
-    call_command("load_demo")
+    load_demo()
     for page in [*CoursePage.objects.live(), *LessonPage.objects.live()[:8]]:
         assert client.get(page.url).status_code == 200, page.url
 
 
 def test_demo_accounts_can_sign_in_to_what_they_need(client):
-    call_command("load_demo", "--with-accounts")
+    load_demo("--with-accounts")
     User = get_user_model()
     assert User.objects.get(username="trainer").groups.filter(name="Trainers").exists()
     assert User.objects.get(username="reviewer").groups.filter(name="Reviewers").exists()
@@ -85,7 +86,7 @@ def test_demo_accounts_refused_when_settings_forbid(settings):
 
 def test_demo_managers_see_their_staff_learning_in_every_state():
     """A district and a community manager whose reports show people at every stage on first run."""
-    call_command("load_demo", "--with-accounts")
+    load_demo("--with-accounts")
     User = get_user_model()
     district, community = User.objects.get(username="district"), User.objects.get(username="community")
     assert (district.managed_unit.name, district.managed_unit.level) == ("渝中区", "district")

@@ -2,13 +2,13 @@
 My certificates → its verification URL, opened in a fresh browser, says it is valid."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.models import User
 from courses.models import CoursePage
 from progress import services
 from tests.browser.conftest import ARTIFACTS, PHONE, shorten_demo_quiz
+from tests.demo_snapshot import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -18,7 +18,7 @@ COURSE_TITLE = "扫码登记：零接触访客登记"
 
 @pytest.fixture
 def demo_learner_before_the_last_lesson(transactional_db):
-    call_command("load_demo", "--with-accounts", verbosity=0)
+    load_demo("--with-accounts")
     shorten_demo_quiz()
     learner = User.objects.get(mobile="13800000001")
     course = CoursePage.objects.get(slug="qr-visitor-registration")

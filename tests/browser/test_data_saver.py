@@ -2,10 +2,10 @@
 until she taps its placeholder, and then that picture appears."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, _recorded_page
+from tests.demo_snapshot import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -14,7 +14,7 @@ LESSON_PATH = "/courses/qr-visitor-registration/guide-visitors/"
 
 @pytest.fixture
 def demo_site(transactional_db):
-    call_command("load_demo", verbosity=0)
+    load_demo()
 
 
 @pytest.fixture

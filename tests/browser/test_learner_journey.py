@@ -4,8 +4,9 @@ finish a lesson → the progress bar moves → sign out."""
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
+
+from tests.demo_snapshot import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -14,7 +15,7 @@ DOCS_SCREENSHOTS = "docs/images"
 
 @pytest.fixture
 def demo_site_with_learner(transactional_db):
-    call_command("load_demo", "--with-accounts", verbosity=0)
+    load_demo("--with-accounts")
 
 
 def progress_value(page) -> int:

@@ -7,7 +7,6 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -16,6 +15,7 @@ from assignments.models import Assignment
 from demo.people import DEMO_LEARNER_UNIT
 from reports.tests.conftest import xlsx_rows
 from tests.browser.conftest import PHONE, PhonePage, _recorded_page
+from tests.demo_snapshot import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -26,7 +26,7 @@ DASHBOARD_HEADER = ["课程", "组织", "已指派", "未开始", "学习中", "
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", "--with-accounts", verbosity=0)
+    load_demo("--with-accounts")
     community = OrgUnit.objects.get(name=DEMO_LEARNER_UNIT)
     street = community.get_parent()
     district = street.get_parent()

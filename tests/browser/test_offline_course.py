@@ -5,11 +5,11 @@ it; signing out forgets it. And Chrome judges the site installable."""
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from courses.models import CoursePage, LessonPage
 from progress.models import ItemProgress
+from tests.demo_snapshot import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -19,7 +19,7 @@ INDEX = "() => caches.match('/__saved__/index.json').then((r) => (r ? r.json() :
 
 @pytest.fixture
 def demo_site_with_learner(transactional_db):
-    call_command("load_demo", "--with-accounts", verbosity=0)
+    load_demo("--with-accounts")
 
 
 def wait_for_worker(page) -> None:

@@ -8,12 +8,12 @@ from datetime import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from courses.models import CoursePage, LessonPage
 from progress.models import ItemProgress, OfflineCompletion
 from quizzes.models import AttemptAnswer, QuizAttempt
+from tests.demo_snapshot import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -24,7 +24,7 @@ QUIZ_URL = "/courses/qr-visitor-registration/quiz/"
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", "--with-accounts", verbosity=0)
+    load_demo("--with-accounts")
 
 
 def sign_in(phone, next_url="/my/"):

@@ -2,10 +2,10 @@
 screenshot of the demo lesson's guided practice, and the finished practice is recorded."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from quizzes.models import PracticeRecord
+from tests.demo_snapshot import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -14,7 +14,7 @@ LESSON_PATH = "/courses/qr-visitor-registration/guide-visitors/"
 
 @pytest.fixture
 def demo_site_with_learner(transactional_db):
-    call_command("load_demo", "--with-accounts", verbosity=0)
+    load_demo("--with-accounts")
 
 
 def sign_in(phone):

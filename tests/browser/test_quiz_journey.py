@@ -4,11 +4,11 @@ are still there → finish → review."""
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from quizzes.models import AttemptAnswer, QuizAttempt
 from tests.browser.conftest import shorten_demo_quiz
+from tests.demo_snapshot import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -17,7 +17,7 @@ QUIZ_URL = "/courses/qr-visitor-registration/quiz/"
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", "--with-accounts", verbosity=0)
+    load_demo("--with-accounts")
     shorten_demo_quiz()
 
 

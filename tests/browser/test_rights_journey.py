@@ -11,13 +11,13 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
 from PIL import Image as PILImage
 from playwright.sync_api import expect
 
 from accounts.models import User
 from courses.models import LessonPage
 from tests.browser.conftest import DESKTOP, _recorded_page
+from tests.demo_snapshot import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -27,7 +27,7 @@ PASSWORDS = {"admin": "demo-admin-2026", "trainer": "demo-trainer-2026", "review
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", "--with-accounts", verbosity=0)
+    load_demo("--with-accounts")
     learner = User.objects.get(username="learner")
     learner.must_change_password = False
     learner.save(update_fields=["must_change_password"])

@@ -5,10 +5,10 @@ the other journeys do not reach: the page editor with its preview, the image cho
 uploader, the account screen, and the site as an editor sees it (with Wagtail's user bar)."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from courses.models import CourseIndexPage, LessonPage
+from tests.demo_snapshot import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -28,7 +28,7 @@ LEARNER_PAGES = [
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", "--with-accounts", verbosity=0)
+    load_demo("--with-accounts")
     lesson = LessonPage.objects.live().filter(url_path__contains="/qr-visitor-registration/").first()
     return {"lesson": lesson, "course_index": CourseIndexPage.objects.get()}
 

@@ -2,10 +2,10 @@
 file → the preview lists its questions → import → the question bank lists them."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from quizzes.models import Question
+from tests.demo_snapshot import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -26,7 +26,7 @@ TEXTS = ("居民报修楼道灯，应先做什么？", "厨余垃圾应投放到
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", "--with-accounts", verbosity=0)
+    load_demo("--with-accounts")
 
 
 def test_trainer_imports_a_gift_file(desktop, demo, tmp_path):
