@@ -204,7 +204,9 @@ class PositionList(ScopedListView, generics.CreateAPIView):
         summary="Create or update staff",
         description=(
             "Up to 1,000 people per request, all or none. Each is found by external_id, else by mobile "
-            "number, and follows the staff import's rules. New accounts get a random initial password "
+            "number, and follows the staff import's rules. A person found by external_id may be given a "
+            "new mobile number (not one another account holds; only people the client may manage). "
+            "New accounts get a random initial password "
             "that must be changed at the first sign-in; it is not returned (staff sign in with a texted "
             "code, or their training manager sets a password)."
         ),
