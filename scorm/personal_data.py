@@ -3,9 +3,29 @@ about them (status, score, where they were, time spent), not the package's own w
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
+from core.personal_data import Coded
 from scorm.models import ScormAttempt, ScormPage
+
+# The statuses scorm.cmi keeps, in the glossary's words (the JSON file keeps the SCORM codes).
+NOT_REPORTED = gettext_lazy("Not reported by the lesson")
+COMPLETION_LABELS = {
+    "completed": gettext_lazy("Completed"),
+    "incomplete": gettext_lazy("In progress"),
+    "not attempted": gettext_lazy("Not started"),
+    "unknown": NOT_REPORTED,
+}
+SUCCESS_LABELS = {
+    "passed": gettext_lazy("Passed"),
+    "failed": gettext_lazy("Not passed"),
+    "unknown": NOT_REPORTED,
+}
+
+
+def _status(code: str, labels: dict) -> Coded | None:
+    return Coded(code, labels.get(code, code)) if code else None
+
 
 # Suspend data is the package's own notes to itself, often an opaque encoding. Up to this many
 # characters it is given as it is; beyond, only its size (the whole of it can run to 64,000).
@@ -39,8 +59,8 @@ def scorm_personal_data(user) -> dict:
                 "course_id": attempt.course_id,
                 "number": attempt.number,
                 "version": attempt.package.version,
-                "completion_status": attempt.completion_status,
-                "success_status": attempt.success_status,
+                "completion_status": _status(attempt.completion_status, COMPLETION_LABELS),
+                "success_status": _status(attempt.success_status, SUCCESS_LABELS),
                 "score_raw": attempt.score_raw,
                 "score_min": attempt.score_min,
                 "score_max": attempt.score_max,

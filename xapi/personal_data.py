@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from core.personal_data import coded
+from core.personal_data import Coded, coded
 from xapi.models import Statement
 
 
-def _name(definition: dict) -> str | None:
-    names = definition.get("name") or {}
+def _in_language(names: dict) -> str | None:
+    """A language map's entry for the reader's language (zh-CN, en-US), else its first."""
+    names = names or {}
     preferred = "en-US" if (translation.get_language() or "").startswith("en") else "zh-CN"
     return names.get(preferred) or next(iter(names.values()), None)
 
@@ -25,9 +26,13 @@ def xapi_personal_data(user) -> dict:
         rows.append(
             {
                 "id": str(statement.id),
-                "verb": statement.verb,
+                # The verb's code in the file, its display string (zh-CN / en-US) on the page.
+                "verb": Coded(
+                    statement.verb,
+                    _in_language((statement.payload.get("verb") or {}).get("display")) or statement.verb,
+                ),
                 "object": target.get("id"),
-                "object_name": _name(target.get("definition") or {}),
+                "object_name": _in_language((target.get("definition") or {}).get("name")),
                 "timestamp": statement.timestamp,
                 "sent": statement.state == Statement.State.SENT,
                 "state": coded(statement.state, Statement.State),

@@ -85,10 +85,19 @@ def test_large_saved_state_is_given_by_its_size_only(client, world, in_english):
     assert "scorm_attempts" in json.loads(data)
 
 
-def test_the_page_shows_a_scorm_section(client, world):
+def test_the_page_shows_a_scorm_section_with_statuses_in_words(client, world, in_english):
     client.force_login(world["learner"])
-    _play(client, world["one"], 1, {"cmi.core.lesson_location": "page-2"})
+    _play(
+        client,
+        world["one"],
+        1,
+        {"cmi.core.lesson_location": "page-2", "cmi.core.lesson_status": "incomplete"},
+    )
     sections = {section.key: section for section in personal_data_page(world["learner"])}
-    assert len(sections["scorm_attempts"].rows) == 1
+    [row] = sections["scorm_attempts"].rows
+    shown = {item.label: item.text for item in row}
+    assert shown["Completion"] == "In progress" and shown["Success"] == "Not reported by the lesson"
     html = client.get(reverse("progress:my_data_page")).content.decode()
-    assert "page-2" in html
+    assert "page-2" in html and "not attempted" not in html and "unknown" not in html
+    data = client.get(reverse("progress:my_data")).json()
+    assert data["scorm_attempts"][0]["completion_status"] == "incomplete"  # the code in the file
