@@ -163,6 +163,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
             "enrolled_at",
             "last_seen_at",
             "completed_at",
+            "updated_at",
         ]
 
 
@@ -249,6 +250,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "note",
             "active",
             "created_at",
+            "updated_at",
         ]
 
     def get_units(self, assignment) -> list[int]:

@@ -204,7 +204,9 @@ class PositionList(ScopedListView, generics.CreateAPIView):
         summary="Create or update staff",
         description=(
             "Up to 1,000 people per request, all or none. Each is found by external_id, else by mobile "
-            "number, and follows the staff import's rules. New accounts get a random initial password "
+            "number, and follows the staff import's rules. A person found by external_id may be given a "
+            "new mobile number (not one another account holds; only people the client may manage). "
+            "New accounts get a random initial password "
             "that must be changed at the first sign-in; it is not returned (staff sign in with a texted "
             "code, or their training manager sets a password)."
         ),
@@ -255,11 +257,12 @@ class StaffList(ScopedListView, generics.CreateAPIView):
 
 @extend_schema_view(get=extend_schema(summary="Enrolments", parameters=[CHANGED_SINCE, UNIT, COURSE]))
 class EnrolmentList(ScopedListView):
-    """A learner's enrolment in a course; changed_since looks at enrolling, the last visit and completing."""
+    """A learner's enrolment in a course; changed_since looks at enrolling, the last visit, completing
+    and any other change (a due date moved, an assignment ended, the learner moved: ``updated_at``)."""
 
     model = Enrolment
     serializer_class = s.EnrolmentSerializer
-    changed_fields = ("enrolled_at", "last_seen_at", "completed_at")
+    changed_fields = ("enrolled_at", "last_seen_at", "completed_at", "updated_at")
     course_field = "course_id"
 
 
@@ -306,7 +309,7 @@ class CertificateList(ScopedListView):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="Assignments", parameters=[UNIT, COURSE]),
+    get=extend_schema(summary="Assignments", parameters=[CHANGED_SINCE, UNIT, COURSE]),
     post=extend_schema(
         summary="Assign a course",
         request=s.AssignmentCreateSerializer,
@@ -319,6 +322,7 @@ class AssignmentList(ScopedListView, generics.CreateAPIView):
     model = Assignment
     serializer_class = s.AssignmentSerializer
     unit_field = "units"
+    changed_fields = ("updated_at",)  # set on creating, editing and ending
     course_field = "course_id"
 
     def base_queryset(self):

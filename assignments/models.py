@@ -12,6 +12,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
@@ -67,6 +68,8 @@ class Assignment(index.Indexed, models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    # Edited or ended (the REST API's changed_since); services that save with update_fields name it.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_default=Now(), db_index=True)
 
     search_fields = [index.SearchField("note"), index.FilterField("active")]
 

@@ -232,7 +232,7 @@ def assignment_end(*, assignment: Assignment, actor) -> Assignment:
         return assignment
     covered = AssignmentMember.objects.filter(assignment=assignment).count()
     assignment.active = False
-    assignment.save(update_fields=["active"])
+    assignment.save(update_fields=["active", "updated_at"])
     assignment_apply(assignment)
     data = _log_data(assignment, assignment.units.all(), assignment.positions.all())
     data["covered"] = covered
@@ -421,7 +421,7 @@ def _enrolments_summarise(enrolments: QuerySet[Enrolment]) -> int:
         old_due=Coalesce("due_on", Value(NO_DUE)),
         new_due=Coalesce(summary["due_on"], Value(NO_DUE)),
     ).filter(~Q(assigned=F("new_assigned")) | ~Q(mandatory=F("new_mandatory")) | ~Q(old_due=F("new_due")))
-    return stale.update(**summary)
+    return stale.update(**summary, updated_at=timezone.now())
 
 
 def _without_jit() -> None:
@@ -634,7 +634,7 @@ def _refresh_batch(ids: list[int], rules: list[_Rule]) -> None:
         old_position=Coalesce("position_id", 0),
         new_position=Coalesce(position, 0),
     ).filter(~Q(old_unit=F("new_unit")) | ~Q(old_position=F("new_position"))).update(
-        org_unit_id=unit, position_id=position
+        org_unit_id=unit, position_id=position, updated_at=timezone.now()
     )
     _enrolments_summarise(enrolments)
 

@@ -216,6 +216,7 @@ def retraining_start(*, certificate: Certificate, now=None) -> bool:
             assigned=True,
             mandatory=True,
             due_on=min(filter(None, [enrolment.due_on if enrolment.assigned else None, due])),
+            updated_at=timezone.now(),
         )
         _forget_statuses(certificate.learner, course)
         log(

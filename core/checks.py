@@ -49,12 +49,16 @@ def proxy_trust_check(app_configs=None, **kwargs):
 def content_security_policy_check(app_configs=None, **kwargs):
     """No page loads anything from another site (issue 12): a host in a policy is a decision to review."""
     warnings = []
+    # The SCORM lesson page frames packages on their own host (scorm.hosts): ours, not a third party.
+    own_frames = {getattr(settings, "SCORM_CONTENT_ORIGIN", "")} - {""}
     for name in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_ADMIN"):
         for directive, sources in getattr(settings, name, {}).items():
             foreign = [
                 source
                 for source in sources
-                if source not in LOCAL_SOURCES and not source.startswith(("'sha256-", "'nonce-"))
+                if source not in LOCAL_SOURCES
+                and not source.startswith(("'sha256-", "'nonce-"))
+                and not (directive == "frame-src" and source in own_frames)
             ]
             if foreign:
                 warnings.append(

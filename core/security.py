@@ -53,9 +53,20 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.site_policy = content_security_policy_header(settings.CONTENT_SECURITY_POLICY)
-        self.admin_policy = content_security_policy_header(settings.CONTENT_SECURITY_POLICY_ADMIN)
-        self.permissions_policy = permissions_policy_header(settings.PERMISSIONS_POLICY)
+
+    # Read from settings at each request (a few microseconds), so a policy changed by a test's settings
+    # (e.g. SCORM_CONTENT_ORIGIN's frame-src, config/settings/base.py) holds for a live server too.
+    @property
+    def site_policy(self) -> str:
+        return content_security_policy_header(settings.CONTENT_SECURITY_POLICY)
+
+    @property
+    def admin_policy(self) -> str:
+        return content_security_policy_header(settings.CONTENT_SECURITY_POLICY_ADMIN)
+
+    @property
+    def permissions_policy(self) -> str:
+        return permissions_policy_header(settings.PERMISSIONS_POLICY)
 
     @cached_property
     def admin_prefix(self) -> str:

@@ -11,7 +11,7 @@ from wagtail import hooks
 from accounts.selectors import org_unit_path_names
 from core.personal_data import Section, coded, personal_data_sections
 from courses.models import CourseItemPage, CoursePage
-from progress.models import CourseCompletion, Enrolment, ItemProgress
+from progress.models import CourseCompletion, Enrolment, ItemProgress, OfflineCompletion
 
 
 def _titles(model, ids) -> dict[int, str]:
@@ -24,13 +24,14 @@ def personal_data(user) -> dict:
     enrolments = list(Enrolment.objects.filter(learner=user).order_by("enrolled_at"))
     progress = list(ItemProgress.objects.filter(learner=user).order_by("first_seen_at"))
     completions = list(CourseCompletion.objects.filter(learner=user).order_by("completed_at"))
+    offline = list(OfflineCompletion.objects.filter(learner=user).order_by("received_at", "pk"))
     course_titles = _titles(
         CoursePage,
         [e.course_id for e in enrolments]
         + [p.course_id for p in progress]
         + [c.course_id for c in completions],
     )
-    item_titles = _titles(CourseItemPage, [p.item_id for p in progress])
+    item_titles = _titles(CourseItemPage, [p.item_id for p in progress] + [o.item_id for o in offline])
     data = {
         "account": {
             "username": user.username,
@@ -78,6 +79,18 @@ def personal_data(user) -> dict:
             }
             for c in completions
         ],
+        # What the phone sent of lessons finished with no signal, and what became of each.
+        "offline_completions": [
+            {
+                "key": str(o.key),
+                "item_id": o.item_id,
+                "item": item_titles.get(o.item_id),
+                "completed_at": o.completed_at,
+                "received_at": o.received_at,
+                "outcome": coded(o.outcome, OfflineCompletion.Outcome),
+            }
+            for o in offline
+        ],
     }
     for section in hooks.get_hooks("register_personal_data"):
         data.update(section(user))
@@ -91,10 +104,13 @@ SECTION_TITLES = {
     "enrolments": _("My courses"),
     "item_progress": _("Lessons and quizzes opened"),
     "course_completions": _("Completed courses"),
+    "offline_completions": _("Lessons finished offline"),
+    "scorm_attempts": _("SCORM lessons"),
     "quiz_attempts": _("Quiz attempts and answers"),
     "guided_practice": _("Guided practice"),
     "certificates": _("Certificates"),
     "notifications": _("Notifications"),
+    "xapi_statements": _("Learning records for the learning record store"),
     "reminder_email_choices": _("Reminder emails"),
     "reminder_channel_choices": _("Reminders by text message and WeCom"),
 }
@@ -156,6 +172,28 @@ FIELD_LABELS = {
     "course_assigned": _("New course assigned"),
     "sms": _("Text message (SMS)"),
     "wecom": _("WeCom"),
+    "key": _("Key on the phone"),
+    "received_at": _("Received at"),
+    "outcome": _("Result"),
+    "version": _("SCORM version"),
+    "completion_status": _("Completion"),
+    "success_status": _("Success"),
+    "score_raw": _("Score"),
+    "score_min": _("Lowest possible score"),
+    "score_max": _("Highest possible score"),
+    "score_scaled": _("Score (scaled, -1 to 1)"),
+    "location": _("Where I left off"),
+    "suspend_data": _("Saved state of the lesson"),
+    "total_seconds": _("Time spent (seconds)"),
+    "updated_at": _("Last saved"),
+    "passed_at": _("Passed at"),
+    "id": _("Statement id"),
+    "verb": _("What happened"),
+    "object": _("About (activity id)"),
+    "object_name": _("About"),
+    "timestamp": _("Happened at"),
+    "sent": _("Sent"),
+    "sent_at": _("Sent at"),
 }
 # Ids are for machines (the JSON file keeps them); the page shows the titles beside them.
 HIDDEN_FIELDS = frozenset({"course_id", "item_id", "quiz_id", "lesson_id", "block_id"})

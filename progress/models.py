@@ -7,6 +7,7 @@ cascade, so deleting or unpublishing a page never deletes who completed it.
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -76,6 +77,10 @@ class Enrolment(models.Model):
     # Where to resume: the item the learner last opened in this course.
     last_item = _page_reference("courses.CourseItemPage", _("last opened"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
+    # When anything else about the row last changed (the REST API's changed_since): the services that
+    # write due_on / assigned / mandatory / status / the place copies with UPDATE set it themselves,
+    # since auto_now only fires on save().
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_default=Now())
 
     class Meta:
         verbose_name = _("enrolment")
@@ -117,6 +122,7 @@ class Enrolment(models.Model):
             models.Index(fields=["enrolled_at"], name="enrolment_enrolled_at"),
             models.Index(fields=["last_seen_at"], name="enrolment_last_seen_at"),
             models.Index(fields=["completed_at"], name="enrolment_completed_at"),
+            models.Index(fields=["updated_at"], name="enrolment_updated_at"),
         ]
 
     def __str__(self):

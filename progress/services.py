@@ -113,7 +113,7 @@ def item_seen(*, learner, item: CourseItemPage, course: CoursePage) -> None:
         update_fields=["last_seen_at"],
     )
     Enrolment.objects.filter(learner=learner, course_id=course.pk).update(
-        last_item_id=item.pk, last_seen_at=now, status=_STARTED
+        last_item_id=item.pk, last_seen_at=now, status=_STARTED, updated_at=now
     )
     _announce(ITEM_SEEN_HOOK, learner=learner, item=item, course=course)
 
@@ -146,7 +146,7 @@ def item_complete(
         ItemProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=at)
     Enrolment.objects.filter(
         learner=learner, course_id=course.pk, status=Enrolment.Status.NOT_STARTED
-    ).update(status=Enrolment.Status.IN_PROGRESS)
+    ).update(status=Enrolment.Status.IN_PROGRESS, updated_at=timezone.now())
     _forget_statuses(learner, course)
     _announce(ITEMS_COMPLETED_HOOK, learner=learner, course=course, item_ids=[item.pk])
     return course_completion_evaluate(learner=learner, course=course)
@@ -174,7 +174,7 @@ def items_tested_out(
     )
     Enrolment.objects.filter(
         learner=learner, course_id=course.pk, status=Enrolment.Status.NOT_STARTED
-    ).update(status=Enrolment.Status.IN_PROGRESS)
+    ).update(status=Enrolment.Status.IN_PROGRESS, updated_at=timezone.now())
     _forget_statuses(learner, course)
     _announce(ITEMS_COMPLETED_HOOK, learner=learner, course=course, item_ids=ids)
     return course_completion_evaluate(learner=learner, course=course)
@@ -217,7 +217,9 @@ def course_completion_evaluate(*, learner, course: CoursePage) -> CourseCompleti
 def _enrolment_completed(*, learner, course: CoursePage, completion: CourseCompletion) -> None:
     Enrolment.objects.filter(learner=learner, course_id=course.pk).exclude(
         status=Enrolment.Status.COMPLETED
-    ).update(status=Enrolment.Status.COMPLETED, completed_at=completion.completed_at)
+    ).update(
+        status=Enrolment.Status.COMPLETED, completed_at=completion.completed_at, updated_at=timezone.now()
+    )
 
 
 def _course_completed(completion: CourseCompletion) -> None:

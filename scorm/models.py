@@ -17,6 +17,7 @@ from wagtail.models import Page
 
 from courses.models import ITEM_CONTEXT_HOOK, PHONE_FIRST_PREVIEW, CourseItemPage
 from courses.selectors import lesson_position
+from scorm import hosts
 from scorm import package as packages
 
 
@@ -50,7 +51,9 @@ class ScormPackage(models.Model):
 
     @property
     def launch_url(self) -> str:
-        return (
+        """Where the lesson page loads the package: this site's path, or the same path on the content
+        host when there is one (scorm.hosts)."""
+        return hosts.content_url(
             reverse("scorm:content", args=(self.key, self.launch.split("?", 1)[0].split("#", 1)[0]))
             + (self.launch[len(self.launch.split("?", 1)[0].split("#", 1)[0]) :])
         )
@@ -160,7 +163,16 @@ class ScormPage(CourseItemPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_position(self, request))
-        context["page_cache_key"] = ("scorm", self.pk, self.package_id, request.user.is_authenticated)
+        context["page_cache_key"] = (
+            "scorm",
+            self.pk,
+            self.package_id,
+            request.user.is_authenticated,
+            hosts.content_origin(),
+        )
+        # A content host of its own (scorm.hosts): the frame is one real origin, whose messages the
+        # lesson page takes from that origin only.
+        context["scorm_content_origin"] = hosts.content_origin()
         for extend in hooks.get_hooks(ITEM_CONTEXT_HOOK):
             extend(request, self, context)
         if self.package_id:

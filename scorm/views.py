@@ -1,6 +1,8 @@
 """The SCORM screens: the package's own files (served under /scorm/content/<key>/ with a policy of their
 own), and the runtime's two calls (open the learner's attempt, commit its data)."""
 
+import functools
+import hashlib
 import json
 import mimetypes
 import posixpath
@@ -8,17 +10,17 @@ import re
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from scorm import cmi, package, services
+from scorm import cmi, hosts, package, services
 from scorm.models import ScormAttempt, ScormPage
 
 # A package is someone else's code. Each of its files is served as a sandbox of its own (an opaque origin,
@@ -45,6 +47,24 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'self'",
     ]
 )
+# On a content host of its own (settings.SCORM_CONTENT_ORIGIN, scorm.hosts), which carries none of this
+# site's cookies and answers nothing but package files, a package is one real origin: its frames script
+# each other and find the SCORM API in a parent frame. Only this site's lesson pages may frame it.
+SANDBOX_OWN_ORIGIN = (
+    "sandbox allow-scripts allow-same-origin allow-forms allow-popups allow-modals allow-downloads"
+)
+
+
+def _content_policy(*, own_origin: bool) -> str:
+    if not own_origin:
+        return CONTENT_SECURITY_POLICY
+    ancestors = " ".join(["'self'", *hosts.lesson_origins()])
+    directives = CONTENT_SECURITY_POLICY.split("; ")
+    directives[0] = SANDBOX_OWN_ORIGIN
+    directives[-1] = f"frame-ancestors {ancestors}"
+    return "; ".join(directives)
+
+
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 MAX_INJECTED_HTML_BYTES = 20 * 1024 * 1024
 HEAD = re.compile(rb"<head(?:\s[^>]*)?>", re.IGNORECASE)
@@ -69,11 +89,28 @@ CONTENT_TYPES = {
 }
 
 
-def with_runtime(html: bytes) -> bytes:
+RUNTIME_FILE = Path(__file__).parent / "static" / "scorm" / "sco-api.js"
+
+
+@functools.cache
+def _runtime_script() -> tuple[bytes, str]:
+    body = RUNTIME_FILE.read_bytes()
+    return body, hashlib.sha256(body).hexdigest()[:12]
+
+
+def runtime_src(*, own_origin: bool) -> str:
+    """Our SCORM API script's address for a package page: the site's static file, or, on the content
+    host (which serves nothing else), its copy under the content path, versioned by its hash."""
+    if not own_origin:
+        return static("scorm/sco-api.js")
+    return f"{reverse('scorm:content_runtime')}?v={_runtime_script()[1]}"
+
+
+def with_runtime(html: bytes, src: str | None = None) -> bytes:
     """The page with our SCORM API script first in its <head> (before any script of the package), so the
     package finds the API in its own frame. Inserted as bytes after the first <head> (or <html>, or doctype)
     tag: the page's own encoding (UTF-8, GBK…) is left alone."""
-    tag = f'<script src="{static("scorm/sco-api.js")}"></script>'.encode()
+    tag = f'<script src="{escape(src or static("scorm/sco-api.js"))}"></script>'.encode()
     window = html[: 64 * 1024]
     for pattern in (HEAD, HTML, DOCTYPE):
         match = pattern.search(window)
@@ -84,10 +121,26 @@ def with_runtime(html: bytes) -> bytes:
 
 
 @require_GET
-@xframe_options_sameorigin
+def content_runtime(request):
+    """Our SCORM API script on the content host (scorm.hosts), which serves no static files."""
+    body, version = _runtime_script()
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    fresh = request.GET.get("v") == version
+    response["Cache-Control"] = "public, max-age=31536000, immutable" if fresh else "no-cache"
+    return response
+
+
+@require_GET
 def content(request, key: str, path: str):
     """One file of a package. The key is the package's opaque folder; nothing else under MEDIA_ROOT is
-    reachable, and the response sets no cookie and reads no session. HTML pages get our SCORM API script."""
+    reachable, and the response sets no cookie and reads no session. HTML pages get our SCORM API script.
+    With a content host of its own (scorm.hosts), files are served there only: asked for here, the browser
+    is sent there."""
+    own_origin = hosts.on_content_host(request)
+    if hosts.content_origin() and not own_origin:
+        return HttpResponseRedirect(hosts.content_url(request.get_full_path()))
     if len(key) != 32 or any(c not in "0123456789abcdef" for c in key):
         raise Http404
     normal = posixpath.normpath(path)
@@ -101,10 +154,14 @@ def content(request, key: str, path: str):
     content_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(normal)[0] or "application/octet-stream"
     html = suffix in HTML_SUFFIXES
     if html and file.stat().st_size <= MAX_INJECTED_HTML_BYTES:
-        response = HttpResponse(with_runtime(file.read_bytes()), content_type=content_type)
+        body = with_runtime(file.read_bytes(), runtime_src(own_origin=own_origin))
+        response = HttpResponse(body, content_type=content_type)
     else:
         response = FileResponse(file.open("rb"), content_type=content_type)  # closed by Django
-    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response["Content-Security-Policy"] = _content_policy(own_origin=own_origin)
+    if not own_origin:
+        # Framed by our own lesson page only (frame-ancestors says the same to browsers that read it).
+        response["X-Frame-Options"] = "SAMEORIGIN"
     response["X-Content-Type-Options"] = "nosniff"
     # The package's pages are an opaque origin: to them, the package's own files (its images, scripts and the
     # data its player fetches) are another origin's. They are public by their unguessable address and read no

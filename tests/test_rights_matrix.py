@@ -297,6 +297,8 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     # SCORM lessons: the package's files are public by their unguessable folder (no session, no cookie);
     # a learner opens their own attempt in a course open to them and commits only to their own attempt.
     "scorm:content": Screen(EVERYONE, target=content(key="scorm_key", path="=content/index.html")),
+    # Our SCORM API script, copied under the content path for a content host of its own (scorm.hosts).
+    "scorm:content_runtime": Screen(EVERYONE),
     "scorm:attempt": Screen(
         NOBODY,
         get=False,

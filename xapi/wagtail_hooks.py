@@ -11,6 +11,7 @@ from progress.services import COURSE_COMPLETED_HOOK, ITEM_SEEN_HOOK, ITEMS_COMPL
 from quizzes.services import QUIZ_RESULT_HOOK
 from xapi import admin_urls, events
 from xapi.admin_views import user_can_manage_statements
+from xapi.personal_data import xapi_personal_data
 
 
 @hooks.register(ITEM_SEEN_HOOK)
@@ -57,3 +58,9 @@ def register_learning_records_menu_item():
         icon_name="code",
         order=910,
     )
+
+
+@hooks.register("register_personal_data")
+def add_xapi_statements_to_personal_data(user):
+    """A section of the person's own data download (progress.exports)."""
+    return xapi_personal_data(user)

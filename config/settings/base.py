@@ -98,6 +98,9 @@ MIDDLEWARE = [
     # Outside WhiteNoise, so static files get the headers too.
     "core.security.SecurityHeadersMiddleware",  # Content-Security-Policy and Permissions-Policy
     "core.security.UntrustedProxyMiddleware",  # warns when TRUSTED_PROXY_COUNT is 0 behind a proxy
+    # With SCORM_CONTENT_ORIGIN set, its host serves package files and nothing else (no static files,
+    # no session, no cookie): ahead of everything that could answer or set a cookie.
+    "scorm.hosts.ContentHostMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.CookieLanguageMiddleware",
@@ -346,6 +349,19 @@ XAPI_MAX_ATTEMPTS = env_int("XAPI_MAX_ATTEMPTS", 10)  # tries before a statement
 XAPI_RETRY_BASE_SECONDS = env_int("XAPI_RETRY_BASE_SECONDS", 60)  # waits 1, 2, 4, 8 … minutes, at most a day
 XAPI_TIMEOUT_SECONDS = env_int("XAPI_TIMEOUT_SECONDS", 20)
 
+# --- SCORM packages (scorm app) -------------------------------------------------------------
+# Where package files are served. Empty (the default): on this site, each file a sandbox of its own
+# (an opaque origin), which is safe but breaks packages whose frames script each other (a frameset or a
+# wrapper page around an inner frame). Set to an origin of its own, e.g. https://scorm.example.org, to
+# serve them there (and only there) as one origin per package host, so those packages play. It must be
+# another origin that carries none of this site's cookies: best a different registrable domain (not
+# scorm.example.org beside learn.example.org when cookies are set for .example.org); add its host to
+# DJANGO_ALLOWED_HOSTS. See README.md § SCORM.
+SCORM_CONTENT_ORIGIN = (env("SCORM_CONTENT_ORIGIN", "") or "").rstrip("/")
+# The lesson pages' origins, allowed to frame the packages on SCORM_CONTENT_ORIGIN and the only ones the
+# packages' API talks to. Empty = the origins of WAGTAILADMIN_BASE_URL and DJANGO_CSRF_TRUSTED_ORIGINS.
+SCORM_LESSON_ORIGINS = env_list("SCORM_LESSON_ORIGINS")
+
 # --- Wagtail ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = _("Frontline Academy")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
@@ -428,6 +444,8 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+if SCORM_CONTENT_ORIGIN:  # the SCORM lesson page frames the packages there
+    CONTENT_SECURITY_POLICY["frame-src"] = ["'self'", SCORM_CONTENT_ORIGIN]
 # The Wagtail admin (its screens, choosers and previews): Wagtail's templates carry inline scripts
 # (inline panels, date pickers) and inline styles; its image uploads preview through blob: URLs,
 # and the preview panel frames the admin's own preview URLs.

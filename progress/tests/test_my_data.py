@@ -118,3 +118,30 @@ def test_every_key_of_every_section_has_a_label(learner):
         missing = keys(value) - set(FIELD_LABELS) - HIDDEN_FIELDS
         assert not missing, missing
     assert not re.search(r"_id\b", " ".join(str(label) for label in FIELD_LABELS.values()))
+
+
+def test_offline_completions_are_in_the_download_with_their_outcome(client, learner, course):
+    import uuid
+
+    from progress.models import OfflineCompletion
+
+    lesson = lessons_of(course)[0]
+    services.enrolment_join(learner=learner, course=course)
+    Enrolment.objects.filter(learner=learner).update(enrolled_at=timezone.now() - datetime.timedelta(hours=1))
+    done = (timezone.now() - datetime.timedelta(minutes=5)).replace(microsecond=0)
+    key, refused_key = uuid.uuid4(), uuid.uuid4()
+    services.offline_completion_record(learner=learner, key=key, item_id=lesson.pk, completed_at=done)
+    services.offline_completion_record(learner=learner, key=refused_key, item_id=999999, completed_at=done)
+    other = make_user("someone-else", mobile="13900000012")
+    services.offline_completion_record(learner=other, key=uuid.uuid4(), item_id=lesson.pk, completed_at=done)
+
+    data = json.loads(client.get(reverse("progress:my_data")).content)
+    rows = data["offline_completions"]
+    assert [(r["key"], r["item"], r["outcome"]) for r in rows] == [
+        (str(key), "第 1 课", OfflineCompletion.Outcome.RECORDED),
+        (str(refused_key), None, OfflineCompletion.Outcome.NOT_A_LESSON),
+    ]
+    assert datetime.datetime.fromisoformat(rows[0]["completed_at"]) == done
+    sections = {section.key: section for section in personal_data_page(learner)}
+    assert len(sections["offline_completions"].rows) == 2
+    assert sections["offline_completions"].title == str(SECTION_TITLES["offline_completions"])

@@ -20,6 +20,8 @@
   var statusLine = root.querySelector("[data-scorm-status]");
   var csrfInput = root.querySelector("input[name=csrfmiddlewaretoken]");
   var csrf = csrfInput ? csrfInput.value : "";
+  // With a content host of its own (SCORM_CONTENT_ORIGIN), the package's frame is that origin; else opaque ("null").
+  var contentOrigin = root.dataset.contentOrigin || "";
 
   var state = null; // from the server: attempt, commit_url, seq, data, entry, total_seconds, learner…
   var data = {}; // element → value, as the frame last sent it
@@ -39,6 +41,7 @@
   // The message, or null when it is not from our frame or not of the expected shape.
   function heed(event) {
     if (!state || !frame.contentWindow || event.source !== frame.contentWindow) return null;
+    if (event.origin !== (contentOrigin || "null")) return null;
     var message = event.data;
     if (!isPlainObject(message) || message.scorm !== PROTOCOL || TYPES.indexOf(message.type) < 0) return null;
     if (!isPlainObject(message.data)) return null;
@@ -116,7 +119,8 @@
       fresh.name = NAME_PREFIX + JSON.stringify({
         version: state.version, data: data, entry: state.entry, total_seconds: state.total_seconds || 0,
         learner_id: state.learner_id, learner_name: state.learner_name,
-        mastery_score: state.mastery_score, scaled_passing_score: state.scaled_passing_score
+        mastery_score: state.mastery_score, scaled_passing_score: state.scaled_passing_score,
+        lesson_origin: window.location.origin
       });
       fresh.hidden = false;
       fresh.src = root.dataset.launch;

@@ -32,7 +32,13 @@
   var is2004 = state.version === "2004";
   var data = state.data; // element → value, what the package wrote (and what is stored)
   var initialized = false, terminated = false, lastError = "0", sessionStart = 0, pending = false;
-  var lessonOrigin = window.location.origin; // the URL's origin (this document's own is opaque)
+  // Where the lesson page is. In an opaque origin (files served by the site itself) it is this URL's origin. On a
+  // content host of its own (SCORM_CONTENT_ORIGIN) the lesson page said where it is, and the content host's policy
+  // (frame-ancestors) lets only the site's lesson pages frame the package, so nobody else gets what it posts.
+  var lessonOrigin = window.location.origin;
+  if (typeof state.lesson_origin === "string" && /^https?:\/\/[^\/]+$/.test(state.lesson_origin)) {
+    lessonOrigin = state.lesson_origin;
+  }
 
   // ---- value checks ----------------------------------------------------------------------------
   var DECIMAL = /^-?\d+(\.\d+)?$/;
