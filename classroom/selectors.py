@@ -13,9 +13,21 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.scope import Scope, scope_for
 from classroom.models import SessionAttendance, TrainingSession
 from courses.models import CoursePage
@@ -44,8 +56,6 @@ def sessions_visible_to(user) -> QuerySet[TrainingSession]:
 
 def session_rows(user) -> QuerySet[TrainingSession]:
     """The admin list: two queries a page (rows with course, unit and trainer; attendance counted)."""
-    from django.db.models import Count
-
     return (
         sessions_visible_to(user)
         .select_related("course", "unit", "trainer")
@@ -125,14 +135,39 @@ def _course_hours(completions: QuerySet[CourseCompletion], year: int) -> QuerySe
 
 
 def hours_of(learner, year: int | None = None) -> Decimal:
-    """A learner's study hours in ``year`` (default this year): two queries."""
+    """A learner's study hours in ``year`` (default this year): one query (two sums as subqueries)."""
     year = year or timezone.localdate().year
-    sessions = _session_hours(SessionAttendance.objects.filter(learner=learner), year).aggregate(
-        total=Sum("session__hours")
-    )["total"]
-    course_ids = _course_hours(CourseCompletion.objects.filter(learner=learner), year).values("course_id")
-    courses = CoursePage.objects.filter(pk__in=course_ids).aggregate(total=Sum("hours"))["total"]
-    return (sessions or ZERO) + (courses or ZERO)
+    sessions = (
+        _session_hours(SessionAttendance.objects.filter(learner_id=OuterRef("pk")), year)
+        .order_by()
+        .values("learner_id")
+        .annotate(total=Sum("session__hours"))
+        .values("total")
+    )
+    completed = _course_hours(CourseCompletion.objects.filter(learner_id=OuterRef(OuterRef("pk"))), year)
+    courses = (
+        CoursePage.objects.filter(pk__in=completed.values("course_id"))
+        .annotate(group=Value(1, output_field=IntegerField()))
+        .order_by()
+        .values("group")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    hours_field = DecimalField(max_digits=9, decimal_places=1)
+    totals = (
+        User.objects.filter(pk=learner.pk)
+        .annotate(
+            session_hours=Coalesce(
+                Subquery(sessions, output_field=hours_field), ZERO, output_field=hours_field
+            ),
+            course_hours=Coalesce(
+                Subquery(courses, output_field=hours_field), ZERO, output_field=hours_field
+            ),
+        )
+        .values_list("session_hours", "course_hours")
+        .first()
+    )
+    return sum(totals, ZERO) if totals else ZERO
 
 
 @dataclass
@@ -187,8 +222,6 @@ def hours_rows(*, scope: Scope, year: int, unit=None) -> list[HoursRow]:
 def roster_rows(session: TrainingSession) -> list[dict]:
     """Everyone invited (active people), and everyone who checked in though not invited, with their
     check-in if any; attendees first then by unit and name. Three queries."""
-    from accounts.models import User
-
     attendances = {
         attendance.learner_id: attendance
         for attendance in session.attendances.select_related("learner__org_unit", "learner__position")
