@@ -789,6 +789,7 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "reports:people*": Screen(MANAGERS, target=report("learner")),
     "reports:overdue*": Screen(MANAGERS, target=report("learner")),
     "reports:quizzes*": Screen(MANAGERS, target=report("quiz")),
+    "reports:hours*": Screen(MANAGERS, target=report("learner")),
     "reports:transcript": Screen(MANAGERS, target=TRANSCRIPT, exports=True),  # its own ?export=csv|xlsx
     "reports:transcript_override": Screen(
         NOBODY,
