@@ -97,6 +97,7 @@ SECTION_TITLES = {
     "notifications": _("Notifications"),
     "reminder_email_choices": _("Reminder emails"),
     "reminder_channel_choices": _("Reminders by text message and WeCom"),
+    "session_attendance": _("In-person sessions attended"),
 }
 FIELD_LABELS = {
     "username": _("Username"),
@@ -156,6 +157,12 @@ FIELD_LABELS = {
     "course_assigned": _("New course assigned"),
     "sms": _("Text message (SMS)"),
     "wecom": _("WeCom"),
+    "session": _("In-person session"),
+    "place": _("Place"),
+    "starts_at": _("Starts at"),
+    "checked_in_at": _("Checked in at"),
+    "method": _("How"),
+    "hours": _("Study hours"),
 }
 # Ids are for machines (the JSON file keeps them); the page shows the titles beside them.
 HIDDEN_FIELDS = frozenset({"course_id", "item_id", "quiz_id", "lesson_id", "block_id"})

@@ -202,3 +202,33 @@ def test_my_learning_shows_sessions_and_hours(client, place, in_english):
     page = client.get(reverse("progress:my_learning")).content.decode()
     assert "社区消防培训" in page and "社区活动室" in page
     assert "Study hours this year: 0" in page
+
+
+def test_personal_data_download_lists_check_ins(client, place):
+    session = plan(place, title="数据培训")
+    services.session_check_in(session=session, learner=place["a"])
+    client.force_login(place["a"])
+    response = client.get(reverse("progress:my_data"))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    data = __import__("json").loads(content)
+    assert [row["session"] for row in data["session_attendance"]] == ["数据培训"]
+    assert data["session_attendance"][0]["place"] == "社区活动室"
+
+
+def test_check_ins_are_in_the_site_history_of_the_session(client, place):
+    from wagtail.models import ModelLogEntry
+
+    session = plan(place)
+    services.session_check_in(session=session, learner=place["a"])
+    actions = list(
+        ModelLogEntry.objects.filter(object_id=str(session.pk))
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == [services.CREATE_LOG_ACTION, services.CHECK_IN_LOG_ACTION]
+    client.force_login(place["other_manager"])
+    page = client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
+    assert "甲学员" not in page
+    client.force_login(place["manager"])
+    page = client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
+    assert "消防演练培训" in page
