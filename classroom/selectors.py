@@ -186,7 +186,7 @@ class HoursRow:
 
 def hours_rows(*, scope: Scope, year: int, unit=None) -> list[HoursRow]:
     """Study hours per person in the viewer's part of the tree (narrowed to ``unit``), for ``year``,
-    people with none included: three queries whatever the number of people."""
+    people with none included: four queries whatever the number of people."""
     from accounts.models import User
 
     people = User.objects.filter(is_active=True).filter(scope.q("org_unit"))
@@ -221,7 +221,7 @@ def hours_rows(*, scope: Scope, year: int, unit=None) -> list[HoursRow]:
 
 def roster_rows(session: TrainingSession) -> list[dict]:
     """Everyone invited (active people), and everyone who checked in though not invited, with their
-    check-in if any; attendees first then by unit and name. Three queries."""
+    check-in if any; attendees first then by unit and name. Four queries."""
     attendances = {
         attendance.learner_id: attendance
         for attendance in session.attendances.select_related("learner__org_unit", "learner__position")

@@ -198,3 +198,28 @@ def test_tampered_code_is_refused():
         codes.read_code(f"43.{step}.{signature}")
     with pytest.raises(codes.CodeInvalid):
         codes.read_code("garbage")
+
+
+# -- query cost ----------------------------------------------------------------------------------
+
+
+def test_reads_do_not_grow_with_people(place, course, django_assert_num_queries):
+    from accounts.scope import scope_for
+    from classroom.selectors import hours_rows, roster_rows
+    from tests.factories import make_user
+
+    session = plan(place, course=course, starts_in=datetime.timedelta(minutes=-150))
+    for n in range(6):
+        learner = make_user(f"many{n}", org_unit=place["units"]["A社区"], position=place["grid"])
+        services.session_check_in(session=session, learner=learner, method="roster")
+    services.session_close(session=session, actor=place["trainer"])
+    session = TrainingSession.objects.select_related("unit").get(pk=session.pk)
+    with django_assert_num_queries(4):  # attendances, invited units, positions, invited people
+        rows = roster_rows(session)
+    assert len(rows) == 8
+    scope = scope_for(place["manager"])
+    with django_assert_num_queries(4):  # people, their session hours, course hours, completions
+        people = hours_rows(scope=scope, year=timezone.localdate().year)
+    assert sum(row.total for row in people) == Decimal("9.0")
+    with django_assert_num_queries(1):
+        assert hours_of(place["a"]) == Decimal("0")
