@@ -232,3 +232,31 @@ def test_check_ins_are_in_the_site_history_of_the_session(client, place):
     client.force_login(place["manager"])
     page = client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
     assert "消防演练培训" in page
+
+
+def test_edit_a_session_and_a_closed_one_is_history(client, place):
+    session = plan(place)
+    client.force_login(place["manager"])
+    url = reverse("classroom_sessions:edit", args=[session.pk])
+    form = client.get(url)
+    assert form.status_code == 200
+    response = client.post(
+        url,
+        {
+            "title": "改名后的培训",
+            "starts_at": timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M"),
+            "ends_at": timezone.localtime(session.ends_at).strftime("%Y-%m-%d %H:%M"),
+            "place": "新活动室",
+            "capacity": 10,
+            "trainer": place["trainer"].pk,
+            "unit": place["units"]["解放碑街道"].pk,
+            "invited_units": [place["units"]["B社区"].pk],
+            "hours": "1.0",
+        },
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.title, session.place, session.capacity) == ("改名后的培训", "新活动室", 10)
+    assert list(session.invited_units.all()) == [place["units"]["B社区"]]
+    services.session_close(session=session, actor=place["manager"])
+    assert client.get(url).status_code == 404
