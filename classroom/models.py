@@ -151,3 +151,24 @@ class SessionAttendance(models.Model):
 
     def __str__(self):
         return f"{self.learner_id} @ {self.session_id}"
+
+
+class RefusedCheckIn(models.Model):
+    """Someone not invited who tried to check in at a session that accepts only invited people: shown on
+    the roster, where the trainer may still check them in."""
+
+    session = models.ForeignKey(
+        TrainingSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="refusals"
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("learner"), on_delete=models.CASCADE, related_name="+"
+    )
+    tried_at = models.DateTimeField(_("tried at"))
+
+    class Meta:
+        verbose_name = _("refused check-in")
+        verbose_name_plural = _("refused check-ins")
+        constraints = [models.UniqueConstraint(fields=["session", "learner"], name="unique_refused_check_in")]
+
+    def __str__(self):
+        return f"{self.learner_id} ✗ {self.session_id}"

@@ -220,8 +220,9 @@ def hours_rows(*, scope: Scope, year: int, unit=None) -> list[HoursRow]:
 
 
 def roster_rows(session: TrainingSession) -> list[dict]:
-    """Everyone invited (active people), and everyone who checked in though not invited, with their
-    check-in if any; attendees first then by unit and name. Four queries."""
+    """Everyone invited (active people), everyone who checked in though not invited, and everyone not
+    invited whose scan was refused (``refused``), with their check-in if any; attendees first then by
+    unit and name. Five queries."""
     attendances = {
         attendance.learner_id: attendance
         for attendance in session.attendances.select_related("learner__org_unit", "learner__position")
@@ -237,11 +238,16 @@ def roster_rows(session: TrainingSession) -> list[dict]:
     people = {person.pk: person for person in invited.select_related("org_unit", "position")}
     for learner_id, attendance in attendances.items():
         people.setdefault(learner_id, attendance.learner)
+    refused = set()
+    for refusal in session.refusals.select_related("learner__org_unit", "learner__position"):
+        people.setdefault(refusal.learner_id, refusal.learner)
+        refused.add(refusal.learner_id)
     rows = [
         {
             "person": person,
             "attendance": attendances.get(pk),
-            "invited": attendances[pk].invited if pk in attendances else True,
+            "invited": attendances[pk].invited if pk in attendances else pk not in refused,
+            "refused": pk in refused and pk not in attendances,
         }
         for pk, person in people.items()
     ]

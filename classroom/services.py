@@ -24,7 +24,7 @@ from wagtail.log_actions import log
 
 from accounts.models import OrgUnit, Position
 from accounts.scope import scope_for
-from classroom.models import SessionAttendance, TrainingSession
+from classroom.models import RefusedCheckIn, SessionAttendance, TrainingSession
 from classroom.selectors import learner_invited
 from courses.models import CourseItemPage, CoursePage
 from progress import services as progress_services
@@ -168,12 +168,25 @@ def session_check_in(
     """Check ``learner`` in: (the attendance, whether it is new). Checking in twice returns the first
     check-in and changes nothing.
 
-    Refused (CheckInRefused, nothing written) when the session has closed, is full, or the person was
-    not invited and the session accepts only invited people; a scanned code (method "qr") also only
-    from an hour before the start until the end. The trainer's roster ("roster", "offline") may check
-    people in after the end, until the session closes."""
+    Refused (CheckInRefused, no check-in written) when the session has closed or is full; a scanned
+    code (method "qr") also outside the hour before the start until the end, and from someone not
+    invited when the session accepts only invited people (the attempt is kept, `RefusedCheckIn`, to
+    show on the roster). The trainer's roster ("roster", "offline") checks in anyone, after the end
+    too, until the session closes."""
     now = now or timezone.now()
     session_id = session if isinstance(session, int) else session.pk
+    try:
+        return _check_in(session_id=session_id, learner=learner, method=method, actor=actor, now=now)
+    except CheckInRefused as refusal:
+        if refusal.code == "not_invited":
+            # Shown on the roster, where the trainer may still check them in.
+            RefusedCheckIn.objects.get_or_create(
+                session_id=session_id, learner=learner, defaults={"tried_at": now}
+            )
+        raise
+
+
+def _check_in(*, session_id: int, learner, method: str, actor, now) -> tuple[SessionAttendance, bool]:
     with transaction.atomic():
         # The row lock makes concurrent check-ins to one session count one after another.
         locked = TrainingSession.objects.select_for_update().get(pk=session_id)
@@ -190,7 +203,9 @@ def session_check_in(
         if SessionAttendance.objects.filter(session=locked).count() >= locked.capacity:
             _refuse("full")
         invited = learner_invited(locked, learner)
-        if not invited and not locked.allow_uninvited:
+        # The trainer's roster may check in anyone; a scan from someone not invited, only if the session
+        # accepts them.
+        if not invited and not locked.allow_uninvited and method == SessionAttendance.Method.QR:
             _refuse("not_invited")
         attendance = SessionAttendance.objects.create(
             session=locked,

@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
 from classroom import services
+from classroom.models import RefusedCheckIn
 from classroom.selectors import attendance_of, hours_of, upcoming_sessions_for
 from progress.views import MY_LEARNING_SECTIONS_HOOK
 
@@ -41,7 +42,11 @@ def personal_data_sessions(user):
                 "hours": str(attendance.session.hours),
             }
             for attendance in attendance_of(user)
-        ]
+        ],
+        "session_check_ins_refused": [
+            {"session": refusal.session.title, "tried_at": refusal.tried_at}
+            for refusal in RefusedCheckIn.objects.filter(learner=user).select_related("session")
+        ],
     }
 
 

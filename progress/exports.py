@@ -98,6 +98,7 @@ SECTION_TITLES = {
     "reminder_email_choices": _("Reminder emails"),
     "reminder_channel_choices": _("Reminders by text message and WeCom"),
     "session_attendance": _("In-person sessions attended"),
+    "session_check_ins_refused": _("Check-ins refused (not invited)"),
 }
 FIELD_LABELS = {
     "username": _("Username"),
@@ -163,6 +164,7 @@ FIELD_LABELS = {
     "checked_in_at": _("Checked in at"),
     "method": _("How"),
     "hours": _("Study hours"),
+    "tried_at": _("Tried at"),
 }
 # Ids are for machines (the JSON file keeps them); the page shows the titles beside them.
 HIDDEN_FIELDS = frozenset({"course_id", "item_id", "quiz_id", "lesson_id", "block_id"})

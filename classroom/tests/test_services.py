@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from classroom import codes, services
 from classroom.models import SessionAttendance, TrainingSession
-from classroom.selectors import hours_of, learner_invited, upcoming_sessions_for
+from classroom.selectors import hours_of, learner_invited, roster_rows, upcoming_sessions_for
 from classroom.tests.conftest import plan
 from progress.models import CourseCompletion, Enrolment, ItemProgress
 from reports.selectors import learner_transcript
@@ -102,6 +102,15 @@ def test_uninvited_accepted_or_refused_as_the_session_says(place):
         services.session_check_in(session=closed_door, learner=place["b"])
     assert error.value.code == "not_invited"
     assert not SessionAttendance.objects.filter(session=closed_door).exists()
+    # The refused scan shows on the roster, and the trainer may still check them in from there.
+    rows = {row["person"].pk: row for row in roster_rows(closed_door)}
+    assert rows[place["b"].pk]["refused"] and not rows[place["b"].pk]["invited"]
+    assert not rows[place["a"].pk]["refused"]
+    attendance, created = services.session_check_in(
+        session=closed_door, learner=place["b"], method="roster", actor=place["trainer"]
+    )
+    assert created and attendance.invited is False
+    assert not {row["person"].pk: row for row in roster_rows(closed_door)}[place["b"].pk]["refused"]
 
 
 def test_close_completes_the_course_as_of_the_session_for_attendees_only(place, course):
@@ -214,7 +223,7 @@ def test_reads_do_not_grow_with_people(place, course, django_assert_num_queries)
         services.session_check_in(session=session, learner=learner, method="roster")
     services.session_close(session=session, actor=place["trainer"])
     session = TrainingSession.objects.select_related("unit").get(pk=session.pk)
-    with django_assert_num_queries(4):  # attendances, invited units, positions, invited people
+    with django_assert_num_queries(5):  # attendances, invited units, positions, invited people, refusals
         rows = roster_rows(session)
     assert len(rows) == 8
     scope = scope_for(place["manager"])

@@ -260,3 +260,19 @@ def test_edit_a_session_and_a_closed_one_is_history(client, place):
     assert list(session.invited_units.all()) == [place["units"]["B社区"]]
     services.session_close(session=session, actor=place["manager"])
     assert client.get(url).status_code == 404
+
+
+def test_a_scan_from_someone_not_invited_is_refused_and_on_the_roster(client, place, in_english):
+    session = plan(place, allow_uninvited=False)
+    client.force_login(place["c"])
+    page = client.get(reverse("classroom:checkin", args=[codes.checkin_code(session.pk)]))
+    post_url = re.search(
+        r'<form method="post" action="([^"]+)" data-checkin-form', page.content.decode()
+    ).group(1)
+    refused = client.post(post_url)
+    assert refused.status_code == 403
+    assert "only for the people invited" in refused.content.decode()
+    assert not SessionAttendance.objects.exists()
+    client.force_login(place["trainer"])
+    roster = client.get(reverse("classroom_sessions:roster", args=[session.pk])).content.decode()
+    assert "丙学员" in roster and "data-refused" in roster
