@@ -240,7 +240,9 @@ def session_close(*, session: TrainingSession, actor, covered_item_ids: list[int
     that time, the course completing if that finishes it). Returns the number of attendees.
 
     Closing a closed session changes nothing (ValidationError)."""
-    session = TrainingSession.objects.select_for_update().select_related("course").get(pk=session.pk)
+    session = (
+        TrainingSession.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
+    )
     if session.closed:
         raise ValidationError(gettext("This session has already closed."))
     course = session.course
