@@ -28,6 +28,7 @@ urlpatterns = [
     path("my/", include("progress.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("certificates.urls")),
+    path("", include("classroom.urls")),  # /checkin/<code>/: the in-person session's QR code
     path("quizzes/", include("quizzes.urls")),
     # SCORM packages' files and runtime calls (scorm.views); /scorm/content/ has a policy of its own.
     path("scorm/", include("scorm.urls")),

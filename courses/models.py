@@ -151,6 +151,16 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         ),
     )
 
+    # Study hours (学时) the course counts for when completed: set by the trainer, not a stopwatch.
+    hours = models.DecimalField(
+        _("study hours"),
+        max_digits=5,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(999)],
+        help_text=_("How many study hours a learner who completes this course is credited with, e.g. 1.5."),
+    )
+
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage", "scorm.ScormPage", "quizzes.QuizPage"]
 
@@ -169,6 +179,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
             [
                 FieldPanel("topic"),
                 FieldPanel("estimated_minutes"),
+                FieldPanel("hours"),
                 FieldPanel("cover_image"),
                 FieldPanel("open_enrolment"),
                 FieldPanel("certificate_valid_months"),

@@ -113,6 +113,8 @@ SECTION_TITLES = {
     "xapi_statements": _("Learning records for the learning record store"),
     "reminder_email_choices": _("Reminder emails"),
     "reminder_channel_choices": _("Reminders by text message and WeCom"),
+    "session_attendance": _("In-person sessions attended"),
+    "session_check_ins_refused": _("Check-ins refused (not invited)"),
 }
 FIELD_LABELS = {
     "username": _("Username"),
@@ -194,6 +196,13 @@ FIELD_LABELS = {
     "timestamp": _("Happened at"),
     "sent": _("Sent"),
     "sent_at": _("Sent at"),
+    "session": _("In-person session"),
+    "place": _("Place"),
+    "starts_at": _("Starts at"),
+    "checked_in_at": _("Checked in at"),
+    "method": _("How"),
+    "hours": _("Study hours"),
+    "tried_at": _("Tried at"),
 }
 # Ids are for machines (the JSON file keeps them); the page shows the titles beside them.
 HIDDEN_FIELDS = frozenset({"course_id", "item_id", "quiz_id", "lesson_id", "block_id"})

@@ -176,6 +176,7 @@ class CourseCompletion(models.Model):
     class Rule(models.TextChoices):
         ALL_REQUIRED_ITEMS = "all_required_items", _("All required lessons and quizzes done")
         MANAGER_OVERRIDE = "manager_override", _("Marked complete by a manager")
+        SESSION_ATTENDED = "session_attended", _("Attended an in-person session")
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -267,6 +267,43 @@ def course_completion_override(*, learner, course: CoursePage, actor, reason: st
     return completion
 
 
+ATTENDED_LOG_ACTION = "progress.completion_attended"
+
+
+@transaction.atomic
+def course_completion_attended(
+    *, learner, course: CoursePage, at: datetime, actor, reason: str
+) -> CourseCompletion:
+    """The learner attended an in-person session for the whole course (classroom.services.session_close):
+    the course is complete as of ``at`` (the session's date), with ``reason`` ("attended session … on
+    …") shown in the transcript instead of a manager's override. The same path as
+    `course_completion_override` with its own rule: the learner is enrolled (as by a manager) if they
+    were not, the completion is announced (certificate) and logged. A course already completed is left
+    as it is and its completion returned, so closing a session twice changes nothing."""
+    existing = CourseCompletion.objects.filter(learner=learner, course_id=course.pk).first()
+    if existing is not None:
+        return existing
+    enrolment_join(learner=learner, course=course, source=Enrolment.Source.MANAGER)
+    completion = CourseCompletion.objects.create(
+        learner=learner,
+        course_id=course.pk,
+        completed_at=min(at, timezone.now()),
+        rule=CourseCompletion.Rule.SESSION_ATTENDED,
+        recorded_by=actor,
+        reason=(reason or "")[:255],
+    )
+    _enrolment_completed(learner=learner, course=course, completion=completion)
+    _course_completed(completion)
+    _forget_statuses(learner, course)
+    log(
+        instance=learner,
+        action=ATTENDED_LOG_ACTION,
+        user=actor,
+        data={"course": course.pk, "course_title": course.title, "reason": completion.reason},
+    )
+    return completion
+
+
 # How far a phone's clock may be off the server's: a finishing time up to this far in the future, or
 # before the learner joined the course, is taken as "now" or "when they joined"; further is refused.
 OFFLINE_CLOCK_SKEW = timedelta(minutes=5)

@@ -10,9 +10,11 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from wagtail import hooks
 
 from core.personal_data import personal_data_json
 from courses.models import CoursePage, LessonPage
@@ -23,14 +25,20 @@ from progress.models import OfflineCompletion
 from progress.selectors import completion_moment, course_completed, course_completion_of, enrolment_allowed
 from progress.selectors import my_learning as my_learning_selector
 
+# Extension point: apps above progress (classroom) add a section to My learning without progress importing
+# them. Each hook is called as hook(request) and returns the section's HTML (rendered by its own template,
+# so already escaped).
+MY_LEARNING_SECTIONS_HOOK = "frontline_my_learning_sections"
+
 
 @require_GET
 @login_required
 def my_learning(request):
+    sections = [mark_safe(section(request)) for section in hooks.get_hooks(MY_LEARNING_SECTIONS_HOOK)]
     return render(
         request,
         "progress/my_learning.html",
-        {"learning": my_learning_selector(learner=request.user, request=request)},
+        {"learning": my_learning_selector(learner=request.user, request=request), "sections": sections},
     )
 
 

@@ -84,3 +84,21 @@ class CompletionOverrideFormatter(LogFormatter):
             "course": data["course_title"],
             "reason": data.get("reason", ""),
         }
+
+
+@hooks.register("register_log_actions")
+def register_attended_log_action(actions):
+    actions.register_action(services.ATTENDED_LOG_ACTION)(CompletionAttendedFormatter)
+
+
+class CompletionAttendedFormatter(LogFormatter):
+    """Site history's line for a course completed by attending an in-person session (classroom)."""
+
+    label = _("Course completed by attending a session")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        return gettext("Course “%(course)s” completed: %(reason)s") % {
+            "course": data.get("course_title", ""),
+            "reason": data.get("reason", ""),
+        }

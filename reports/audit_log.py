@@ -3,8 +3,8 @@
 Wagtail shows a log entry to anyone with any permission on the logged object's type, so a community
 manager (who may change staff accounts) would read every account's history in the city: assignments,
 overrides and staff imports in other districts. Here entries about the things the organisation tree
-divides up (staff accounts, units, course assignments, certificates) are limited to the viewer's part
-of the tree, as the admin screens for those things are:
+divides up (staff accounts, units, course assignments, certificates, in-person sessions) are limited to
+the viewer's part of the tree, as the admin screens for those things are:
 
 - superusers and city admins: everything Wagtail shows them;
 - a manager below the city: entries about the people, units, assignments and certificates in their
@@ -46,6 +46,8 @@ def _tree_models() -> dict[type[Model], Callable[..., QuerySet]]:
     from assignments.selectors import assignments_visible_to
     from certificates.models import Certificate
     from certificates.permissions import certificates_in_scope
+    from classroom.models import TrainingSession
+    from classroom.selectors import sessions_visible_to
 
     return {
         get_user_model(): lambda viewer, scope: users_in_scope(viewer),
@@ -53,6 +55,8 @@ def _tree_models() -> dict[type[Model], Callable[..., QuerySet]]:
         Invitation: lambda viewer, scope: invitations_in_scope(viewer),
         Assignment: lambda viewer, scope: assignments_visible_to(viewer, scope=scope),
         Certificate: lambda viewer, scope: certificates_in_scope(viewer, Certificate.objects.all()),
+        # In-person sessions: their check-ins name people (classroom.services).
+        TrainingSession: lambda viewer, scope: sessions_visible_to(viewer),
     }
 
 

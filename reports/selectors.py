@@ -794,13 +794,19 @@ class EnrolmentRowMaker:
         if not done:
             return {}
         found = CourseCompletion.objects.filter(
-            rule=CourseCompletion.Rule.MANAGER_OVERRIDE,
+            rule__in=(CourseCompletion.Rule.MANAGER_OVERRIDE, CourseCompletion.Rule.SESSION_ATTENDED),
             learner_id__in={r["learner_id"] for r in done},
             course_id__in={r["course_id"] for r in done},
-        ).values_list("learner_id", "course_id", "recorded_by__name", "recorded_by__username", "reason")
+        ).values_list(
+            "learner_id", "course_id", "rule", "recorded_by__name", "recorded_by__username", "reason"
+        )
         return {
-            (learner_id, course_id): override_note(recorded_by=name or username or "?", reason=reason)
-            for learner_id, course_id, name, username, reason in found
+            (learner_id, course_id): (
+                reason  # "Attended session “…” on …"
+                if rule == CourseCompletion.Rule.SESSION_ATTENDED
+                else override_note(recorded_by=name or username or "?", reason=reason)
+            )
+            for learner_id, course_id, rule, name, username, reason in found
         }
 
 
@@ -1005,6 +1011,9 @@ def learner_transcript(*, learner) -> list[TranscriptCourse]:
         elif completion.rule == CourseCompletion.Rule.MANAGER_OVERRIDE:
             recorded_by = str(completion.recorded_by) if completion.recorded_by else "?"
             note = override_note(recorded_by=recorded_by, reason=completion.reason)
+            status = str(statuses[COMPLETED])
+        elif completion.rule == CourseCompletion.Rule.SESSION_ATTENDED and completion.reason:
+            note = completion.reason  # "Attended session “…” on …"
             status = str(statuses[COMPLETED])
         else:
             note = completion.get_rule_display()

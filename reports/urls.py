@@ -16,11 +16,13 @@ Report URL names (for the benchmark and the scope tests), all in the ``reports``
     reports:quizzes_results
     reports:quiz_questions          <quiz id>
     reports:quiz_questions_results  <quiz id>
+    reports:hours                   ?node=…&year=2026&by=person|unit  (study hours: classroom.selectors)
+    reports:hours_results
 """
 
 from django.urls import path
 
-from reports.views import completion, people, quizzes, transcript
+from reports.views import completion, hours, people, quizzes, transcript
 
 app_name = "reports"
 
@@ -33,11 +35,15 @@ REPORT_URL_NAMES = [
     "overdue_results",
     "quizzes",
     "quizzes_results",
+    "hours",
+    "hours_results",
 ]
 LEARNER_URL_NAMES = ["transcript"]  # + transcript_override (POST)
 QUIZ_URL_NAMES = ["quiz_questions", "quiz_questions_results"]
 
 urlpatterns = [
+    path("hours/", hours.HoursReportView.as_view(), name="hours"),
+    path("hours/results/", hours.HoursReportView.as_view(results_only=True), name="hours_results"),
     path("", completion.CompletionReportView.as_view(), name="completion"),
     path("results/", completion.CompletionReportView.as_view(results_only=True), name="completion_results"),
     path("people/", people.PeopleReportView.as_view(), name="people"),

@@ -39,6 +39,9 @@ def register_reports_menu():
         ReportMenuItem(
             _("Quiz results"), reverse("reports:quizzes"), name="quiz-results", icon_name="help", order=4
         ),
+        ReportMenuItem(
+            _("Study hours"), reverse("reports:hours"), name="study-hours", icon_name="time", order=5
+        ),
         # Wagtail's audit log, scoped (reports/views/site_history.py); Wagtail's own menu item shows
         # only to people who may explore pages.
         ReportMenuItem(
@@ -46,7 +49,7 @@ def register_reports_menu():
             reverse("wagtailadmin_reports:site_history"),
             name="site-history",
             icon_name="history",
-            order=5,
+            order=6,
         ),
     ]
     return ReportSubmenuItem(

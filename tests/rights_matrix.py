@@ -510,6 +510,7 @@ class MatrixWorld:
     scorm_attempts: dict[str, object] = field(default_factory=dict)  # community → the learner's SCORM attempt
     uploads: dict[str, object] = field(default_factory=dict)  # role → an UploadedFile of theirs
     sessions: dict[str, object] = field(default_factory=dict)  # role → an EditingSession of theirs
+    training_sessions: dict[str, object] = field(default_factory=dict)  # community → its in-person session
     objects: dict[str, object] = field(default_factory=dict)  # anything else, by name
     media_root: str = ""  # where the world's files are: each test puts MEDIA_ROOT back there
     memo: dict = field(default_factory=dict)  # what one test made (staged imports): emptied per test
@@ -751,7 +752,33 @@ def build_matrix_world() -> MatrixWorld:
     objects["redirect"] = Redirect.objects.create(old_path="/old-course", redirect_link="/courses/")
     objects["workflow_for_removal"] = Workflow.objects.get(pk=workflow.pk)
     _invitations(world, city_admin)
+    _training_sessions(world)
     return world
+
+
+def _training_sessions(world) -> None:
+    """An in-person session organised by each community, running now: A社区's run by the trainer, the
+    others by the community's senior trainer; each community's learner checked in at their own."""
+    from classroom import services
+    from classroom.models import SessionAttendance
+
+    now = datetime.datetime.now(tz=datetime.UTC)
+    for community, learner in world.learners.items():
+        session = services.session_create(
+            actor=world.users["admin"],
+            title=f"{community}线下培训",
+            starts_at=now - datetime.timedelta(minutes=10),
+            ends_at=now + datetime.timedelta(hours=3),
+            place=f"{community}活动室",
+            capacity=50,
+            unit=world.units[community],
+            trainer=world.users["trainer"] if community == "A社区" else world.seniors[community],
+            course=world.courses[community],
+        )
+        SessionAttendance.objects.create(
+            session=session, learner=learner, checked_in_at=now, method="qr", invited=True
+        )
+        world.training_sessions[community] = session
 
 
 def _invitations(world, city_admin) -> None:
@@ -903,6 +930,67 @@ CERTIFICATES = Target(
     marker=lambda world, certificate: certificate.holder_name,
     wheres=("list",),
     in_url=False,
+)
+
+
+def _training_session(world, role, where):
+    """A session inside the role's reach (for the trainer: the one they run; none for a reviewer, who
+    runs none) and one outside it."""
+    place = community(role, where)
+    if place is None or (role == "reviewer" and where != "outside"):
+        return NOTHING
+    return world.training_sessions[place]
+
+
+TRAINING_SESSION = Target(
+    "in-person session",
+    pick=_training_session,
+    kwargs=lambda world, session: {"pk": session.pk, "file_type": "xlsx"},
+    marker=lambda world, session: session.title,
+    wheres=("inside", "outside"),
+)
+
+
+TRAINING_SESSIONS = Target(
+    "in-person session listing",
+    pick=_training_session,
+    marker=lambda world, session: session.title,
+    wheres=("list",),
+    in_url=False,
+)
+
+
+def _checkin_path(world, session) -> str:
+    from django.urls import reverse
+
+    from classroom.codes import checkin_code
+
+    return reverse("classroom:checkin", args=[checkin_code(session.pk)])
+
+
+# The learner's check-in: a fresh code for A社区's session (anyone signed in may check in: it accepts
+# people not invited).
+CHECKIN_CODE = Target(
+    "check-in code",
+    pick=lambda world, role, where: world.training_sessions["A社区"],
+    path=_checkin_path,
+    marker=lambda world, session: session.title,
+)
+
+
+def _own_check_in(world, role, where):
+    if where == "inside" and role != "learner":
+        return NOTHING
+    return world.training_sessions["A社区" if where == "inside" else "B社区"]
+
+
+OWN_CHECK_IN = Target(
+    "own check-in",
+    pick=_own_check_in,
+    kwargs=lambda world, session: {"pk": session.pk},
+    marker=lambda world, session: session.title,
+    wheres=("inside", "outside"),
+    reach=NOBODY,
 )
 
 

@@ -30,6 +30,7 @@ from tests.rights_matrix import (
     ATTEMPT_TO_MARK,
     CERTIFICATE,
     CERTIFICATES,
+    CHECKIN_CODE,
     CONTENT_REFUSED,
     DONE_ATTEMPT,
     EDITING_SESSION,
@@ -52,6 +53,7 @@ from tests.rights_matrix import (
     OWN_CERTIFICATE,
     OWN_CERTIFICATE_PDF,
     OWN_CERTIFICATES,
+    OWN_CHECK_IN,
     OWN_DATA,
     OWN_NOTIFICATION,
     OWN_NOTIFICATIONS,
@@ -65,6 +67,8 @@ from tests.rights_matrix import (
     SITE_HISTORY,
     STAFF,
     TASKS,
+    TRAINING_SESSION,
+    TRAINING_SESSIONS,
     TRANSCRIPT,
     UNIT,
     UNITS,
@@ -119,6 +123,7 @@ from tests.rights_matrix import (
 
 OK, REDIRECT, BAD, MISSING, ERROR = Outcome.OK, Outcome.REDIRECT, Outcome.BAD, Outcome.MISSING, Outcome.ERROR
 REVIEWERS = frozenset({"reviewer", "admin"})
+SESSION_STAFF = MANAGERS | {"trainer", "reviewer"}
 OK_OR_REDIRECT = frozenset({OK, REDIRECT})
 
 
@@ -707,6 +712,42 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     ),
     "assignments:history": Screen(MANAGERS, target=ASSIGNMENT),
     "assignments:history_results": Screen(MANAGERS, target=ASSIGNMENT, marked=False),
+    # In-person sessions (classroom): trainers (and reviewers, who do what trainers do) run the sessions
+    # they are the trainer of; training managers every session of their part of the tree.
+    "classroom_sessions:index*": Screen(SESSION_STAFF, target=TRAINING_SESSIONS),
+    "classroom_sessions:add": Screen(SESSION_STAFF, post=SESSION_STAFF),
+    "classroom_sessions:edit": Screen(SESSION_STAFF, post=SESSION_STAFF, target=TRAINING_SESSION),
+    "classroom_sessions:history": Screen(SESSION_STAFF, target=TRAINING_SESSION),
+    "classroom_sessions:history_results": Screen(SESSION_STAFF, target=TRAINING_SESSION, marked=False),
+    "classroom_sessions:checkin": Screen(SESSION_STAFF, target=TRAINING_SESSION),
+    "classroom_sessions:code": Screen(SESSION_STAFF, target=TRAINING_SESSION, marked=False, note="JSON"),
+    "classroom_sessions:roster": Screen(
+        SESSION_STAFF,
+        post=SESSION_STAFF,
+        target=TRAINING_SESSION,
+        data=lambda world, session, role: {"learner": world.seniors[session.unit.name].pk},
+        state=lambda world, session: session.attendances.count(),
+        changes=SESSION_STAFF - {"reviewer"},
+    ),
+    "classroom_sessions:close": Screen(
+        SESSION_STAFF,
+        post=SESSION_STAFF,
+        target=TRAINING_SESSION,
+        state=state(lambda session: session.status),
+        changes=SESSION_STAFF - {"reviewer"},
+    ),
+    "classroom_sessions:sheet": Screen(SESSION_STAFF, target=TRAINING_SESSION, exports=False),
+    # A scanned check-in code: to sign in first; anyone signed in may check in (the session accepts
+    # people not invited; the learner of A社区 is checked in already).
+    "classroom:checkin": Screen(
+        SIGNED_IN,
+        get_ok=OK_OR_REDIRECT,  # someone checked in already goes on to「已签到」
+        post=SIGNED_IN,
+        target=CHECKIN_CODE,
+        state=lambda world, session: session.attendances.count(),
+        changes=SIGNED_IN - {"learner"},
+    ),
+    "classroom:checked_in": Screen(SIGNED_IN, target=OWN_CHECK_IN),
     # Invitations (join by poster): training managers, for units in their part of the tree.
     "invitations:index*": Screen(MANAGERS, target=INVITATIONS),
     "invitations:add": Screen(MANAGERS, post=MANAGERS),
@@ -750,6 +791,7 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "reports:people*": Screen(MANAGERS, target=report("learner")),
     "reports:overdue*": Screen(MANAGERS, target=report("learner")),
     "reports:quizzes*": Screen(MANAGERS, target=report("quiz")),
+    "reports:hours*": Screen(MANAGERS, target=report("learner")),
     "reports:transcript": Screen(MANAGERS, target=TRANSCRIPT, exports=True),  # its own ?export=csv|xlsx
     "reports:transcript_override": Screen(
         NOBODY,

@@ -45,6 +45,7 @@ from quizzes.admin_views import QuestionStatisticsView
 from reports import exports
 from reports.tests.conftest import attempt, enrol
 from reports.views.completion import CompletionReportView
+from reports.views.hours import HoursReportView
 from reports.views.people import OverdueReportView, PeopleReportView
 from reports.views.quizzes import QuizQuestionsReportView, QuizResultsReportView
 from reports.views.site_history import ScopedSiteHistoryView
@@ -92,6 +93,36 @@ def report_of_people(name: str):
         return client.get(with_export(reverse(name), export_format)), HOSTILE
 
     return download
+
+
+def study_hours_report(client, export_format):
+    """Study hours: learners named like formulas (classroom's sessions and hours)."""
+    units, manager = city_manager()
+    for n, value in enumerate(HOSTILE):
+        make_user(f"hostile-{n}", name=value, org_unit=units["A社区"])
+    client.force_login(manager)
+    return client.get(with_export(reverse("reports:hours"), export_format)), HOSTILE
+
+
+def attendance_sheet(client, export_format):
+    """A session's attendance sheet: a session titled like a formula, learners named like formulas."""
+    from classroom import services
+
+    units, manager = city_manager()
+    for n, value in enumerate(HOSTILE):
+        make_user(f"hostile-{n}", name=value, org_unit=units["A社区"])
+    now = timezone.now()
+    session = services.session_create(
+        actor=manager,
+        title=HOSTILE[0],
+        starts_at=now,
+        ends_at=now + datetime.timedelta(hours=1),
+        place=HOSTILE[1],
+        capacity=10,
+        unit=units["A社区"],
+    )
+    client.force_login(manager)
+    return client.get(reverse("classroom_sessions:sheet", args=[session.pk, export_format])), HOSTILE
 
 
 def completion_report(client, export_format):
@@ -281,6 +312,8 @@ DOWNLOADS = [
     Download("quiz results", quiz_results_report, views=(QuizResultsReportView,)),
     Download("question analysis", question_analysis_report, views=(QuizQuestionsReportView,)),
     Download("learner transcript", transcript),
+    Download("study hours", study_hours_report, views=(HoursReportView,)),
+    Download("in-person session attendance sheet", attendance_sheet, formats=("xlsx",)),
     # Wagtail's exporter, our views
     Download("question statistics", question_statistics, views=(QuestionStatisticsView,)),
     Download("certificates", certificates, views=(CertificateIndexView,)),

@@ -257,3 +257,20 @@ def certificate_issued(certificate) -> None:
         ]
 
     record(_safely(build), learner_id=certificate.learner_id)
+
+
+def session_attended(attendance) -> None:
+    """An attendee of an in-person session that has just closed (classroom.services.session_close)."""
+    if not conf.configured():
+        return
+
+    def build():
+        session = attendance.session
+        course = _course_page(session.course_id) if session.course_id else None
+        return [
+            statements.session_attended(
+                person=_person(attendance.learner), attendance=attendance, session=session, course=course
+            )
+        ]
+
+    record(_safely(build), learner_id=attendance.learner_id)

@@ -60,11 +60,13 @@ ANSWERED = Verb(ADL_VERBS + "answered", "回答了", "answered")
 PASSED = Verb(ADL_VERBS + "passed", "通过了", "passed")
 FAILED = Verb(ADL_VERBS + "failed", "未通过", "failed")
 EARNED = Verb("http://id.tincanapi.com/verb/earned", "获得了", "earned")
+ATTENDED = Verb(ADL_VERBS + "attended", "参加了线下培训", "attended")
 
 COURSE = ADL_ACTIVITIES + "course"
 LESSON = ADL_ACTIVITIES + "lesson"
 ASSESSMENT = ADL_ACTIVITIES + "assessment"
 INTERACTION = ADL_ACTIVITIES + "cmi.interaction"
+MEETING = ADL_ACTIVITIES + "meeting"
 
 
 @dataclass(frozen=True)
@@ -356,4 +358,37 @@ def certificate_earned(*, person: Person, certificate) -> dict:
         obj,
         certificate.issued_at,
         ctx=context(person, course, extensions=extensions or None),
+    )
+
+
+def session_iri(session_pk: int) -> str:
+    """An in-person session's activity id: a name under the site's address (it is not a page)."""
+    return f"{conf.site_url()}/xapi/activities/session/{session_pk}/"
+
+
+def session_attended(*, person: Person, attendance, session, course: Page | None) -> dict:
+    """The learner attended an in-person session (classroom), sent when the session closes: the
+    session as a meeting, its length as the duration, its study hours as an extension, the course
+    (if any) as the parent."""
+    activity = {
+        "objectType": "Activity",
+        "id": session_iri(session.pk),
+        "definition": {
+            "type": MEETING,
+            "name": _text(session.title),
+            "description": _text(session.place),
+        },
+    }
+    ctx = context(person, course, extensions={extension("study-hours"): float(session.hours)})
+    return _statement(
+        ("session-attended", attendance.pk),
+        person,
+        ATTENDED,
+        activity,
+        session.starts_at,
+        result={
+            "completion": True,
+            "duration": duration((session.ends_at - session.starts_at).total_seconds()),
+        },
+        ctx=ctx,
     )

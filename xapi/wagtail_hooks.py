@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from certificates.services import CERTIFICATE_ISSUED_HOOK
+from classroom.services import SESSION_ATTENDED_HOOK
 from progress.services import COURSE_COMPLETED_HOOK, ITEM_SEEN_HOOK, ITEMS_COMPLETED_HOOK
 from quizzes.services import QUIZ_RESULT_HOOK
 from xapi import admin_urls, events
@@ -32,6 +33,11 @@ def quiz_result(attempt):
 @hooks.register(COURSE_COMPLETED_HOOK)
 def course_completed(completion):
     events.course_completed(completion)
+
+
+@hooks.register(SESSION_ATTENDED_HOOK)
+def session_attended(*, attendance):
+    events.session_attended(attendance)
 
 
 @hooks.register(CERTIFICATE_ISSUED_HOOK)

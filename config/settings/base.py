@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "certificates",
+    "classroom",
     "xapi",
     "demo",
     "api",

@@ -183,8 +183,9 @@ def count(client, url):
 # come from it) and the signed-in user and their item statuses in the shared cache; raise
 # only with a reason. count() leaves out the session read.
 # My learning: enrolments with courses, items, progress rows, completions, cover renditions,
-# open courses (view restrictions, courses, renditions).
-MY_LEARNING_QUERIES = 8
+# open courses (view restrictions, courses, renditions); the in-person sessions the learner is invited to
+# and their study hours this year (classroom's section, frontline_my_learning_sections).
+MY_LEARNING_QUERIES = 10
 # Course page: this learner's progress rows, enrolment, completion.
 SIGNED_IN_COURSE_QUERIES = 3
 # Lesson page: nothing ("last seen" is written when the learner moves on, not on every

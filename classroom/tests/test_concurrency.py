@@ -1,0 +1,62 @@
+"""A room full of phones scanning at once: capacity holds and nobody is checked in twice. On PostgreSQL
+with threads released together (SQLite serialises all writes, so the race cannot happen there)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from classroom import services
+from classroom.models import SessionAttendance
+from classroom.tests.conftest import plan
+from tests.factories import make_user
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+THREADS = 8
+
+
+@pytest.fixture(autouse=True)
+def _needs_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency tests need PostgreSQL (set DATABASE_URL); SQLite serialises all writes")
+
+
+def race(target, n=THREADS):
+    barrier = threading.Barrier(n)
+    results, errors = [None] * n, []
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = target(i)
+        except Exception as exc:  # collected and asserted on below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def test_capacity_holds_when_everyone_scans_at_once(place):
+    session = plan(place, capacity=3)
+    people = [make_user(f"rush{i}", org_unit=place["units"]["A社区"]) for i in range(THREADS)]
+    results, errors = race(lambda i: services.session_check_in(session=session.pk, learner=people[i]))
+    assert SessionAttendance.objects.filter(session=session).count() == 3
+    assert len([r for r in results if r is not None]) == 3
+    assert len(errors) == THREADS - 3
+    assert all(isinstance(error, services.CheckInRefused) and error.code == "full" for error in errors)
+
+
+def test_one_person_scanning_on_two_phones_is_checked_in_once(place):
+    session = plan(place, capacity=30)
+    results, errors = race(lambda i: services.session_check_in(session=session.pk, learner=place["a"]))
+    assert errors == []
+    assert len({attendance.pk for attendance, _created in results}) == 1
+    assert sum(created for _attendance, created in results) == 1
+    assert SessionAttendance.objects.count() == 1
