@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -81,7 +80,7 @@ def _post(config: ProviderConfig, body: dict, deadline: Deadline) -> http.client
         try:
             connection.request("POST", path, body=payload, headers=headers)
             response = connection.getresponse()
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             connection.close()
             raise ProviderError("timeout", str(exc)) from exc
         except OSError as exc:  # refused, reset, no route: worth one more try
@@ -140,7 +139,7 @@ class ChatStream:
                 deadline.left()
                 try:
                     line = response.readline()
-                except (TimeoutError, socket.timeout) as exc:
+                except TimeoutError as exc:
                     raise ProviderError("timeout", str(exc)) from exc
                 except OSError as exc:
                     raise ProviderError("unavailable", str(exc)) from exc
@@ -206,7 +205,7 @@ def chat_complete(
     response = _post(config, body, deadline)
     try:
         raw = response.read()
-    except (TimeoutError, socket.timeout) as exc:
+    except TimeoutError as exc:
         raise ProviderError("timeout", str(exc)) from exc
     finally:
         response.close()

@@ -89,12 +89,19 @@ class FakeProvider:
                     self.wfile.write(raw)
                     return
                 usage = (
-                    {"prompt_tokens": reply.usage[0], "completion_tokens": reply.usage[1]} if reply.usage else None
+                    {"prompt_tokens": reply.usage[0], "completion_tokens": reply.usage[1]}
+                    if reply.usage
+                    else None
                 )
                 if not body.get("stream"):
                     raw = json.dumps(
                         {
-                            "choices": [{"index": 0, "message": {"role": "assistant", "content": "".join(reply.pieces)}}],
+                            "choices": [
+                                {
+                                    "index": 0,
+                                    "message": {"role": "assistant", "content": "".join(reply.pieces)},
+                                }
+                            ],
                             **({"usage": usage} if usage else {}),
                         },
                         ensure_ascii=False,

@@ -39,7 +39,11 @@ def test_streams_pieces_in_order_and_counts_the_reported_tokens(fake):
     stream = chat_stream(make_config(fake.base_url), messages=MESSAGES, model="chat-model")
     assert list(stream) == ["扫码", "登记", "就是……[1]"]
     assert stream.text == "扫码登记就是……[1]"
-    assert (stream.usage.prompt_tokens, stream.usage.completion_tokens, stream.usage.estimated) == (321, 12, False)
+    assert (stream.usage.prompt_tokens, stream.usage.completion_tokens, stream.usage.estimated) == (
+        321,
+        12,
+        False,
+    )
     sent = fake.requests[0]
     assert sent["stream"] is True and sent["model"] == "chat-model" and sent["messages"] == MESSAGES
     assert fake.headers[0]["Authorization"] == "Bearer sk-test"
@@ -123,7 +127,9 @@ def test_complete_answer_with_json_format(fake):
     result = chat_complete(make_config(fake.base_url), messages=MESSAGES, model="m", json_answer=True)
     assert result.text == '{"questions": []}'
     assert (result.usage.prompt_tokens, result.usage.completion_tokens) == (50, 5)
-    assert fake.requests[0]["response_format"] == {"type": "json_object"} and fake.requests[0]["stream"] is False
+    assert (
+        fake.requests[0]["response_format"] == {"type": "json_object"} and fake.requests[0]["stream"] is False
+    )
 
 
 def test_a_broken_answer_is_unavailable(fake):
