@@ -97,6 +97,8 @@ SECTION_TITLES = {
     "notifications": _("Notifications"),
     "reminder_email_choices": _("Reminder emails"),
     "reminder_channel_choices": _("Reminders by text message and WeCom"),
+    "ai_helper_rules": _("AI helpers' rules"),
+    "ai_helper_calls": _("AI helper calls"),
 }
 FIELD_LABELS = {
     "username": _("Username"),
@@ -156,6 +158,16 @@ FIELD_LABELS = {
     "course_assigned": _("New course assigned"),
     "sms": _("Text message (SMS)"),
     "wecom": _("WeCom"),
+    "accepted_at": _("Accepted at"),
+    "rules_version": _("Version of the rules"),
+    "helper": _("AI helper"),
+    "page": _("Page"),
+    "tokens_in": _("Tokens in"),
+    "tokens_out": _("Tokens out"),
+    "duration_ms": _("Duration (ms)"),
+    "outcome": _("Outcome"),
+    "question_text": _("My question"),
+    "answer_text": _("Answer"),
 }
 # Ids are for machines (the JSON file keeps them); the page shows the titles beside them.
 HIDDEN_FIELDS = frozenset({"course_id", "item_id", "quiz_id", "lesson_id", "block_id"})
