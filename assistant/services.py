@@ -7,6 +7,7 @@ from wagtail.log_actions import log
 
 from assistant.conf import ProviderConfig
 from assistant.models import POLICY_VERSION, AssistantPolicyAcceptance, AssistantUsage
+from quizzes.importing import question_from_data
 
 CALL_LOG_ACTION = "assistant.call"
 POLICY_LOG_ACTION = "assistant.policy_accept"
@@ -101,3 +102,41 @@ def _log_call(usage: AssistantUsage) -> None:
             "tokens_out": usage.tokens_out,
         },
     )
+
+
+QUESTION_DRAFTS_LOG_ACTION = "assistant.question_drafts"
+ALT_TEXT_LOG_ACTION = "assistant.alt_text"
+
+
+@transaction.atomic
+def question_drafts_create(*, questions, category, actor, lesson) -> list:
+    """Save generated questions as drafts of the bank (never published): each gets a first revision, so
+    it shows as 草稿 in the bank and goes through the same editing and publishing as any question."""
+    created = []
+    for data in questions:
+        question = question_from_data(data, category=category)
+        question.full_clean()
+        question.live = False
+        question.save()
+        revision = question.save_revision(user=actor, clean=False)
+        log(
+            instance=question,
+            action=QUESTION_DRAFTS_LOG_ACTION,
+            user=actor,
+            revision=revision,
+            content_changed=True,
+            data={"lesson": lesson.pk, "lesson_title": lesson.title},
+        )
+        created.append(question)
+    return created
+
+
+@transaction.atomic
+def image_alt_text_set(*, image, alt_text: str, actor):
+    """The trainer accepted (or edited) a proposed alt text: it becomes the image's description, which
+    Wagtail uses as its default alt text."""
+    image.description = " ".join(alt_text.split())
+    image.full_clean()
+    image.save(update_fields=["description"])
+    log(instance=image, action=ALT_TEXT_LOG_ACTION, user=actor, data={"alt_text": image.description})
+    return image
