@@ -29,5 +29,7 @@ def test_lesson_weight_with_and_without_the_helpers(settings, ai_on):
     print(f"helpers on: {on.describe()}\nhelpers off: {off.describe()}")
     assert on.total <= BUDGET
     assert not any("assistant/" in url for url in off.files)
-    assert [url for url in on.files if "assistant/" in url] == ["http://testserver/static/assistant/loader.js"]
+    assert [url for url in on.files if "assistant/" in url] == [
+        "http://testserver/static/assistant/loader.js"
+    ]
     assert on.total - off.total < 1500  # the button, its panel (inert until tapped) and the loader
