@@ -86,7 +86,8 @@ def lesson_help_check(request: HelpRequest) -> tuple[list[dict], list[prompts.Le
         refusal = personal_data_refusal(question)
         if refusal:
             _record(request, Outcome.REFUSED)  # the question itself is never kept
-            raise HelpRefused(refusal, status=400, code="personal_data")
+            # Answered by the platform itself, not an error of the request: 200 with the explanation.
+            raise HelpRefused(refusal, status=200, code="personal_data")
         request.question = question
         messages = prompts.ask_messages(
             lesson=request.lesson,

@@ -121,7 +121,7 @@ def test_simplify_of_a_block_not_in_the_published_lesson(client, ai_on, lesson, 
 
 def test_personal_data_is_refused_before_anything_is_sent(client, ai_on, lesson, learner, in_english):
     response = client.post(ask_url(lesson), {"question": "3号楼王阿姨电话13812345678，怎么登记？"})
-    assert response.status_code == 400
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
     body = response.json()
     assert body["code"] == "personal_data"
     assert "a mobile number" in body["error"] and "a home address" in body["error"]

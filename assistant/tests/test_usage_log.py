@@ -43,7 +43,7 @@ def calls():
 
 
 def test_the_person_finds_their_own_calls_in_their_data(calls):
-    learner, other, lesson = calls
+    learner, _other, _lesson = calls
     data = personal_data(learner)
     assert data["ai_helper_rules"]["rules_version"] == 1
     [call] = data["ai_helper_calls"]
