@@ -10,6 +10,7 @@ scripted reply (or the default one) and is recorded, body included, so a test ca
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -29,9 +30,11 @@ class Reply:
 
 
 class FakeProvider:
-    def __init__(self, default: Reply | None = None):
+    def __init__(self, default: Reply | None = None, responder=None):
         self.replies: deque[Reply] = deque()
         self.default = default or Reply()
+        # responder(body) -> Reply: answers from what was sent, when no reply is scripted.
+        self.responder = responder
         self.requests: list[dict] = []
         self.headers: list[dict] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -54,8 +57,10 @@ class FakeProvider:
         self._server.shutdown()
         self._server.server_close()
 
-    def _next(self) -> Reply:
-        return self.replies.popleft() if self.replies else self.default
+    def _next(self, body: dict) -> Reply:
+        if self.replies:
+            return self.replies.popleft()
+        return self.responder(body) if self.responder else self.default
 
     def _handler(self):
         fake = self
@@ -71,7 +76,7 @@ class FakeProvider:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 fake.requests.append(body)
                 fake.headers.append(dict(self.headers))
-                reply = fake._next()
+                reply = fake._next(body)
                 if reply.delay:
                     time.sleep(reply.delay)
                 if reply.drop:
@@ -135,3 +140,24 @@ class FakeProvider:
                 self.wfile.flush()
 
         return Handler
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"[\s，。！？、：；“”（）()<>/]", "", text)
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def grounded_responder(body: dict) -> Reply:
+    """A stand-in for a model that answers from the numbered lesson it was sent: the block sharing most
+    two-character pieces with the question, cited as [n]; the prompt's own "not covered" sentence when no
+    block shares enough. Enough to check the wiring (numbering, citations, anchors), not a model's quality."""
+    system, user = body["messages"][0]["content"], body["messages"][1]["content"]
+    question = user.rsplit("学员的问题：", 1)[-1]
+    blocks = re.findall(r"^\[(\d+)\] (.*?)(?=\n\n\[\d+\] |\n\n学员的问题：)", user, re.M | re.S)
+    wanted = _bigrams(question)
+    scored = sorted(((len(wanted & _bigrams(text)), int(n), text) for n, text in blocks), reverse=True)
+    if not scored or scored[0][0] < 2:
+        sentence = system.split("只回答这一句：", 1)[1]
+        return Reply(pieces=[sentence[: sentence.index("。") + 1] if "。" in sentence else sentence])
+    _, number, text = scored[0]
+    return Reply(pieces=[text[:40], f"[{number}]"])
