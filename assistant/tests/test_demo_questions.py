@@ -1,7 +1,8 @@
 """The test set of questions about the demo lessons (demo_questions.json) against a scripted provider that
 answers from the numbered lesson it is sent: each answer cites a part of the lesson that says it (the
 citation's anchor is a block of that lesson, and that block holds the expected words), questions the lesson
-does not cover get "课程里没有讲到……", and questions with personal data are refused before anything is sent."""
+does not cover get "课程里没有讲到……", and questions with personal data are refused before anything is
+sent."""
 
 import json
 from pathlib import Path
