@@ -228,3 +228,14 @@ def test_alt_text_refuses_empty_and_people_without_the_right(client, ai_on, trai
     assert client.post(url, {"action": "accept", "alt_text": "x"}).status_code in (302, 403)
     image.refresh_from_db()
     assert image.description == ""
+
+
+@pytest.mark.django_db
+def test_the_image_editor_links_to_the_alt_text_helper_when_it_is_on(client, ai_on, settings, trainer):
+    image = make_image()
+    edit = reverse("wagtailimages:edit", args=[image.pk])
+    helper = reverse("assistant_admin:alt_text", args=[image.pk])
+    assert helper in client.get(edit).content.decode()
+    settings.AI_HELPERS = ["ask"]
+    page = client.get(edit).content.decode()
+    assert helper not in page and 'name="title"' in page  # Wagtail's own editor still there
