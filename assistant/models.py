@@ -77,6 +77,9 @@ class AssistantUsage(models.Model):
     answer_text = models.TextField(_("answer"), blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
+    # Not a use of the page: the log is the site administrator's, never listed on the page's usage screen.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("AI helper call")
         verbose_name_plural = _("AI helpers usage log")

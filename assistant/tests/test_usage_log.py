@@ -72,3 +72,15 @@ def test_site_administrator_lists_every_call_read_only(client, calls, in_english
 def test_trainers_and_managers_do_not_see_the_log(client, calls):
     client.force_login(make_user("trainer1", groups=["Trainers"]))
     assert client.get(reverse("assistant_usage:index")).status_code in (302, 403)
+
+
+def test_the_log_is_not_a_use_of_the_page(calls):
+    """Trainers see a lesson's usage screen: who asked the AI about it is not theirs to see."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    from assistant.models import AssistantUsage
+
+    assert not ReferenceIndex.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(AssistantUsage)
+    ).exists()
