@@ -15,6 +15,18 @@ from assistant.tests.fake_provider import FakeProvider, Reply
 from quizzes.models import Question
 from tests.factories import make_course, make_lesson, make_user, paragraph
 
+# A stand-in for the phone's voice: records what it is asked to say.
+SPEECH = """
+window.spokenTexts = [];
+Object.defineProperty(window, "speechSynthesis", {configurable: true, value: {
+  speak: (u) => window.spokenTexts.push(u.text), cancel: () => {}, getVoices: () => [],
+  addEventListener: () => {}, removeEventListener: () => {},
+}});
+Object.defineProperty(window, "SpeechSynthesisUtterance", {configurable: true, value: class {
+  constructor(text) { this.text = text; }
+}});
+"""
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
@@ -59,6 +71,7 @@ def signed_in(page, base_url: str, user) -> None:
 
 def test_learner_simplifies_a_part_and_asks_a_question(fake, lesson, phone):
     page = phone.page
+    page.context.add_init_script(SPEECH)
     signed_in(page, phone.base_url, make_user("learner1"))
     scripts = []
     page.on("request", lambda request: scripts.append(request.url) if "assistant/" in request.url else None)
@@ -87,6 +100,10 @@ def test_learner_simplifies_a_part_and_asks_a_question(fake, lesson, phone):
     sent = fake.requests[-1]["messages"][1]["content"]
     assert "遇到没有手机的老人" in sent and "打开小程序" not in sent
     phone.screenshot("1-simplified", full_page=False)
+    # 朗读: the phone's voice reads the answer, without its [3].
+    answer.locator("[data-assistant-listen]").click()
+    page.wait_for_function("window.spokenTexts.length === 1")
+    assert page.evaluate("window.spokenTexts") == ["老人没有手机，就填纸质登记表，值守人员核对后放行。"]
 
     # 问一问: the citation links to part 2 of the lesson.
     fake.script(Reply(pieces=["要出示健康码，", "核对后放行[2]。"], piece_delay=0.3))

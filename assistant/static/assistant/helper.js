@@ -62,6 +62,23 @@
     box.appendChild(p);
   };
 
+  // 朗读, like the lesson (js/listen.js): the phone's own voice reads the answer, without its [n] marks.
+  const readAloud = (box, text) => {
+    if (!window.speechSynthesis || !window.SpeechSynthesisUtterance || !texts.listen) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "ai-helper__listen";
+    button.dataset.assistantListen = "";
+    button.textContent = texts.listen;
+    button.addEventListener("click", () => {
+      window.speechSynthesis.cancel();
+      const utterance = new SpeechSynthesisUtterance(text.replace(/\[\d{1,3}\]/g, ""));
+      utterance.lang = "zh-CN";
+      window.speechSynthesis.speak(utterance);
+    });
+    box.appendChild(button);
+  };
+
   const ask = async (url, data, box) => {
     box.textContent = "";
     box.setAttribute("aria-busy", "true");
@@ -107,6 +124,7 @@
       else if (name === "error") say(box, data.message, "error");
       else if (name === "done") {
         box.dataset.done = data.not_covered ? "not_covered" : "answered";
+        readAloud(box, text);
         if (data.cited.length) {
           const cites = document.createElement("p");
           cites.className = "ai-helper__sources";
