@@ -158,6 +158,3 @@ def _record(request: HelpRequest, outcome: str, **values) -> AssistantUsage:
         page=request.lesson,
         **values,
     )
-
-
-__all__ = ["ASK", "SIMPLIFY", "HelpRefused", "HelpRequest", "lesson_help_check", "lesson_help_events"]
