@@ -35,6 +35,7 @@ urlpatterns = [
     path("practice/", include(("quizzes.practice", "practice"))),
     path("api/v1/", include("api.urls")),
     path("xapi/", include("xapi.urls")),
+    path("ai/", include("assistant.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("preferences/text-size/", core_views.text_size, name="text_size"),

@@ -115,6 +115,8 @@ SECTION_TITLES = {
     "reminder_channel_choices": _("Reminders by text message and WeCom"),
     "session_attendance": _("In-person sessions attended"),
     "session_check_ins_refused": _("Check-ins refused (not invited)"),
+    "ai_helper_rules": _("AI helpers' rules"),
+    "ai_helper_calls": _("AI helper calls"),
 }
 FIELD_LABELS = {
     "username": _("Username"),
@@ -203,6 +205,15 @@ FIELD_LABELS = {
     "method": _("How"),
     "hours": _("Study hours"),
     "tried_at": _("Tried at"),
+    "accepted_at": _("Accepted at"),
+    "rules_version": _("Version of the rules"),
+    "helper": _("AI helper"),
+    "page": _("Page"),
+    "tokens_in": _("Tokens in"),
+    "tokens_out": _("Tokens out"),
+    "duration_ms": _("Duration (ms)"),
+    "question_text": _("My question"),
+    "answer_text": _("Answer"),
 }
 # Ids are for machines (the JSON file keeps them); the page shows the titles beside them.
 HIDDEN_FIELDS = frozenset({"course_id", "item_id", "quiz_id", "lesson_id", "block_id"})

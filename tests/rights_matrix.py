@@ -744,6 +744,11 @@ def build_matrix_world() -> MatrixWorld:
     objects["api_client"] = api_client_create(
         name="矩阵客户端", unit=world.units["A社区"], access="read", actor=world.users["admin"]
     )[0]
+    from assistant.models import AssistantUsage
+
+    objects["ai_usage"] = AssistantUsage.objects.create(
+        user=world.learner("A社区"), helper="ask", page=base.lessons["A社区"], outcome="ok", tokens_in=1
+    )
     from django.conf import settings
 
     world.media_root = settings.MEDIA_ROOT
@@ -1391,6 +1396,7 @@ CONTENT = {
     "empty_collection": lambda world: world.objects["empty_collection"].pk,
     "spare_position": lambda world: world.objects["spare_position"].pk,
     "api_client": lambda world: world.objects["api_client"].pk,
+    "ai_usage": lambda world: world.objects["ai_usage"].pk,
     "collection_restriction": lambda world: world.objects["collection_restriction"].pk,
     "site": lambda world: world.objects["site"].pk,
     "group": lambda world: world.objects["group"].pk,

@@ -658,6 +658,24 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "api_clients:history_results": Screen(ADMIN, target=content(pk="api_client")),
     "api_clients:usage": Screen(ADMIN, target=content(pk="api_client")),
     "api_clients:reference": Screen(ADMIN),
+    # ---- AI helpers (assistant/) ------------------------------------------------------------------
+    # The matrix runs with the trainers' helpers on (test_rights) against a provider that is not there, and
+    # the learners' helpers off: those answer 404 to everyone here; who may use them when they are on (a
+    # signed-in person who may read the lesson, after accepting the rules) is assistant/tests/
+    # test_lesson_help.py's.
+    "assistant:policy_accept": Screen(NOBODY, get=False, post=NOBODY),
+    "assistant:lesson_help": Screen(
+        NOBODY, get=False, post=NOBODY, target=content(lesson_id="lesson", helper="=ask")
+    ),
+    "assistant_admin:question_drafts": Screen(EDITORS, post=EDITORS, target=content(lesson_id="lesson")),
+    "assistant_admin:readability": Screen(EDITORS, target=content(lesson_id="lesson")),
+    "assistant_admin:alt_text": Screen(EDITORS, post=EDITORS, target=content(image_id="image")),
+    # The usage log: site administrators only, read-only.
+    "assistant_usage:index": Screen(ADMIN),
+    "assistant_usage:index_results": Screen(ADMIN),
+    "assistant_usage:inspect": Screen(ADMIN, target=content(pk="ai_usage")),
+    "assistant_usage:history": Screen(ADMIN, target=content(pk="ai_usage")),
+    "assistant_usage:history_results": Screen(ADMIN, target=content(pk="ai_usage"), marked=False),
     # /api/v1/ knows no sessions: only an API client's token (401 to everyone here). Which client sees
     # and changes what is api/tests/test_scope_matrix.py's matrix. The schema holds no data.
     "api:schema": Screen(EVERYONE),
@@ -1123,6 +1141,11 @@ def _params():
 @pytest.mark.parametrize(("case", "role"), list(_params()))
 def test_rights(db, client, settings, world, case: Case, role: str):
     settings.MEDIA_ROOT = world.media_root  # the world's images and documents
+    if case.id.startswith("assistant"):
+        # The trainers' helpers on, against a port nobody listens on (no provider, no network).
+        settings.AI_BASE_URL = "http://127.0.0.1:9/v1"
+        settings.AI_CHAT_MODEL = settings.AI_VISION_MODEL = "matrix-model"
+        settings.AI_HELPERS = ["question_drafts", "alt_text", "readability"]
     world.memo.clear()
     client.raise_request_exception = False
     user = world.users[role]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "xapi",
     "demo",
     "api",
+    "assistant",
     "rest_framework",  # its translations of field errors; the API's settings are on its views (api/views.py)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -494,3 +495,16 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["api.schema.only_the_api"],
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- AI helpers (assistant/) ------------------------------------------------------------------
+# Any OpenAI-compatible chat API (DeepSeek, Qwen through DashScope, Ollama, vLLM). Everything is off until
+# AI_BASE_URL and AI_HELPERS are set; README.md § AI helpers has the table.
+AI_BASE_URL = env("AI_BASE_URL", "")
+AI_API_KEY = env("AI_API_KEY", "")
+AI_CHAT_MODEL = env("AI_CHAT_MODEL", "")
+AI_VISION_MODEL = env("AI_VISION_MODEL", "")
+AI_TIMEOUT_SECONDS = env_int("AI_TIMEOUT_SECONDS", 30)
+AI_DAILY_LIMIT = env_int("AI_DAILY_LIMIT", 30)
+# Which helpers are on: simplify, ask (learners); question_drafts, alt_text, readability (trainers).
+AI_HELPERS = env_list("AI_HELPERS", "")
+AI_AUDIT_TEXT = env_bool("AI_AUDIT_TEXT", False)

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -21,7 +22,13 @@ def lesson_body(context, page):
     def render() -> str:
         prefetch_renditions(images_in_stream(page.body))
         flat = context.flatten()
-        return "".join(str(block.render(context=flat)) for block in page.body)
+        # Each block in a wrapper with its own anchor, so a step can be linked to (the AI helpers' citations).
+        return "".join(
+            format_html(
+                '<div class="lesson__block" id="block-{}">{}</div>', block.id, block.render(context=flat)
+            )
+            for block in page.body
+        )
 
     if request is None or getattr(request, "is_preview", False) or not page.live:
         return mark_safe(render())
