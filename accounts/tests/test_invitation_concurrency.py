@@ -1,45 +1,20 @@
 """No more joins than an invitation allows, under parallel requests on PostgreSQL (threads released
 together). SQLite serialises all writes, so these skip there."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from accounts import invitations
 from accounts.models import Invitation, JoinRequest, User
+from tests.concurrency import needs_postgres, race  # noqa: F401 (a fixture)
 from tests.factories import make_org_tree, make_position, make_user
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("needs_postgres"),
+]
 
 THREADS = 10
-
-
-@pytest.fixture(autouse=True)
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency tests need PostgreSQL (set DATABASE_URL); SQLite serialises all writes")
-
-
-def race(target, n=THREADS):
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = target(i)
-        except Exception as exc:  # collected and asserted on below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.fixture
@@ -60,7 +35,8 @@ def invitation_of():
 def test_parallel_joins_never_pass_max_uses(invitation_of, needs_approval):
     invitation = invitation_of(max_uses=3, needs_approval=needs_approval)
     results, errors = race(
-        lambda i: invitations.join_submit(invitation=invitation, name=f"人{i}", mobile=f"1380013800{i}")
+        lambda i: invitations.join_submit(invitation=invitation, name=f"人{i}", mobile=f"1380013800{i}"),
+        THREADS,
     )
     assert len([result for result in results if result is not None]) == 3
     assert len(errors) == THREADS - 3
@@ -74,7 +50,8 @@ def test_parallel_joins_never_pass_max_uses(invitation_of, needs_approval):
 def test_parallel_joins_with_one_number_make_one_account(invitation_of):
     invitation = invitation_of()
     _results, errors = race(
-        lambda i: invitations.join_submit(invitation=invitation, name="同一人", mobile="13800138000")
+        lambda i: invitations.join_submit(invitation=invitation, name="同一人", mobile="13800138000"),
+        THREADS,
     )
     assert User.objects.filter(mobile="13800138000").count() == 1
     assert all(isinstance(error, invitations.MobileTaken) for error in errors), errors

@@ -1,46 +1,21 @@
 """A room full of phones scanning at once: capacity holds and nobody is checked in twice. On PostgreSQL
 with threads released together (SQLite serialises all writes, so the race cannot happen there)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from classroom import services
 from classroom.models import SessionAttendance
 from classroom.tests.conftest import plan
+from tests.concurrency import needs_postgres, race  # noqa: F401 (a fixture)
 from tests.factories import make_user
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("needs_postgres"),
+]
 
 THREADS = 8
-
-
-@pytest.fixture(autouse=True)
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency tests need PostgreSQL (set DATABASE_URL); SQLite serialises all writes")
-
-
-def race(target, n=THREADS):
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = target(i)
-        except Exception as exc:  # collected and asserted on below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def test_capacity_holds_when_everyone_scans_at_once(place):

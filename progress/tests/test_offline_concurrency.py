@@ -2,48 +2,24 @@
 once, and a lesson completes once. On PostgreSQL with threads released together (SQLite serialises
 all writes, so these races cannot happen there and the tests skip)."""
 
-import threading
 import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
 from progress import services
 from progress.models import CourseCompletion, Enrolment, ItemProgress, OfflineCompletion
+from tests.concurrency import needs_postgres, race  # noqa: F401 (a fixture)
 from tests.factories import make_course, make_lesson, make_user
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("needs_postgres"),
+]
 
 THREADS = 8
-
-
-@pytest.fixture(autouse=True)
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency tests need PostgreSQL (set DATABASE_URL); SQLite serialises all writes")
-
-
-def race(target, n=THREADS):
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = target(i)
-        except Exception as exc:  # collected and asserted on below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.fixture

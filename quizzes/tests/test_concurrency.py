@@ -3,46 +3,20 @@
 SQLite serialises all writes through one file lock, so these races cannot happen there and
 the tests skip with a message; CI runs them on PostgreSQL."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from quizzes import services
 from quizzes.models import AttemptAnswer, QuizAttempt
+from tests.concurrency import needs_postgres, race  # noqa: F401 (a fixture)
 from tests.factories import make_course, make_question, make_quiz, make_user
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("needs_postgres"),
+]
 
 THREADS = 8
-
-
-@pytest.fixture(autouse=True)
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency tests need PostgreSQL (set DATABASE_URL); SQLite serialises all writes")
-
-
-def race(target, n=THREADS):
-    """Run target(i) in n threads released at the same moment; return results and errors."""
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = target(i)
-        except Exception as exc:  # collected and asserted on below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.fixture
@@ -91,7 +65,7 @@ def test_concurrent_saves_and_submit_lose_nothing_and_count_once(quiz_setup):
             return services.answer_save(attempt=attempt, position=i % 3, response=0)
         return None
 
-    _results, errors = race(act)
+    _results, errors = race(act, THREADS)
     assert errors == []
     assert AttemptAnswer.objects.filter(attempt=attempt).count() == 3
     assert sum(AttemptAnswer.objects.filter(attempt=attempt).values_list("saves", flat=True)) == 6
