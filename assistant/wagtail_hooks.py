@@ -6,8 +6,8 @@ from wagtail import hooks
 from wagtail.admin.widgets import Button
 
 from assistant import admin_urls, personal_data, selectors, services, trainer_views
-from assistant.admin_views import UsageViewSet
 from assistant.access import config_for
+from assistant.admin_views import UsageViewSet
 from assistant.conf import ASK, QUESTION_DRAFTS, READABILITY, SIMPLIFY
 from courses.models import ITEM_CONTEXT_HOOK, LessonPage
 
