@@ -4,7 +4,7 @@ administrator's setting of which helpers are on for whom."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from assistant.conf import ALT_TEXT, ASK, QUESTION_DRAFTS, READABILITY, SIMPLIFY
@@ -139,12 +139,23 @@ class AIHelperSettings(BaseGenericSetting):
     )
 
     panels = [
+        HelpPanel(
+            content=_(
+                "Choose who may use each AI helper. A helper is offered only when the server switches it on "
+                "(AI_HELPERS) and a provider is configured; site administrators may always use it. Ticking "
+                "a role does not give rights: a trainer's helper still needs the right to edit the lesson "
+                "or the image."
+            )
+        )
+    ]
+    panels += [
         MultiFieldPanel(
             [FieldPanel(f"{helper}_{who}") for who in ("learners", "trainers", "reviewers", "managers")],
             heading=label,
         )
         for helper, label in Helper.choices
-    ] + [FieldPanel("daily_limit")]
+    ]
+    panels += [FieldPanel("daily_limit")]
 
     class Meta:
         verbose_name = _("AI helpers")

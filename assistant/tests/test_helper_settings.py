@@ -143,11 +143,14 @@ def test_only_site_administrators_reach_the_settings_screen(client, groups):
     assert AIHelperSettings.load().daily_limit is None
 
 
-def test_the_administrator_changes_it_and_it_is_in_the_site_history(client):
+def test_the_administrator_changes_it_and_it_is_in_the_site_history(client, in_english):
     admin = make_user("admin", is_superuser=True)
     client.force_login(admin)
     assert client.get(SETTINGS_URL).url == edit_url()
-    assert client.get(edit_url()).status_code == 200
+    screen = client.get(edit_url())
+    assert screen.status_code == 200
+    assert "Choose who may use each AI helper" in screen.content.decode()
+    assert 'name="question_drafts_trainers"' in screen.content.decode()
     data = {f"{helper}_{who}": "on" for helper in HELPERS for who in ("trainers", "reviewers")}
     data["daily_limit"] = "10"
     response = client.post(edit_url(), data)
