@@ -168,7 +168,7 @@ def test_trainer_drafts_questions_publishes_one_and_puts_it_in_a_quiz(fake, less
     assert not Question.objects.get(text="访客要出示健康码。").live
 
     # Into the course's quiz, through the quiz editor's question chooser, as a trainer does it.
-    quiz = make_quiz(lesson.get_parent(), [], title="访客登记小测验")
+    quiz = make_quiz(lesson.get_parent(), [], title="访客登记测验")
     desktop.goto(f"/admin/pages/{quiz.pk}/edit/")
     page.locator("[data-streamfield-stream-container] > div > button.c-sf-add-button").last.click()
     page.locator(".w-combobox [role=option]").filter(has_text="题库").first.click()
