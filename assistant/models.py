@@ -1,8 +1,11 @@
-"""The AI helpers' records: who accepted the usage policy, and one row per call (the usage log)."""
+"""The AI helpers' records: who accepted the usage policy, one row per call (the usage log), and the
+administrator's setting of which helpers are on for whom."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from assistant.conf import ALT_TEXT, ASK, QUESTION_DRAFTS, READABILITY, SIMPLIFY
 
@@ -88,3 +91,84 @@ class AssistantUsage(models.Model):
 
     def __str__(self):
         return f"{self.get_helper_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def _may(label, default: bool):
+    return models.BooleanField(label, default=default)
+
+
+@register_setting(icon="help")
+class AIHelperSettings(BaseGenericSetting):
+    """Which AI helpers are on for whom, and the daily limit per person: the site administrator's choice
+    (Settings → AI helpers). The environment stays the ceiling: a helper AI_HELPERS does not name, or
+    without a provider, is off whatever is ticked here (assistant.access)."""
+
+    simplify_learners = _may(_("learners (everyone signed in)"), True)
+    simplify_trainers = _may(_("trainers"), False)
+    simplify_reviewers = _may(_("reviewers"), False)
+    simplify_managers = _may(_("training managers"), False)
+
+    ask_learners = _may(_("learners (everyone signed in)"), True)
+    ask_trainers = _may(_("trainers"), False)
+    ask_reviewers = _may(_("reviewers"), False)
+    ask_managers = _may(_("training managers"), False)
+
+    question_drafts_learners = _may(_("learners (everyone signed in)"), False)
+    question_drafts_trainers = _may(_("trainers"), True)
+    question_drafts_reviewers = _may(_("reviewers"), True)
+    question_drafts_managers = _may(_("training managers"), False)
+
+    alt_text_learners = _may(_("learners (everyone signed in)"), False)
+    alt_text_trainers = _may(_("trainers"), True)
+    alt_text_reviewers = _may(_("reviewers"), True)
+    alt_text_managers = _may(_("training managers"), False)
+
+    readability_learners = _may(_("learners (everyone signed in)"), False)
+    readability_trainers = _may(_("trainers"), True)
+    readability_reviewers = _may(_("reviewers"), True)
+    readability_managers = _may(_("training managers"), False)
+
+    daily_limit = models.PositiveIntegerField(
+        _("daily limit per person"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Calls per person per day, every helper together. Empty: the server's setting (AI_DAILY_LIMIT); "
+            "0: no limit."
+        ),
+    )
+
+    panels = [
+        HelpPanel(
+            content=_(
+                "Choose who may use each AI helper. A helper is offered only when the server switches it on "
+                "(AI_HELPERS) and a provider is configured; site administrators may always use it. Ticking "
+                "a role does not give rights: a trainer's helper still needs the right to edit the lesson "
+                "or the image."
+            )
+        )
+    ]
+    panels += [
+        MultiFieldPanel(
+            [FieldPanel(f"{helper}_{who}") for who in ("learners", "trainers", "reviewers", "managers")],
+            heading=label,
+        )
+        for helper, label in Helper.choices
+    ]
+    panels += [FieldPanel("daily_limit")]
+
+    class Meta:
+        verbose_name = _("AI helpers")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    def allows(self, helper: str, role: str) -> bool:
+        """May a person of ``role`` (accounts.rights.Role) use ``helper``? Site administrators always may;
+        "learners" means everyone signed in."""
+        if role == "administrator":
+            return True
+        if getattr(self, f"{helper}_learners"):
+            return True
+        column = {"trainer": "trainers", "reviewer": "reviewers", "manager": "managers"}.get(role)
+        return bool(column and getattr(self, f"{helper}_{column}"))

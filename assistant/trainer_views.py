@@ -18,7 +18,8 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
 from assistant import answers, drafts, readability, selectors, services
-from assistant.conf import ALT_TEXT, QUESTION_DRAFTS, READABILITY, config
+from assistant.access import config_for
+from assistant.conf import ALT_TEXT, QUESTION_DRAFTS, READABILITY
 from assistant.models import AssistantUsage
 from assistant.provider import ProviderError, chat_complete
 from core.rights import forbidden
@@ -30,8 +31,8 @@ Outcome = AssistantUsage.Outcome
 MAX_ALT_TEXT = 255
 
 
-def _helper_on(helper: str):
-    settings_now = config()
+def _helper_on(request, helper: str):
+    settings_now = config_for(request.user, request)
     if not settings_now.is_on(helper):
         raise Http404
     return settings_now
@@ -62,7 +63,7 @@ def _provider_message(error: ProviderError) -> str:
 def question_drafts(request, lesson_id: int):
     """「生成题目草稿」: propose questions of the chosen kinds from the lesson's published text; those that
     pass their kind's checks are saved as drafts in the question bank."""
-    settings_now = _helper_on(QUESTION_DRAFTS)
+    settings_now = _helper_on(request, QUESTION_DRAFTS)
     lesson = _editable_lesson(request, lesson_id)
     if lesson is None or not _question_policy().user_has_permission(request.user, "add"):
         return forbidden(request, gettext("You may not add questions for this lesson."))
@@ -136,7 +137,7 @@ def question_drafts(request, lesson_id: int):
 
 def lesson_readability(request, lesson_id: int):
     """「检查易读性」: long sentences and jargon in the lesson's latest text, block by block (no provider)."""
-    _helper_on(READABILITY)
+    _helper_on(request, READABILITY)
     lesson = _editable_lesson(request, lesson_id)
     if lesson is None:
         return forbidden(request, gettext("You may not edit this lesson."))
@@ -184,7 +185,7 @@ def alt_text_messages(image) -> list[dict]:
 def image_alt_text(request, image_id: int):
     """「生成替代文本」: propose alt text with the vision model; saved on the image only when the trainer
     accepts it (they may edit it first)."""
-    settings_now = _helper_on(ALT_TEXT)
+    settings_now = _helper_on(request, ALT_TEXT)
     image = get_object_or_404(get_image_model(), pk=image_id)
     if not policy_registry.get_by_type(get_image_model()).user_has_permission_for_instance(
         request.user, "change", image

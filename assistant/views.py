@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from assistant import answers, services
-from assistant.conf import LEARNER_HELPERS, config
+from assistant.access import config_for
+from assistant.conf import LEARNER_HELPERS
 from courses.models import LessonPage
 
 
@@ -17,8 +18,8 @@ def _json_error(message: str, *, status: int, code: str) -> JsonResponse:
     return JsonResponse({"error": message, "code": code}, status=status)
 
 
-def _any_learner_helper_on() -> bool:
-    settings_now = config()
+def _any_learner_helper_on(request) -> bool:
+    settings_now = config_for(request.user, request)
     return any(settings_now.is_on(helper) for helper in LEARNER_HELPERS)
 
 
@@ -26,7 +27,7 @@ def _any_learner_helper_on() -> bool:
 @login_required
 def policy_accept(request):
     """「我同意」 under the AI helpers' rules: once per person (per version of the rules)."""
-    if not _any_learner_helper_on():
+    if not _any_learner_helper_on(request):
         raise Http404
     services.assistant_policy_accept(user=request.user)
     return JsonResponse({"accepted": True})
@@ -46,7 +47,7 @@ def lesson_for_helper(request, lesson_id: int) -> LessonPage:
 def lesson_help(request, lesson_id: int, helper: str):
     """「用更简单的话讲一讲」 (POST ``block``) or 「问一问」 (POST ``question``), answered as server-sent
     events (assistant.answers). Refusals before anything is sent are JSON ``{"error", "code"}``."""
-    settings_now = config()
+    settings_now = config_for(request.user, request)
     if helper not in LEARNER_HELPERS or not settings_now.is_on(helper):
         raise Http404
     help_request = answers.HelpRequest(

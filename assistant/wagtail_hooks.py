@@ -6,8 +6,9 @@ from wagtail import hooks
 from wagtail.admin.widgets import Button
 
 from assistant import admin_urls, personal_data, selectors, services, trainer_views
+from assistant.access import config_for
 from assistant.admin_views import UsageViewSet
-from assistant.conf import ASK, QUESTION_DRAFTS, READABILITY, SIMPLIFY, config
+from assistant.conf import ASK, QUESTION_DRAFTS, READABILITY, SIMPLIFY
 from courses.models import ITEM_CONTEXT_HOOK, LessonPage
 
 
@@ -18,7 +19,7 @@ def add_learner_helpers_to_lesson(request, page, context):
         return
     if getattr(request, "is_preview", False):
         return
-    settings_now = config()
+    settings_now = config_for(request.user, request)
     simplify, ask = settings_now.is_on(SIMPLIFY), settings_now.is_on(ASK)
     if not (simplify or ask):
         return
@@ -63,7 +64,7 @@ def lesson_helper_buttons(page, user, next_url=None, view_name=None):
     """「生成题目草稿」 and 「检查易读性」 in a lesson's editor header, when those helpers are on."""
     if view_name != "edit" or not trainer_views.page_is_lesson(page):
         return []
-    settings_now = config()
+    settings_now = config_for(user)
     buttons = []
     if settings_now.is_on(QUESTION_DRAFTS):
         buttons.append(

@@ -1,7 +1,9 @@
 """The AI helpers against the scripted fake provider (no network): on a 360 px phone a learner accepts the
 rules, asks for a simpler explanation of one part and asks a question, and sees each answer appear as it is
 written with its citation linking to the part of the lesson; a question with a mobile number is refused
-before anything is sent. In the admin a trainer drafts questions from a lesson and publishes one."""
+before anything is sent. In the admin a trainer drafts questions from a lesson, publishes one, adds it to the
+course's quiz through the quiz editor's question chooser and sends the quiz for review; once a reviewer
+approves it, a learner who starts the quiz is asked that question."""
 
 import json
 import re
@@ -13,7 +15,7 @@ from playwright.sync_api import expect
 
 from assistant.tests.fake_provider import FakeProvider, Reply
 from quizzes.models import Question
-from tests.factories import make_course, make_lesson, make_user, paragraph
+from tests.factories import make_course, make_lesson, make_quiz, make_user, paragraph
 
 # A stand-in for the phone's voice: records what it is asked to say.
 SPEECH = """
@@ -127,7 +129,7 @@ def test_learner_simplifies_a_part_and_asks_a_question(fake, lesson, phone):
     phone.screenshot("3-refused", full_page=False)
 
 
-def test_trainer_drafts_questions_and_publishes_one(fake, lesson, desktop):
+def test_trainer_drafts_questions_publishes_one_and_puts_it_in_a_quiz(fake, lesson, desktop):
     page = desktop.page
     signed_in(page, desktop.base_url, make_user("trainer1", groups=["Trainers"]))
     answer = {
@@ -164,3 +166,43 @@ def test_trainer_drafts_questions_and_publishes_one(fake, lesson, desktop):
     published = Question.objects.get(text="没有手机的老人怎么登记？")
     assert published.live
     assert not Question.objects.get(text="访客要出示健康码。").live
+
+    # Into the course's quiz, through the quiz editor's question chooser, as a trainer does it.
+    quiz = make_quiz(lesson.get_parent(), [], title="访客登记测验")
+    desktop.goto(f"/admin/pages/{quiz.pk}/edit/")
+    page.locator("[data-streamfield-stream-container] > div > button.c-sf-add-button").last.click()
+    page.locator(".w-combobox [role=option]").filter(has_text="题库").first.click()
+    page.locator("[data-streamfield-stream-container] [data-chooser-action-choose]").last.click()
+    modal = page.locator(".modal-dialog")
+    expect(modal).to_be_visible()
+    modal.locator("input[name=q]").fill("没有手机的老人")
+    modal.locator("a[data-chooser-modal-choice]", has_text="没有手机的老人怎么登记？").click()
+    expect(modal).to_have_count(0)
+    chooser = page.locator(".chooser[data-chooser-url*='/snippets/choose/quizzes/question/']").last
+    expect(chooser.locator("[data-chooser-title]")).to_contain_text("没有手机的老人怎么登记？")
+    page.wait_for_load_state("networkidle")
+    desktop.screenshot("2-quiz-editor")
+    # Trainers cannot publish pages: submit the quiz for review.
+    page.locator("footer .dropdown-toggle, [data-w-dropdown-target=toggle]").last.click()
+    page.locator("button[name=action-submit]").click()
+    expect(page.locator(".messages .success")).to_be_visible()
+
+    # A reviewer approves and publishes it.
+    page.context.clear_cookies()
+    signed_in(page, desktop.base_url, make_user("reviewer1", groups=["Reviewers"]))
+    desktop.goto(f"/admin/pages/{quiz.pk}/edit/")
+    page.locator(
+        "footer button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])"
+    ).first.click()
+    expect(page.locator(".messages .success")).to_be_visible()
+    quiz.refresh_from_db()
+    assert [block.value["question"].pk for block in quiz.questions] == [published.pk]
+
+    # A learner starting the quiz is asked the question the AI drafted and the trainer approved.
+    page.context.clear_cookies()
+    signed_in(page, desktop.base_url, make_user("learner1"))
+    desktop.goto(quiz.url)
+    page.locator(f"form[action$='/{quiz.pk}/start/'] button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("没有手机的老人怎么登记？")
+    expect(page.get_by_label("填纸质登记表")).to_be_visible()
+    desktop.screenshot("3-learner-asked")
