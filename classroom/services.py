@@ -37,6 +37,9 @@ CHECK_IN_LOG_ACTION = "classroom.check_in"
 # Learning events for apps that report them (xapi): hook(attendance=) after a session closed, once per
 # attendee, in the transaction.
 SESSION_ATTENDED_HOOK = "frontline_session_attended"
+# Invitations (notifications): hook(session_id=, moved=) after a session was planned or changed, in the
+# transaction; ``moved`` when its time or place changed (the invited are told again).
+SESSION_PLANNED_HOOK = "frontline_session_planned"
 
 # Scanning opens this long before the session starts and closes when it ends.
 CHECK_IN_OPENS_BEFORE = datetime.timedelta(hours=1)
@@ -127,7 +130,13 @@ def session_create(
     session.invited_units.set(invited_units)
     session.invited_positions.set(invited_positions or [])
     log(instance=session, action=CREATE_LOG_ACTION, user=actor, data=_log_data(session))
+    _announce(session, moved=False)
     return session
+
+
+def _announce(session: TrainingSession, *, moved: bool) -> None:
+    for follow in hooks.get_hooks(SESSION_PLANNED_HOOK):
+        follow(session_id=session.pk, moved=moved)
 
 
 @transaction.atomic
@@ -138,6 +147,7 @@ def session_update(*, session: TrainingSession, actor, invited_units=None, invit
         raise ValidationError(gettext("This session has closed and can no longer be changed."))
     invited_units = list(invited_units if invited_units is not None else session.invited_units.all())
     _require_units_in_scope(actor, [fields.get("unit", session.unit), *invited_units])
+    before = (session.starts_at, session.ends_at, session.place)
     _apply(session, fields)
     session.full_clean()
     session.save()
@@ -145,6 +155,7 @@ def session_update(*, session: TrainingSession, actor, invited_units=None, invit
     if invited_positions is not None:
         session.invited_positions.set(invited_positions)
     log(instance=session, action=CHANGE_LOG_ACTION, user=actor, data=_log_data(session))
+    _announce(session, moved=before != (session.starts_at, session.ends_at, session.place))
     return session
 
 
