@@ -24,7 +24,7 @@ from wagtail.log_actions import log
 
 from accounts.models import OrgUnit, Position
 from accounts.scope import scope_for
-from classroom.models import RefusedCheckIn, SessionAttendance, TrainingSession
+from classroom.models import OfflineCheckIn, RefusedCheckIn, SessionAttendance, TrainingSession
 from classroom.selectors import learner_invited
 from courses.models import CourseItemPage, CoursePage
 from progress import services as progress_services
@@ -235,6 +235,53 @@ def _check_in(*, session_id: int, learner, method: str, actor, now) -> tuple[Ses
             data={"learner": learner.pk, "name": str(learner), "method": method, "invited": invited},
         )
     return attendance, True
+
+
+# How far the trainer's phone clock may be ahead of the server's (a tap later than this is refused).
+OFFLINE_CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+def session_offline_check_in(
+    *, session: TrainingSession, learner, key, tapped_at: datetime.datetime, actor
+) -> OfflineCheckIn:
+    """A roster tap the trainer made with no signal, sent by their phone when back online.
+
+    Each ``key`` is taken once per trainer: a repeat (a retry, another tab, a reload) returns the first
+    outcome and changes nothing, also when two arrive at once (the unique key makes the second wait
+    for the first). Accepted: someone on the roster (the caller checks), tapped no later than now (within
+    `OFFLINE_CLOCK_SKEW`) and not before check-in opened, while the session has not closed: checked in
+    (method "offline") at the tap's time. Anything else is kept as refused, with the reason as its
+    outcome."""
+    Outcome = OfflineCheckIn.Outcome
+    with transaction.atomic():
+        record, created = OfflineCheckIn.objects.get_or_create(
+            recorded_by=actor,
+            key=key,
+            defaults={"session": session, "learner": learner, "tapped_at": tapped_at, "outcome": ""},
+        )
+        if not created:
+            return record
+        now = timezone.now()
+        if tapped_at > now + OFFLINE_CLOCK_SKEW:
+            record.outcome = Outcome.FUTURE
+        elif tapped_at < session.starts_at - CHECK_IN_OPENS_BEFORE:
+            record.outcome = Outcome.TOO_EARLY
+        else:
+            try:
+                with transaction.atomic():
+                    _attendance, new = _check_in(
+                        session_id=session.pk,
+                        learner=learner,
+                        method=SessionAttendance.Method.OFFLINE,
+                        actor=actor,
+                        now=min(tapped_at, now),
+                    )
+            except CheckInRefused as refusal:
+                record.outcome = Outcome.CLOSED if refusal.code == "closed" else Outcome.FULL
+            else:
+                record.outcome = Outcome.RECORDED if new else Outcome.ALREADY
+        record.save(update_fields=["outcome"])
+    return record
 
 
 def attended_reason(session: TrainingSession) -> str:

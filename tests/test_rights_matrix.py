@@ -729,6 +729,10 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
         state=lambda world, session: session.attendances.count(),
         changes=SESSION_STAFF - {"reviewer"},
     ),
+    # Roster taps kept on the trainer's phone with no signal, sent back as JSON (a form body: 400).
+    "classroom_sessions:offline_check_ins": Screen(
+        NOBODY, get=False, post=SESSION_STAFF, target=TRAINING_SESSION, note="JSON, POST only"
+    ),
     "classroom_sessions:close": Screen(
         SESSION_STAFF,
         post=SESSION_STAFF,
