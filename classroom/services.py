@@ -24,7 +24,13 @@ from wagtail.log_actions import log
 
 from accounts.models import OrgUnit, Position
 from accounts.scope import scope_for
-from classroom.models import OfflineCheckIn, RefusedCheckIn, SessionAttendance, TrainingSession
+from classroom.models import (
+    OfflineCheckIn,
+    RefusedCheckIn,
+    SessionAttendance,
+    SessionPhoto,
+    TrainingSession,
+)
 from classroom.selectors import learner_invited
 from courses.models import CourseItemPage, CoursePage
 from progress import services as progress_services
@@ -34,6 +40,7 @@ CREATE_LOG_ACTION = "classroom.session_create"
 CHANGE_LOG_ACTION = "classroom.session_change"
 CLOSE_LOG_ACTION = "classroom.session_close"
 CHECK_IN_LOG_ACTION = "classroom.check_in"
+PHOTO_LOG_ACTION = "classroom.photo_add"
 # Learning events for apps that report them (xapi): hook(attendance=) after a session closed, once per
 # attendee, in the transaction.
 SESSION_ATTENDED_HOOK = "frontline_session_attended"
@@ -282,6 +289,69 @@ def session_offline_check_in(
                 record.outcome = Outcome.RECORDED if new else Outcome.ALREADY
         record.save(update_fields=["outcome"])
     return record
+
+
+# Evidence photos: a phone's photo is 2–6 MB; twenty of them cover a sign-in sheet of many pages.
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTOS_PER_SESSION = 20
+
+
+def photo_kind(head: bytes) -> str | None:
+    """The kind of picture these first bytes start (JPEG, PNG, WebP), or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return SessionPhoto.Kind.JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return SessionPhoto.Kind.PNG
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return SessionPhoto.Kind.WEBP
+    return None
+
+
+def _photo_check(file) -> str:
+    if file.size > PHOTO_MAX_BYTES:
+        raise ValidationError(gettext("The photo is larger than 10 MB. Take it again at a smaller size."))
+    file.seek(0)
+    kind = photo_kind(file.read(16))
+    if kind is None:
+        raise ValidationError(
+            gettext("“%(name)s” is not a photo. Choose a JPEG, PNG or WebP picture.") % {"name": file.name}
+        )
+    from PIL import Image, UnidentifiedImageError
+
+    file.seek(0)
+    try:
+        with Image.open(file) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            gettext("“%(name)s” cannot be read as a picture. Take the photo again.") % {"name": file.name}
+        ) from None
+    file.seek(0)
+    return kind
+
+
+@transaction.atomic
+def session_photo_add(*, session: TrainingSession, file, actor) -> SessionPhoto:
+    """Keep a photo of the signed sheet or the room with the session (also after it closed: the paper
+    is often photographed afterwards). The file must be a JPEG, PNG or WebP picture by its first bytes
+    and readable as one, at most `PHOTO_MAX_BYTES`; a session holds at most `PHOTOS_PER_SESSION`."""
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if session.photos.count() >= PHOTOS_PER_SESSION:
+        raise ValidationError(
+            gettext("A session keeps at most %(count)s photos.") % {"count": PHOTOS_PER_SESSION}
+        )
+    kind = _photo_check(file)
+    photo = SessionPhoto(session=session, kind=kind, size=file.size, uploaded_by=actor)
+    photo.file.save(f"photo.{kind}", file, save=False)
+    photo.full_clean()
+    photo.save()
+    log(
+        instance=session,
+        action=PHOTO_LOG_ACTION,
+        user=actor,
+        data={**_log_data(session), "photo": photo.pk, "size": photo.size},
+    )
+    return photo
 
 
 def attended_reason(session: TrainingSession) -> str:

@@ -19,7 +19,7 @@ import django_filters
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -39,7 +39,7 @@ from wagtail.permissions import policy_registry
 
 from classroom import codes, services, sheets
 from classroom.forms import CloseForm
-from classroom.models import OfflineCheckIn, SessionAttendance, TrainingSession
+from classroom.models import OfflineCheckIn, SessionAttendance, SessionPhoto, TrainingSession
 from classroom.qr import checkin_qr_svg, checkin_url
 from classroom.selectors import roster_rows, session_rows, sessions_visible_to
 from core.rights import forbidden
@@ -397,6 +397,54 @@ def offline_check_ins(request, pk: int):
             }
         )
     return JsonResponse({"results": results, "attended": session.attendances.count()})
+
+
+@require_http_methods(["GET", "POST"])
+def photos(request, pk: int):
+    """The session's evidence photos (the signed sheet, the room), and a form to add one (POST
+    ``photo``, a file). Shown to whoever may run the session; the files only through `photo`."""
+    session, refusal = _session_or_refusal(request, pk)
+    if refusal:
+        return refusal
+    if request.method == "POST":
+        upload = request.FILES.get("photo")
+        if upload is None:
+            messages.error(request, gettext("Choose a photo to upload."))
+        else:
+            try:
+                services.session_photo_add(session=session, file=upload, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, gettext("The photo is kept with the session."))
+        return HttpResponseRedirect(reverse("classroom_sessions:photos", args=[session.pk]))
+    kept = list(session.photos.select_related("uploaded_by"))
+    return _admin_page(
+        request,
+        "classroom/admin/photos.html",
+        session,
+        gettext("Photos"),
+        photos=kept,
+        room_left=services.PHOTOS_PER_SESSION - len(kept),
+    )
+
+
+@require_GET
+def photo(request, pk: int, photo_id: int):
+    """One evidence photo's file, to whoever may run the session (404 for anyone else's session)."""
+    session, refusal = _session_or_refusal(request, pk)
+    if refusal:
+        return refusal
+    kept = get_object_or_404(SessionPhoto, pk=photo_id, session=session)
+    try:
+        handle = kept.file.open("rb")
+    except OSError:
+        raise Http404 from None
+    content_type = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}[kept.kind]
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
