@@ -112,3 +112,22 @@ def test_the_daily_work_reminds_the_invited_the_day_before_once(mobiles, django_
     Notification.objects.all().delete()
     notification_services.reminders_send(today=today)
     assert not Notification.objects.filter(kind="session_reminder").exists()  # closed: no reminder
+
+
+def test_invitations_by_email_follow_the_persons_choice(
+    mobiles, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    from notifications.services import reminder_preference_update
+
+    place = mobiles
+    settings.REMINDER_EMAIL_ENABLED = True
+    settings.NOTIFY_CHANNELS = ["email"]
+    for key in ("a", "a2"):
+        place[key].email = f"{place[key].username}@example.cn"
+        place[key].save(update_fields=["email"])
+    reminder_preference_update(user=place["a2"], email_session=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan(place, title="消防演练")
+    assert [message.to for message in mailoutbox] == [["a1@example.cn"]]
+    assert "消防演练" in mailoutbox[0].subject and "社区活动室" in mailoutbox[0].body
+    assert kinds(place["a2"]) == ["session_invited"]  # in the app always
