@@ -126,6 +126,14 @@ class SessionIndexView(generic.IndexView):
                 priority=6,
             )
         )
+        buttons.append(
+            MenuItem(
+                gettext("Photos"),
+                url=reverse("classroom_sessions:photos", args=[instance.pk]),
+                icon_name="image",
+                priority=7,
+            )
+        )
         if edit_url := self.get_edit_url(instance):
             buttons.append(MenuItem(gettext("Edit"), url=edit_url, icon_name="edit", priority=10))
         buttons.append(
