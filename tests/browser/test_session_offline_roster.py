@@ -1,5 +1,6 @@
 """The trainer's roster with no signal, on a 360 px phone: two taps are kept on the phone and shown as
-待同步; back online they are sent, and each person is checked in once, as "offline", at the tap's time."""
+待同步; back online they are sent, and each person is checked in once, as "offline", at the tap's time;
+a tap online is posted at once."""
 
 import datetime
 
@@ -20,7 +21,7 @@ PASSWORD = "a-Strong-pass-2026"
 def test_taps_with_no_signal_are_recorded_once_when_back_online(transactional_db, phone):
     units = make_org_tree()
     trainer = make_user("trainer", name="培训师", groups=["Trainers"], is_staff=True)
-    first, second, _third = (
+    first, second, third = (
         make_user(f"learner{n}", name=name, org_unit=units["A社区"])
         for n, name in enumerate(["甲学员", "乙学员", "丙学员"], start=1)
     )
@@ -70,3 +71,7 @@ def test_taps_with_no_signal_are_recorded_once_when_back_online(transactional_db
     expect(page.locator("[data-roster][data-offline-ready]")).to_have_count(1)
     assert page.evaluate(f"localStorage.getItem('frontline.offline.checkins.{session.pk}')") is None
     assert SessionAttendance.objects.count() == 2
+    # Online again, a tap is posted at once, as a roster check-in.
+    page.locator(f"[data-roster-row='{third.pk}'] button").click()
+    expect(page.locator("[data-roster-count]")).to_have_text("3")
+    assert SessionAttendance.objects.get(learner=third).method == "roster"

@@ -5,7 +5,7 @@
    session; the key is made here, so the server takes each tap once), marks the row 待同步 and counts
    it. Kept taps are sent when the connection comes back (the `online` event, page load, the page
    becoming visible), one send at a time; a tap is dropped only once the server has answered for it,
-   and the row then shows what it said. With a network the form is sent as always. */
+   and the row then shows what it said. With a network the tap is posted at once. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -118,12 +118,23 @@
     sendAll().then(null, function () { /* kept; sent next time */ }).then(function () { sending = false; });
   }
 
+  // With a network the tap is posted as the form would be (the answer is the roster again); with none,
+  // or when the post cannot reach the server (a signal bar that lies), it is kept on the phone.
   table.addEventListener("submit", function (event) {
     var form = event.target;
-    if (navigator.onLine !== false) return;  // with a network: the form posts as always
-    event.preventDefault();
     var learner = Number(form.querySelector("[name=learner]").value);
-    if (!keep(learner)) form.submit();  // no room on the phone: let the browser try
+    var button = form.querySelector("button[type=submit]");
+    event.preventDefault();
+    if (navigator.onLine === false) { if (!keep(learner)) form.submit(); return; }
+    if (button) button.disabled = true;
+    fetch(form.getAttribute("action"), {
+      method: "POST", body: new FormData(form), credentials: "same-origin", redirect: "manual",
+    }).then(function () {
+      window.location.href = window.location.pathname;  // the roster, with the server's message
+    }, function () {
+      if (button) button.disabled = false;
+      if (!keep(learner)) form.submit();
+    });
   });
 
   window.addEventListener("online", sync);
