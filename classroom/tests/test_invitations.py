@@ -131,3 +131,17 @@ def test_invitations_by_email_follow_the_persons_choice(
     assert [message.to for message in mailoutbox] == [["a1@example.cn"]]
     assert "消防演练" in mailoutbox[0].subject and "社区活动室" in mailoutbox[0].body
     assert kinds(place["a2"]) == ["session_invited"]  # in the app always
+
+
+def test_the_invitation_reads_in_the_readers_language(client, mobiles, in_english):
+    from django.urls import reverse
+
+    from notifications.services import notifications_session_planned
+
+    place = mobiles
+    session = plan(place, title="消防演练")
+    notifications_session_planned(session_id=session.pk)
+    client.force_login(place["a"])
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "You are invited to the in-person session “消防演练”" in page
+    assert "社区活动室" in page
