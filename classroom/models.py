@@ -6,6 +6,8 @@ attendees get its course (or the lessons the trainer ticks as covered) completed
 date, and its hours count as study hours (学时). See `classroom.services`.
 """
 
+import secrets
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -172,3 +174,87 @@ class RefusedCheckIn(models.Model):
 
     def __str__(self):
         return f"{self.learner_id} ✗ {self.session_id}"
+
+
+class OfflineCheckIn(models.Model):
+    """A tap on the trainer's roster made with no signal, as it reached the server: the phone's key for
+    it (each key is taken once per trainer, so a retried or repeated send changes nothing), who was
+    tapped, the phone's time of the tap, and what became of it (repeats are answered with this)."""
+
+    class Outcome(models.TextChoices):
+        RECORDED = "recorded", _("Checked in")
+        ALREADY = "already", _("Already checked in")
+        CLOSED = "closed", _("Session closed before the tap reached the server")
+        FUTURE = "future", _("Time in the future")
+        TOO_EARLY = "too_early", _("Time before check-in opened")
+        FULL = "full", _("Session full")
+        NOT_ON_ROSTER = "not_on_roster", _("Not on the roster")
+
+    ACCEPTED = frozenset({Outcome.RECORDED, Outcome.ALREADY})
+
+    session = models.ForeignKey(
+        TrainingSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="offline_check_ins"
+    )
+    key = models.UUIDField(_("key"))
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("learner"), on_delete=models.CASCADE, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    tapped_at = models.DateTimeField(_("tapped at (phone's time)"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+
+    class Meta:
+        verbose_name = _("offline check-in")
+        verbose_name_plural = _("offline check-ins")
+        constraints = [
+            models.UniqueConstraint(fields=["recorded_by", "key"], name="unique_offline_check_in_key")
+        ]
+
+    def __str__(self):
+        return f"{self.recorded_by_id} · {self.key}"
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome in self.ACCEPTED
+
+
+def photo_path(instance, filename: str) -> str:
+    """Where an evidence photo is stored: under two random names (nothing in it can be guessed from the
+    session, the person or the original file name), with the extension of its checked kind."""
+    return f"session-photos/{secrets.token_urlsafe(18)}/{uuid.uuid4().hex}.{instance.kind or 'jpg'}"
+
+
+class SessionPhoto(models.Model):
+    """A photo of the signed sheet or of the room, kept as evidence of a session. Served only through
+    the session's screens (`classroom.views.photo`), to those who may see the session."""
+
+    class Kind(models.TextChoices):
+        JPEG = "jpg", "JPEG"
+        PNG = "png", "PNG"
+        WEBP = "webp", "WebP"
+
+    session = models.ForeignKey(
+        TrainingSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="photos"
+    )
+    file = models.FileField(_("photo"), upload_to=photo_path, max_length=255)
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("session photo")
+        verbose_name_plural = _("session photos")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.session_id} · {self.pk}"

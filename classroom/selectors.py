@@ -219,14 +219,9 @@ def hours_rows(*, scope: Scope, year: int, unit=None) -> list[HoursRow]:
     ]
 
 
-def roster_rows(session: TrainingSession) -> list[dict]:
-    """Everyone invited (active people), everyone who checked in though not invited, and everyone not
-    invited whose scan was refused (``refused``), with their check-in if any; attendees first then by
-    unit and name. Five queries."""
-    attendances = {
-        attendance.learner_id: attendance
-        for attendance in session.attendances.select_related("learner__org_unit", "learner__position")
-    }
+def invited_people(session: TrainingSession) -> QuerySet[User]:
+    """Active people the session invites (the same rule as `learner_invited`): two small queries to
+    build, one to read."""
     units = list(session.invited_units.all()) or [session.unit]
     unit_q = Q(pk__in=[])
     for unit in units:
@@ -235,6 +230,18 @@ def roster_rows(session: TrainingSession) -> list[dict]:
     positions = list(session.invited_positions.values_list("pk", flat=True))
     if positions:
         invited = invited.filter(position_id__in=positions)
+    return invited
+
+
+def roster_rows(session: TrainingSession) -> list[dict]:
+    """Everyone invited (active people), everyone who checked in though not invited, and everyone not
+    invited whose scan was refused (``refused``), with their check-in if any; attendees first then by
+    unit and name. Five queries."""
+    attendances = {
+        attendance.learner_id: attendance
+        for attendance in session.attendances.select_related("learner__org_unit", "learner__position")
+    }
+    invited = invited_people(session)
     people = {person.pk: person for person in invited.select_related("org_unit", "position")}
     for learner_id, attendance in attendances.items():
         people.setdefault(learner_id, attendance.learner)

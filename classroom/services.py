@@ -24,7 +24,13 @@ from wagtail.log_actions import log
 
 from accounts.models import OrgUnit, Position
 from accounts.scope import scope_for
-from classroom.models import RefusedCheckIn, SessionAttendance, TrainingSession
+from classroom.models import (
+    OfflineCheckIn,
+    RefusedCheckIn,
+    SessionAttendance,
+    SessionPhoto,
+    TrainingSession,
+)
 from classroom.selectors import learner_invited
 from courses.models import CourseItemPage, CoursePage
 from progress import services as progress_services
@@ -34,9 +40,13 @@ CREATE_LOG_ACTION = "classroom.session_create"
 CHANGE_LOG_ACTION = "classroom.session_change"
 CLOSE_LOG_ACTION = "classroom.session_close"
 CHECK_IN_LOG_ACTION = "classroom.check_in"
+PHOTO_LOG_ACTION = "classroom.photo_add"
 # Learning events for apps that report them (xapi): hook(attendance=) after a session closed, once per
 # attendee, in the transaction.
 SESSION_ATTENDED_HOOK = "frontline_session_attended"
+# Invitations (notifications): hook(session_id=, moved=) after a session was planned or changed, in the
+# transaction; ``moved`` when its time or place changed (the invited are told again).
+SESSION_PLANNED_HOOK = "frontline_session_planned"
 
 # Scanning opens this long before the session starts and closes when it ends.
 CHECK_IN_OPENS_BEFORE = datetime.timedelta(hours=1)
@@ -127,7 +137,13 @@ def session_create(
     session.invited_units.set(invited_units)
     session.invited_positions.set(invited_positions or [])
     log(instance=session, action=CREATE_LOG_ACTION, user=actor, data=_log_data(session))
+    _announce(session, moved=False)
     return session
+
+
+def _announce(session: TrainingSession, *, moved: bool) -> None:
+    for follow in hooks.get_hooks(SESSION_PLANNED_HOOK):
+        follow(session_id=session.pk, moved=moved)
 
 
 @transaction.atomic
@@ -138,6 +154,7 @@ def session_update(*, session: TrainingSession, actor, invited_units=None, invit
         raise ValidationError(gettext("This session has closed and can no longer be changed."))
     invited_units = list(invited_units if invited_units is not None else session.invited_units.all())
     _require_units_in_scope(actor, [fields.get("unit", session.unit), *invited_units])
+    before = (session.starts_at, session.ends_at, session.place)
     _apply(session, fields)
     session.full_clean()
     session.save()
@@ -145,6 +162,7 @@ def session_update(*, session: TrainingSession, actor, invited_units=None, invit
     if invited_positions is not None:
         session.invited_positions.set(invited_positions)
     log(instance=session, action=CHANGE_LOG_ACTION, user=actor, data=_log_data(session))
+    _announce(session, moved=before != (session.starts_at, session.ends_at, session.place))
     return session
 
 
@@ -224,6 +242,116 @@ def _check_in(*, session_id: int, learner, method: str, actor, now) -> tuple[Ses
             data={"learner": learner.pk, "name": str(learner), "method": method, "invited": invited},
         )
     return attendance, True
+
+
+# How far the trainer's phone clock may be ahead of the server's (a tap later than this is refused).
+OFFLINE_CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+def session_offline_check_in(
+    *, session: TrainingSession, learner, key, tapped_at: datetime.datetime, actor
+) -> OfflineCheckIn:
+    """A roster tap the trainer made with no signal, sent by their phone when back online.
+
+    Each ``key`` is taken once per trainer: a repeat (a retry, another tab, a reload) returns the first
+    outcome and changes nothing, also when two arrive at once (the unique key makes the second wait
+    for the first). Accepted: someone on the roster (the caller checks), tapped no later than now (within
+    `OFFLINE_CLOCK_SKEW`) and not before check-in opened, while the session has not closed: checked in
+    (method "offline") at the tap's time. Anything else is kept as refused, with the reason as its
+    outcome."""
+    Outcome = OfflineCheckIn.Outcome
+    with transaction.atomic():
+        record, created = OfflineCheckIn.objects.get_or_create(
+            recorded_by=actor,
+            key=key,
+            defaults={"session": session, "learner": learner, "tapped_at": tapped_at, "outcome": ""},
+        )
+        if not created:
+            return record
+        now = timezone.now()
+        if tapped_at > now + OFFLINE_CLOCK_SKEW:
+            record.outcome = Outcome.FUTURE
+        elif tapped_at < session.starts_at - CHECK_IN_OPENS_BEFORE:
+            record.outcome = Outcome.TOO_EARLY
+        else:
+            try:
+                with transaction.atomic():
+                    _attendance, new = _check_in(
+                        session_id=session.pk,
+                        learner=learner,
+                        method=SessionAttendance.Method.OFFLINE,
+                        actor=actor,
+                        now=min(tapped_at, now),
+                    )
+            except CheckInRefused as refusal:
+                record.outcome = Outcome.CLOSED if refusal.code == "closed" else Outcome.FULL
+            else:
+                record.outcome = Outcome.RECORDED if new else Outcome.ALREADY
+        record.save(update_fields=["outcome"])
+    return record
+
+
+# Evidence photos: a phone's photo is 2–6 MB; twenty of them cover a sign-in sheet of many pages.
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTOS_PER_SESSION = 20
+
+
+def photo_kind(head: bytes) -> str | None:
+    """The kind of picture these first bytes start (JPEG, PNG, WebP), or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return SessionPhoto.Kind.JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return SessionPhoto.Kind.PNG
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return SessionPhoto.Kind.WEBP
+    return None
+
+
+def _photo_check(file) -> str:
+    if file.size > PHOTO_MAX_BYTES:
+        raise ValidationError(gettext("The photo is larger than 10 MB. Take it again at a smaller size."))
+    file.seek(0)
+    kind = photo_kind(file.read(16))
+    if kind is None:
+        raise ValidationError(
+            gettext("“%(name)s” is not a photo. Choose a JPEG, PNG or WebP picture.") % {"name": file.name}
+        )
+    from PIL import Image, UnidentifiedImageError
+
+    file.seek(0)
+    try:
+        with Image.open(file) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            gettext("“%(name)s” cannot be read as a picture. Take the photo again.") % {"name": file.name}
+        ) from None
+    file.seek(0)
+    return kind
+
+
+@transaction.atomic
+def session_photo_add(*, session: TrainingSession, file, actor) -> SessionPhoto:
+    """Keep a photo of the signed sheet or the room with the session (also after it closed: the paper
+    is often photographed afterwards). The file must be a JPEG, PNG or WebP picture by its first bytes
+    and readable as one, at most `PHOTO_MAX_BYTES`; a session holds at most `PHOTOS_PER_SESSION`."""
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if session.photos.count() >= PHOTOS_PER_SESSION:
+        raise ValidationError(
+            gettext("A session keeps at most %(count)s photos.") % {"count": PHOTOS_PER_SESSION}
+        )
+    kind = _photo_check(file)
+    photo = SessionPhoto(session=session, kind=kind, size=file.size, uploaded_by=actor)
+    photo.file.save(f"photo.{kind}", file, save=False)
+    photo.full_clean()
+    photo.save()
+    log(
+        instance=session,
+        action=PHOTO_LOG_ACTION,
+        user=actor,
+        data={**_log_data(session), "photo": photo.pk, "size": photo.size},
+    )
+    return photo
 
 
 def attended_reason(session: TrainingSession) -> str:

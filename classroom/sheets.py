@@ -91,6 +91,44 @@ def _fit(text: str, size: float, width: float) -> str:
     return text
 
 
+PHOTOS_PER_PAGE = 2
+
+
+def _photo_pages(canvas: Canvas, session: TrainingSession) -> None:
+    """The evidence photos after the sheet, two to a page, each scaled into half the page. A photo whose
+    file is missing or unreadable is left out (the sheet still prints)."""
+    from reportlab.lib.utils import ImageReader
+
+    readers = []
+    for photo in session.photos.all():
+        try:
+            with photo.file.open("rb") as handle:
+                reader = ImageReader(io.BytesIO(handle.read()))
+            reader.getSize()
+        except (OSError, ValueError):
+            continue
+        readers.append(reader)
+    width, height = A4
+    box_height = (height - 2 * MARGIN - 30) / PHOTOS_PER_PAGE - 10
+    box_width = width - 2 * MARGIN
+    for first in range(0, len(readers), PHOTOS_PER_PAGE):
+        y = height - MARGIN - 14
+        draw_string(canvas, gettext("Evidence photos"), MARGIN, y, 14)
+        y -= 16
+        for reader in readers[first : first + PHOTOS_PER_PAGE]:
+            canvas.drawImage(
+                reader,
+                MARGIN,
+                y - box_height,
+                width=box_width,
+                height=box_height,
+                preserveAspectRatio=True,
+                anchor="nw",
+            )
+            y -= box_height + 10
+        canvas.showPage()
+
+
 def attendance_pdf(session: TrainingSession, rows: list[dict]) -> HttpResponse:
     buffer = io.BytesIO()
     _width, height = A4
@@ -125,6 +163,7 @@ def attendance_pdf(session: TrainingSession, rows: list[dict]) -> HttpResponse:
         canvas.line(MARGIN, y - 6, MARGIN + sum(PDF_COLUMNS), y - 6)
         y -= ROW
     canvas.showPage()
+    _photo_pages(canvas, session)
     canvas.save()
     response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(session, "pdf")}"'

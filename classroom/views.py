@@ -11,11 +11,15 @@ was swapped for) shows the session and a button; checking in is a POST; the answ
 
 from __future__ import annotations
 
+import datetime
+import json
+import uuid
+
 import django_filters
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,7 +28,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
@@ -35,7 +39,7 @@ from wagtail.permissions import policy_registry
 
 from classroom import codes, services, sheets
 from classroom.forms import CloseForm
-from classroom.models import SessionAttendance, TrainingSession
+from classroom.models import OfflineCheckIn, SessionAttendance, SessionPhoto, TrainingSession
 from classroom.qr import checkin_qr_svg, checkin_url
 from classroom.selectors import roster_rows, session_rows, sessions_visible_to
 from core.rights import forbidden
@@ -120,6 +124,14 @@ class SessionIndexView(generic.IndexView):
                 url=reverse("classroom_sessions:roster", args=[instance.pk]),
                 icon_name="list-ul",
                 priority=6,
+            )
+        )
+        buttons.append(
+            MenuItem(
+                gettext("Photos"),
+                url=reverse("classroom_sessions:photos", args=[instance.pk]),
+                icon_name="image",
+                priority=7,
             )
         )
         if edit_url := self.get_edit_url(instance):
@@ -289,6 +301,158 @@ def roster(request, pk: int):
         rows=rows,
         attended=sum(1 for row in rows if row["attendance"]),
     )
+
+
+# One send from the trainer's phone: a room full of people, answered at once.
+OFFLINE_BATCH_LIMIT = 500
+
+
+def _offline_message(outcome: str, name: str) -> str:
+    Outcome = OfflineCheckIn.Outcome
+    values = {"name": name}
+    return {
+        Outcome.RECORDED: gettext("%(name)s is checked in at the time of the tap."),
+        Outcome.ALREADY: gettext("%(name)s was already checked in."),
+        Outcome.CLOSED: gettext(
+            "%(name)s is not checked in: the session closed before the tap reached the server."
+        ),
+        Outcome.FUTURE: gettext(
+            "%(name)s is not checked in: the time on your phone is later than now. "
+            "Check the phone's date and time."
+        ),
+        Outcome.TOO_EARLY: gettext(
+            "%(name)s is not checked in: the tap was made before check-in opened. "
+            "Check the phone's date and time."
+        ),
+        Outcome.FULL: gettext("%(name)s is not checked in: the session is full."),
+        Outcome.NOT_ON_ROSTER: gettext("Not checked in: this person is not on the roster."),
+    }[outcome] % values
+
+
+def _offline_tap(entry) -> tuple[uuid.UUID, int, datetime.datetime] | None:
+    """key, learner and time of one tap as the phone sent it; None when it cannot be read. The time
+    must carry its offset from UTC (the phone's local time)."""
+    if not isinstance(entry, dict):
+        return None
+    try:
+        key = uuid.UUID(str(entry["key"]))
+        learner = entry["learner"]
+        at = datetime.datetime.fromisoformat(str(entry["tapped_at"]))
+    except (KeyError, ValueError, TypeError):
+        return None
+    if isinstance(learner, str) and learner.isdigit():
+        learner = int(learner)
+    if isinstance(learner, bool) or not isinstance(learner, int) or not 0 < learner < 2**31:
+        return None
+    if at.tzinfo is None or at.utcoffset() is None:
+        return None
+    return key, learner, at
+
+
+@require_POST
+def offline_check_ins(request, pk: int):
+    """Roster taps made on the trainer's phone with no signal (classroom/roster-offline.js sends them
+    when back online). The body is a JSON list of ``{"key": uuid, "learner": id, "tapped_at": ISO 8601
+    with offset}``; CSRF through the X-CSRFToken header. Each is recorded on its own
+    (`services.session_offline_check_in`: once per key) and answered in the same order:
+    ``{"key", "learner", "accepted", "outcome", "message"}``. The phone drops a tap once answered."""
+    session, refusal = _session_or_refusal(request, pk)
+    if refusal:
+        return JsonResponse({"error": gettext("Not allowed.")}, status=403)
+    try:
+        entries = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        entries = None
+    if not isinstance(entries, list) or not entries:
+        return JsonResponse(
+            {"error": gettext("Nothing to record: the request carried no check-ins.")}, status=400
+        )
+    if len(entries) > OFFLINE_BATCH_LIMIT:
+        return JsonResponse({"error": gettext("Too many check-ins in one request.")}, status=400)
+    people = {row["person"].pk: row["person"] for row in roster_rows(session)}
+    results = []
+    for entry in entries:
+        tap = _offline_tap(entry)
+        if tap is None:
+            results.append(
+                {"key": None, "accepted": False, "outcome": "invalid", "message": gettext("Not read.")}
+            )
+            continue
+        key, learner_id, at = tap
+        person = people.get(learner_id)
+        if person is None:
+            outcome = OfflineCheckIn.Outcome.NOT_ON_ROSTER
+            results.append(
+                {
+                    "key": str(key),
+                    "learner": learner_id,
+                    "accepted": False,
+                    "outcome": outcome,
+                    "message": _offline_message(outcome, ""),
+                }
+            )
+            continue
+        record = services.session_offline_check_in(
+            session=session, learner=person, key=key, tapped_at=at, actor=request.user
+        )
+        results.append(
+            {
+                "key": str(key),
+                "learner": record.learner_id,
+                "accepted": record.accepted,
+                "outcome": record.outcome,
+                "message": _offline_message(record.outcome, str(people.get(record.learner_id, person))),
+            }
+        )
+    return JsonResponse({"results": results, "attended": session.attendances.count()})
+
+
+@require_http_methods(["GET", "POST"])
+def photos(request, pk: int):
+    """The session's evidence photos (the signed sheet, the room), and a form to add one (POST
+    ``photo``, a file). Shown to whoever may run the session; the files only through `photo`."""
+    session, refusal = _session_or_refusal(request, pk)
+    if refusal:
+        return refusal
+    if request.method == "POST":
+        upload = request.FILES.get("photo")
+        if upload is None:
+            messages.error(request, gettext("Choose a photo to upload."))
+        else:
+            try:
+                services.session_photo_add(session=session, file=upload, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, gettext("The photo is kept with the session."))
+        return HttpResponseRedirect(reverse("classroom_sessions:photos", args=[session.pk]))
+    kept = list(session.photos.select_related("uploaded_by"))
+    return _admin_page(
+        request,
+        "classroom/admin/photos.html",
+        session,
+        gettext("Photos"),
+        photos=kept,
+        room_left=services.PHOTOS_PER_SESSION - len(kept),
+    )
+
+
+@require_GET
+def photo(request, pk: int, photo_id: int):
+    """One evidence photo's file, to whoever may run the session (404 for anyone else's session)."""
+    session, refusal = _session_or_refusal(request, pk)
+    if refusal:
+        return refusal
+    kept = get_object_or_404(SessionPhoto, pk=photo_id, session=session)
+    try:
+        handle = kept.file.open("rb")
+    except OSError:
+        raise Http404 from None
+    content_type = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}[kept.kind]
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -49,6 +49,9 @@ class TrainingSessionViewSet(ScopedViewSetMixin, ModelViewSet):
             path("<int:pk>/checkin/", views.checkin_screen, name="checkin"),
             path("<int:pk>/code/", views.checkin_code_json, name="code"),
             path("<int:pk>/roster/", views.roster, name="roster"),
+            path("<int:pk>/offline-check-ins/", views.offline_check_ins, name="offline_check_ins"),
+            path("<int:pk>/photos/", views.photos, name="photos"),
+            path("<int:pk>/photos/<int:photo_id>/", views.photo, name="photo"),
             path("<int:pk>/close/", views.close, name="close"),
             path("<int:pk>/sheet.<str:file_type>", views.attendance_sheet, name="sheet"),
         ]

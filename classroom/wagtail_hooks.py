@@ -86,3 +86,8 @@ def register_session_log_actions(actions):
         def format_message(self, log_entry):
             data = log_entry.data or {}
             return gettext("%(name)s checked in") % {"name": data.get("name", "")}
+
+    @actions.register_action(services.PHOTO_LOG_ACTION)
+    class PhotoFormatter(_SessionLogFormatter):
+        label = _("Add session photo")
+        message_text = _("Added a photo to the in-person session “%(title)s”")

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import sms
@@ -148,6 +148,8 @@ def text_message_for(notification: Notification, mobile: str) -> sms.TextMessage
         else:
             text = f"{SIGNATURE}你有一门新课程：《{course}》，请尽快学习。"
         return sms.TextMessage(mobile=mobile, template="assigned", text=text, params=values)
+    if notification.kind in (Kind.SESSION_INVITED, Kind.SESSION_CHANGED, Kind.SESSION_REMINDER):
+        return _session_text(notification, mobile)
     if notification.kind == Kind.MANAGER_DIGEST:
         values = {"unit": str(params.get("unit", ""))[:30], "count": str(params.get("staff", 0))}
         text = f"{SIGNATURE}{values['unit']}有 {values['count']} 人的培训已逾期，请登录一线学堂查看。"
@@ -165,6 +167,29 @@ def text_message_for(notification: Notification, mobile: str) -> sms.TextMessage
         raise DeliveryError(f"no text message for {notification.kind}", retryable=False)
     values = {"course": course, "date": date, "status": status}
     return sms.TextMessage(mobile=mobile, template="reminder", text=text, params=values)
+
+
+def _session_text(notification: Notification, mobile: str) -> sms.TextMessage:
+    """「【一线学堂】线下培训《…》：12月20日 09:30，社区会议室。」 (template "session")."""
+    params = notification.params or {}
+    try:
+        moment = timezone.localtime(datetime.datetime.fromisoformat(params.get("starts_at", "")))
+        when = f"{moment.month}月{moment.day}日 {moment:%H:%M}"
+    except (TypeError, ValueError):
+        when = ""
+    lead = {
+        Kind.SESSION_INVITED: "你受邀参加",
+        Kind.SESSION_CHANGED: "时间地点有变：",
+        Kind.SESSION_REMINDER: "明天",
+    }[notification.kind]
+    values = {
+        "lead": lead,
+        "title": str(params.get("session", ""))[:30],
+        "when": when,
+        "place": str(params.get("place", ""))[:30],
+    }
+    text = f"{SIGNATURE}{lead}线下培训《{values['title']}》：{when}，{values['place']}。"
+    return sms.TextMessage(mobile=mobile, template="session", text=text, params=values)
 
 
 class SmsChannel(Channel):

@@ -3,7 +3,13 @@ from django import forms
 from notifications import channels
 from notifications.models import Delivery, ReminderPreference
 
-EMAIL_FIELDS = ["email_course_assigned", "email_due_soon", "email_overdue", "email_certificate_expiring"]
+EMAIL_FIELDS = [
+    "email_course_assigned",
+    "email_session",
+    "email_due_soon",
+    "email_overdue",
+    "email_certificate_expiring",
+]
 
 
 class ReminderPreferenceForm(forms.ModelForm):

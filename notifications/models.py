@@ -23,6 +23,9 @@ class Notification(models.Model):
         COURSE_COMPLETED = "course_completed", _("Course completed")
         QUIZ_MARKED = "quiz_marked", _("Quiz marked")
         COURSE_ASSIGNED = "course_assigned", _("Course assigned")
+        SESSION_INVITED = "session_invited", _("Invited to an in-person session")
+        SESSION_CHANGED = "session_changed", _("In-person session changed")
+        SESSION_REMINDER = "session_reminder", _("In-person session tomorrow")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -123,6 +126,7 @@ class ReminderPreference(models.Model):
     email_certificate_expiring = models.BooleanField(_("a certificate about to expire"), default=True)
     email_digest = models.BooleanField(_("the weekly list of my staff's overdue training"), default=True)
     email_course_assigned = models.BooleanField(_("a new course assigned to me"), default=True)
+    email_session = models.BooleanField(_("an in-person session I am invited to"), default=True)
     sms = models.BooleanField(_("by text message"), default=True)
     wecom = models.BooleanField(_("by WeCom message"), default=True)
 
@@ -139,6 +143,9 @@ class ReminderPreference(models.Model):
         Notification.Kind.CERTIFICATE_EXPIRING: "email_certificate_expiring",
         Notification.Kind.MANAGER_DIGEST: "email_digest",
         Notification.Kind.COURSE_ASSIGNED: "email_course_assigned",
+        Notification.Kind.SESSION_INVITED: "email_session",
+        Notification.Kind.SESSION_CHANGED: "email_session",
+        Notification.Kind.SESSION_REMINDER: "email_session",
     }
     CHANNEL_FIELDS = ("sms", "wecom")
 

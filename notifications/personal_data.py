@@ -28,6 +28,7 @@ def notification_personal_data(user) -> dict:
             "certificate_expiring": preference.email_certificate_expiring,
             "digest": preference.email_digest,
             "course_assigned": preference.email_course_assigned,
+            "session": preference.email_session,
         },
         "reminder_channel_choices": {"sms": preference.sms, "wecom": preference.wecom},
     }

@@ -9,6 +9,7 @@ then one streamed query (digests: two per manager).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import inspect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -293,3 +294,66 @@ def unread_count(user) -> int:
 def reminder_preference_for(user) -> ReminderPreference:
     """The person's choices; an unsaved all-on default if they never chose."""
     return ReminderPreference.objects.filter(user=user).first() or ReminderPreference(user=user)
+
+
+# --- In-person sessions: invitations, changes, the day before ------------------------------
+
+
+def _session_params(session) -> dict:
+    return {
+        "session": session.title,
+        "session_id": session.pk,
+        "starts_at": session.starts_at.isoformat(),
+        "ends_at": session.ends_at.isoformat(),
+        "place": session.place,
+    }
+
+
+def session_moved_key(session) -> str:
+    """Names one version of a session's time and place: a save that changes neither (a retried save)
+    gives the same key, so nobody is told twice; each real change gives a new one."""
+    digest = hashlib.sha256(
+        f"{session.starts_at.isoformat()}|{session.ends_at.isoformat()}|{session.place}".encode()
+    ).hexdigest()[:16]
+    return f"session-changed:{session.pk}:{digest}"
+
+
+def session_notices(*, session_id: int, moved: bool) -> Iterator[ReminderDraft]:
+    """「你受邀参加线下培训…」 to everyone the session invites who has not been invited yet; when its time
+    or place changed, 「线下培训…改为…」 to everyone invited before. Nothing for a closed session or
+    one that has ended. Three queries, then one streamed query."""
+    from classroom.models import TrainingSession
+    from classroom.selectors import invited_people
+
+    session = TrainingSession.objects.filter(pk=session_id).exclude(status="closed").first()
+    if session is None or session.ends_at < timezone.now():
+        return
+    invite_key = f"session-invited:{session.pk}"
+    told = set(Notification.objects.filter(dedupe_key=invite_key).values_list("recipient_id", flat=True))
+    params = _session_params(session)
+    link = reverse("progress:my_learning")
+    for learner_id in invited_people(session).order_by("pk").values_list("pk", flat=True).iterator(2000):
+        if learner_id not in told:
+            yield ReminderDraft(learner_id, Kind.SESSION_INVITED, invite_key, params, link)
+        elif moved:
+            yield ReminderDraft(learner_id, Kind.SESSION_CHANGED, session_moved_key(session), params, link)
+
+
+def session_reminders(*, today: datetime.date) -> Iterator[ReminderDraft]:
+    """The day before: 「明天 …」 to everyone invited to a session that starts tomorrow (local date) and
+    has not closed, once per person and session day. One query per such session."""
+    from classroom.models import TrainingSession
+    from classroom.selectors import invited_people
+
+    tomorrow = today + datetime.timedelta(days=1)
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(tomorrow, datetime.time.min, tzinfo=zone)
+    sessions = TrainingSession.objects.filter(
+        starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1)
+    ).exclude(status="closed")
+    link = reverse("progress:my_learning")
+    for session in sessions.order_by("pk"):
+        params = _session_params(session)
+        key = f"session-reminder:{session.pk}:{tomorrow.isoformat()}"
+        for learner_id in invited_people(session).order_by("pk").values_list("pk", flat=True).iterator(2000):
+            yield ReminderDraft(learner_id, Kind.SESSION_REMINDER, key, params, link)

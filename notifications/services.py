@@ -201,11 +201,26 @@ def notifications_course_assigned_on_commit(*, assignment_id: int, learner_ids: 
     )
 
 
+def notifications_session_planned(*, session_id: int, moved: bool = False) -> dict:
+    """Invitations to an in-person session (and, when its time or place changed, the news of it) in
+    the app and the channels each person uses, once per person and change; then sends what is owed."""
+    created = notifications_create(drafts=selectors.session_notices(session_id=session_id, moved=moved))
+    return {"created": created, "sent": deliveries.deliveries_send() if created else 0}
+
+
+def notifications_session_planned_on_commit(*, session_id: int, moved: bool) -> None:
+    """On the background queue once the session commits (a rolled-back save tells nobody)."""
+    from notifications import tasks
+
+    transaction.on_commit(lambda: tasks.notify_session_planned.enqueue(session_id, moved), robust=True)
+
+
 # --- The scheduled work --------------------------------------------------------------------
 
 
 def reminders_send(*, today: datetime.date | None = None) -> dict:
-    """The daily work: due soon, overdue, certificates expiring; then every delivery owed."""
+    """The daily work: due soon, overdue, certificates expiring, sessions tomorrow; then every delivery
+    owed."""
     today = today or timezone.localdate()
     # Recurring courses whose certificates expire soon are re-assigned first, so that the due-soon
     # reminders below already see their new due dates.
@@ -217,6 +232,7 @@ def reminders_send(*, today: datetime.date | None = None) -> dict:
             selectors.due_soon_reminders(today=today),
             selectors.overdue_reminders(today=today),
             selectors.certificate_expiring_reminders(today=today),
+            selectors.session_reminders(today=today),
         )
     )
     return {

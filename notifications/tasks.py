@@ -37,6 +37,12 @@ def notify_course_assigned(assignment_id: int, learner_ids: list[int] | None = N
 
 
 @task(backend=BACKEND)
+def notify_session_planned(session_id: int, moved: bool = False) -> dict:
+    """After an in-person session is planned or changed: invite (or tell of the change) once each."""
+    return services.notifications_session_planned(session_id=session_id, moved=moved)
+
+
+@task(backend=BACKEND)
 def send_deliveries() -> dict:
     """Every few minutes (``manage.py enqueue_daily_work --deliveries``): retries that have fallen due."""
     return {"sent": deliveries.deliveries_send()}

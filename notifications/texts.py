@@ -6,7 +6,7 @@ a reader who switched to English reads English.
 
 import datetime
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -73,7 +73,33 @@ def render(kind: str, params: dict) -> tuple[str, str]:
         else:
             body = _("Not passed yet. Open this to read the trainer's comments before you try again.")
         return _("Your quiz “%(quiz)s” has been marked: %(score)s") % values, body
+    if kind in (Kind.SESSION_INVITED, Kind.SESSION_CHANGED, Kind.SESSION_REMINDER):
+        return _session(kind, params)
     raise ValueError(f"unknown notification kind {kind!r}")
+
+
+def _moment(iso: str | None) -> str:
+    try:
+        moment = timezone.localtime(datetime.datetime.fromisoformat(iso or ""))
+    except (TypeError, ValueError):
+        return iso or ""
+    return formats.date_format(moment, "DATE_FORMAT") + " " + formats.time_format(moment, "H:i")
+
+
+def _session(kind: str, params: dict) -> tuple[str, str]:
+    values = {
+        "title": params.get("session", ""),
+        "when": _moment(params.get("starts_at")),
+        "place": params.get("place", ""),
+    }
+    if kind == Kind.SESSION_INVITED:
+        subject = _("You are invited to the in-person session “%(title)s”") % values
+    elif kind == Kind.SESSION_CHANGED:
+        subject = _("The in-person session “%(title)s” has changed") % values
+    else:
+        subject = _("Tomorrow: the in-person session “%(title)s”") % values
+    body = _("%(when)s at %(place)s. Scan the code shown there to check in.") % values
+    return subject, body
 
 
 def _digest(params: dict) -> tuple[str, str]:

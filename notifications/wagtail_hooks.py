@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from assignments.services import COURSE_ASSIGNED_HOOK
+from classroom.services import SESSION_PLANNED_HOOK
 from notifications import admin_urls, services
 from notifications.admin_views import user_can_see_failed_deliveries
 from notifications.personal_data import notification_personal_data
@@ -35,6 +36,12 @@ def tell_the_learner_their_quiz_is_marked(attempt):
 def tell_people_of_their_new_course(assignment_id, learner_ids):
     """「你有一门新课程：《…》，请在 12月20日前完成」 in the app and the channels they use, once each."""
     services.notifications_course_assigned_on_commit(assignment_id=assignment_id, learner_ids=learner_ids)
+
+
+@hooks.register(SESSION_PLANNED_HOOK)
+def invite_people_to_a_session(session_id, moved):
+    """「你受邀参加线下培训…」 (or its change of time or place) in the app and the channels they use."""
+    services.notifications_session_planned_on_commit(session_id=session_id, moved=moved)
 
 
 @hooks.register("register_admin_urls")

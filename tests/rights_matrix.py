@@ -764,6 +764,8 @@ def build_matrix_world() -> MatrixWorld:
 def _training_sessions(world) -> None:
     """An in-person session organised by each community, running now: A社区's run by the trainer, the
     others by the community's senior trainer; each community's learner checked in at their own."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from classroom import services
     from classroom.models import SessionAttendance
 
@@ -782,6 +784,12 @@ def _training_sessions(world) -> None:
         )
         SessionAttendance.objects.create(
             session=session, learner=learner, checked_in_at=now, method="qr", invited=True
+        )
+        # A photo of the signed sheet: the evidence screens serve it.
+        services.session_photo_add(
+            session=session,
+            file=SimpleUploadedFile("sheet.png", _png()),
+            actor=world.users["admin"],
         )
         world.training_sessions[community] = session
 
@@ -950,7 +958,11 @@ def _training_session(world, role, where):
 TRAINING_SESSION = Target(
     "in-person session",
     pick=_training_session,
-    kwargs=lambda world, session: {"pk": session.pk, "file_type": "xlsx"},
+    kwargs=lambda world, session: {
+        "pk": session.pk,
+        "file_type": "xlsx",
+        "photo_id": session.photos.values_list("pk", flat=True).first(),
+    },
     marker=lambda world, session: session.title,
     wheres=("inside", "outside"),
 )

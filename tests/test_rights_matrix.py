@@ -18,6 +18,7 @@ from __future__ import annotations
 import fnmatch
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve
 
 from core.share import share_image_path
@@ -79,6 +80,7 @@ from tests.rights_matrix import (
     Shadowed,
     Skip,
     Target,
+    _png,
     alias_state,
     api_find,
     attempt_ids,
@@ -747,6 +749,20 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
         state=lambda world, session: session.attendances.count(),
         changes=SESSION_STAFF - {"reviewer"},
     ),
+    # Roster taps kept on the trainer's phone with no signal, sent back as JSON (a form body: 400).
+    "classroom_sessions:offline_check_ins": Screen(
+        NOBODY, get=False, post=SESSION_STAFF, target=TRAINING_SESSION, note="JSON, POST only"
+    ),
+    # Evidence photos: the list with its upload form, and each photo's file (only through the session).
+    "classroom_sessions:photos": Screen(
+        SESSION_STAFF,
+        post=SESSION_STAFF,
+        target=TRAINING_SESSION,
+        data=lambda world, session, role: {"photo": SimpleUploadedFile("room.png", _png())},
+        state=lambda world, session: session.photos.count(),
+        changes=SESSION_STAFF - {"reviewer"},
+    ),
+    "classroom_sessions:photo": Screen(SESSION_STAFF, target=TRAINING_SESSION, marked=False, note="image"),
     "classroom_sessions:close": Screen(
         SESSION_STAFF,
         post=SESSION_STAFF,

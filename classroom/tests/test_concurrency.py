@@ -35,3 +35,23 @@ def test_one_person_scanning_on_two_phones_is_checked_in_once(place):
     assert len({attendance.pk for attendance, _created in results}) == 1
     assert sum(created for _attendance, created in results) == 1
     assert SessionAttendance.objects.count() == 1
+
+
+def test_one_offline_tap_sent_by_two_tabs_at_once_is_recorded_once(place):
+    import datetime
+    import uuid
+
+    from django.utils import timezone
+
+    from classroom.models import OfflineCheckIn
+
+    session = plan(place, capacity=30)
+    key, at = uuid.uuid4(), timezone.now() - datetime.timedelta(minutes=1)
+    results, errors = race(
+        lambda i: services.session_offline_check_in(
+            session=session, learner=place["a"], key=key, tapped_at=at, actor=place["trainer"]
+        )
+    )
+    assert errors == []
+    assert {record.outcome for record in results} == {"recorded"}
+    assert OfflineCheckIn.objects.count() == 1 and SessionAttendance.objects.count() == 1
