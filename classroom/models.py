@@ -40,10 +40,12 @@ class TrainingSession(models.Model):
     capacity = models.PositiveIntegerField(
         _("capacity"), validators=[MinValueValidator(1), MaxValueValidator(10000)]
     )
+    # A deleted account leaves the session and its attendance as they were, with no trainer named.
     trainer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("trainer"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="training_sessions",
     )
     unit = models.ForeignKey(

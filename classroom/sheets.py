@@ -49,7 +49,7 @@ def _summary(session: TrainingSession) -> list[tuple[str, str]]:
         (gettext("Course"), session.course.title if session.course else gettext("None: a briefing")),
         (gettext("When"), f"{starts:%Y-%m-%d %H:%M}–{ends:%H:%M}"),
         (gettext("Place"), session.place),
-        (gettext("Trainer"), str(session.trainer)),
+        (gettext("Trainer"), str(session.trainer) if session.trainer else "—"),
         (gettext("Study hours"), str(session.hours)),
     ]
 

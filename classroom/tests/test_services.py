@@ -232,3 +232,12 @@ def test_reads_do_not_grow_with_people(place, course, django_assert_num_queries)
     assert sum(row.total for row in people) == Decimal("9.0")
     with django_assert_num_queries(1):
         assert hours_of(place["a"]) == Decimal("0")
+
+
+def test_deleting_the_trainers_account_keeps_the_session_and_who_came(place, course):
+    session = plan(place, course=course)
+    services.session_check_in(session=session.pk, learner=place["a"], method="roster")
+    place["trainer"].delete()
+    session.refresh_from_db()
+    assert session.trainer is None
+    assert SessionAttendance.objects.filter(session=session, learner=place["a"]).exists()
