@@ -4,6 +4,14 @@
     DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python -m tests.bench.scorm
     (add DATABASE_URL=postgres://… REDIS_URL=redis://… for PostgreSQL and Redis)
 
+With BENCH_SCORM_SERVER=gunicorn: served by gunicorn with the production settings and
+config/gunicorn.conf.py (2 workers x 2 threads unless WEB_CONCURRENCY / GUNICORN_THREADS say otherwise)
+on PostgreSQL (BENCH_DATABASE_URL, default the database frontline_bench_scorm, made and migrated if need
+be) and Redis (REDIS_URL, default db 2), each learner's runtime a thread here with a keep-alive connection:
+
+    REDIS_URL=redis://127.0.0.1:6379/2 BENCH_SCORM_SERVER=gunicorn .venv/bin/python -m tests.bench.scorm
+
+Bodies are URL-encoded as the runtime sends them (BENCH_SCORM_BODY=multipart: as FormData).
 Prints one JSON line: commits, seconds, commits per second, and how many were stored. Environment:
 BENCH_SCORM_LEARNERS (default 20), BENCH_SCORM_COMMITS (per learner, default 100), BENCH_SCORM_PROCESSES
 (default 1: one process sends every commit in turn; 2 or more: that many processes, as app server workers,
@@ -67,7 +75,8 @@ def _send(clients, commits: int) -> tuple[int, float]:
                 "cmi.session_time": f"PT{step}S",
             }
             body = {"seq": step, "data": data, "total_seconds": step}
-            response = client.post(url, {"csrfmiddlewaretoken": token, "state": json.dumps(body)})
+            body, content_type = _encode({"csrfmiddlewaretoken": token, "state": json.dumps(body)})
+            response = client.post(url, body, content_type=content_type)
             assert response.status_code == 200 and response.json()["saved"], response.content
             sent += 1
     return sent, time.process_time() - cpu_start
@@ -170,8 +179,18 @@ def setup_server() -> None:
     print(json.dumps({"item": lesson.pk, "learners": out}))
 
 
+def _encode(fields: dict) -> tuple[bytes, str]:
+    """The form as the runtime sends it: URL-encoded (URLSearchParams), or with BENCH_SCORM_BODY=multipart
+    as FormData did before (and pages loaded before a release still do)."""
+    if os.environ.get("BENCH_SCORM_BODY", "urlencoded") == "multipart":
+        return _multipart(fields)
+    from urllib.parse import urlencode
+
+    return urlencode(fields).encode(), "application/x-www-form-urlencoded;charset=UTF-8"
+
+
 def _multipart(fields: dict) -> tuple[bytes, str]:
-    """A body as a browser's FormData sends it (the runtime posts FormData)."""
+    """A body as a browser's FormData sends it."""
     boundary = "----benchscorm7MA4YWxkTrZu0gW"
     parts = []
     for name, value in fields.items():
@@ -203,7 +222,7 @@ def _learner_commits(port: int, session_key: str, url: str, commits: int) -> int
             "cmi.score.scaled": "0.5",
             "cmi.session_time": f"PT{step}S",
         }
-        body, content_type = _multipart(
+        body, content_type = _encode(
             {
                 "csrfmiddlewaretoken": token,
                 "state": json.dumps({"seq": step, "data": data, "total_seconds": step}),
