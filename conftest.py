@@ -23,8 +23,11 @@ def _clear(cache):
 @pytest.fixture(autouse=True)
 def _clear_caches():
     """Tests never see each other's cached renditions, site root paths or throttle counters."""
+    from scorm.services import memo_clear
+
     for cache in caches.all():
         _clear(cache)
+    memo_clear()  # the app server's own memo of SCORM attempts
     yield
 
 

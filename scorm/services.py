@@ -4,13 +4,17 @@ commit that makes the attempt finished (completed or passed) marks the lesson do
 progress.services.item_complete, like any lesson.
 
 Commits are the runtime's hot path (hundreds a second): what a commit needs to know about its attempt
-that never changes (its learner, lesson, course and the package's pass rule) is kept in the cache, so a
+that never changes (its learner, lesson, course and the package's pass rule) is kept in the cache, and for
+a minute in the app server's own memory (a runtime commits to the same server again and again), so a
 commit is the session, the signed-in user and one UPDATE."""
 
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from progress import services as progress
@@ -19,6 +23,43 @@ from scorm.models import ScormAttempt, ScormPage
 
 NotEnrolled = progress.NotEnrolled
 META_SECONDS = 3600
+# Per app server process: an attempt's meta for a minute, at most this many attempts. Only ``done`` can
+# change, and only from False to True; a stale False costs the finished attempt's commits two UPDATEs
+# that find nothing to do (and the memo is put right by the first of them).
+MEMO_SECONDS = 60
+MEMO_SIZE = 4096
+_memo: OrderedDict = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def _memo_get(uuid) -> dict | None:
+    with _memo_lock:
+        found = _memo.get(uuid)
+        if found is None:
+            return None
+        if found[0] < time.monotonic():
+            del _memo[uuid]
+            return None
+        return found[1]
+
+
+def _memo_put(uuid, meta: dict) -> None:
+    with _memo_lock:
+        _memo[uuid] = (time.monotonic() + MEMO_SECONDS, meta)
+        _memo.move_to_end(uuid)
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+
+
+def _memo_forget(uuid) -> None:
+    with _memo_lock:
+        _memo.pop(uuid, None)
+
+
+def memo_clear() -> None:
+    """Forget every memoised attempt (tests)."""
+    with _memo_lock:
+        _memo.clear()
 
 
 def attempt_open(*, learner, item: ScormPage, course) -> ScormAttempt:
@@ -57,8 +98,13 @@ def _meta_key(uuid) -> str:
 
 
 def attempt_meta(*, uuid, learner_id: int) -> AttemptMeta | None:
-    """The attempt ``uuid`` if it is this learner's (None otherwise): from the cache, else one query."""
-    found = cache.get(_meta_key(uuid))
+    """The attempt ``uuid`` if it is this learner's (None otherwise): from this process's memo, else the
+    cache, else one query."""
+    found = _memo_get(uuid)
+    if found is None:
+        found = cache.get(_meta_key(uuid))
+        if found is not None:
+            _memo_put(uuid, found)
     if found is None:
         row = (
             ScormAttempt.objects.filter(uuid=uuid)
@@ -78,9 +124,27 @@ def attempt_meta(*, uuid, learner_id: int) -> AttemptMeta | None:
             return None
         found = asdict(AttemptMeta(*row[:7], done=row[7] is not None))
         cache.set(_meta_key(uuid), found, META_SECONDS)
+        _memo_put(uuid, found)
     if found["learner_id"] != learner_id:
         return None
     return AttemptMeta(**found)
+
+
+def _update_if_newer(*, pk: int, seq: int, values: dict) -> bool:
+    """``ScormAttempt.objects.filter(pk=pk, seq__lt=seq).update(**values)``, as the same single statement
+    but without building the query each time (a third of a commit's own CPU time): the columns and
+    the database's form of each value come from the model's fields."""
+    connection = connections[router.db_for_write(ScormAttempt)]
+    meta, quote = ScormAttempt._meta, connection.ops.quote_name
+    fields = [meta.get_field(name) for name in values]
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    # Names from the model, every value a parameter.
+    where = f"{quote(meta.pk.column)} = %s AND {quote(meta.get_field('seq').column)} < %s"
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {where}"  # noqa: S608
+    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, pk, seq])
+        return cursor.rowcount > 0
 
 
 def attempt_commit(
@@ -113,10 +177,14 @@ def attempt_commit(
             raise cmi.CommitRefused("bad total_seconds") from None
     if not (result.done and not meta.done) and not (result.passed and not meta.done):
         # The usual commit: one statement, atomic on its own.
-        return ScormAttempt.objects.filter(pk=meta.pk, seq__lt=seq).update(**values) > 0, result
+        if _update_if_newer(pk=meta.pk, seq=seq, values=values):
+            return True, result
+        _memo_forget(uuid)  # a replay, or the attempt is gone: the next commit looks it up again
+        return False, result
     now = values["updated_at"]
     with transaction.atomic():
-        if not ScormAttempt.objects.filter(pk=meta.pk, seq__lt=seq).update(**values):
+        if not _update_if_newer(pk=meta.pk, seq=seq, values=values):
+            _memo_forget(uuid)
             return False, result
         if result.passed:
             ScormAttempt.objects.filter(pk=meta.pk, passed_at__isnull=True).update(passed_at=now)
@@ -128,4 +196,7 @@ def attempt_commit(
             progress.item_complete(learner=attempt.learner, item=attempt.item, course=attempt.course)
             meta.done = True
             transaction.on_commit(lambda: cache.set(_meta_key(uuid), asdict(meta), META_SECONDS))
+        elif result.done and not meta.done:
+            # Finished on another app server since this one memoised it: look it up again next time.
+            _memo_forget(uuid)
     return True, result

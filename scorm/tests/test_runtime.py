@@ -270,3 +270,84 @@ def test_the_api_script_goes_in_without_touching_the_page(page, expected):
 
     api = b'<script src="/static/scorm/sco-api.js"></script>'
     assert with_runtime(page) == expected.replace(b"API", api)
+
+
+# --- The commit's cost: pinned -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cached_sessions(settings):
+    """Sessions as production keeps them (read from the cache; the database only on a miss)."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+def test_a_commit_is_one_update_and_writes_no_session(
+    client, world, cached_sessions, django_assert_num_queries
+):
+    client.force_login(world["learner"])
+    state = open_attempt(client, world["two"])
+    assert commit(client, state, 1, {"cmi.location": "p1"}).json()["saved"] is True  # session and user cached
+    with django_assert_num_queries(1) as captured:
+        response = commit(client, state, 2, {"cmi.location": "p2", "cmi.suspend_data": "x" * 2000})
+    assert response.json()["saved"] is True
+    assert captured.captured_queries[0]["sql"].startswith("UPDATE")
+    assert "seq" in captured.captured_queries[0]["sql"].split("WHERE")[1]  # guarded by the sequence number
+    assert settings_cookie_names(response) == set()  # no session, CSRF or language cookie written
+    # A replay is the same single guarded UPDATE, and changes nothing.
+    with django_assert_num_queries(1):
+        assert commit(client, state, 2, {"cmi.location": "old"}).json()["saved"] is False
+    assert ScormAttempt.objects.get().data["cmi.location"] == "p2"
+
+
+def settings_cookie_names(response) -> set:
+    return {name for name, morsel in response.cookies.items() if morsel.value or morsel["expires"]}
+
+
+def test_the_runtime_url_encoded_body_and_a_multipart_body_are_both_read(client, world):
+    from urllib.parse import urlencode
+
+    client.force_login(world["learner"])
+    state = open_attempt(client, world["two"])
+    body = {"state": json.dumps({"seq": 1, "data": {"cmi.location": "p1"}})}
+    urlencoded = client.post(
+        state["commit_url"], urlencode(body), content_type="application/x-www-form-urlencoded;charset=UTF-8"
+    )
+    assert urlencoded.json()["saved"] is True
+    body = {"state": json.dumps({"seq": 2, "data": {"cmi.location": "p2"}})}
+    assert client.post(state["commit_url"], body).json()["saved"] is True  # multipart (pages from before)
+    assert ScormAttempt.objects.get().data == {"cmi.location": "p2"}
+
+
+def test_an_attempt_finished_on_another_server_is_not_finished_twice(client, world):
+    """This server's memo still says "not done" after another server recorded the completion."""
+    from uuid import UUID
+
+    from scorm import services
+
+    client.force_login(world["learner"])
+    state = open_attempt(client, world["two"])
+    key = UUID(state["attempt"])
+    assert commit(client, state, 1, {"cmi.location": "p1"}).json()["saved"] is True
+    stale = services._memo_get(key)
+    assert stale is not None and stale["done"] is False
+    done = {"cmi.completion_status": "completed"}
+    assert commit(client, state, 2, done).json()["done"] is True  # here: recorded once
+    services._memo_put(key, stale)  # as another server still has it
+    first_done = ItemProgress.objects.get(learner=world["learner"], item=world["two"])
+    assert commit(client, state, 3, dict(done, **{"cmi.location": "p3"})).json()["saved"] is True
+    assert ItemProgress.objects.filter(learner=world["learner"], item=world["two"]).count() == 1
+    assert ItemProgress.objects.get(pk=first_done.pk).completed_at == first_done.completed_at
+    assert ScormAttempt.objects.get().seq == 3
+    assert services._memo_get(key) is None  # forgotten: the next commit looks the attempt up again
+
+
+def test_a_deleted_attempt_is_not_found_once_the_memo_learns_it(client, world):
+    client.force_login(world["learner"])
+    state = open_attempt(client, world["two"])
+    assert commit(client, state, 1, {"cmi.location": "p1"}).json()["saved"] is True
+    ScormAttempt.objects.all().delete()  # e.g. the learner's data erased
+    from django.core.cache import cache
+
+    cache.clear()
+    assert commit(client, state, 2, {"cmi.location": "p2"}).json()["saved"] is False  # nothing to update
+    assert commit(client, state, 3, {"cmi.location": "p3"}).status_code == 404
