@@ -6,6 +6,9 @@ completed with the session named in their transcripts, the no-show is on the ove
 hours show on My learning and in the study hours report."""
 
 import datetime
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -22,6 +25,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 PASSWORD = "a-Strong-pass-2026"
 TITLE = "消防器材使用现场培训"
+DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+
+
+def for_the_readme(shot: Path, name: str) -> None:
+    """With UPDATE_DOCS_SCREENSHOTS=1, the README's screenshots of sessions come from this journey."""
+    if os.environ.get("UPDATE_DOCS_SCREENSHOTS"):
+        shutil.copyfile(shot, DOCS_IMAGES / f"session-{name}.png")
 
 
 @pytest.fixture
@@ -64,10 +74,10 @@ def check_in_on_phone(phone, url: str, username: str) -> None:
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page.locator("[data-session-title]")).to_have_text(TITLE)
-    phone.screenshot(f"check-in-{username}", full_page=False)
+    for_the_readme(phone.screenshot(f"check-in-{username}", full_page=False), "1-check-in")
     page.locator("[data-checkin-form] button").click()
     expect(page.locator("[data-checked-in]")).to_be_visible()
-    phone.screenshot(f"checked-in-{username}", full_page=False)
+    for_the_readme(phone.screenshot(f"checked-in-{username}", full_page=False), "2-checked-in")
 
 
 def test_plan_scan_roster_close_and_count(street, desktop, browser, live_server, request):
@@ -147,5 +157,5 @@ def test_plan_scan_roster_close_and_count(street, desktop, browser, live_server,
     learner_phone.page.get_by_label("密码", exact=True).fill(PASSWORD)
     learner_phone.page.get_by_role("button", name="登录").click()
     expect(learner_phone.page.locator(".study-hours")).to_contain_text("1.5")
-    learner_phone.screenshot("5-my-learning-hours", full_page=False)
+    for_the_readme(learner_phone.screenshot("5-my-learning-hours", full_page=False), "3-my-learning-hours")
     next(phone, None)
