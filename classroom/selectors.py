@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import OrgUnit, User
 from accounts.scope import Scope, scope_for
 from classroom.models import SessionAttendance, TrainingSession
 from courses.models import CoursePage
@@ -134,9 +134,9 @@ def _course_hours(completions: QuerySet[CourseCompletion], year: int) -> QuerySe
     )
 
 
-def hours_of(learner, year: int | None = None) -> Decimal:
-    """A learner's study hours in ``year`` (default this year): one query (two sums as subqueries)."""
-    year = year or timezone.localdate().year
+def people_with_hours(people: QuerySet[User], year: int) -> QuerySet[User]:
+    """``people`` with ``session_hours`` and ``course_hours`` for ``year``: two subqueries per person, so a
+    page of a report (or one learner) costs one query however many people the scope holds."""
     sessions = (
         _session_hours(SessionAttendance.objects.filter(learner_id=OuterRef("pk")), year)
         .order_by()
@@ -154,16 +154,17 @@ def hours_of(learner, year: int | None = None) -> Decimal:
         .values("total")
     )
     hours_field = DecimalField(max_digits=9, decimal_places=1)
+    return people.annotate(
+        session_hours=Coalesce(Subquery(sessions, output_field=hours_field), ZERO, output_field=hours_field),
+        course_hours=Coalesce(Subquery(courses, output_field=hours_field), ZERO, output_field=hours_field),
+    )
+
+
+def hours_of(learner, year: int | None = None) -> Decimal:
+    """A learner's study hours in ``year`` (default this year): one query (two sums as subqueries)."""
+    year = year or timezone.localdate().year
     totals = (
-        User.objects.filter(pk=learner.pk)
-        .annotate(
-            session_hours=Coalesce(
-                Subquery(sessions, output_field=hours_field), ZERO, output_field=hours_field
-            ),
-            course_hours=Coalesce(
-                Subquery(courses, output_field=hours_field), ZERO, output_field=hours_field
-            ),
-        )
+        people_with_hours(User.objects.filter(pk=learner.pk), year)
         .values_list("session_hours", "course_hours")
         .first()
     )
@@ -184,38 +185,104 @@ class HoursRow:
         return self.session_hours + self.course_hours
 
 
-def hours_rows(*, scope: Scope, year: int, unit=None) -> list[HoursRow]:
-    """Study hours per person in the viewer's part of the tree (narrowed to ``unit``), for ``year``,
-    people with none included: four queries whatever the number of people."""
-    from accounts.models import User
+@dataclass
+class UnitHoursRow:
+    unit: str
+    people: int
+    session_hours: Decimal
+    course_hours: Decimal
 
+    @property
+    def total(self) -> Decimal:
+        return self.session_hours + self.course_hours
+
+
+def _people(scope: Scope, unit) -> QuerySet[User]:
     people = User.objects.filter(is_active=True).filter(scope.q("org_unit"))
     if unit is not None:
         people = people.filter(org_unit__path__startswith=unit.path)
-    people = people.select_related("org_unit", "position").order_by("org_unit__path", "name", "pk")
+    return people
+
+
+def _hours_row(person: User) -> HoursRow:
+    return HoursRow(
+        learner_id=person.pk,
+        name=person.name or person.username,
+        unit=person.org_unit.name if person.org_unit else "",
+        position=person.position.name if person.position else "",
+        session_hours=person.session_hours,
+        course_hours=person.course_hours,
+    )
+
+
+class HoursRows:
+    """Study hours per person, read a page at a time: ``count()`` is one query and a slice one query, so a
+    city-wide manager's page costs what a community's does; iterating (the export) reads in chunks."""
+
+    def __init__(self, people: QuerySet[User]):
+        self.people = people
+
+    def count(self) -> int:
+        return self.people.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [_hours_row(person) for person in self.people[index]]
+        return _hours_row(self.people[index])
+
+    def __iter__(self):
+        for person in self.people.iterator(chunk_size=2000):
+            yield _hours_row(person)
+
+
+def hours_rows(*, scope: Scope, year: int, unit=None) -> HoursRows:
+    """Study hours per person in the viewer's part of the tree (narrowed to ``unit``), for ``year``,
+    people with none included, by unit and name."""
+    people = (
+        _people(scope, unit).select_related("org_unit", "position").order_by("org_unit__path", "name", "pk")
+    )
+    return HoursRows(people_with_hours(people, year))
+
+
+def unit_hours_rows(*, scope: Scope, year: int, unit=None) -> list[UnitHoursRow]:
+    """Study hours per unit (of the people whose own unit it is), for ``year``: four grouped queries and
+    one for the units' names, whatever the number of people."""
+    people = _people(scope, unit).order_by()
+    counts = dict(people.values("org_unit_id").annotate(n=Count("pk")).values_list("org_unit_id", "n"))
     session_totals = dict(
         _session_hours(SessionAttendance.objects.filter(learner__in=people), year)
-        .values("learner_id")
+        .order_by()
+        .values("learner__org_unit_id")
         .annotate(total=Sum("session__hours"))
-        .values_list("learner_id", "total")
+        .values_list("learner__org_unit_id", "total")
     )
+    course_totals: dict[int | None, Decimal] = {}
     hours_by_course = dict(CoursePage.objects.filter(hours__gt=0).values_list("pk", "hours"))
-    course_totals: dict[int, Decimal] = {}
     if hours_by_course:
-        for learner_id, course_id in _course_hours(
-            CourseCompletion.objects.filter(learner__in=people, course_id__in=hours_by_course), year
-        ).values_list("learner_id", "course_id"):
-            course_totals[learner_id] = course_totals.get(learner_id, ZERO) + hours_by_course[course_id]
+        for unit_id, course_id, learners in (
+            _course_hours(
+                CourseCompletion.objects.filter(learner__in=people, course_id__in=hours_by_course), year
+            )
+            .order_by()
+            .values("learner__org_unit_id", "course_id")
+            .annotate(learners=Count("learner_id", distinct=True))
+            .values_list("learner__org_unit_id", "course_id", "learners")
+        ):
+            course_totals[unit_id] = course_totals.get(unit_id, ZERO) + hours_by_course[course_id] * learners
+    units = OrgUnit.objects.filter(pk__in=[pk for pk in counts if pk]).order_by("path")
+    names = dict(units.values_list("pk", "name"))
+    order = [*names, *([None] if None in counts else [])]
     return [
-        HoursRow(
-            learner_id=person.pk,
-            name=person.name or person.username,
-            unit=person.org_unit.name if person.org_unit else "",
-            position=person.position.name if person.position else "",
-            session_hours=session_totals.get(person.pk) or ZERO,
-            course_hours=course_totals.get(person.pk, ZERO),
+        UnitHoursRow(
+            unit=names.get(unit_id, ""),
+            people=counts[unit_id],
+            session_hours=session_totals.get(unit_id) or ZERO,
+            course_hours=course_totals.get(unit_id, ZERO),
         )
-        for person in people
+        for unit_id in order
     ]
 
 

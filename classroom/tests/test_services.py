@@ -214,7 +214,7 @@ def test_tampered_code_is_refused():
 
 def test_reads_do_not_grow_with_people(place, course, django_assert_num_queries):
     from accounts.scope import scope_for
-    from classroom.selectors import hours_rows, roster_rows
+    from classroom.selectors import hours_rows, roster_rows, unit_hours_rows
     from tests.factories import make_user
 
     session = plan(place, course=course, starts_in=datetime.timedelta(minutes=-150))
@@ -227,9 +227,13 @@ def test_reads_do_not_grow_with_people(place, course, django_assert_num_queries)
         rows = roster_rows(session)
     assert len(rows) == 8
     scope = scope_for(place["manager"])
-    with django_assert_num_queries(4):  # people, their session hours, course hours, completions
-        people = hours_rows(scope=scope, year=timezone.localdate().year)
-    assert sum(row.total for row in people) == Decimal("9.0")
+    rows = hours_rows(scope=scope, year=timezone.localdate().year)
+    with django_assert_num_queries(1):  # a page: the people with their two sums as subqueries
+        page = rows[0:50]
+    assert len(page) == len(rows) == 10 and sum(row.total for row in page) == Decimal("9.0")
+    with django_assert_num_queries(5):  # people, session hours, course hours, completions, unit names
+        units = unit_hours_rows(scope=scope, year=timezone.localdate().year)
+    assert sum(row.total for row in units) == Decimal("9.0") and sum(row.people for row in units) == 10
     with django_assert_num_queries(1):
         assert hours_of(place["a"]) == Decimal("0")
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from accounts.models import User
-from classroom.selectors import ZERO, hours_rows
+from classroom.selectors import hours_rows, unit_hours_rows
 from reports.exports import ReportColumn
 from reports.views.base import ScopedReportView
 
@@ -56,18 +56,6 @@ PERSON_COLUMNS = [
 ]
 
 
-class UnitHours:
-    def __init__(self, unit: str):
-        self.unit = unit
-        self.people = 0
-        self.session_hours = ZERO
-        self.course_hours = ZERO
-
-    @property
-    def total(self):
-        return self.session_hours + self.course_hours
-
-
 UNIT_COLUMNS = [
     ReportColumn("unit", _("Organisation unit"), lambda row: row.unit),
     ReportColumn("people", _("People"), lambda row: row.people, nowrap=True),
@@ -102,17 +90,12 @@ class HoursReportView(ScopedReportView):
         return UNIT_COLUMNS if self.by_unit else PERSON_COLUMNS
 
     @cached_property
-    def rows(self) -> list:
-        people = hours_rows(scope=self.scope, year=self.year, unit=self.place.unit)
-        if not self.by_unit:
-            return people
-        units: dict[str, UnitHours] = {}
-        for person in people:
-            row = units.setdefault(person.unit, UnitHours(person.unit))
-            row.people += 1
-            row.session_hours += person.session_hours
-            row.course_hours += person.course_hours
-        return list(units.values())
+    def rows(self):
+        """Per person: read a page at a time (classroom.selectors.HoursRows); per unit: grouped in the
+        database."""
+        if self.by_unit:
+            return unit_hours_rows(scope=self.scope, year=self.year, unit=self.place.unit)
+        return hours_rows(scope=self.scope, year=self.year, unit=self.place.unit)
 
     def get_queryset(self):
         return self.rows
