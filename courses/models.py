@@ -157,6 +157,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         max_digits=5,
         decimal_places=1,
         default=0,
+        blank=True,  # left empty: none (set in clean)
         validators=[MinValueValidator(0), MaxValueValidator(999)],
         help_text=_("How many study hours a learner who completes this course is credited with, e.g. 1.5."),
     )
@@ -203,6 +204,8 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
 
     def clean(self):
         super().clean()
+        if self.hours is None:
+            self.hours = 0
         self.search_text = search_index_text(self.title, self.summary, self.topic.name if self.topic else "")
 
     def place_before_closing_items(self, item: "CourseItemPage") -> "CourseItemPage | None":

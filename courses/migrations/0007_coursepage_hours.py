@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='coursepage',
             name='hours',
-            field=models.DecimalField(decimal_places=1, default=0, help_text='How many study hours a learner who completes this course is credited with, e.g. 1.5.', max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(999)], verbose_name='study hours'),
+            field=models.DecimalField(blank=True, decimal_places=1, default=0, help_text='How many study hours a learner who completes this course is credited with, e.g. 1.5.', max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(999)], verbose_name='study hours'),
         ),
     ]
