@@ -168,7 +168,9 @@ def _line(max_size: int = 20):
     return _clean(max_size).map(lambda s: " ".join(s.split())).filter(bool)
 
 
-_category = st.lists(_line(8).map(lambda s: s.replace("/", "")).filter(bool), max_size=3).map("/".join)
+_category = st.lists(_line(8).map(lambda s: s.replace("/", "").strip()).filter(bool), max_size=3).map(
+    "/".join
+)
 _optional = st.one_of(st.just(""), _clean())
 
 
