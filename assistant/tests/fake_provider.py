@@ -29,6 +29,12 @@ class Reply:
     drop: bool = False  # close the connection without answering
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A client that gives up (the timeout tests) resets its connection: that is the test, not an error
+        to print."""
+
+
 class FakeProvider:
     def __init__(self, default: Reply | None = None, responder=None):
         self.replies: deque[Reply] = deque()
@@ -37,7 +43,7 @@ class FakeProvider:
         self.responder = responder
         self.requests: list[dict] = []
         self.headers: list[dict] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
