@@ -63,6 +63,27 @@ def read_code(code: str, *, now: float | None = None) -> CheckinCode:
     return CheckinCode(session_id=session_id, step=step)
 
 
+# -- printed sheets: one code for one session, for rooms with no screen ---------------------------------
+
+_SHEET_SALT = "classroom.checkin-sheet"
+
+
+def sheet_code(session_id: int) -> str:
+    """The code printed on a session's check-in sheet. It does not change, so it works only for its own
+    session and only while that session takes check-ins (from an hour before the start to the end; never
+    after it closes: classroom.services). Starts with "s" so it is never read as a screen code."""
+    return "s" + signing.Signer(salt=_SHEET_SALT, sep=".").sign(str(session_id))
+
+
+def read_sheet_code(code: str) -> int | None:
+    if not code.startswith("s"):
+        return None
+    try:
+        return int(signing.Signer(salt=_SHEET_SALT, sep=".").unsign(code[1:]))
+    except (signing.BadSignature, ValueError):
+        return None
+
+
 # -- passes: a scanned code swapped for a few minutes to sign in and confirm --------------------------
 
 PASS_SECONDS = 300

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import segno
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -167,4 +168,48 @@ def attendance_pdf(session: TrainingSession, rows: list[dict]) -> HttpResponse:
     canvas.save()
     response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(session, "pdf")}"'
+    return response
+
+
+def checkin_sheet_pdf(session: TrainingSession, url: str) -> HttpResponse:
+    """One A4 page to print: the session, a large QR code of ``url`` and how to check in with it."""
+    buffer = io.BytesIO()
+    width, height = A4
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas.setTitle(session.title)
+    y = height - MARGIN - 24
+    draw_string(canvas, gettext("Check-in"), MARGIN, y, 28)
+    y -= 40
+    draw_string(canvas, _fit(session.title, 20, width - 2 * MARGIN), MARGIN, y, 20)
+    y -= 30
+    for label, value in _summary(session)[2:4]:  # when and where
+        draw_string(canvas, _fit(f"{label}：{value}", 14, width - 2 * MARGIN), MARGIN, y, 14)
+        y -= 22
+    qr = segno.make_qr(url, error="m", boost_error=False)
+    matrix = [list(row) for row in qr.matrix_iter(scale=1, border=4)]  # with its quiet zone
+    size = min(width - 2 * MARGIN, y - MARGIN - 90)
+    module = size / len(matrix)
+    x, top = (width - size) / 2, y - 16
+    for row_index, row in enumerate(matrix):
+        for column, dark in enumerate(row):
+            if dark:
+                canvas.rect(x + column * module, top - (row_index + 1) * module, module, module, 0, 1)
+    y = top - size - 30
+    draw_string(canvas, gettext("Scan with WeChat, sign in if asked, and press “Check in”."), MARGIN, y, 14)
+    y -= 22
+    draw_string(
+        canvas,
+        gettext(
+            "This sheet works only for this session while it takes check-ins, and is void once it closes."
+        ),
+        MARGIN,
+        y,
+        11,
+    )
+    canvas.showPage()
+    canvas.save()
+    response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="checkin-{session.pk}-{timezone.localtime(session.starts_at):%Y%m%d}.pdf"'
+    )
     return response

@@ -244,6 +244,19 @@ def checkin_screen(request, pk: int):
 
 
 @require_GET
+def checkin_sheet(request, pk: int):
+    """A check-in sheet to print and pin up where there is no screen: the session's own QR code, good only
+    while this session takes check-ins."""
+    session, refusal = _session_or_refusal(request, pk)
+    if refusal:
+        return refusal
+    if session.closed:
+        messages.error(request, gettext("This session has closed: check-in is over."))
+        return HttpResponseRedirect(reverse("classroom_sessions:roster", args=[session.pk]))
+    return sheets.checkin_sheet_pdf(session, checkin_url(request, codes.sheet_code(session.pk)))
+
+
+@require_GET
 @never_cache
 def checkin_code_json(request, pk: int):
     """The check-in screen's refresh: the current code's QR (SVG), its link and the seconds it has left."""
@@ -515,7 +528,7 @@ def _session_from_code(code: str) -> tuple[TrainingSession | None, str | None]:
             "This check-in code has expired: it changes every 30 seconds. Scan the code on the screen again."
         )
     except codes.CodeInvalid:
-        session_id = codes.read_pass(code)
+        session_id = codes.read_sheet_code(code) or codes.read_pass(code)
         if session_id is None:
             return None, gettext("This is not a valid check-in code. Scan the code on the screen again.")
     session = TrainingSession.objects.filter(pk=session_id).first()

@@ -48,6 +48,7 @@ class TrainingSessionViewSet(ScopedViewSetMixin, ModelViewSet):
             path("history-results/<int:pk>/", self.history_results_view, name="history_results"),
             path("<int:pk>/checkin/", views.checkin_screen, name="checkin"),
             path("<int:pk>/code/", views.checkin_code_json, name="code"),
+            path("<int:pk>/checkin-sheet.pdf", views.checkin_sheet, name="checkin_sheet"),
             path("<int:pk>/roster/", views.roster, name="roster"),
             path("<int:pk>/offline-check-ins/", views.offline_check_ins, name="offline_check_ins"),
             path("<int:pk>/photos/", views.photos, name="photos"),

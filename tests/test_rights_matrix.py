@@ -741,6 +741,9 @@ TABLE: dict[str, Screen | Skip | Shadowed | str] = {
     "classroom_sessions:history_results": Screen(SESSION_STAFF, target=TRAINING_SESSION, marked=False),
     "classroom_sessions:checkin": Screen(SESSION_STAFF, target=TRAINING_SESSION),
     "classroom_sessions:code": Screen(SESSION_STAFF, target=TRAINING_SESSION, marked=False, note="JSON"),
+    "classroom_sessions:checkin_sheet": Screen(
+        SESSION_STAFF, target=TRAINING_SESSION, marked=False, note="PDF"
+    ),
     "classroom_sessions:roster": Screen(
         SESSION_STAFF,
         post=SESSION_STAFF,

@@ -64,7 +64,7 @@ def test_manager_cannot_plan_for_a_unit_outside_their_street(client, place):
 def test_a_manager_of_another_street_gets_404(client, place):
     session = plan(place)
     client.force_login(place["other_manager"])
-    for name in ("roster", "checkin", "code", "close", "edit", "history"):
+    for name in ("roster", "checkin", "checkin_sheet", "code", "close", "edit", "history"):
         assert client.get(reverse(f"classroom_sessions:{name}", args=[session.pk])).status_code == 404, name
     assert client.get(reverse("classroom_sessions:sheet", args=[session.pk, "xlsx"])).status_code == 404
     response = client.post(
@@ -276,3 +276,39 @@ def test_a_scan_from_someone_not_invited_is_refused_and_on_the_roster(client, pl
     client.force_login(place["trainer"])
     roster = client.get(reverse("classroom_sessions:roster", args=[session.pk])).content.decode()
     assert "丙学员" in roster and "data-refused" in roster
+
+
+def test_a_printed_check_in_sheet_works_for_its_session_while_it_takes_check_ins(
+    client, place, monkeypatch, in_english
+):
+    from classroom import sheets
+
+    encoded = []
+    make_qr = sheets.segno.make_qr
+    monkeypatch.setattr(sheets.segno, "make_qr", lambda url, **kw: encoded.append(url) or make_qr(url, **kw))
+    session, tomorrow = plan(place), plan(place, starts_in=datetime.timedelta(days=1), title="明天的培训")
+    client.force_login(place["trainer"])
+    response = client.get(reverse("classroom_sessions:checkin_sheet", args=[session.pk]))
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    code = encoded[0].rstrip("/").rsplit("/", 1)[1]
+    assert codes.read_sheet_code(code) == session.pk
+
+    # A learner scans the printed code: the same way in as the screen's code.
+    client.force_login(place["a"])
+    page = client.get(reverse("classroom:checkin", args=[code])).content.decode()
+    post_url = re.search(r'<form method="post" action="([^"]+)" data-checkin-form', page).group(1)
+    assert client.post(post_url)["Location"] == reverse("classroom:checked_in", args=[session.pk])
+    assert SessionAttendance.objects.get().method == "qr"
+
+    # Not another session's code by changing the number, not before its check-in opens, not after it closes.
+    forged = "s" + str(tomorrow.pk) + code[1 + len(str(session.pk)) :]
+    assert client.get(reverse("classroom:checkin", args=[forged])).status_code == 410
+    client.force_login(place["b"])
+    early = client.post(reverse("classroom:checkin", args=[codes.sheet_code(tomorrow.pk)]))
+    assert early.status_code == 403
+    services.session_close(session=session, actor=place["trainer"])
+    assert client.post(reverse("classroom:checkin", args=[code])).status_code == 410
+    assert SessionAttendance.objects.count() == 1
+    client.force_login(place["trainer"])
+    closed = client.get(reverse("classroom_sessions:checkin_sheet", args=[session.pk]))
+    assert closed.status_code == 302 and closed["Location"].endswith(f"/{session.pk}/roster/")
