@@ -157,6 +157,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no covering indexes: the reports' indexes on enrolments (progress.models) are built there
     # without their INCLUDE columns, which only PostgreSQL's index-only counts use.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+# A read replica for the training reports (core.db_routers; docs/scaling.md says when to add one).
+REPORTS_DATABASE_URL = env("REPORTS_DATABASE_URL")
+if REPORTS_DATABASE_URL:
+    DATABASES["reports"] = dj_database_url.parse(
+        REPORTS_DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    DATABASES["reports"]["TEST"] = {"MIRROR": "default"}  # tests read the test database through it
+DATABASE_ROUTERS = ["core.db_routers.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from wagtail.admin.views.reports import ReportView
 from accounts.models import OrgUnit
 from accounts.scope import Scope, scope_for
 from core import rights
+from core.db_routers import reading_reports, streamed_from_reports
 from reports import exports
 from reports.filters import HIDDEN, ReportFilters
 from reports.selectors import Place, single_root_unit, unit_trail
@@ -128,6 +129,19 @@ class ScopedReportView(ScopedMixin, ReportView):
     def active_filters(self):
         hidden = {f"id_{name}" for name in HIDDEN}
         return [f for f in super().active_filters if f.auto_id not in hidden]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return super().dispatch(request, *args, **kwargs)
+        # A report reads from the reports replica when there is one (core.db_routers): the view, its
+        # template (rendered here, inside the block, not later by the handler) and a streamed export.
+        with reading_reports():
+            response = super().dispatch(request, *args, **kwargs)
+            if isinstance(response, TemplateResponse) and not response.is_rendered:
+                response.render()
+        if isinstance(response, StreamingHttpResponse):
+            response.streaming_content = streamed_from_reports(response.streaming_content)
+        return response
 
     def get(self, request, *args, **kwargs):
         if self.is_export:
