@@ -96,6 +96,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.request_costs.RequestCostMiddleware",  # off unless REQUEST_COST_LOG is set (docs/scaling.md)
     "django.middleware.security.SecurityMiddleware",
     # Outside WhiteNoise, so static files get the headers too.
     "core.security.SecurityHeadersMiddleware",  # Content-Security-Policy and Permissions-Policy
@@ -166,6 +167,9 @@ if REPORTS_DATABASE_URL:
     DATABASES["reports"]["TEST"] = {"MIRROR": "default"}  # tests read the test database through it
 DATABASE_ROUTERS = ["core.db_routers.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Measuring only: each request's CPU time, wall time and queries to <prefix>.<pid>.jsonl (core.request_costs).
+REQUEST_COST_LOG = env("REQUEST_COST_LOG")
 
 # --- Cache and sessions -------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
