@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import hashlib
 import json
 import os
 import secrets
@@ -134,9 +135,20 @@ class Cluster:
     """Starts, watches and stops the parts. Use as a context manager, or start() … stop()."""
 
     def __init__(
-        self, directory: Path, *, tls: bool = False, proxy_port: int | None = None, learners: int = 200
+        self,
+        directory: Path,
+        *,
+        tls: bool = False,
+        proxy_port: int | None = None,
+        learners: int = 200,
+        throwaway: bool = False,
     ):
         self.dir = directory
+        # A throwaway cluster (make cluster-check) skips the demo accounts and runs PostgreSQL without
+        # fsync: a crash of the machine could lose its data, which is thrown away anyway. A clean or fast
+        # shutdown (the drill's `pg_ctl restart -m fast`) still writes everything first.
+        self.throwaway = throwaway
+        self.demo_accounts = ""
         self.tls = tls
         self.learners = learners
         self.processes: dict[str, subprocess.Popen] = {}
@@ -237,6 +249,9 @@ class Cluster:
             f"-p {self.ports['postgres']} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' "
             "-c max_connections=200 -c shared_buffers=128MB"
         )
+        if self.throwaway:
+            options += " -c fsync=off -c full_page_writes=off"
+
         command = [
             postgres_bin("pg_ctl"),
             "-D",
@@ -362,18 +377,9 @@ class Cluster:
             ],
         )
         wait_for(lambda: port_open(self.ports["redis"]), "redis", 20)
-        log(f"PostgreSQL :{self.ports['postgres']} and Redis :{self.ports['redis']} up; migrating")
-        self.manage("migrate", "--noinput")
-        marker = self.dir / "demo-loaded"
-        if not marker.exists():
-            log("loading the demo curriculum and accounts (once)")
-            self.demo_accounts = self.manage("load_demo", "--with-accounts", settings="config.settings.dev")
-            marker.write_text(self.demo_accounts)
-        self.demo_accounts = marker.read_text()
-        log("collectstatic")
-        self.manage("collectstatic", "--noinput")
+        log(f"PostgreSQL :{self.ports['postgres']} and Redis :{self.ports['redis']} up")
+        self.prepare()
         (self.dir / "media").mkdir(exist_ok=True)
-        self.seed()
         for name in APP_SERVERS:
             port = self.ports[f"app_{name}"]
             env = dict(self.env(), GUNICORN_BIND=f"127.0.0.1:{port}")
@@ -406,6 +412,77 @@ class Cluster:
         self.state_write()
         log(f"up in {time.monotonic() - started:.1f} s")
         return self
+
+    def prepare(self) -> None:
+        """Migrated database with the demo curriculum, and collected static files. A throwaway cluster
+        restores both from the cache (CLUSTER_CACHE, ~/.cache/frontline-academy/cluster) when the
+        migrations, the demo loader, the seed and the static sources are the same as when it was made;
+        otherwise it builds them (two minutes on two cores) and fills the cache."""
+        db_key, static_key = cache_key(DATABASE_SOURCES), cache_key(STATIC_SOURCES)
+        cache = cache_dir()
+        dump, static_tar = cache / f"db-{db_key}.dump", cache / f"static-{static_key}.tar"
+        static_root = self.dir / "staticfiles"
+        marker = self.dir / "demo-loaded"
+        restored_static = False
+        if self.throwaway and static_tar.exists() and not static_root.exists():
+            subprocess.run(["tar", "-xf", str(static_tar), "-C", str(self.dir)], check=True)
+            restored_static = True
+        static = None
+        if not restored_static:
+            # collectstatic needs no database: it runs beside the migrations (two cores).
+            static = subprocess.Popen(
+                [PYTHON, "manage.py", "collectstatic", "--noinput"],
+                cwd=ROOT,
+                env=self.env(),
+                stdout=subprocess.DEVNULL,
+                stderr=(self.logs / "collectstatic.log").open("wb"),
+            )
+        if self.throwaway and dump.exists() and not marker.exists():
+            log(f"restoring the database from {dump}")
+            subprocess.run(
+                [
+                    postgres_bin("pg_restore"),
+                    "--no-owner",
+                    "-j",
+                    "2",
+                    "-d",
+                    self.env()["DATABASE_URL"],
+                    str(dump),
+                ],
+                check=True,
+            )
+            marker.write_text("")
+        log("migrate")
+        self.manage("migrate", "--noinput")
+        if not marker.exists():
+            if self.throwaway:
+                log("loading the demo curriculum")
+                self.manage("load_demo")
+            else:
+                log("loading the demo curriculum and accounts (once)")
+                self.demo_accounts = self.manage(
+                    "load_demo", "--with-accounts", settings="config.settings.dev"
+                )
+            marker.write_text(self.demo_accounts)
+        self.demo_accounts = marker.read_text()
+        self.seed()
+        if self.throwaway and not dump.exists():
+            cache.mkdir(parents=True, exist_ok=True)
+            subprocess.run(
+                [postgres_bin("pg_dump"), "-Fc", "-f", str(dump) + ".tmp", self.env()["DATABASE_URL"]],
+                check=True,
+            )
+            os.replace(str(dump) + ".tmp", dump)
+            log(f"cached the database in {dump}")
+        if static is not None:
+            if static.wait():
+                raise RuntimeError(f"collectstatic failed: {self.logs / 'collectstatic.log'}")
+            if self.throwaway and not static_tar.exists():
+                cache.mkdir(parents=True, exist_ok=True)
+                subprocess.run(
+                    ["tar", "-cf", str(static_tar) + ".tmp", "-C", str(self.dir), "staticfiles"], check=True
+                )
+                os.replace(str(static_tar) + ".tmp", static_tar)
 
     def seed(self) -> None:
         if not (ROOT / "tests" / "cluster" / "seed.py").exists():
@@ -562,6 +639,27 @@ class Cluster:
             "`make load` in another terminal runs the learner load against it; Ctrl-C here stops all.",
         ]
         return "\n".join(lines)
+
+
+# What the cached database and static files are made from (a throwaway cluster's cache key).
+DATABASE_SOURCES = ["*/migrations/*.py", "demo/**/*", "tests/cluster/seed.py", "requirements.txt"]
+STATIC_SOURCES = ["*/static/**/*", "requirements.txt", "config/settings/*.py"]
+
+
+def cache_dir() -> Path:
+    default = (
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "frontline-academy" / "cluster"
+    )
+    return Path(os.environ.get("CLUSTER_CACHE") or default)
+
+
+def cache_key(patterns: list[str]) -> str:
+    digest = hashlib.sha256()
+    for pattern in patterns:
+        for path in sorted(ROOT.glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 APP_ENV_KEYS = {
