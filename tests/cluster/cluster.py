@@ -48,7 +48,7 @@ APP_SERVERS = ("a", "b")
 
 
 def log(message: str) -> None:
-    print(f"[cluster {time.strftime('%H:%M:%S')}] {message}", flush=True)
+    print(f"[cluster {time.strftime('%H:%M:%S', time.gmtime())}Z] {message}", flush=True)
 
 
 def cluster_dir(default: str = "var/cluster") -> Path:
@@ -437,8 +437,10 @@ class Cluster:
                 stdout=subprocess.DEVNULL,
                 stderr=(self.logs / "collectstatic.log").open("wb"),
             )
-        if self.throwaway and dump.exists() and not marker.exists():
+        media_tar = cache / f"media-{db_key}.tar"  # the demo's images, which the database refers to
+        if self.throwaway and dump.exists() and media_tar.exists() and not marker.exists():
             log(f"restoring the database from {dump}")
+            subprocess.run(["tar", "-xf", str(media_tar), "-C", str(self.dir)], check=True)
             subprocess.run(
                 [
                     postgres_bin("pg_restore"),
@@ -466,12 +468,14 @@ class Cluster:
             marker.write_text(self.demo_accounts)
         self.demo_accounts = marker.read_text()
         self.seed()
-        if self.throwaway and not dump.exists():
+        if self.throwaway and not (dump.exists() and media_tar.exists()):
             cache.mkdir(parents=True, exist_ok=True)
             subprocess.run(
                 [postgres_bin("pg_dump"), "-Fc", "-f", str(dump) + ".tmp", self.env()["DATABASE_URL"]],
                 check=True,
             )
+            subprocess.run(["tar", "-cf", str(media_tar) + ".tmp", "-C", str(self.dir), "media"], check=True)
+            os.replace(str(media_tar) + ".tmp", media_tar)
             os.replace(str(dump) + ".tmp", dump)
             log(f"cached the database in {dump}")
         if static is not None:
