@@ -582,6 +582,10 @@ class Cluster:
 
     def stop(self) -> None:
         self.stopping = True
+        # A second Ctrl-C (or TERM) must not cut the teardown short and leave servers behind.
+        if threading.current_thread() is threading.main_thread():
+            for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(number, signal.SIG_IGN)
         with self.lock:
             order = ["nginx", "app_a", "app_b", "worker", "redis"]
             for name in order:
