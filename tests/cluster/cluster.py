@@ -353,6 +353,7 @@ class Cluster:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.logs.mkdir(exist_ok=True)
         (self.dir / "events.jsonl").unlink(missing_ok=True)
+        (self.logs / "nginx-access.jsonl").unlink(missing_ok=True)  # this run's requests only
         log(f"directory {self.dir}")
         self.postgres_start()
         self.database_create()
