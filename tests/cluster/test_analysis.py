@@ -75,3 +75,9 @@ def test_read_jsonl_skips_a_line_cut_short(tmp_path):
 def test_upstream_spread_counts_the_server_that_answered():
     log = [{"upstream": "127.0.0.1:1"}, {"upstream": "127.0.0.1:1, 127.0.0.1:2"}, {"upstream": ""}]
     assert analysis.upstream_spread(log) == {"127.0.0.1:1": 1, "127.0.0.1:2": 1}
+
+
+def test_a_drill_that_breaks_nothing_excuses_nothing():
+    windows = [{"drill": "a-publish", "start": 50.0, "end": 50.0, "breaks_nothing": True}, *WINDOWS]
+    assert analysis.failures_outside([record(51.0, 500)], windows) == [record(51.0, 500)]
+    assert analysis.failures_by_drill([record(100.5, 502)], windows) == {"b-app-server": 1, "d-redis": 0}
