@@ -112,6 +112,17 @@ def as_postgres(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
+def postgres_stop_stale(pgdata: Path) -> None:
+    """A PostgreSQL left running by a run that was killed outright (kill -9 of its supervisor): stopped."""
+    if (pgdata / "postmaster.pid").exists():
+        log(f"stopping the PostgreSQL a previous run left running in {pgdata}")
+        subprocess.run(
+            as_postgres([postgres_bin("pg_ctl"), "-D", str(pgdata), "-m", "fast", "-w", "stop"]),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+
 def read_state(directory: Path) -> dict:
     path = directory / "state.json"
     if not path.exists():
@@ -154,7 +165,6 @@ class Cluster:
         self.processes: dict[str, subprocess.Popen] = {}
         self.commands: dict[str, tuple[list[str], dict, Path]] = {}
         self.stopping = False
-        self.paused: set[str] = set()
         self.lock = threading.Lock()
         self.watcher: threading.Thread | None = None
         self.pg_started = False
@@ -241,6 +251,7 @@ class Cluster:
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
+        postgres_stop_stale(self.pgdata)
         self.pg_ctl("start")
         self.pg_started = True
 
@@ -309,7 +320,7 @@ class Cluster:
             with self.lock:
                 for name, process in list(self.processes.items()):
                     code = process.poll()
-                    if code is None or self.stopping or name in self.paused:
+                    if code is None or self.stopping:
                         continue
                     self.event(name, "exit", pid=process.pid, code=code)
                     log(f"{name} exited ({code}); starting it again in {RESTART_DELAY} s")

@@ -55,6 +55,7 @@ from tests.cluster.cluster import (
     log,
     port_open,
     postgres_bin,
+    postgres_stop_stale,
     read_state,
     stop_on_signals,
     wait_for,
@@ -489,6 +490,7 @@ def main(argv=None) -> int:
         previous = directory.with_name(directory.name + ".previous")
         shutil.rmtree(previous, ignore_errors=True)
         if directory.exists():
+            postgres_stop_stale(directory / "postgres" / "data")
             directory.rename(previous)
         cluster = Cluster(directory, throwaway=True, learners=max(users * 2, 60))
     else:
