@@ -1,7 +1,7 @@
 """Fault drills on the cluster while the learner load runs, each checked, none needing a person.
 
     python -m tests.cluster.drill            # against `make cluster` (or one it starts), the long load
-    python -m tests.cluster.drill --short    # make cluster-check: its own throwaway cluster, ~25 users
+    python -m tests.cluster.drill --short    # make cluster-check: its own throwaway cluster, 20 users
 
 a. publish: a lesson revised and published (Wagtail's own revision publish, run with the cluster's
    settings) — app server B, asked on its own port, must serve the new text within 2 s; then A too;
@@ -472,7 +472,7 @@ def report(state: dict, drills: Drills, acks: dict) -> tuple[list[str], dict]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--short", action="store_true", help="CI: own throwaway cluster, ~25 users, ≤ 3 min")
+    parser.add_argument("--short", action="store_true", help="CI: own throwaway cluster, 20 users, ≤ 3 min")
     args = parser.parse_args(argv)
     started = time.monotonic()
     users = int(os.environ.get("LOAD_USERS", "20" if args.short else "200"))

@@ -136,3 +136,13 @@ def test_the_timer_starts_the_daily_service():
     timer = unit("frontline-academy-daily.timer")
     assert timer["Timer"]["OnCalendar"] and timer["Install"]["WantedBy"] == "timers.target"
     assert (SYSTEMD / "frontline-academy-daily.service").exists()
+
+
+def test_nginx_closes_idle_upstream_connections_before_gunicorn_does():
+    """A request sent on a connection the app server is closing fails, and a POST is not retried."""
+    text = nginx_conf.render(nginx_conf.PRODUCTION)
+    upstream = re.search(r"upstream frontline_academy \{(.*?)\}", text, re.S).group(1)
+    nginx_idle = int(re.search(r"^\s*keepalive_timeout (\d+)s;", upstream, re.M).group(1))
+    gunicorn = {}
+    exec((ROOT / "config/gunicorn.conf.py").read_text(), gunicorn)  # noqa: S102 - our own config file
+    assert nginx_idle < gunicorn["keepalive"]
