@@ -36,6 +36,7 @@ QUESTION_COUNT_RE = re.compile(r'<form method="post" class="form question-form"'
 CERTIFICATE_LINK_RE = re.compile(r'href="(/my/certificates/([A-Za-z0-9-]+)/)"')
 COMPLETE_FORM_RE = re.compile(r'action="(/my/items/(\d+)/complete/)"')
 PASSED = "result-box--pass"
+CODE_REFUSED = '<div class="form__errors" role="alert">'  # the sign-in page: no code sent (a limit)
 SIGN_IN_PATH = "/accounts/login/"
 
 
