@@ -18,6 +18,9 @@ short by a crash is counted and skipped) and checks, against the database:
 * certificate (user, course): one live certificate, and one course completion, per learner and course;
 * cross-user: every page that showed another person, counted as such.
 
+Trainers' publishes are counted, with how soon the site showed them (``publish-seen``), but not judged
+here: the cluster's publish drill asserts its own limit.
+
 Prints a summary, then JSON ``{"checked", "lost", "duplicates", "cross_user", …}`` on its last line;
 exits 1 if lost, duplicates or cross_user is not zero (or nothing was acknowledged at all).
 """
@@ -131,6 +134,14 @@ def check(records: list[dict], db: Database) -> Report:
             submits[record["attempt"]] = record
         elif kind == "certificate":
             certificates.add((int(record["user"]), int(record["course"])))
+        elif kind == "publish":
+            report.counts["publishes"] += 1
+        elif kind == "publish-seen":
+            report.counts["publishes seen on the site"] += 1
+            slowest = max(report.counts["publish seen slowest ms"], round(float(record.get("ms", 0))))
+            report.counts["publish seen slowest ms"] = slowest
+        elif kind == "publish-unseen":
+            report.counts["publishes not seen on the site within 5 s"] += 1
         elif kind == "cross-user":
             seen = f"{record.get('expected')} saw {record.get('found')!r}"
             report.problem("cross_user", f"cross-user page at {record.get('step')}: {seen}")

@@ -22,6 +22,7 @@ import re
 import threading
 import time
 from collections import deque
+from html.parser import HTMLParser
 from pathlib import Path
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -80,6 +81,88 @@ def wrong_fields(answer: dict) -> dict[str, list[str]] | None:
     if answer["kind"] == "true_false":
         return {"answer": ["true" if fields["answer"] == ["false"] else "false"]}
     return None
+
+
+class _FormReader(HTMLParser):
+    """The fields a browser would send from one form (by id): text, hidden, number, checked boxes
+    and radios, selected options, textareas — not its buttons."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.fields = form_id, False, []
+        self.select = self.textarea = None
+        self.selected = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+            return
+        if not self.inside or (not attrs.get("name") and tag != "option"):
+            return
+        if tag == "input":
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.fields.append(
+                (attrs["name"], attrs.get("value") or ("on" if kind in ("checkbox", "radio") else ""))
+            )
+        elif tag == "textarea":
+            self.textarea = [attrs["name"], ""]
+        elif tag == "select":
+            self.select, self.selected = attrs["name"], None
+        elif tag == "option" and self.select is not None and ("selected" in attrs or self.selected is None):
+            self.selected = attrs.get("value", "")  # the selected option, else the first
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea" and self.textarea is not None:
+            name, text = self.textarea
+            self.fields.append((name, text[1:] if text.startswith("\n") else text))  # as browsers read it
+            self.textarea = None
+        elif tag == "select" and self.select is not None:
+            self.fields.append((self.select, self.selected or ""))
+            self.select = None
+
+
+def form_fields(page: str, form_id: str) -> list[tuple[str, str]]:
+    reader = _FormReader(form_id)
+    reader.feed(page)
+    return reader.fields
+
+
+def paragraph_body(text: str, prefix: str = "body") -> dict[str, str]:
+    """A StreamField of one rich-text paragraph as the Wagtail admin's form posts it (the editor's
+    Draftail content state). The seed gives the trainers' lessons exactly this shape."""
+    state = {
+        "blocks": [
+            {
+                "key": "load1",
+                "type": "unstyled",
+                "depth": 0,
+                "text": text,
+                "inlineStyleRanges": [],
+                "entityRanges": [],
+                "data": {},
+            }
+        ],
+        "entityMap": {},
+    }
+    return {
+        f"{prefix}-count": "1",
+        f"{prefix}-0-type": "paragraph",
+        f"{prefix}-0-deleted": "",
+        f"{prefix}-0-order": "0",
+        f"{prefix}-0-id": "",
+        f"{prefix}-0-value": json.dumps(state, ensure_ascii=False),
+    }
 
 
 def names_on(page: str, prefix: str) -> set[str]:

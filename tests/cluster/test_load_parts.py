@@ -4,6 +4,7 @@ fake database, and once against the real one through the app's own quiz, lesson 
 
 import json
 import time
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -44,6 +45,29 @@ def test_other_answers_are_posted_as_the_key_gives_them_and_a_wrong_first_try_di
         "answer": ["true"]
     }
     assert journeys.wrong_fields({"kind": "multiple", "fields": {"choice": ["0", "1"]}}) is None
+
+
+def test_the_admin_edit_form_is_read_as_a_browser_sends_it():
+    page = (
+        '<form id="other"><input name="x" value="no"></form>'
+        '<form id="page-edit-form"><input type="hidden" name="csrfmiddlewaretoken" value="t">'
+        '<input type="text" name="title" value="发布演练 1"><input type="checkbox" name="required" checked>'
+        '<input type="checkbox" name="show_in_menus"><textarea name="search_description">\n说明</textarea>'
+        '<select name="kind"><option value="a">A</option><option value="b" selected>B</option></select>'
+        '<select name="level"><option value="1">1</option></select>'
+        '<button type="submit" name="action-publish" value="action-publish">发布</button></form>'
+    )
+    assert journeys.form_fields(page, "page-edit-form") == [
+        ("csrfmiddlewaretoken", "t"),
+        ("title", "发布演练 1"),
+        ("required", "on"),
+        ("search_description", "说明"),
+        ("kind", "b"),
+        ("level", "1"),
+    ]
+    body = journeys.paragraph_body("第 2 版")
+    assert body["body-count"] == "1" and body["body-0-type"] == "paragraph"
+    assert json.loads(body["body-0-value"])["blocks"][0]["text"] == "第 2 版"
 
 
 def test_another_learners_name_on_a_page_is_found():
@@ -309,3 +333,29 @@ def test_the_seeds_answer_key_is_what_the_quiz_pages_accept_and_the_checker_find
     spoiled = [dict(a) for a in acks]
     spoiled[2] = {**spoiled[2], "fields": {"choice": ["2"]}}
     assert check(spoiled, check_acks.DjangoDatabase()).summary()["lost"] == 1
+
+
+@pytest.mark.django_db
+def test_a_trainer_publishes_through_the_admin_edit_form_as_the_load_posts_it():
+    from courses.models import LessonPage
+    from tests.factories import make_course, make_lesson, make_user
+
+    course = make_course("压测：发布演练")
+    lesson = make_lesson(course, "发布演练 1")
+    trainer = make_user("load-trainer-1", name="压测培训师1", is_staff=True, groups=("Reviewers",))
+    client = Client()
+    client.force_login(trainer)
+    edit = reverse("wagtailadmin_pages:edit", args=(lesson.pk,))
+    fields = journeys.form_fields(client.get(edit).content.decode(), "page-edit-form")
+    assert ("title", "发布演练 1") in fields
+    data = [
+        *fields,
+        *journeys.paragraph_body("第 1 版：压测。").items(),
+        ("action-publish", "action-publish"),
+    ]
+    body = "&".join(f"{quote(name)}={quote(value)}" for name, value in data)
+    response = client.post(edit, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    assert lesson.live and "第 1 版：压测。" in str(lesson.body)
+    assert "第 1 版：压测。" in Client().get(lesson.url).content.decode()
