@@ -244,24 +244,28 @@ class Logs:
 
 class People:
     """The seeded people, handed out one at a time: no two users of this process play the same person
-    at once. Learners who have finished go to the back of the queue, to be played again (a returning
-    learner) only when no fresh one is left. Several Locust processes share the seed out by
-    ``LOCUST_PROCESS_INDEX``/``LOCUST_PROCESS_COUNT`` (default: one process, everyone)."""
+    at once. Learners come in a random order (``LOAD_SEED`` fixes it); those who have finished go to
+    the back of the queue, to be played again (a returning learner) only when no fresh one is left.
+    Several Locust processes share the seed out by ``LOCUST_PROCESS_INDEX``/``LOCUST_PROCESS_COUNT``
+    (default: one process, everyone)."""
 
-    def __init__(self, data: dict, index: int = 0, count: int = 1):
+    def __init__(self, data: dict, index: int = 0, count: int = 1, shuffle: random.Random | None = None):
         self.data = data
         self.lock = threading.Lock()
-        self.free = {
-            role: deque(person for n, person in enumerate(data.get(role + "s", [])) if n % count == index)
-            for role in ("learner", "trainer", "manager")
-        }
+        self.free = {}
+        for role in ("learner", "trainer", "manager"):
+            mine = [person for n, person in enumerate(data.get(role + "s", [])) if n % count == index]
+            if shuffle is not None and role == "learner":
+                shuffle.shuffle(mine)  # each run starts with other learners, some half-way through
+            self.free[role] = deque(mine)
 
     @classmethod
     def load(cls, cluster_dir: Path) -> "People":
         data = json.loads((cluster_dir / "people.json").read_text(encoding="utf-8"))
         index = int(os.environ.get("LOCUST_PROCESS_INDEX", "0"))
         count = int(os.environ.get("LOCUST_PROCESS_COUNT", "1"))
-        return cls(data, index, count)
+        seed = os.environ.get("LOAD_SEED")
+        return cls(data, index, count, random.Random(int(seed) if seed else None))
 
     def take(self, role: str) -> dict | None:
         with self.lock:
