@@ -21,6 +21,11 @@ short by a crash is counted and skipped) and checks, against the database:
 Trainers' publishes are counted, with how soon the site showed them (``publish-seen``), but not judged
 here: the cluster's publish drill asserts its own limit.
 
+Also prints, from every ``$CLUSTER_DIR/requests*.jsonl`` (the load's response logs, one per Locust
+process), each step's requests, errors (no answer or a 5xx), p50 and p95, and the time of the first
+and last error (``errors_from``/``errors_until``, unix time) — not judged here: the drills know their
+outages.
+
 Prints a summary, then JSON ``{"checked", "lost", "duplicates", "cross_user", …}`` on its last line;
 exits 1 if lost, duplicates or cross_user is not zero (or nothing was acknowledged at all).
 """
@@ -241,6 +246,45 @@ def check(records: list[dict], db: Database) -> Report:
     return report
 
 
+def read_requests(cluster_dir: Path) -> list[dict]:
+    """Every response the load logged (``requests*.jsonl``: one file per Locust process)."""
+    records = []
+    for path in sorted(cluster_dir.glob("requests*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(record, dict) and "step" in record:
+                    records.append(record)
+    return records
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def request_table(records: list[dict]) -> tuple[list[str], dict]:
+    """Per step: requests, errors (no answer or a 5xx), p50 and p95 in ms; and the seconds in which
+    the errors fell (the first and last error's times), for the drills to compare with their outages."""
+    steps: dict[str, list[dict]] = defaultdict(list)
+    for record in records:
+        steps[record["step"]].append(record)
+    lines = [f"{'step':<24}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}"]
+    for step, found in sorted(steps.items()):
+        times = [r["ms"] for r in found if r.get("status")]
+        errors = sum(1 for r in found if not r.get("status") or r["status"] >= 500)
+        p50, p95 = _percentile(times, 0.5), _percentile(times, 0.95)
+        lines.append(f"{step:<24}{len(found):>9}{errors:>8}{p50:>9.0f}{p95:>9.0f}")
+    failed = [r["t"] for r in records if not r.get("status") or r["status"] >= 500]
+    totals = {"requests": len(records), "request_errors": len(failed)}
+    if failed:
+        totals["errors_from"], totals["errors_until"] = min(failed), max(failed)
+    return lines, totals
+
+
 class DjangoDatabase(Database):
     """The real database, through the app's models (Django set up by main())."""
 
@@ -340,6 +384,10 @@ def main(argv=None) -> int:
     if broken:
         report.counts["unreadable lines"] += broken
     summary = report.summary()
+    table, totals = request_table(read_requests(Path(cluster_dir)))
+    if totals["requests"]:
+        print("\n".join(table))
+        summary.update(totals)
     for problem in report.problems:
         print("  " + problem)
     print(

@@ -258,6 +258,19 @@ def test_cross_user_pages_are_counted_and_broken_lines_skipped(tmp_path):
     assert check(records, FakeDatabase()).summary()["cross_user"] == 1
 
 
+def test_the_request_table_gives_each_steps_errors_and_percentiles_and_when_errors_fell(tmp_path):
+    lines = [{"t": 10 + n, "step": "lesson", "status": 200, "ms": float(n)} for n in range(1, 101)]
+    lines += [
+        {"t": 50, "step": "lesson", "status": 0, "ms": 0},
+        {"t": 55, "step": "publish", "status": 502, "ms": 3},
+    ]
+    (tmp_path / "requests-1.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n{cut")
+    table, totals = check_acks.request_table(check_acks.read_requests(tmp_path))
+    assert totals == {"requests": 102, "request_errors": 2, "errors_from": 50, "errors_until": 55}
+    lesson = next(line for line in table if line.startswith("lesson")).split()
+    assert lesson[1:] == ["101", "1", "51", "96"]
+
+
 # -- the seed's answer key and the checker against the app --------------------------------------
 
 
