@@ -482,6 +482,14 @@ class Manager(Staff):
             ):
                 self.page("report", path)
                 self.think(3, 10)
-            self.page("report export", f"/admin/training-reports/people/?node={unit}&export=csv")
+            self.page(
+                "report export",
+                f"/admin/training-reports/people/?node={unit}&export=csv",
+                check=lambda r: (
+                    None
+                    if r.headers.get("Content-Type", "").startswith("text/csv")
+                    else f"no CSV ({r.status_code})"
+                ),
+            )
         except Gone:
             self.signed_in = False
