@@ -175,6 +175,17 @@ def other_people(page: str, prefix: str, own_name: str) -> list[str]:
     return sorted(names_on(page, prefix) - {own_name})
 
 
+def saved(status: int, body: str) -> bool:
+    """An answer save the server acknowledged: 200 and ``{"saved": true}`` (quizzes.views)."""
+    if status != 200:
+        return False
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(answer, dict) and answer.get("saved") is True
+
+
 def is_sign_in_redirect(status: int, location: str) -> bool:
     return status in (301, 302, 303) and location.split("?")[0].endswith(SIGN_IN_PATH)
 

@@ -163,13 +163,19 @@ class Learner(Person):
 
     @task
     def journey(self):
+        """One learner's visit: sign in, learn, sign out. A session that goes (a redirect to the sign-in
+        page) signs in again and carries on where the learner was, up to three times."""
         try:
-            self.sign_in()
-            self.think()
-            self.learn()
-            self.sign_out()
-        except Gone:
-            return  # signed in again at the next run of the task
+            for _ in range(3):
+                try:
+                    self.sign_in()
+                    self.think()
+                    self.learn()
+                    self.sign_out()
+                    return
+                except Gone:
+                    self.client.cookies.clear()
+                    self.think()
         finally:
             # The next run plays the next learner (a finished one goes to the back of the queue).
             _state["people"].give_back(self.role, self.person)
@@ -348,18 +354,11 @@ class Learner(Person):
             url,
             {**fields, "action": "save"},
             headers={"X-Requested-With": "fetch"},
-            check=lambda r: (
-                None if r.status_code == 200 and r.json().get("saved") else f"not saved ({r.status_code})"
-            ),
+            check=lambda r: None if journeys.saved(r.status_code, r.text) else f"not saved ({r.status_code})",
             write=lambda r: self.unsure(attempt, number, fields),
         )
-        if response.status_code == 200:
-            try:
-                saved = response.json().get("saved")
-            except ValueError:
-                saved = False
-            if saved:
-                self.acked_answer(attempt, number, fields)
+        if journeys.saved(response.status_code, response.text):
+            self.acked_answer(attempt, number, fields)
 
     def acked_answer(self, attempt: str, number: int, fields: dict):
         _logs().ack("answer", user=self.person["id"], attempt=attempt, position=number - 1, fields=fields)

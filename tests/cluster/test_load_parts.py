@@ -76,6 +76,13 @@ def test_another_learners_name_on_a_page_is_found():
     assert journeys.other_people("<p>压测学员00001</p>", "压测学员", "压测学员00001") == []
 
 
+def test_only_a_save_answered_saved_true_is_acknowledged():
+    assert journeys.saved(200, '{"saved": true, "error": null}')
+    assert not journeys.saved(200, '{"saved": false, "error": "x"}')
+    assert not journeys.saved(200, "<html>sign in</html>")
+    assert not journeys.saved(409, '{"saved": false, "closed": true}')
+
+
 def test_a_redirect_to_the_sign_in_page_means_the_session_is_gone():
     assert journeys.is_sign_in_redirect(302, "/accounts/login/?next=/my/")
     assert not journeys.is_sign_in_redirect(302, "/my/")
