@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev serve demo test lint format check pytest browser-deps screenshots bench bench-import lighthouse bench-city messages clean
+.PHONY: run install install-dev serve demo test lint format check pytest browser-deps screenshots bench bench-import lighthouse bench-city messages clean cluster cluster-deps cluster-tools load cluster-check
 
 run: install ## install, migrate, load the demo curriculum and accounts, serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
@@ -78,6 +78,24 @@ bench-import: install-dev ## time a 2 MB GIFT file and a 1,000-row Excel file fr
 
 bench-city: install-dev ## generate a city (100,000 staff) on PostgreSQL and time the reports (see docs/benchmarks.md)
 	$(PY) -m tests.bench.city
+
+$(VENV)/.cluster: $(VENV)/.dev requirements-cluster.txt
+	$(PY) -m pip install --quiet -r requirements-cluster.txt
+	touch $@
+
+cluster-deps: $(VENV)/.cluster
+
+cluster-tools: ## nginx and wrk for the one-machine cluster (Debian packages, when missing)
+	@bash scripts/ensure_cluster_tools.sh
+
+cluster: cluster-deps cluster-tools ## the production shape on one machine: nginx, 2 app servers, a worker, PostgreSQL, Redis (Ctrl-C stops)
+	$(PY) -m tests.cluster.cluster
+
+load: cluster-deps cluster-tools ## Locust learner load against the running cluster (or LOAD_HOST; starts one if none): LOAD_USERS, LOAD_RATE, LOAD_TIME
+	$(PY) -m tests.cluster.load
+
+cluster-check: cluster-deps cluster-tools ## CI's short cluster run: start, seed, load, drills a-e, checks, tear down (under 3 minutes)
+	$(PY) -m tests.cluster.drill --short
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
