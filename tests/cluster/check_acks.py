@@ -8,9 +8,10 @@ short by a crash is counted and skipped) and checks, against the database:
 
 * completion (user, lesson): the lesson is completed for that learner, in one progress row;
 * answer (attempt, position, the posted fields): one answer row per (attempt, position), holding the
-  last acknowledged answer — or, when saves sent after it got no answer or a 5xx (``answer-unsure``),
-  one of those; its save counter no lower than the acknowledged saves (else some were lost) and no
-  higher than those plus the unsure ones (else one was applied twice; attempts begun before the
+  last acknowledged answer — or one of the saves sent after it (each save is logged as
+  ``answer-sent`` before it goes, so one that got no answer, a 5xx, or was still in flight when the load
+  stopped is known); its save counter no lower than the acknowledged saves (else some were lost) and no
+  higher than the saves sent (else one was applied twice; attempts begun before the
   load are left out of that, their earlier saves being unknown). The expected value is what the
   app makes of the same form fields (quizzes.forms and quizzes.services), so no kind is guessed;
 * submit (attempt): the attempt closed with a score, graded exactly once (tests/cluster/seed.py
@@ -133,7 +134,7 @@ def check(records: list[dict], db: Database) -> Report:
         kind = record["kind"]
         if kind == "completion":
             completions.add((int(record["user"]), int(record["lesson"])))
-        elif kind in ("answer", "answer-unsure"):
+        elif kind in ("answer", "answer-unsure", "answer-sent"):
             answers[(record["attempt"], int(record["position"]))].append(record)
         elif kind == "submit":
             submits[record["attempt"]] = record
@@ -180,8 +181,11 @@ def check(records: list[dict], db: Database) -> Report:
         report.counts["answer positions"] += 1
         report.counts["answer saves acknowledged"] += len(acked)
         last = max(i for i, s in enumerate(sends) if s["kind"] == "answer")
-        unsure_after = [s for s in sends[last + 1 :] if s["kind"] == "answer-unsure"]
-        unsure = sum(1 for s in sends if s["kind"] == "answer-unsure")
+        unsure_after = [s for s in sends[last + 1 :] if s["kind"] in ("answer-unsure", "answer-sent")]
+        sent = sum(1 for s in sends if s["kind"] == "answer-sent")
+        # Every save is logged as sent before it goes: one sent and not acknowledged may have been
+        # applied (no answer, a 5xx, or a user stopped by Locust with the request in flight).
+        unsure = sent - len(acked) if sent else sum(1 for s in sends if s["kind"] == "answer-unsure")
         facts = db.answer(uuid, position)
         where = f"attempt {uuid} position {position}"
         if facts.rows == 0:

@@ -348,7 +348,11 @@ class Learner(Person):
             self.certificate(course)
 
     def save(self, attempt: str, number: int, url: str, fields: dict):
-        """The page's script: every change is saved at once (X-Requested-With: fetch, JSON back)."""
+        """The page's script: every change is saved at once (X-Requested-With: fetch, JSON back).
+        Logged as sent first: a save in flight when the load stops may be applied unacknowledged."""
+        _logs().ack(
+            "answer-sent", user=self.person["id"], attempt=attempt, position=number - 1, fields=fields
+        )
         response = self.post(
             "answer save",
             url,
