@@ -702,6 +702,7 @@ APP_ENV_KEYS = {
     "SMS_FILE_PATH",
     "LOG_LEVEL",
     "CLUSTER_DIR",
+    "REQUEST_COST_LOG",  # measuring only: each request's CPU time and queries (core.request_costs)
 }
 
 
