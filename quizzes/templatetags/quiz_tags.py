@@ -1,7 +1,11 @@
+import logging
+
 from django import template
 from wagtail.images import get_image_model
+from wagtail.images.models import SourceImageIOError
 
 register = template.Library()
+logger = logging.getLogger(__name__)
 
 
 @register.simple_tag
@@ -11,7 +15,14 @@ def question_image(entry: dict, spec: str = "width-720|format-webp"):
     if not image:
         return None
     found = get_image_model().objects.filter(pk=image["id"]).first()
-    return found.get_rendition(spec) if found else None
+    if found is None:
+        return None
+    try:
+        return found.get_rendition(spec)
+    except SourceImageIOError:
+        # The picture's file is gone from the media storage: the question is still shown, without it.
+        logger.warning("Question image %s has no file (%s)", found.pk, found.file.name)
+        return None
 
 
 def _pct(value: float) -> str:

@@ -199,3 +199,17 @@ def test_the_review_shows_the_tap_on_the_screenshot_and_the_right_area(client, l
     # the trainer's area: x 0.1, y 0.1, w 0.3, h 0.2 of the picture
     assert 'style="left: 10.00%; top: 10.00%; width: 30.00%; height: 20.00%"' in html
     assert 'class="hotspot__marker hotspot__marker--review" style="left: 90.00%; top: 93.75%"' in html
+
+
+def test_a_question_whose_picture_file_is_gone_still_shows(client, learner, quiz):
+    """A screenshot missing from the media storage (a server without the shared volume, a restore without
+    media) is logged and left out: the learner still gets the question, not a server error."""
+    attempt, _ = begin(client, quiz)
+    from quizzes.models import Question
+
+    image = Question.objects.exclude(image=None).get().image
+    image.renditions.all().delete()
+    image.file.storage.delete(image.file.name)
+    response = client.get(q_url(attempt, 5))
+    assert response.status_code == 200
+    assert "点击访客登记" in response.content.decode()
