@@ -315,6 +315,7 @@ class Learner(Person):
             self.save(attempt, number, url, fields)
             self.think(0.5, 2)
             action = "next" if number < len(key) else "finish"
+            self.sent(attempt, number, fields)
             moved = self.post(
                 "answer next",
                 url,
@@ -350,9 +351,7 @@ class Learner(Person):
     def save(self, attempt: str, number: int, url: str, fields: dict):
         """The page's script: every change is saved at once (X-Requested-With: fetch, JSON back).
         Logged as sent first: a save in flight when the load stops may be applied unacknowledged."""
-        _logs().ack(
-            "answer-sent", user=self.person["id"], attempt=attempt, position=number - 1, fields=fields
-        )
+        self.sent(attempt, number, fields)
         response = self.post(
             "answer save",
             url,
@@ -363,6 +362,13 @@ class Learner(Person):
         )
         if journeys.saved(response.status_code, response.text):
             self.acked_answer(attempt, number, fields)
+
+    def sent(self, attempt: str, number: int, fields: dict):
+        """Logged before each save goes (autosave or 保存并继续), so the checker knows every save that may
+        have been applied, also one still in flight when Locust stops the user."""
+        _logs().ack(
+            "answer-sent", user=self.person["id"], attempt=attempt, position=number - 1, fields=fields
+        )
 
     def acked_answer(self, attempt: str, number: int, fields: dict):
         _logs().ack("answer", user=self.person["id"], attempt=attempt, position=number - 1, fields=fields)
