@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404, HttpResponse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks as wagtail_blocks
 from wagtail import hooks
@@ -13,7 +14,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from core import content_cache
+from core import content_cache, page_cache
 from core.folding import fold
 from core.routing import CachedViewRestrictionsMixin
 from courses.blocks import LessonStreamBlock
@@ -85,9 +86,17 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
         selected = request.GET.get("topic")
         selected_topic = next((t for t in topics if t.slug == selected), None)
         context.update(
-            courses=course_cards(root=self, topic=selected_topic, request=request),
+            # Read only when the page is rendered, not when it comes whole from the page cache.
+            courses=SimpleLazyObject(lambda: course_cards(root=self, topic=selected_topic, request=request)),
             topics=topics,
             selected_topic=selected_topic,
+            # The same for everyone signed in (or not) with the same topic: kept whole ({% pagecache %}).
+            page_cache_key=(
+                "catalogue",
+                self.pk,
+                selected_topic.slug if selected_topic else None,
+                request.user.is_authenticated,
+            ),
         )
         return context
 
@@ -269,7 +278,23 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         )
         for extend in hooks.get_hooks(COURSE_CONTEXT_HOOK):
             extend(request, self, context)
+        if not getattr(request, "is_preview", False):
+            context["page_cache_key"] = self.page_cache_key(request)
         return context
+
+    def page_cache_key(self, request) -> tuple:
+        """The page is kept whole ({% pagecache %}): one copy for visitors, one per signed-in learner and
+        state of theirs (core.learner_state: their enrolment, progress, completion, attempts) and day."""
+        if not request.user.is_authenticated:
+            return ("course", self.pk, False)
+        return page_cache.learner_key(request, "course", self.pk, True)
+
+    def serve(self, request, *args, **kwargs):
+        if not getattr(request, "is_preview", False):
+            cached = page_cache.cached_response(request, self.page_cache_key(request))
+            if cached is not None:
+                return cached
+        return super().serve(request, *args, **kwargs)
 
 
 class CourseItemPage(CachedViewRestrictionsMixin, Page):
