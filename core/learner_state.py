@@ -39,12 +39,28 @@ def _key(learner_id: int) -> str:
     return f"learner-state:{learner_id}"
 
 
+def keys_for(learner_id) -> list[str]:
+    return [ALL_KEY, _key(learner_id)]
+
+
+def remember(user, found: dict) -> None:
+    """Keep the versions read with the signed-in user (accounts.backends reads both in one round trip)."""
+    versions = [found.get(key) for key in keys_for(user.pk)]
+    if None not in versions:
+        user._learner_state = tuple(versions)
+
+
 def version(request) -> tuple:
-    """(everyone's version, this learner's version): one shared-cache read, once per request."""
+    """(everyone's version, this learner's version): read with the signed-in user, or one shared-cache
+    read, once per request."""
     found = getattr(request, "_learner_state", None)
     if found is not None:
         return found
-    keys = [ALL_KEY, _key(request.user.pk)]
+    found = getattr(request.user, "_learner_state", None)
+    if found is not None:
+        request._learner_state = found
+        return found
+    keys = keys_for(request.user.pk)
     values = cache.get_many(keys)
     for key in keys:
         if values.get(key) is None:  # never bumped, expired, or the cache was emptied: start afresh
