@@ -438,7 +438,26 @@ class LessonPage(RoutablePageMixin, CourseItemPage):
         context["page_cache_key"] = ("lesson", self.pk, request.user.is_authenticated)
         for extend in hooks.get_hooks(ITEM_CONTEXT_HOOK):
             extend(request, self, context)
+        if context.get("page_cache_key") and request.user.is_authenticated:
+            # Signed in: kept per learner and state version instead, so the next view is served before
+            # anything is read (serve). Whatever the hooks added to the key follows from the learner's
+            # state (their progress, enrolment, AI policy acceptance), their role and the settings, and
+            # every change to those renews the page (core.learner_state, the content generation). The
+            # parts still shared between learners (body, outline) are cached fragments.
+            context["page_cache_key"] = self.learner_page_key(request)
         return context
+
+    def learner_page_key(self, request) -> tuple:
+        return page_cache.learner_key(request, "lesson", self.pk, True)
+
+    def serve(self, request, view=None, args=None, kwargs=None):
+        if view is None and request.user.is_authenticated and not getattr(request, "is_preview", False):
+            cached = page_cache.cached_response(request, self.learner_page_key(request))
+            if cached is not None:
+                # "Last seen" needs no write: a write of the learner's would have renewed the key, so
+                # this is still the item they last opened.
+                return cached
+        return super().serve(request, view, args, kwargs)
 
 
 def recording_check(document) -> None:

@@ -106,6 +106,27 @@ def test_opening_a_lesson_moves_continue_on_my_learning(client, learner, course)
     assert f'href="{lessons[2].url}"' in html(client, MY)
 
 
+def test_going_back_to_a_cached_lesson_moves_continue_back(client, learner, course):
+    lessons = lessons_of(course)
+    client.post(reverse("progress:course_join", args=(course.pk,)))
+    warm(client, lessons[0].url)  # kept whole for this learner
+    client.get(lessons[2].url)
+    assert f'href="{lessons[2].url}"' in warm(client, MY)
+    client.get(lessons[0].url)  # their state changed since it was kept: rendered again, "last seen" written
+    assert Enrolment.objects.get(learner=learner).last_item_id == lessons[0].pk
+    assert f'href="{lessons[0].url}"' in html(client, MY)
+
+
+def test_finishing_a_lesson_shows_on_the_kept_lesson_page(client, learner, course):
+    lessons = lessons_of(course)
+    client.post(reverse("progress:course_join", args=(course.pk,)))
+    assert "完成本课" in warm(client, lessons[0].url)
+    assert queries(client, lessons[0].url) == CACHED_QUERIES
+    client.post(reverse("progress:item_complete", args=(lessons[0].pk,)))
+    page = html(client, lessons[0].url)
+    assert "本课已完成" in page and "完成本课" not in page
+
+
 def test_writes_outside_a_request_show_at_once(client, learner, course):
     """The worker, a management command, an import: whoever it is about, every learner's pages renew."""
     lessons = lessons_of(course)

@@ -199,6 +199,7 @@ LEARNER_STATE_TABLES = (
     "classroom_",
     "assignments_",
     "scorm_scormattempt",
+    "assistant_assistantpolicyacceptance",  # the lesson page offers the AI helpers once it is accepted
 )
 
 # Staff stay signed in on their own phone: two weeks by default.
