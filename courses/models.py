@@ -83,22 +83,40 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
             lambda: list(Topic.objects.filter(courses__live=True).distinct().order_by("name")),
             request,
         )
-        selected = request.GET.get("topic")
-        selected_topic = next((t for t in topics if t.slug == selected), None)
+        selected_topic = self._selected_topic(request, topics)
         context.update(
             # Read only when the page is rendered, not when it comes whole from the page cache.
             courses=SimpleLazyObject(lambda: course_cards(root=self, topic=selected_topic, request=request)),
             topics=topics,
             selected_topic=selected_topic,
             # The same for everyone signed in (or not) with the same topic: kept whole ({% pagecache %}).
-            page_cache_key=(
-                "catalogue",
-                self.pk,
-                selected_topic.slug if selected_topic else None,
-                request.user.is_authenticated,
-            ),
+            page_cache_key=self._page_cache_key(request, selected_topic),
         )
         return context
+
+    @staticmethod
+    def _selected_topic(request, topics):
+        selected = request.GET.get("topic")
+        return next((t for t in topics if t.slug == selected), None)
+
+    def _page_cache_key(self, request, selected_topic) -> tuple:
+        return (
+            "catalogue",
+            self.pk,
+            selected_topic.slug if selected_topic else None,
+            request.user.is_authenticated,
+        )
+
+    def serve(self, request, *args, **kwargs):
+        # Kept whole: served before anything else is worked out, when the topics are at hand.
+        if not getattr(request, "is_preview", False):
+            topics = content_cache.get(("catalogue-topics", self.pk), request)
+            if not content_cache.is_missing(topics):
+                key = self._page_cache_key(request, self._selected_topic(request, topics))
+                cached = page_cache.cached_response(request, key)
+                if cached is not None:
+                    return cached
+        return super().serve(request, *args, **kwargs)
 
 
 class CoursePage(CachedViewRestrictionsMixin, Page):

@@ -254,6 +254,23 @@ def test_publishing_a_course_shows_in_the_catalogue_signed_in_and_not(client, le
     assert "新发布的课程" not in before_anonymous + before_signed_in
 
 
+def test_each_topic_of_the_catalogue_is_kept_apart(client, learner):
+    from tests.factories import make_topic
+
+    index = make_course_index()
+    make_course("消防课", index=index, topic=make_topic("消防", slug="fire"))
+    make_course("登记课", index=index, topic=make_topic("登记", slug="register"))
+    for browser in (client, Client()):
+        fire, register = (
+            warm(browser, index.url + "?topic=fire"),
+            warm(browser, index.url + "?topic=register"),
+        )
+        assert "消防课" in fire and "登记课" not in fire
+        assert "登记课" in register and "消防课" not in register
+        every = warm(browser, index.url + "?topic=nonsense")
+        assert "消防课" in every and "登记课" in every
+
+
 # --- nobody gets another person's page; the token is this request's -----------------------------
 
 
