@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev serve demo test lint format check pytest browser-deps screenshots bench bench-import lighthouse bench-city messages clean cluster cluster-deps cluster-tools load cluster-check
+.PHONY: run install install-dev serve demo test lint format check pytest browser-deps screenshots bench bench-pages bench-import lighthouse bench-city messages clean cluster cluster-deps cluster-tools load cluster-check
 
 run: install ## install, migrate, load the demo curriculum and accounts, serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
@@ -59,9 +59,14 @@ messages: install-dev ## extract strings into locale/*.po and compile them (need
 screenshots: install-dev browser-deps ## refresh the README's phone screenshots (docs/images) from the layout browser test
 	UPDATE_DOCS_SCREENSHOTS=1 $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_layout.py tests/browser/test_question_kinds.py
 
-bench: install-dev ## serve with gunicorn on PostgreSQL and measure, then the question import (see docs/benchmarks.md)
-	$(PY) -m tests.bench.run
+bench: install-dev ## the learner's pages as issue 19 measures them (2 sync workers, wrk), the quiz load, the question import (see docs/benchmarks.md)
+	@bash scripts/ensure_wrk.sh
+	$(PY) -m tests.bench.run --wrk $(BENCH_ARGS)
+	$(PY) -m tests.bench.run --only quiz
 	$(MAKE) bench-import
+
+bench-pages: install-dev ## the older page bench: 4 gthread workers, a Python load generator, page weights (see docs/benchmarks.md)
+	$(PY) -m tests.bench.run --only pages
 
 LIGHTHOUSE_DIR := tools/lighthouse
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from accounts import phone_codes, throttle
 from accounts.mobile import mobile_normalise
 from accounts.passwords import initial_password_matches
+from core import learner_state
 
 USER_CACHE_SECONDS = 300
 
@@ -63,12 +64,16 @@ class UsernameOrMobileBackend(ModelBackend):
         Every save or delete of a user empties its entry (accounts.signals), so deactivating
         someone, or changing their password, takes effect on their very next request."""
         key = user_cache_key(user_id)
-        user = cache.get(key)
+        # In the same round trip: their learner state versions, which their pages' cache keys need.
+        found = cache.get_many([key, *learner_state.keys_for(user_id)])
+        user = found.get(key)
         if user is None:
             user = super().get_user(user_id)
             if user is not None:
                 cache.set(key, user, USER_CACHE_SECONDS)
+                learner_state.remember(user, found)
             return user
+        learner_state.remember(user, found)
         return user if self.user_can_authenticate(user) else None
 
 

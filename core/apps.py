@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
         from core import checks, security, signals, spreadsheets, upstream_i18n  # noqa: F401 (checks registers itself)
 
         signals.connect()
+        from core import learner_state
+
+        learner_state.install_on_open_connections()
+        learner_state.connect_user_signal()
         spreadsheets.wagtail_exporter_escape()
         security.avatar_uploads_limit()
         upstream_i18n.relabel_image_blocks()

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404, HttpResponse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks as wagtail_blocks
 from wagtail import hooks
@@ -13,7 +14,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from core import content_cache
+from core import content_cache, page_cache
 from core.folding import fold
 from core.routing import CachedViewRestrictionsMixin
 from courses.blocks import LessonStreamBlock
@@ -82,14 +83,40 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
             lambda: list(Topic.objects.filter(courses__live=True).distinct().order_by("name")),
             request,
         )
-        selected = request.GET.get("topic")
-        selected_topic = next((t for t in topics if t.slug == selected), None)
+        selected_topic = self._selected_topic(request, topics)
         context.update(
-            courses=course_cards(root=self, topic=selected_topic, request=request),
+            # Read only when the page is rendered, not when it comes whole from the page cache.
+            courses=SimpleLazyObject(lambda: course_cards(root=self, topic=selected_topic, request=request)),
             topics=topics,
             selected_topic=selected_topic,
+            # The same for everyone signed in (or not) with the same topic: kept whole ({% pagecache %}).
+            page_cache_key=self._page_cache_key(request, selected_topic),
         )
         return context
+
+    @staticmethod
+    def _selected_topic(request, topics):
+        selected = request.GET.get("topic")
+        return next((t for t in topics if t.slug == selected), None)
+
+    def _page_cache_key(self, request, selected_topic) -> tuple:
+        return (
+            "catalogue",
+            self.pk,
+            selected_topic.slug if selected_topic else None,
+            request.user.is_authenticated,
+        )
+
+    def serve(self, request, *args, **kwargs):
+        # Kept whole: served before anything else is worked out, when the topics are at hand.
+        if not getattr(request, "is_preview", False):
+            topics = content_cache.get(("catalogue-topics", self.pk), request)
+            if not content_cache.is_missing(topics):
+                key = self._page_cache_key(request, self._selected_topic(request, topics))
+                cached = page_cache.cached_response(request, key)
+                if cached is not None:
+                    return cached
+        return super().serve(request, *args, **kwargs)
 
 
 class CoursePage(CachedViewRestrictionsMixin, Page):
@@ -269,7 +296,23 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         )
         for extend in hooks.get_hooks(COURSE_CONTEXT_HOOK):
             extend(request, self, context)
+        if not getattr(request, "is_preview", False):
+            context["page_cache_key"] = self.page_cache_key(request)
         return context
+
+    def page_cache_key(self, request) -> tuple:
+        """The page is kept whole ({% pagecache %}): one copy for visitors, one per signed-in learner and
+        state of theirs (core.learner_state: their enrolment, progress, completion, attempts) and day."""
+        if not request.user.is_authenticated:
+            return ("course", self.pk, False)
+        return page_cache.learner_key(request, "course", self.pk, True)
+
+    def serve(self, request, *args, **kwargs):
+        if not getattr(request, "is_preview", False):
+            cached = page_cache.cached_response(request, self.page_cache_key(request))
+            if cached is not None:
+                return cached
+        return super().serve(request, *args, **kwargs)
 
 
 class CourseItemPage(CachedViewRestrictionsMixin, Page):
@@ -413,7 +456,26 @@ class LessonPage(RoutablePageMixin, CourseItemPage):
         context["page_cache_key"] = ("lesson", self.pk, request.user.is_authenticated)
         for extend in hooks.get_hooks(ITEM_CONTEXT_HOOK):
             extend(request, self, context)
+        if context.get("page_cache_key") and request.user.is_authenticated:
+            # Signed in: kept per learner and state version instead, so the next view is served before
+            # anything is read (serve). Whatever the hooks added to the key follows from the learner's
+            # state (their progress, enrolment, AI policy acceptance), their role and the settings, and
+            # every change to those renews the page (core.learner_state, the content generation). The
+            # parts still shared between learners (body, outline) are cached fragments.
+            context["page_cache_key"] = self.learner_page_key(request)
         return context
+
+    def learner_page_key(self, request) -> tuple:
+        return page_cache.learner_key(request, "lesson", self.pk, True)
+
+    def serve(self, request, view=None, args=None, kwargs=None):
+        if view is None and request.user.is_authenticated and not getattr(request, "is_preview", False):
+            cached = page_cache.cached_response(request, self.learner_page_key(request))
+            if cached is not None:
+                # "Last seen" needs no write: a write of the learner's would have renewed the key, so
+                # this is still the item they last opened.
+                return cached
+        return super().serve(request, view, args, kwargs)
 
 
 def recording_check(document) -> None:

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from wagtail import hooks
 
+from core import page_cache
 from core.personal_data import personal_data_json
 from courses.models import CoursePage, LessonPage
 from courses.selectors import course_next_item
@@ -34,11 +35,22 @@ MY_LEARNING_SECTIONS_HOOK = "frontline_my_learning_sections"
 @require_GET
 @login_required
 def my_learning(request):
+    # Kept whole per learner, state version (core.learner_state: every write to their enrolments,
+    # progress, completions, attempts, certificates, sessions and assignments changes it) and hour (due
+    # dates count days; sessions drop off a day after they end).
+    key = page_cache.learner_key(request, "my-learning", hourly=True)
+    cached = page_cache.cached_response(request, key)
+    if cached is not None:
+        return cached
     sections = [mark_safe(section(request)) for section in hooks.get_hooks(MY_LEARNING_SECTIONS_HOOK)]
     return render(
         request,
         "progress/my_learning.html",
-        {"learning": my_learning_selector(learner=request.user, request=request), "sections": sections},
+        {
+            "learning": my_learning_selector(learner=request.user, request=request),
+            "sections": sections,
+            "page_cache_key": key,
+        },
     )
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import page_cache
 from courses.models import CoursePage
 from courses.selectors import published_course
 from progress.selectors import completion_moment, course_completion_of
@@ -93,7 +94,7 @@ def _open_attempt(request, uuid, number: int, *, lock: bool = False):
 def attempt_question(request, uuid, number: int):
     """One question per screen. POST saves the answer (every change, by JavaScript; or with
     the buttons, without it) and moves on."""
-    error = None
+    error = key = None
     if request.method == "POST":
         # One read of the attempt, locked: who owns it, whether it is open, and the question
         # snapshot to read the answer against; the answer is then written in one statement.
@@ -128,11 +129,18 @@ def attempt_question(request, uuid, number: int):
                 return redirect("quizzes:submit", attempt.uuid)
             return redirect(_question_url(attempt, number))
     else:
+        # Kept whole per learner and state version (core.learner_state: every answer saved, check and
+        # submit changes it), for attempts with no time limit (one with a deadline closes by the clock).
+        key = page_cache.learner_key(request, "quiz-question", str(uuid), number)
+        cached = page_cache.cached_response(request, key)
+        if cached is not None:
+            return cached
         attempt, position, closed = _open_attempt(request, uuid, number)
         if closed:
             return closed
     views = question_views(attempt)
     question = views[position]
+    cacheable = request.method == "GET" and attempt.deadline is None and error is None
     return render(
         request,
         "quizzes/attempt_question.html",
@@ -147,6 +155,7 @@ def attempt_question(request, uuid, number: int):
             "hotspot_width": HOTSPOT_FALLBACK_WIDTH,
             "positions": range(1, len(question.options) + 1),
             "text_max": MAX_TEXT_RESPONSE,
+            "page_cache_key": key if cacheable else None,
         },
         status=400 if error else 200,
     )

@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.learner_state.LearnerWritesMiddleware",  # whose request a write belongs to (learner pages' cache)
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "notifications.badge.NotificationBadgeMiddleware",  # per-user badge into cached headers
     "core.pwa.OfflineCopyMiddleware",  # pages saved to the phone: no CSRF token (core.pwa)
@@ -199,6 +200,19 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Tables the learner's own pages are built from (prefixes): a write to one makes those pages out of date
+# (core.learner_state).
+LEARNER_STATE_TABLES = (
+    "progress_",
+    "quizzes_quizattempt",
+    "quizzes_attemptanswer",
+    "certificates_",
+    "classroom_",
+    "assignments_",
+    "scorm_scormattempt",
+    "assistant_assistantpolicyacceptance",  # the lesson page offers the AI helpers once it is accepted
+)
 
 # Staff stay signed in on their own phone: two weeks by default.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)

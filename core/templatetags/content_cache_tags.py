@@ -1,16 +1,13 @@
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from core import content_cache
-from core.templatetags.editor_tags import SESSION_KEY as EDITOR_SESSION_KEY
-
-register = template.Library()
+from core import content_cache, page_cache
 
 # Per-request values a cached fragment may contain: stored as placeholders, filled on output.
-CSRF_PLACEHOLDER = "\x00csrf\x00"
-PATH_PLACEHOLDER = "\x00path\x00"
+from core.page_cache import CSRF_PLACEHOLDER, PATH_PLACEHOLDER
+
+register = template.Library()
 
 
 def _render_live(nodelist, context, request) -> str:
@@ -26,11 +23,7 @@ def _render_cached(nodelist, context, request, key: tuple) -> str:
         return html.replace(token, CSRF_PLACEHOLDER) if token else html
 
     html = content_cache.get_or_build(key, build, request)
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token", "")))
-    if PATH_PLACEHOLDER in html:
-        html = html.replace(PATH_PLACEHOLDER, escape(request.get_full_path()))
-    return mark_safe(html)
+    return mark_safe(page_cache.fill(html, request, str(context.get("csrf_token", ""))))
 
 
 class ContentCacheNode(template.Node):
@@ -70,17 +63,9 @@ class PageCacheNode(template.Node):
     def render(self, context):
         request = context.get("request")
         key = context.get("page_cache_key")
-        cacheable = (
-            key
-            and request is not None
-            and not getattr(request, "is_preview", False)
-            and not context.get("messages")  # a one-off message belongs to this response only
-            # Editors get Wagtail's editing bar; work out once per session who they are.
-            and (not request.user.is_authenticated or request.session.get(EDITOR_SESSION_KEY) is False)
-        )
-        if not cacheable:
+        if not (key and page_cache.may_cache(request, bool(context.get("messages")))):
             return _render_live(self.nodelist, context, request)
-        full_key = ("page", *key, get_language(), context.get("text_size"), bool(context.get("data_saver")))
+        full_key = page_cache.full_key(request, key, context.get("text_size"), context.get("data_saver"))
         return _render_cached(self.nodelist, context, request, full_key)
 
 

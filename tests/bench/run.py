@@ -4,6 +4,10 @@ full middleware stack and no database) served by the same server; then quiz answ
 submits by many learners at once, each acknowledged write checked in the database afterwards.
 Not part of the test suite. `--only pages` or `--only quiz` runs one part.
 
+`--wrk` (what `make bench` runs first) measures the learner's pages as issue 19 does instead: 2 sync
+workers, `wrk -t1 -c8`, a PASS/FAIL line per target ratio to the floor (tests/bench/wrk.py); with
+`--strict` a missed target fails the command.
+
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/frontline_bench),
 REDIS_URL (default: a local Redis when one answers), BENCH_SECONDS per page per round (default 5),
 BENCH_ROUNDS (default 3, pages and quiz), BENCH_PROCESSES / BENCH_THREADS (page load);
@@ -82,13 +86,13 @@ def manage(env, *args) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def start_gunicorn(env: dict) -> tuple[int, dict, subprocess.Popen]:
+def start_gunicorn(env: dict, *extra: str) -> tuple[int, dict, subprocess.Popen]:
     """gunicorn with the production settings on a free port, in a process group of its own (stop it with
-    os.killpg(server.pid, signal.SIGTERM))."""
+    os.killpg(server.pid, signal.SIGTERM)). ``extra``: command-line options, which override the file's."""
     port = free_port()
     server_env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}")
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
+        [PYTHON, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", *extra, "config.wsgi"],
         cwd=ROOT,
         env=server_env,
         start_new_session=True,
@@ -159,9 +163,9 @@ def quiz_path(base: str, pages) -> str:
     raise RuntimeError(f"no quiz in the outline of {course}")
 
 
-def learner_session(env) -> str:
+def learner_session(env, function: str = "main") -> str:
     result = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", "from tests.bench.session import main; main()"],
+        [PYTHON, "manage.py", "shell", "-c", f"from tests.bench.session import {function}; {function}()"],
         cwd=ROOT,
         env=env,
         check=True,
@@ -194,6 +198,63 @@ def scenarios(base: str, session_key: str) -> list[tuple[str, str, dict]]:
         ("signed-in course page", course, signed_in),
         ("signed-in My learning", "/my/", signed_in),
     ]
+
+
+def wrk_pages(base: str, env: dict) -> list[tuple[str, str, dict]]:
+    """The learner's journey as issue 19 measures it, the floor first."""
+    pages = {name: (path, headers) for name, path, headers in scenarios(base, learner_session(env))}
+    signed_in = pages["signed-in My learning"][1]
+    question = learner_session(env, "quiz_question")
+    named = [
+        "floor (/ping/)",
+        "lesson page",
+        "signed-in lesson page",
+        "signed-in course page",
+        "signed-in My learning",
+        "course catalogue",
+    ]
+    return [(name, *pages[name]) for name in named] + [
+        ("signed-in course catalogue", "/courses/", signed_in),
+        ("quiz question page", question, signed_in),
+    ]
+
+
+def run_wrk(env: dict, seconds: float, rounds_count: int, strict: bool) -> int:
+    from tests.bench import wrk
+
+    wrk.ensure_wrk(ROOT)
+    port, _server_env, server = start_gunicorn(
+        env, "--workers", str(wrk.WORKERS), "--worker-class", "sync", "--threads", "1"
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/ping/")
+        pages = wrk_pages(base, env)
+
+        def warm(url, headers):  # renditions, caches and both workers
+            for _ in range(20):
+                fetch(url, headers)
+
+        results = wrk.measure(pages, base, seconds, rounds_count, warm)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    found = wrk.report(results, seconds, rounds_count, bool(env.get("REDIS_URL")))
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "bench-wrk.json").write_text(
+        json.dumps(
+            {
+                "results": [vars(r) for r in results],
+                "targets": [{"page": n, "ratio": r, "target": t, "met": m} for n, r, t, m in found],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+    if any(r.errors for r in results):
+        print("Some requests failed (see the errors column).", file=sys.stderr)
+        return 1
+    return 1 if strict and not all(met for *_rest, met in found) else 0
 
 
 def manage_json(env, function: str, **extra) -> dict:
@@ -379,6 +440,12 @@ def quiz_failed(quiz: dict | None) -> bool:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=["pages", "quiz"], help="measure only the pages or only the quiz")
+    parser.add_argument(
+        "--wrk",
+        action="store_true",
+        help="the learner's pages as issue 19 measures them (2 sync workers, wrk)",
+    )
+    parser.add_argument("--strict", action="store_true", help="with --wrk: exit 1 when a target is missed")
     args = parser.parse_args(argv)
     database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/frontline_bench")
     seconds = float(os.environ.get("BENCH_SECONDS", "5"))
@@ -387,6 +454,8 @@ def main(argv=None) -> int:
     threads = int(os.environ.get("BENCH_THREADS", "4"))
     env = bench_env(database_url)
     prepare(env)
+    if args.wrk:
+        return run_wrk(env, seconds, rounds_count, args.strict)
 
     port, server_env, server = start_gunicorn(env)
     base = f"http://127.0.0.1:{port}"

@@ -25,3 +25,16 @@ def main() -> None:
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     print(store.session_key)
+
+
+def quiz_question() -> None:
+    """Prints the path of the question page of the bench learner's open attempt at the first demo
+    course's first quiz (started here, or the one already open)."""
+    from quizzes.models import QuizPage
+    from quizzes.services import attempt_start
+
+    user = get_user_model().objects.get(username="bench-learner")
+    course = CoursePage.objects.live().order_by("path").first()
+    quiz = QuizPage.objects.live().descendant_of(course).order_by("path").first()
+    attempt = attempt_start(learner=user, quiz=quiz, course=course)
+    print(f"/quizzes/attempts/{attempt.uuid}/1/")
