@@ -69,10 +69,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("costs", help="tests.bench.request_costs --json output")
     parser.add_argument("--learners", type=int, default=20000, help="people learning in the campaign hour")
     parser.add_argument("--db-cpu-ms", type=float, default=0.0, help="PostgreSQL CPU per request, measured")
+    parser.add_argument(
+        "--overhead",
+        type=float,
+        default=1.0,
+        help="the app servers' whole CPU over the requests' own (gunicorn: parsing, keep-alive), measured",
+    )
     args = parser.parse_args(argv)
     with open(args.costs, encoding="utf-8") as handle:
         rows = json.load(handle)
-    costs = {row["step"]: row["cpu_ms_mean"] for row in rows}
+    costs = {row["step"]: row["cpu_ms_mean"] * args.overhead for row in rows}
     for share in (1.0, 0.1):
         print(json.dumps(plan(costs, learners=args.learners, sign_in_share=share, db_cpu_ms=args.db_cpu_ms)))
     return 0

@@ -112,8 +112,9 @@ def main(argv: list[str] | None = None) -> int:
         "--people", help="the load's people.json, to tell course, lesson and quiz pages apart"
     )
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--since", type=float, default=0, help="only requests from this unix time on")
     args = parser.parse_args(argv)
-    lines = read(args.prefix)
+    lines = [line for line in read(args.prefix) if line["t"] >= args.since]
     if not lines:
         print(f"No request log at {args.prefix}.*.jsonl")
         return 1
