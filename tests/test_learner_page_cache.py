@@ -283,6 +283,13 @@ def test_learners_never_get_each_others_pages(client, learner, course):
     theirs_my, theirs_course = warm(other, MY), warm(other, course.url)
     assert 'value="25"' in mine_my and 'value="25"' not in theirs_my
     assert mine_course != theirs_course
+    # Each page says whose it is (the cluster load checks this on every learner page it loads).
+    mine_lesson, theirs_lesson = warm(client, lessons[0].url), warm(other, lessons[0].url)
+    for page in (mine_my, mine_course, mine_lesson):
+        assert re.findall(r'data-learner="(\d+)"', page) == [str(learner.pk)]
+    them = other.session["_auth_user_id"]
+    for page in (theirs_my, theirs_course, theirs_lesson):
+        assert re.findall(r'data-learner="(\d+)"', page) == [str(them)]
 
 
 def csrf_tokens(page: str) -> set[str]:

@@ -175,6 +175,15 @@ def other_people(page: str, prefix: str, own_name: str) -> list[str]:
     return sorted(names_on(page, prefix) - {own_name})
 
 
+LEARNER_MARK_RE = re.compile(r'data-learner="(\d+)"')
+
+
+def other_learner_marks(page: str, own_id: int) -> list[int]:
+    """The learner pages (My learning, course, lesson, quiz question) say whose they are in a
+    ``data-learner`` attribute: any id there but the signed-in learner's is another person's page."""
+    return sorted({int(found) for found in LEARNER_MARK_RE.findall(page)} - {int(own_id)})
+
+
 def saved(status: int, body: str) -> bool:
     """An answer save the server acknowledged: 200 and ``{"saved": true}`` (quizzes.views)."""
     if status != 200:

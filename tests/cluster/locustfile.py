@@ -136,6 +136,7 @@ class Person(HttpUser):
     def cross_user(self, step: str, page: str) -> str | None:
         prefix = _state["people"].data.get("name_prefix", "压测学员")
         others = journeys.other_people(page, prefix, self.person["name"])
+        others += [f"learner id {pk}" for pk in journeys.other_learner_marks(page, self.person["id"])]
         if not others:
             return None
         _logs().ack(

@@ -76,6 +76,13 @@ def test_another_learners_name_on_a_page_is_found():
     assert journeys.other_people("<p>压测学员00001</p>", "压测学员", "压测学员00001") == []
 
 
+def test_another_learners_mark_on_a_page_is_found():
+    page = '<div data-learner="7">…</div><form data-learner="9">'
+    assert journeys.other_learner_marks(page, 7) == [9]
+    assert journeys.other_learner_marks('<div data-learner="7">', 7) == []
+    assert journeys.other_learner_marks("<p>a page with no mark</p>", 7) == []
+
+
 def test_only_a_save_answered_saved_true_is_acknowledged():
     assert journeys.saved(200, '{"saved": true, "error": null}')
     assert not journeys.saved(200, '{"saved": false, "error": "x"}')
