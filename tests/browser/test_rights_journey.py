@@ -109,11 +109,16 @@ def test_a_trainer_uploads_a_screenshot_in_the_editor_and_a_reviewer_publishes(
     desktop.goto(f"/admin/pages/{lesson.pk}/edit/")
 
     # Add an image block at the end of the lesson and upload a screenshot into it from the chooser.
+    choose_buttons = page.locator("[data-streamfield-stream-container] [data-chooser-action-choose]")
+    expect(page.locator("[data-streamfield-stream-container]").first).to_be_visible()
+    buttons_before = choose_buttons.count()
     page.locator("[data-streamfield-stream-container] > div > button.c-sf-add-button").last.click()
     page.locator(".w-combobox input").fill("图")
     page.locator(".w-combobox [role=option]").filter(has_text="图片").first.click()
-    # the new block's chooser: the last in the lesson body (the trainer recording's chooser comes after)
-    page.locator("[data-streamfield-stream-container] [data-chooser-action-choose]").last.click()
+    # the new block's chooser: the last in the lesson body (the trainer recording's chooser comes after),
+    # once the block is there — clicked before, .last was an earlier block's (this flaked on a loaded machine)
+    expect(choose_buttons).to_have_count(buttons_before + 1)
+    choose_buttons.last.click()
     modal = page.locator(".modal-dialog")
     expect(modal).to_be_visible()
     modal.get_by_role("tab", name="上传").click()
