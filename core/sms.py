@@ -36,6 +36,7 @@ class TextMessage:
     template: str  # our key for the provider's template: "sign_in_code", "join_code", "reminder", …
     text: str  # the whole message as the person reads it, in Chinese (console, file, test outbox)
     params: dict[str, str] = field(default_factory=dict)  # the template's variables, for providers
+    key: str = ""  # the same on every try of one message ("delivery-42"), so a repeat can be recognised
 
 
 class SmsError(Exception):
@@ -51,6 +52,11 @@ class BaseBackend:
     def send(self, message: TextMessage) -> str:
         """Send one message; returns the provider's message id (or a local one)."""
         raise NotImplementedError
+
+    def accepted(self, key: str, mobile: str) -> str | None:
+        """Whether a message sent with ``key`` reached the provider: its id if so, "" if not, None when
+        this backend cannot tell (then a message in flight when its worker died is sent again)."""
+        return None
 
 
 class ConsoleBackend(BaseBackend):
@@ -73,6 +79,22 @@ class FileBackend(BaseBackend):
             file.write(line + "\n")
         return f"file:{path.name}"
 
+    def accepted(self, key: str, mobile: str) -> str | None:
+        path = Path(self.options.get("path") or getattr(settings, "SMS_FILE_PATH", "sms-outbox.jsonl"))
+        if not key or not path.exists():
+            return ""
+        needle = json.dumps(key, ensure_ascii=False)
+        with path.open(encoding="utf-8") as file:
+            for line in file:
+                if needle in line:
+                    try:
+                        sent = json.loads(line)
+                    except ValueError:  # a line cut short by a crash is no message
+                        continue
+                    if sent.get("key") == key and sent.get("mobile") == mobile:
+                        return f"file:{path.name}"
+        return ""
+
 
 outbox: list[TextMessage] = []
 
@@ -82,6 +104,12 @@ class LocmemBackend(BaseBackend):
         outbox.append(message)
         return f"locmem:{len(outbox)}"
 
+    def accepted(self, key: str, mobile: str) -> str | None:
+        found = [
+            n for n, message in enumerate(outbox, 1) if key and (message.key, message.mobile) == (key, mobile)
+        ]
+        return f"locmem:{found[0]}" if found else ""
+
 
 def get_backend() -> BaseBackend:
     backend = getattr(settings, "SMS_BACKEND", "core.sms.ConsoleBackend")
@@ -90,6 +118,10 @@ def get_backend() -> BaseBackend:
 
 def send(message: TextMessage) -> str:
     return get_backend().send(message)
+
+
+def accepted(key: str, mobile: str) -> str | None:
+    return get_backend().accepted(key, mobile)
 
 
 def sms_enabled() -> bool:

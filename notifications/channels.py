@@ -13,6 +13,7 @@ only with ``WECOM_CORP_ID``, ``WECOM_AGENT_ID`` and ``WECOM_SECRET`` set.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import smtplib
@@ -62,8 +63,13 @@ class Channel:
     def address(self, user) -> str:
         raise NotImplementedError
 
-    def send(self, notification: Notification, address: str) -> str:
+    def send(self, notification: Notification, address: str, *, key: str = "") -> str:
         raise NotImplementedError
+
+    def accepted(self, key: str, address: str) -> str | None:
+        """Whether the message sent with ``key`` reached the provider: its id, "" if not, None if this
+        channel cannot tell (notifications.deliveries then sends it again)."""
+        return None
 
 
 class InAppChannel(Channel):
@@ -77,7 +83,7 @@ class InAppChannel(Channel):
     def address(self, user) -> str:
         return str(user.pk)
 
-    def send(self, notification: Notification, address: str) -> str:
+    def send(self, notification: Notification, address: str, *, key: str = "") -> str:
         return str(notification.pk)
 
 
@@ -113,7 +119,7 @@ class EmailChannel(Channel):
     def address(self, user) -> str:
         return user.email or ""
 
-    def send(self, notification: Notification, address: str) -> str:
+    def send(self, notification: Notification, address: str, *, key: str = "") -> str:
         try:
             email_message(notification, address).send()
         except smtplib.SMTPRecipientsRefused as exc:
@@ -201,11 +207,14 @@ class SmsChannel(Channel):
     def address(self, user) -> str:
         return user.mobile or ""
 
-    def send(self, notification: Notification, address: str) -> str:
+    def send(self, notification: Notification, address: str, *, key: str = "") -> str:
         try:
-            return sms.send(text_message_for(notification, address)) or ""
+            return sms.send(dataclasses.replace(text_message_for(notification, address), key=key)) or ""
         except sms.SmsError as exc:
             raise DeliveryError(f"SMS: {exc}", retryable=exc.retryable) from exc
+
+    def accepted(self, key: str, address: str) -> str | None:
+        return sms.accepted(key, address)
 
 
 # --- WeCom (企业微信) application messages ---------------------------------------------------
@@ -329,7 +338,8 @@ class WeComChannel(Channel):
             return f"id:{user_id}"
         return user.mobile or ""
 
-    def send(self, notification: Notification, address: str) -> str:
+    def send(self, notification: Notification, address: str, *, key: str = "") -> str:
+        # A repeat after a dead worker needs no lookup: WeCom's duplicate check drops it (send_card).
         client = wecom_client(self.session)
         if client is None:
             raise DeliveryError("WeCom is not configured", retryable=False)

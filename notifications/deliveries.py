@@ -1,20 +1,23 @@
 """Sending what is owed: every pending `Delivery` whose time has come, each exactly once.
 
-One delivery per transaction:
+Each delivery goes in two short transactions, with a mark in between that says "this one may have left":
 
-1. pick the next owed row with ``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL; parallel workers share
-   the queue instead of waiting on each other) and claim it with a conditional UPDATE on its attempt
-   count (SQLite has no row locks and serialises that UPDATE instead);
-2. send it through its channel (notifications.channels);
-3. record the outcome — sent, a retry later with exponential backoff, failed for good, or dropped when
-   the person no longer wants it — in the same transaction, and commit.
+1. **claim**: pick the next owed, unmarked row (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
+   parallel workers share the queue), count the attempt and stamp ``sending_at``; commit. From now on no
+   other worker picks the row up as simply owed.
+2. **send**: lock the row again and check the stamp is still ours (nobody reconciled it in between),
+   send it through its channel with the delivery's key (``delivery-<id>``) and record the outcome — sent,
+   a retry later with exponential backoff, failed for good, or dropped when the person no longer wants
+   it — clearing the stamp, in the same transaction; commit.
 
-A worker killed anywhere before the commit rolls the claim back: the row is still owed and the next
-worker sends it. A row whose commit happened is never sent again. The one window left: the provider
-accepted the message and the worker died before COMMIT reached the database. Only one small UPDATE and
-the COMMIT stand in that window (no other work happens between the provider's answer and the commit),
-so it is milliseconds wide; a crash inside it sends that one message a second time. WeCom messages are
-also sent with WeCom's own duplicate check, which drops that repeat.
+A worker killed anywhere in step 2 leaves a stamped row and no lock on it. The next run reconciles it
+before sending anything new (`deliveries_reconcile`): it asks the channel whether the provider already
+accepted a message with that key (the file outbox and the test outbox can tell; WeCom drops a repeat by
+itself with its duplicate check) and marks it sent if so, or sends it if not. A provider that cannot
+say (e-mail, a text-message provider without a lookup) gets the message again: at most one repeat, and
+only for the one message that was in flight when the worker died. A stamped row that is still locked
+is being sent by a live worker and is left alone; so is one stamped by a worker on SQLite (no row locks)
+until it is ``STALE_AFTER`` old.
 """
 
 from __future__ import annotations
@@ -45,9 +48,21 @@ def backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 24 * 3600))
 
 
+def stale_after() -> datetime.timedelta:
+    """Without row locks (SQLite), how old a stamp must be before its worker is taken to be dead."""
+    return datetime.timedelta(seconds=int(getattr(settings, "NOTIFY_SENDING_STALE_SECONDS", 600)))
+
+
+def delivery_key(delivery: Delivery) -> str:
+    """What the provider knows this message by: the same on every try, so a repeat can be recognised."""
+    return f"delivery-{delivery.pk}"
+
+
 def _next_owed(after_pk: int, now: datetime.datetime) -> Delivery | None:
     owed = (
-        Delivery.objects.filter(state=Delivery.State.PENDING, next_try_at__lte=now, pk__gt=after_pk)
+        Delivery.objects.filter(
+            state=Delivery.State.PENDING, sending_at__isnull=True, next_try_at__lte=now, pk__gt=after_pk
+        )
         .select_related("notification")
         .order_by("pk")
     )
@@ -72,36 +87,77 @@ def _address_if_wanted(delivery: Delivery) -> str:
 
 
 def _record(delivery: Delivery, **fields) -> None:
-    Delivery.objects.filter(pk=delivery.pk).update(**fields)
+    Delivery.objects.filter(pk=delivery.pk).update(sending_at=None, **fields)
 
 
 def delivery_send_one(delivery: Delivery, *, now: datetime.datetime) -> str:
     """Send one claimed delivery and record the outcome; returns the new state. Called inside the
-    claiming transaction: an exception other than DeliveryError leaves it, undoing the claim."""
+    transaction that holds the row: an exception other than DeliveryError leaves it, and the row keeps
+    its stamp for the next run to reconcile."""
     address = _address_if_wanted(delivery)
     if not address:
         _record(delivery, state=Delivery.State.DROPPED, last_error="")
         return Delivery.State.DROPPED
-    attempts = delivery.attempts + 1
     try:
-        provider_id = CHANNELS[delivery.channel].send(delivery.notification, address)
+        provider_id = CHANNELS[delivery.channel].send(
+            delivery.notification, address, key=delivery_key(delivery)
+        )
     except DeliveryError as exc:
         error = str(exc)[:500]
-        if exc.retryable and attempts < max_attempts():
-            _record(delivery, next_try_at=now + backoff(attempts), last_error=error)
+        if exc.retryable and delivery.attempts < max_attempts():
+            _record(delivery, next_try_at=now + backoff(delivery.attempts), last_error=error)
             logger.info("Delivery %s (%s) will be retried: %s", delivery.pk, delivery.channel, error)
             return Delivery.State.PENDING
         _record(delivery, state=Delivery.State.FAILED, last_error=error)
         logger.warning("Delivery %s (%s) failed: %s", delivery.pk, delivery.channel, error)
         return Delivery.State.FAILED
-    # Nothing but this UPDATE and the COMMIT between the provider's acceptance and the record of it.
     _record(delivery, state=Delivery.State.SENT, sent_at=now, provider_id=(provider_id or "")[:100])
     return Delivery.State.SENT
 
 
+def _stamped(now: datetime.datetime):
+    """Rows a worker stamped and did not finish, that no live worker holds."""
+    rows = Delivery.objects.filter(state=Delivery.State.PENDING, sending_at__isnull=False).select_related(
+        "notification"
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        return rows.select_for_update(skip_locked=True, of=("self",)).order_by("pk")
+    return rows.filter(sending_at__lte=now - stale_after()).order_by("pk")
+
+
+def deliveries_reconcile(*, now: datetime.datetime | None = None) -> dict:
+    """What dead workers left in flight: marked sent where the provider says it has the message,
+    made owed again (now) where it has not or cannot say. Returns the counts."""
+    counts = {"accepted": 0, "owed_again": 0}
+    while True:
+        moment = now or timezone.now()
+        with transaction.atomic():
+            row = _stamped(timezone.now()).first()
+            if row is None:
+                return counts
+            channel = CHANNELS[row.channel]
+            address = _address_if_wanted(row)
+            accepted = channel.accepted(delivery_key(row), address) if address else False
+            if accepted:
+                _record(row, state=Delivery.State.SENT, sent_at=moment, provider_id=str(accepted)[:100])
+                counts["accepted"] += 1
+                logger.info("Delivery %s (%s): the provider had it; marked sent", row.pk, row.channel)
+            else:
+                _record(row, next_try_at=moment)
+                counts["owed_again"] += 1
+                if accepted is None:
+                    logger.warning(
+                        "Delivery %s (%s) was in flight when its worker stopped and the provider cannot say "
+                        "whether it arrived: sending it again",
+                        row.pk,
+                        row.channel,
+                    )
+
+
 def deliveries_send(*, limit: int | None = None, now: datetime.datetime | None = None) -> int:
-    """Send every delivery owed by now, one per transaction; return how many were sent. Safe to run
-    in several workers at once and to rerun after a crash."""
+    """Send every delivery owed by now, each claimed, then sent and recorded; return how many were
+    sent. Safe to run in several workers at once and to rerun after a crash."""
+    deliveries_reconcile(now=now)
     sent = tried = 0
     after_pk = 0
     while limit is None or tried < limit:
@@ -111,14 +167,23 @@ def deliveries_send(*, limit: int | None = None, now: datetime.datetime | None =
             if row is None:
                 break
             after_pk = row.pk
-            # The claim: whoever bumps the attempt count first sends it (PostgreSQL has already locked
-            # the row for us; on SQLite this UPDATE is where a second worker finds it taken).
+            # The claim: whoever stamps it first sends it (PostgreSQL has already locked the row for us;
+            # on SQLite this UPDATE is where a second worker finds it taken).
+            stamp = timezone.now()
             claimed = Delivery.objects.filter(
-                pk=row.pk, state=Delivery.State.PENDING, attempts=row.attempts
-            ).update(attempts=F("attempts") + 1)
-            if not claimed:
+                pk=row.pk, state=Delivery.State.PENDING, attempts=row.attempts, sending_at__isnull=True
+            ).update(attempts=F("attempts") + 1, sending_at=stamp)
+        if not claimed:
+            continue
+        tried += 1
+        row.attempts += 1
+        with transaction.atomic():
+            # Take the row again (this UPDATE waits for a reconciling worker) and go on only if the stamp
+            # is still ours: in between, a reconciler may have taken it over.
+            if not Delivery.objects.filter(pk=row.pk, state=Delivery.State.PENDING, sending_at=stamp).update(
+                sending_at=stamp
+            ):
                 continue
-            tried += 1
             if delivery_send_one(row, now=moment) == Delivery.State.SENT:
                 sent += 1
     return sent

@@ -67,9 +67,9 @@ class Notification(models.Model):
 class Delivery(models.Model):
     """One notification's copy on one outward channel: owed (pending), sent, failed or dropped.
 
-    Claimed by one worker at a time (``SELECT … FOR UPDATE SKIP LOCKED``) and marked sent in the
-    transaction that holds the claim, so a worker killed before its commit leaves the row owed and
-    the next worker sends it; one that committed is never sent again."""
+    Claimed by one worker at a time (``SELECT … FOR UPDATE SKIP LOCKED``), stamped ``sending_at`` while
+    it may be with the provider, and marked sent with the stamp cleared; a stamp left by a worker that
+    died is reconciled with the provider before anything is sent again (notifications.deliveries)."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
@@ -92,6 +92,7 @@ class Delivery(models.Model):
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     provider_id = models.CharField(_("provider's message id"), max_length=100, blank=True)
+    sending_at = models.DateTimeField(_("sending since"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -104,6 +105,12 @@ class Delivery(models.Model):
             # The queue: only rows still owed, in the order they fall due.
             models.Index(fields=["next_try_at", "id"], condition=Q(state="pending"), name="delivery_pending"),
             models.Index(fields=["-created_at"], condition=Q(state="failed"), name="delivery_failed"),
+            # In flight: stamped by a worker, not yet recorded (a handful at most).
+            models.Index(
+                fields=["id"],
+                condition=Q(state="pending", sending_at__isnull=False),
+                name="delivery_in_flight",
+            ),
         ]
 
     def __str__(self):

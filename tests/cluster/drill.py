@@ -254,8 +254,11 @@ class Drills:
         wait_for(lambda: self.restarted("worker", old), "worker restarted by the supervisor", 30, 0.05)
         back = time.time()
         stopped_at = len(sent_lines())
+        # What the killed worker had in flight (stamped, not recorded): checked with the outbox by its key
+        # on the next run instead of being sent again (notifications.deliveries).
+        in_flight = ours.filter(state=Delivery.State.PENDING, sending_at__isnull=False).count()
         # The task the killed worker held is left "running" in the queue (django-tasks-db does not take
-        # it back); the sending is idempotent, so the scheduler's retry task (enqueue_daily_work
+        # it back); the sending is exactly-once, so the scheduler's retry task (enqueue_daily_work
         # --deliveries, every few minutes on real servers) picks up the rest: enqueued here at once.
         tasks.send_deliveries.enqueue()
         wait_for(
@@ -272,6 +275,7 @@ class Drills:
             "deliveries": owed,
             "sent_before_kill": before,
             "sent_when_killed": stopped_at,
+            "in_flight_when_killed": in_flight,
             "worker_back_s": round(back - start, 2),
             "drained_s": round(end - start, 2),
             "outbox_lines": len(lines),
@@ -282,9 +286,9 @@ class Drills:
         self.check(
             "c-worker",
             not twice and not missing and owed == count and states.get(Delivery.State.SENT) == count,
-            f"{count} reminders; killed the worker after {stopped_at} were sent; back in "
-            f"{back - start:.1f} s, all sent {end - start:.1f} s after the kill; outbox lines {len(lines)}, "
-            f"twice {twice[:5]}, "
+            f"{count} reminders; killed the worker after {stopped_at} were sent ({in_flight} in flight); "
+            f"back in {back - start:.1f} s, all sent {end - start:.1f} s after the kill; "
+            f"outbox lines {len(lines)}, twice {twice[:5]}, "
             f"missing {missing[:5]}, states {dict(states)}",
         )
 
