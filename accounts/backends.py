@@ -6,7 +6,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 
-from accounts import phone_codes, throttle
+from accounts import phone_codes, sessions, throttle
 from accounts.mobile import mobile_normalise
 from accounts.passwords import initial_password_matches
 from core import learner_state
@@ -64,8 +64,12 @@ class UsernameOrMobileBackend(ModelBackend):
         Every save or delete of a user empties its entry (accounts.signals), so deactivating
         someone, or changing their password, takes effect on their very next request."""
         key = user_cache_key(user_id)
-        # In the same round trip: their learner state versions, which their pages' cache keys need.
-        found = cache.get_many([key, *learner_state.keys_for(user_id)])
+        # In the same round trip: their learner state versions, which their pages' cache keys need; both
+        # may already have come with the session (accounts.sessions).
+        keys = [key, *learner_state.keys_for(user_id)]
+        found = sessions.take(keys)
+        if found is None:
+            found = cache.get_many(keys)
         user = found.get(key)
         if user is None:
             user = super().get_user(user_id)

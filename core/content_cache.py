@@ -2,9 +2,9 @@
 rendered lesson bodies, site settings.
 
 Entries live in each app server's memory (an LRU of pickles, so every request gets its own
-copy) and are tagged with a *content generation* kept in the shared cache (Redis in
-production). Publishing, unpublishing, moving or deleting a page, or editing settings,
-topics, images or view restrictions bumps the generation (core.signals), so every server
+copy; strings, being immutable, as they are) and are tagged with a *content generation* kept in
+the shared cache (Redis in production). Publishing, unpublishing, moving or deleting a page, or
+editing settings, topics, images or view restrictions bumps the generation (core.signals), so every server
 drops its entries at its next request. A request reads the generation once.
 """
 
@@ -16,10 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.utils.safestring import SafeString
 
 GENERATION_KEY = "content-generation"
 MAX_ENTRIES = 4000
 _MISSING = object()
+_AS_IS = (str, SafeString)  # immutable: kept and handed out as they are, without a pickle (kept pages)
 
 _lock = threading.Lock()
 _entries: OrderedDict[tuple, bytes] = OrderedDict()
@@ -84,11 +86,13 @@ def get(key: tuple, request=None) -> Any:
         data = _entries.get(full_key, _MISSING)
         if data is not _MISSING:
             _entries.move_to_end(full_key)
-    return _MISSING if data is _MISSING else pickle.loads(data)  # noqa: S301 - our own pickles
+    if data is _MISSING or type(data) in _AS_IS:
+        return data
+    return pickle.loads(data)  # noqa: S301 - our own pickles
 
 
 def put(key: tuple, value: Any, request=None) -> None:
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    data = value if type(value) in _AS_IS else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     full_key = (generation(request), *key)
     with _lock:
         _entries[full_key] = data

@@ -5,7 +5,7 @@ from django.http import Http404
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
-from core import content_cache
+from core import content_cache, page_cache
 
 SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/i18n/", "/jsi18n/", "/ping/")
 
@@ -46,6 +46,30 @@ def remember_route(request, result) -> None:
         and result.page.live
     ):
         content_cache.put(_route_key(request), result.page, request)
+        parts = getattr(result.page, "learner_page_parts", None)
+        if parts:
+            content_cache.put(_learner_route_key(request), (parts, result.page.path), request)
+
+
+def _learner_route_key(request) -> tuple:
+    return ("learner-route", request.get_host(), request.path)
+
+
+def learner_page(request):
+    """A signed-in learner's own copy of a page, kept whole (core.page_cache), served before URL
+    resolution and Wagtail's serve: the route remembered the page's key parts and tree path, and the
+    checks Wagtail's serve makes first hold — the page is live (only live routes are remembered), it has
+    no view restriction (any restriction, or not knowing, goes the whole way), and the method is GET."""
+    if request.method != "GET" or not request.user.is_authenticated:
+        return None
+    entry = content_cache.get(_learner_route_key(request), request)
+    if content_cache.is_missing(entry):
+        return None
+    parts, tree_path = entry
+    restrictions = content_cache.get(("restriction-ids", tree_path), request)
+    if content_cache.is_missing(restrictions) or restrictions:
+        return None
+    return page_cache.cached_response(request, page_cache.learner_key(request, *parts))
 
 
 class CachedRoutingMiddleware:
@@ -63,6 +87,9 @@ class CachedRoutingMiddleware:
             return self.get_response(request)
         content_cache.begin_request(request)
         try:
+            kept = learner_page(request)
+            if kept is not None:
+                return kept
             self._use_cache(request)
             return self.get_response(request)
         finally:

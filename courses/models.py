@@ -305,7 +305,13 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         state of theirs (core.learner_state: their enrolment, progress, completion, attempts) and day."""
         if not request.user.is_authenticated:
             return ("course", self.pk, False)
-        return page_cache.learner_key(request, "course", self.pk, True)
+        return page_cache.learner_key(request, *self.learner_page_parts)
+
+    @property
+    def learner_page_parts(self) -> tuple:
+        """The signed-in page's key parts (with the learner's: page_cache.learner_key); core.routing
+        serves a kept copy by them before Wagtail's serve."""
+        return ("course", self.pk, True)
 
     def serve(self, request, *args, **kwargs):
         if not getattr(request, "is_preview", False):
@@ -466,7 +472,12 @@ class LessonPage(RoutablePageMixin, CourseItemPage):
         return context
 
     def learner_page_key(self, request) -> tuple:
-        return page_cache.learner_key(request, "lesson", self.pk, True)
+        return page_cache.learner_key(request, *self.learner_page_parts)
+
+    @property
+    def learner_page_parts(self) -> tuple:
+        """As CoursePage.learner_page_parts."""
+        return ("lesson", self.pk, True)
 
     def serve(self, request, view=None, args=None, kwargs=None):
         if view is None and request.user.is_authenticated and not getattr(request, "is_preview", False):

@@ -417,3 +417,62 @@ def test_question_page_queries(client, learner, course, questions):
     assert queries(client, url) == CACHED_QUERIES
     client.post(url, {"choice": "0", "action": "save"}, HTTP_X_REQUESTED_WITH="fetch")
     assert queries(client, url) == QUESTION_QUERIES_AFTER_A_WRITE
+
+
+# --- served before URL resolution (core.routing.learner_page) ----------------------------------------
+
+
+@pytest.fixture
+def no_resolving(monkeypatch):
+    """Turns URL resolution off: a page answered anyway was answered from its kept copy."""
+    from django.core.handlers.base import BaseHandler
+
+    def refuse(self, request):
+        raise AssertionError(f"{request.path} was resolved")
+
+    return lambda: monkeypatch.setattr(BaseHandler, "resolve_request", refuse)
+
+
+@pytest.mark.parametrize("which", ["lesson", "course"])
+def test_a_kept_page_is_served_before_url_resolution(client, learner, course, no_resolving, which):
+    client.post(reverse("progress:course_join", args=(course.pk,)))
+    url = lessons_of(course)[1].url if which == "lesson" else course.url
+    kept = warm(client, url)
+    no_resolving()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200 and ctx.captured_queries == []
+    again = response.content.decode()
+    for token in csrf_tokens(kept) | csrf_tokens(again):
+        kept, again = kept.replace(token, ""), again.replace(token, "")
+    assert again.strip() == kept.strip()
+    assert response["X-Frame-Options"] == "DENY"  # the headers of the whole stack, as before
+    assert re.findall(r'data-learner="(\d+)"', response.content.decode()) == [str(learner.pk)]
+
+
+def test_a_restricted_page_is_checked_every_time_though_kept(client, learner, course):
+    """A page with a view restriction never takes the short way: leaving the group that may see it
+    (no content change, so the kept copy is still there) shuts the page at once."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    lesson = lessons_of(course)[1]
+    group = Group.objects.create(name="只给试点社区看")
+    learner.groups.add(group)
+    restriction = PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(group)
+    assert "第 2 课" in warm(client, lesson.url)
+    learner.groups.remove(group)
+    response = client.get(lesson.url)
+    assert response.status_code != 200 and "第 2 课" not in response.content.decode()
+
+
+def test_another_learner_and_a_visitor_get_their_own_copy_without_resolving(client, learner, course):
+    lesson = lessons_of(course)[1]
+    warm(client, lesson.url)
+    other = Client()
+    other.force_login(make_user("other-fast", name="李网格"))
+    theirs = warm(other, lesson.url)
+    visitor = Client().get(lesson.url).content.decode()
+    assert re.findall(r'data-learner="(\d+)"', theirs) == [other.session["_auth_user_id"]]
+    assert "data-learner" not in visitor

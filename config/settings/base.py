@@ -105,7 +105,7 @@ MIDDLEWARE = [
     # no session, no cookie): ahead of everything that could answer or set a cookie.
     "scorm.hosts.ContentHostMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.sessions.SessionMiddleware",  # Django's, plus the user id hint for one-round-trip sign-in
     "core.middleware.CookieLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -114,9 +114,10 @@ MIDDLEWARE = [
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "notifications.badge.NotificationBadgeMiddleware",  # per-user badge into cached headers
     "core.pwa.OfflineCopyMiddleware",  # pages saved to the phone: no CSRF token (core.pwa)
-    "core.routing.CachedRoutingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Inside the messages and X-Frame-Options: it may answer a learner's own kept page at once.
+    "core.routing.CachedRoutingMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -190,8 +191,9 @@ if REDIS_URL:
             "TIMEOUT": 60 * 60 * 24,
         },
     }
-    # Shared by every app server; the database copy survives a cache flush.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Shared by every app server; the database copy survives a cache flush. Django's cached_db, read in
+    # one round trip with the signed-in user (accounts.sessions).
+    SESSION_ENGINE = "accounts.sessions"
 else:
     CACHES = {
         "default": {
