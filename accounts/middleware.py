@@ -1,5 +1,6 @@
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from accounts.backends import SIGNED_IN_BY_SESSION_KEY
 
@@ -18,6 +19,11 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        if isinstance(user, SimpleLazyObject):
+            # Every request asks who it is right here, so the lazy proxy has done its job: the user
+            # itself from now on (the rest of the request reads request.user a score of times).
+            user.is_authenticated  # noqa: B018 - loads it
+            request.user = user = user._wrapped
         if (
             user is not None
             and user.is_authenticated
