@@ -12,9 +12,9 @@ Each delivery goes in two short transactions, with a mark in between that says "
 
 A worker killed anywhere in step 2 leaves a stamped row and no lock on it. The next run reconciles it
 before sending anything new (`deliveries_reconcile`): it asks the channel whether the provider already
-accepted a message with that key (the file outbox and the test outbox can tell; WeCom drops a repeat by
-itself with its duplicate check) and marks it sent if so, or sends it if not. A provider that cannot
-say (e-mail, a text-message provider without a lookup) gets the message again: at most one repeat, and
+accepted a message with that key (Alibaba Cloud SMS, the file outbox and the test outbox can tell; WeCom
+drops a repeat by itself with its duplicate check) and marks it sent if so, or sends it if not. A provider
+that cannot say (e-mail, Tencent Cloud SMS) gets the message again: at most one repeat, and
 only for the one message that was in flight when the worker died. A stamped row that is still locked
 is being sent by a live worker and is left alone; so is one stamped by a worker on SQLite (no row locks)
 until it is ``STALE_AFTER`` old.

@@ -125,6 +125,41 @@ def test_alibaba_request_is_signed_as_documented_and_carries_the_template(fake):
     assert len(nonces) == 2  # a new nonce each time: the provider refuses a replay
 
 
+def test_alibaba_finds_a_message_again_by_its_key(fake):
+    """A worker that died with a message in flight asks the provider before sending it again: SendSms
+    carries the key as OutId, and QuerySendDetails (signed like any call) lists the number's messages."""
+    import dataclasses
+
+    keyed = dataclasses.replace(MESSAGE, key="delivery-42")
+    fake.answers.append((200, {"Code": "OK", "BizId": "777^0"}))
+    alibaba(fake).send(keyed)
+    assert dict(parse_qsl(fake.requests[0]["body"].decode()))["OutId"] == "delivery-42"
+    details = {"SmsSendDetailDTO": [{"OutId": "delivery-41", "BizId": "1^0"}, {"OutId": "delivery-42"}]}
+    fake.answers.append((200, {"Code": "OK", "TotalCount": 2, "SmsSendDetailDTOs": details}))
+    assert alibaba(fake).accepted("delivery-42", "13812345678") == "alibaba:delivery-42"
+    query = dict(parse_qsl(fake.requests[1]["body"].decode()))
+    assert query["Action"] == "QuerySendDetails" and query["PhoneNumber"] == "13812345678"
+    assert query["Signature"] == spec_alibaba_signature(query, "test-secret")
+    assert len(query["SendDate"]) == 8 and query["CurrentPage"] == "1" and query["PageSize"] == "50"
+
+    fake.answers.extend([(200, {"Code": "OK", "SmsSendDetailDTOs": {"SmsSendDetailDTO": []}})] * 2)
+    assert alibaba(fake).accepted("delivery-43", "13812345678") == ""  # today, then yesterday: not there
+    assert [dict(parse_qsl(r["body"].decode()))["SendDate"] for r in fake.requests[2:]] == sorted(
+        {dict(parse_qsl(r["body"].decode()))["SendDate"] for r in fake.requests[2:]}, reverse=True
+    )
+    fake.answers.append((200, {"Code": "Throttling", "Message": "slow down"}))
+    assert alibaba(fake).accepted("delivery-43", "13812345678") is None  # cannot tell: sent again
+    fake.answers.append((503, b"busy"))
+    assert alibaba(fake).accepted("delivery-43", "13812345678") is None
+    assert dict(parse_qsl(_send_without_key(fake).decode())).get("OutId") is None
+
+
+def _send_without_key(fake) -> bytes:
+    fake.answers.append((200, {"Code": "OK", "BizId": "1"}))
+    alibaba(fake).send(MESSAGE)
+    return fake.requests[-1]["body"]
+
+
 def test_alibaba_signature_matches_the_documented_worked_example():
     """A space is %20, ``*`` is %2A and ``~`` stays: the places where form encoding differs."""
     from core.sms_providers import alibaba_signature, alibaba_string_to_sign
