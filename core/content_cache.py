@@ -21,7 +21,13 @@ from django.utils.safestring import SafeString
 GENERATION_KEY = "content-generation"
 MAX_ENTRIES = 4000
 _MISSING = object()
-_AS_IS = (str, SafeString)  # immutable: kept and handed out as they are, without a pickle (kept pages)
+
+
+class Raw(bytes):
+    """Bytes kept and handed out as they are (a whole page, encoded once when it is kept)."""
+
+
+_AS_IS = (str, SafeString, Raw)  # immutable: kept and handed out as they are, without a pickle
 
 _lock = threading.Lock()
 _entries: OrderedDict[tuple, bytes] = OrderedDict()

@@ -48,6 +48,19 @@ def fill(html: str, request, csrf_token: str) -> str:
     return html
 
 
+_CSRF_BYTES, _PATH_BYTES = CSRF_PLACEHOLDER.encode(), PATH_PLACEHOLDER.encode()
+
+
+def fill_bytes(page: bytes, request) -> bytes:
+    """``fill`` for a kept page, which is kept encoded: no decoding, searching or encoding of the whole
+    page's text on the way out."""
+    if _CSRF_BYTES in page:
+        page = page.replace(_CSRF_BYTES, csrf_token(request).encode())
+    if _PATH_BYTES in page:
+        page = page.replace(_PATH_BYTES, escape(request.get_full_path()).encode())
+    return page
+
+
 def _has_messages(request) -> bool:
     storage = getattr(request, "_messages", None)
     return bool(storage)  # reads the stored messages without marking them seen
@@ -58,10 +71,10 @@ def cached_response(request, key: tuple) -> HttpResponse | None:
     with ``page_cache_key`` = key in the context, and the template stores it)."""
     if request.method != "GET" or not may_cache(request, _has_messages(request)):
         return None
-    html = content_cache.get(full_key(request, key), request)
-    if content_cache.is_missing(html):
+    page = content_cache.get(full_key(request, key), request)
+    if content_cache.is_missing(page):
         return None
-    return HttpResponse(fill(html, request, csrf_token(request) if CSRF_PLACEHOLDER in html else ""))
+    return HttpResponse(fill_bytes(page if isinstance(page, bytes) else page.encode(), request))
 
 
 _CHAR_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}

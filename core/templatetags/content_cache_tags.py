@@ -15,14 +15,20 @@ def _render_live(nodelist, context, request) -> str:
         return nodelist.render(context)
 
 
-def _render_cached(nodelist, context, request, key: tuple) -> str:
-    def build() -> str:
+def _render_cached(nodelist, context, request, key: tuple, encoded: bool = False) -> str:
+    """The markup kept under ``key`` (rendered and kept first if it is not), filled for this request.
+    ``encoded``: keep it as UTF-8 bytes (whole pages, which page_cache.cached_response sends as they are)."""
+
+    def build():
         with context.push(live_path=PATH_PLACEHOLDER):
             html = str(nodelist.render(context))
         token = str(context.get("csrf_token", "")) if "csrfmiddlewaretoken" in html else ""
-        return html.replace(token, CSRF_PLACEHOLDER) if token else html
+        html = html.replace(token, CSRF_PLACEHOLDER) if token else html
+        return content_cache.Raw(html.encode()) if encoded else html
 
     html = content_cache.get_or_build(key, build, request)
+    if isinstance(html, bytes):
+        html = html.decode()
     return mark_safe(page_cache.fill(html, request, str(context.get("csrf_token", ""))))
 
 
@@ -66,7 +72,7 @@ class PageCacheNode(template.Node):
         if not (key and page_cache.may_cache(request, bool(context.get("messages")))):
             return _render_live(self.nodelist, context, request)
         full_key = page_cache.full_key(request, key, context.get("text_size"), context.get("data_saver"))
-        return _render_cached(self.nodelist, context, request, full_key)
+        return _render_cached(self.nodelist, context, request, full_key, encoded=True)
 
 
 @register.tag("pagecache")
