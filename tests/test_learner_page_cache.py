@@ -467,7 +467,7 @@ def test_a_restricted_page_is_checked_every_time_though_kept(client, learner, co
     assert response.status_code != 200 and "第 2 课" not in response.content.decode()
 
 
-def test_another_learner_and_a_visitor_get_their_own_copy_without_resolving(client, learner, course):
+def test_another_learner_and_a_visitor_get_their_own_copy(client, learner, course):
     lesson = lessons_of(course)[1]
     warm(client, lesson.url)
     other = Client()
